@@ -1,0 +1,51 @@
+import type { Probe, ProbeSpecBase } from "../types.js";
+import { DURATION_PATTERN } from "../util/duration.js";
+import { commandProbe } from "./command.js";
+import { coverageProbe } from "./coverage.js";
+import { dnsProbe } from "./dns.js";
+import { envProbe } from "./env.js";
+import { fileProbe } from "./file.js";
+import { httpProbe } from "./http.js";
+import { metricProbe } from "./metric.js";
+import { tcpProbe } from "./tcp.js";
+import { testsProbe } from "./tests.js";
+import { tlsProbe } from "./tls.js";
+
+/** Every probe type, by its type key. Adding a probe type means adding a module and a line here. */
+export const probes = {
+  http: httpProbe,
+  tcp: tcpProbe,
+  command: commandProbe,
+  file: fileProbe,
+  coverage: coverageProbe,
+  tests: testsProbe,
+  tls: tlsProbe,
+  dns: dnsProbe,
+  env: envProbe,
+  metric: metricProbe,
+} satisfies Record<string, Probe<never>>;
+
+export type ProbeType = keyof typeof probes;
+export const PROBE_TYPES = Object.keys(probes) as ProbeType[];
+
+/** Looks a probe type up by its key. */
+export function getProbe(type: string): Probe<ProbeSpecBase> | undefined {
+  return (probes as Record<string, Probe<never>>)[type] as Probe<ProbeSpecBase> | undefined;
+}
+
+/** Keys every probe accepts besides its own. */
+export const COMMON_PROBE_PROPERTIES: Record<string, Record<string, unknown>> = {
+  name: { type: "string", minLength: 1, description: "A label for the probe in reports." },
+  timeout: { type: "string", pattern: DURATION_PATTERN, description: "Per-attempt timeout, e.g. 500ms, 5s." },
+  retries: { type: "integer", minimum: 0, maximum: 20, description: "Extra attempts after a failure." },
+  retry_delay: { type: "string", pattern: DURATION_PATTERN, description: "Pause between attempts." },
+};
+
+/** The full JSON Schema of one probe type: its own schema plus the common keys, closed to unknown keys. */
+export function probeSchema(type: string): Record<string, unknown> {
+  const probe = getProbe(type);
+  if (!probe) throw new Error(`unknown probe type ${type}`);
+  const own = probe.schema;
+  const props = { ...((own.properties as Record<string, unknown> | undefined) ?? {}), ...COMMON_PROBE_PROPERTIES };
+  return { ...own, type: "object", properties: props, additionalProperties: false, description: probe.description };
+}

@@ -1,0 +1,14 @@
+import type { ChalkInstance } from "chalk";
+import type { Report } from "../types.js";
+
+/** Options every reporter receives. Reporters are pure: no globals, no I/O. */
+export interface RenderOptions {
+  /** Colours for the terminal reporter; a level-0 instance means no colour. */
+  chalk: ChalkInstance;
+  /** Show passing items' probe details too. */
+  verbose: boolean;
+  /** Terminal width, for wrapping tables (default 100). */
+  width?: number;
+}
+
+export type Reporter = (report: Report, options: RenderOptions) => string;

@@ -1,0 +1,283 @@
+/**
+ * The typed data that flows through readiness: checklist → plan → probe results → report.
+ * Every stage is a function from one of these to the next; only the CLI touches argv and stdio.
+ */
+
+/** Item severities, most severe first. */
+export const SEVERITIES = ["critical", "high", "medium", "low"] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** Default weight of each severity in the score. An item's `weight` overrides it. */
+export const SEVERITY_WEIGHT: Record<Severity, number> = { critical: 10, high: 5, medium: 3, low: 1 };
+
+/** What a person claims about an item that has no probes (or whose probes contradict it). */
+export const MANUAL_STATUSES = ["done", "partial", "missing", "in-progress", "n/a"] as const;
+export type ManualStatus = (typeof MANUAL_STATUSES)[number];
+
+/** The result of one item. See the SPEC's "Item results and score" table. */
+export const ITEM_RESULTS = ["pass", "fail", "attested", "partial", "missing", "stale", "waived", "skipped"] as const;
+export type ItemResult = (typeof ITEM_RESULTS)[number];
+
+export const VERDICTS = ["GO", "CONDITIONAL", "NO-GO"] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+/** Where something was written: 1-based line and column. */
+export interface SourceLocation {
+  file: string;
+  line: number;
+  column: number;
+}
+
+/** One problem found in user input, with its position. Findings are data; wording lives here only. */
+export interface Issue extends Partial<SourceLocation> {
+  /** JSON-pointer-like path in the document, e.g. `/sections/0/items/2/probes/0/timeout`. */
+  path?: string;
+  message: string;
+  /** `error` makes the checklist invalid; `warning` is reported but does not stop the audit. */
+  level?: "error" | "warning";
+}
+
+/** Masks values that came from the environment. `mask(s)` replaces every secret substring by `***`. */
+export interface Masker {
+  mask(text: string): string;
+  /** Register another secret value (ignored when empty). */
+  add(value: string): void;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Probes
+// ---------------------------------------------------------------------------------------------
+
+/** What a probe reports. An unhealthy target is a `fail` with the cause, never an exception. */
+export interface ProbeOutcome {
+  result: "pass" | "fail" | "skipped";
+  /** One line: what was observed, or why it failed. Masked by the engine before it reaches a report. */
+  message: string;
+  /** Optional machine-readable observation (status code, value, days left...). */
+  observed?: unknown;
+}
+
+export interface ProbeResult extends ProbeOutcome {
+  duration_ms: number;
+  /** How many times the probe was run (1 + retries used). */
+  attempts: number;
+}
+
+/** Limits the engine enforces on what a probe may read. */
+export interface ProbeLimits {
+  /** Maximum bytes of an HTTP response body read (default 1 MiB). */
+  maxBodyBytes: number;
+  /** Maximum bytes of command stdout/stderr captured, each (default 1 MiB). */
+  maxOutputBytes: number;
+  /** Maximum bytes of a file read for `contains`/`matches` (default 10 MiB). */
+  maxFileBytes: number;
+}
+
+export interface ProbeContext {
+  /** Aborted when the probe's timeout passes or the run is interrupted. Probes must honour it. */
+  signal: AbortSignal;
+  /** The probe's timeout in milliseconds (already applied to `signal`; for messages and child timeouts). */
+  timeoutMs: number;
+  /** Directory of the checklist file that defined the probe; relative paths resolve against it. */
+  cwd: string;
+  /** The clock. Tests inject it; probes never call `Date.now()` for anything user-visible. */
+  now: () => Date;
+  secrets: Masker;
+  limits: ProbeLimits;
+}
+
+/**
+ * A probe type. It owns the JSON Schema fragment for its mapping (including its type key),
+ * optional semantic checks beyond the schema, how its target is displayed, and how it runs.
+ * Probes never sleep or retry: the executor owns timeouts, retries and ordering.
+ */
+export interface Probe<Spec extends ProbeSpecBase = ProbeSpecBase> {
+  /** The type key, e.g. `http`. */
+  type: string;
+  /** One-line description for `--help`, `schema` and docs. */
+  description: string;
+  /** JSON Schema (draft-07) of the whole probe mapping. Common keys are merged in by the registry. */
+  schema: Record<string, unknown>;
+  /** Semantic checks the schema cannot express (empty assertions, bad regex...). Paths are relative to the probe. */
+  check?(spec: Spec): Issue[];
+  /** Whether running this probe spawns a process (skipped with `--no-exec`). */
+  executes?: boolean | ((spec: Spec) => boolean);
+  /** Human-readable target (URL, host:port, command line, path) for plans and reports. */
+  target(spec: Spec): string;
+  run(spec: Spec, ctx: ProbeContext): Promise<ProbeOutcome>;
+}
+
+/** Keys every probe mapping may carry, besides its type key and its own assertions. */
+export interface ProbeSpecBase {
+  [key: string]: unknown;
+  name?: string;
+  timeout?: string;
+  retries?: number;
+  retry_delay?: string;
+}
+
+/** A probe as resolved in a checklist: interpolated, with defaults applied. */
+export interface ResolvedProbe {
+  type: string;
+  /** The interpolated mapping as written (type key included). Passed to `Probe.run`. */
+  spec: ProbeSpecBase;
+  name?: string;
+  timeoutMs: number;
+  retries: number;
+  retryDelayMs: number;
+  loc?: SourceLocation;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checklist
+// ---------------------------------------------------------------------------------------------
+
+export interface Waiver {
+  reason: string;
+  /** ISO date, inclusive: the waiver applies through this day. */
+  until: string;
+  by: string;
+}
+
+export interface Signoff {
+  role: string;
+  by: string;
+  /** ISO date. */
+  at: string;
+}
+
+export interface Gate {
+  go: number;
+  conditional: number;
+  blocking: Severity[];
+  verified: number;
+  signoffs: string[];
+}
+
+export const DEFAULT_GATE: Gate = { go: 90, conditional: 70, blocking: ["critical"], verified: 0, signoffs: [] };
+
+export interface Item {
+  id: string;
+  title: string;
+  severity: Severity;
+  weight: number;
+  tags: string[];
+  owner?: string;
+  description?: string;
+  /** Ids of the enclosing sections, outermost first. */
+  sectionPath: string[];
+  probes: ResolvedProbe[];
+  status?: ManualStatus;
+  evidence?: string;
+  attested_by?: string;
+  attested_at?: string;
+  /** Milliseconds after `attested_at` when the attestation goes stale. */
+  expiresAfterMs?: number;
+  waiver?: Waiver;
+  /** Why the item is n/a, or other free text. */
+  reason?: string;
+  loc?: SourceLocation;
+}
+
+export interface Section {
+  id: string;
+  title: string;
+  owner?: string;
+  items: Item[];
+  sections: Section[];
+  loc?: SourceLocation;
+}
+
+export interface Checklist {
+  version: 1;
+  name: string;
+  owner?: string;
+  /** Path of the checklist file, or `<built-in>` for the default baseline. */
+  path: string;
+  /** Directory relative paths resolve against. */
+  dir: string;
+  builtin?: boolean;
+  vars: Record<string, string>;
+  gate: Gate;
+  signoffs: Signoff[];
+  sections: Section[];
+  /** Values that came from the environment: masked in every output. */
+  secrets: string[];
+  /** Non-fatal findings from loading (expired waivers are reported by scoring, not here). */
+  warnings: Issue[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report
+// ---------------------------------------------------------------------------------------------
+
+export interface ProbeReport {
+  type: string;
+  name?: string;
+  target: string;
+  result: "pass" | "fail" | "skipped";
+  message: string;
+  duration_ms: number;
+  attempts?: number;
+}
+
+export interface ItemReport {
+  id: string;
+  title: string;
+  severity: Severity;
+  weight: number;
+  result: ItemResult;
+  /** A manual `status: done` whose probes failed. */
+  contradicted: boolean;
+  /** Whether the credit comes from probes (verified) rather than a claim. */
+  verified: boolean;
+  /** Credit earned, 0..1, or null when not in the score. */
+  credit: number | null;
+  tags: string[];
+  owner?: string;
+  /** One-line cause for fail / missing / stale / skipped / waived. */
+  message?: string;
+  status?: ManualStatus;
+  evidence?: string;
+  attested_by?: string;
+  attested_at?: string;
+  /** ISO date an attestation expires (or expired). */
+  expires_at?: string;
+  waiver?: Waiver & { expired: boolean };
+  file?: string;
+  line?: number;
+  probes: ProbeReport[];
+}
+
+export interface SectionReport {
+  id: string;
+  title: string;
+  score: number | null;
+  verified_score: number | null;
+  sections: SectionReport[];
+  items: ItemReport[];
+}
+
+export type Counts = Record<ItemResult, number>;
+
+export interface Report {
+  schema_version: 1;
+  tool: { name: string; version: string };
+  checklist: { name: string; path: string; builtin?: boolean };
+  started_at: string;
+  duration_ms: number;
+  verdict: Verdict;
+  /** Every reason that kept the verdict from GO; empty for GO. */
+  reasons: string[];
+  score: number | null;
+  verified_score: number | null;
+  counts: Counts;
+  gate: Gate;
+  sections: SectionReport[];
+  signoffs: { required: string[]; present: Signoff[]; missing: string[] };
+  /** The run was interrupted (Ctrl-C): results are partial. */
+  interrupted: boolean;
+  /** Options that change the meaning of the score. */
+  options: { strict: boolean; no_exec: boolean; only: string[]; skip: string[] };
+  warnings: string[];
+}
