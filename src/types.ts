@@ -280,4 +280,42 @@ export interface Report {
   /** Options that change the meaning of the score. */
   options: { strict: boolean; no_exec: boolean; only: string[]; skip: string[] };
   warnings: string[];
+  /** Comparison with an earlier report (`--baseline OLD.json`); absent without a baseline. */
+  baseline?: ReportBaseline;
+}
+
+/** One item whose standing changed between two reports (matched by id). */
+export interface ItemChange {
+  id: string;
+  title: string;
+  severity: Severity;
+  /** Section titles from the outermost, e.g. `["Infrastructure", "Databases"]`. */
+  section: string[];
+  /** Result in the earlier report; absent for an item that is new. */
+  from?: ItemResult;
+  /** Result in this report; absent for an item that was removed. */
+  to?: ItemResult;
+  /** The one-line cause in this report (or the earlier one for a removed item). */
+  message?: string;
+}
+
+/** Deltas against an earlier report, added to a report by `--baseline`. */
+export interface ReportBaseline {
+  /** Where the earlier report was read from, when known. */
+  path?: string;
+  started_at: string;
+  verdict: Verdict;
+  score: number | null;
+  verified_score: number | null;
+  /** `score - baseline score`; null when either is null. */
+  score_delta: number | null;
+  verified_delta: number | null;
+  /** Items that are fail / missing / stale now and were not then. */
+  newly_failing: ItemChange[];
+  /** Items that are pass / attested now and were fail / missing / stale / partial then. */
+  newly_passing: ItemChange[];
+  added: ItemChange[];
+  removed: ItemChange[];
+  /** Verdict worse, score lower, or any item newly failing. */
+  regressed: boolean;
 }
