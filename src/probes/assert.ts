@@ -1,7 +1,9 @@
 /**
- * Text assertions shared by the http, command and file probes: `contains`, `not_contains`, `matches`.
- * Each returns the failure message, or undefined when the assertion holds.
+ * Assertions shared by probes: text (`contains`, `not_contains`, `matches`) for http, command and
+ * file, and JSON paths (`data.items.0.name`) for http and any probe reading JSON. Checks return
+ * failure messages (findings as data); `*Issues` helpers return validation issues for `check()`.
  */
+import type { Issue } from "../types.js";
 import { truncate } from "../util/text.js";
 
 /** A string or a non-empty list of strings. */
@@ -45,4 +47,169 @@ export function regexError(pattern: string): string | undefined {
   } catch (e) {
     return `invalid regular expression /${pattern}/: ${(e as Error).message.replace(/^Invalid regular expression: /, "")}`;
   }
+}
+
+/** The text assertion keys a probe (or its `stdout`/`stderr` block) may carry. */
+export interface TextAssertions {
+  contains?: string | string[];
+  not_contains?: string | string[];
+  matches?: string | string[];
+}
+
+/** JSON Schema properties of the text assertions, to spread into a probe's schema. */
+export const TEXT_ASSERTION_PROPERTIES = {
+  contains: { ...STRINGS_SCHEMA, description: "Text that must appear (every one, if a list)." },
+  not_contains: { ...STRINGS_SCHEMA, description: "Text that must not appear (none of them, if a list)." },
+  matches: { ...STRINGS_SCHEMA, description: "JavaScript regular expressions (multiline) that must each match." },
+} as const;
+
+/** Whether any text assertion is present, i.e. the text has to be read at all. */
+export function hasTextAssertions(a: TextAssertions): boolean {
+  return a.contains !== undefined || a.not_contains !== undefined || a.matches !== undefined;
+}
+
+/**
+ * Every failed text assertion on `text`, in the order contains, not_contains, matches.
+ * `what` names the text in messages: `body`, `stdout`, `LICENSE`.
+ */
+export function checkText(text: string, a: TextAssertions, what: string): string[] {
+  const failures: string[] = [];
+  for (const n of asList(a.contains)) if (!text.includes(n)) failures.push(`${what} does not contain ${JSON.stringify(truncate(n, 80))}`);
+  for (const n of asList(a.not_contains)) if (text.includes(n)) failures.push(`${what} contains ${JSON.stringify(truncate(n, 80))}`);
+  for (const p of asList(a.matches)) {
+    // check() rejects patterns that do not compile; a pattern that still fails here is reported, not thrown.
+    if (regexError(p)) failures.push(`${what}: invalid regular expression /${truncate(p, 80)}/`);
+    else if (!new RegExp(p, "m").test(text)) failures.push(`${what} does not match /${truncate(p, 80)}/`);
+  }
+  return failures;
+}
+
+/**
+ * Semantic issues of the text assertions of `spec` (an assertion that can check nothing, a regex that
+ * does not compile), with paths under `base` (e.g. `` or `/stdout`).
+ */
+export function textAssertionIssues(spec: Record<string, unknown>, base = ""): Issue[] {
+  const issues: Issue[] = [];
+  for (const key of ["contains", "not_contains", "matches"] as const) {
+    const value = spec[key];
+    if (value === undefined) continue;
+    const list = Array.isArray(value) ? (value as unknown[]) : [value];
+    if (list.length === 0) {
+      issues.push({ path: `${base}/${key}`, level: "error", message: `${key} is an empty list, so it checks nothing: list at least one string or remove it` });
+      continue;
+    }
+    list.forEach((v, i) => {
+      const path = Array.isArray(value) ? `${base}/${key}/${i}` : `${base}/${key}`;
+      if (typeof v !== "string") return;
+      if (v === "") issues.push({ path, level: "error", message: `${key} is an empty string, which ${key === "not_contains" ? "every text contains" : "matches everything"}` });
+      else if (key === "matches") {
+        const err = regexError(v);
+        if (err) issues.push({ path, level: "error", message: err });
+      }
+    });
+  }
+  return issues;
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON paths: `data.items.0.name`, `$.data.status`, `items[0]["content-type"]`
+// ---------------------------------------------------------------------------------------------
+
+/** Splits a JSON path into keys and indexes; returns the problem as a string when it is not one. */
+export function parseJsonPath(path: string): (string | number)[] | string {
+  let rest = path.trim();
+  if (rest === "$") return [];
+  if (rest.startsWith("$.") || rest.startsWith("$[")) rest = rest.slice(1);
+  if (rest.startsWith(".")) rest = rest.slice(1);
+  if (rest === "") return "empty path";
+  const out: (string | number)[] = [];
+  let i = 0;
+  let expectKey = true;
+  while (i < rest.length) {
+    const c = rest[i];
+    if (c === "[") {
+      const close = rest.indexOf("]", i);
+      if (close < 0) return `unclosed [ in ${JSON.stringify(path)}`;
+      const inner = rest.slice(i + 1, close).trim();
+      if (/^[0-9]+$/.test(inner)) out.push(Number(inner));
+      else if (/^"(?:[^"\\]|\\.)*"$/.test(inner)) out.push(JSON.parse(inner) as string);
+      else if (/^'[^']*'$/.test(inner)) out.push(inner.slice(1, -1));
+      else return `expected an index or a quoted key in [${inner}]`;
+      i = close + 1;
+      expectKey = false;
+    } else if (c === ".") {
+      if (expectKey) return `empty segment in ${JSON.stringify(path)}`;
+      i++;
+      expectKey = true;
+    } else {
+      let j = i;
+      while (j < rest.length && rest[j] !== "." && rest[j] !== "[") j++;
+      const seg = rest.slice(i, j);
+      // Digits address array elements (`items.0`); on an object they are looked up as keys too.
+      out.push(/^[0-9]+$/.test(seg) ? Number(seg) : seg);
+      i = j;
+      expectKey = false;
+    }
+  }
+  if (expectKey) return `path ends with a dot: ${JSON.stringify(path)}`;
+  return out;
+}
+
+/** The value at `path` in `root`, or `{ found: false }`. Numeric segments index arrays or name object keys. */
+export function getJsonPath(root: unknown, segments: (string | number)[]): { found: true; value: unknown } | { found: false } {
+  let cur: unknown = root;
+  for (const seg of segments) {
+    if (Array.isArray(cur) && typeof seg === "number") {
+      if (seg >= cur.length) return { found: false };
+      cur = cur[seg];
+    } else if (cur !== null && typeof cur === "object" && !Array.isArray(cur) && Object.hasOwn(cur, String(seg))) {
+      cur = (cur as Record<string, unknown>)[String(seg)];
+    } else return { found: false };
+  }
+  return { found: true, value: cur };
+}
+
+/** Deep equality of JSON values (object key order ignored). */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== typeof b || a === null || b === null || typeof a !== "object") return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => jsonEqual(v, b[i]));
+  const ao = a as Record<string, unknown>;
+  const bo = b as Record<string, unknown>;
+  const keys = Object.keys(ao);
+  return keys.length === Object.keys(bo).length && keys.every((k) => Object.hasOwn(bo, k) && jsonEqual(ao[k], bo[k]));
+}
+
+/** Every failed `json` assertion (path → expected value) on a parsed document. */
+export function checkJson(doc: unknown, expected: Record<string, unknown>): string[] {
+  const failures: string[] = [];
+  for (const [path, want] of Object.entries(expected)) {
+    const segments = parseJsonPath(path);
+    if (typeof segments === "string") {
+      failures.push(`json ${path}: ${segments}`);
+      continue;
+    }
+    const got = getJsonPath(doc, segments);
+    if (!got.found) failures.push(`json ${path} is missing (expected ${showJson(want)})`);
+    else if (!jsonEqual(got.value, want)) failures.push(`json ${path}: expected ${showJson(want)}, got ${showJson(got.value)}`);
+  }
+  return failures;
+}
+
+/** Semantic issues of a `json` assertion map: empty, or paths that do not parse. */
+export function jsonAssertionIssues(value: unknown, base = "/json"): Issue[] {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return [];
+  const entries = Object.keys(value);
+  if (entries.length === 0) return [{ path: base, level: "error", message: "json is empty, so it checks nothing: map at least one path to its expected value" }];
+  const issues: Issue[] = [];
+  for (const path of entries) {
+    const parsed = parseJsonPath(path);
+    if (typeof parsed === "string") issues.push({ path: `${base}/${path.replace(/~/g, "~0").replace(/\//g, "~1")}`, level: "error", message: `invalid JSON path ${JSON.stringify(path)}: ${parsed}` });
+  }
+  return issues;
+}
+
+function showJson(v: unknown): string {
+  return truncate(JSON.stringify(v) ?? "undefined", 60);
 }

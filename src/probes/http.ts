@@ -1,14 +1,381 @@
-import type { Probe, ProbeSpecBase } from "../types.js";
+/**
+ * The `http` probe: one request (following redirects), then assertions on status, latency and body.
+ *
+ * It uses node:http directly rather than fetch, because it needs per-request TLS verification
+ * (`insecure`), its own address selection (`localhost` on IPv4 or IPv6) and a hard cap on the body.
+ */
+import { request, type IncomingMessage, type OutgoingHttpHeaders } from "node:http";
+import { isIP, type Socket } from "node:net";
+import { performance } from "node:perf_hooks";
+import { connect as tlsConnect } from "node:tls";
+import type { Issue, Probe, ProbeContext, ProbeOutcome, ProbeSpecBase } from "../types.js";
+import { DURATION_PATTERN, formatDuration, parseDuration } from "../util/duration.js";
+import { abortable, abortCause, connectHost, describeNetError } from "../util/net.js";
+import {
+  checkJson,
+  checkText,
+  hasTextAssertions,
+  jsonAssertionIssues,
+  TEXT_ASSERTION_PROPERTIES,
+  textAssertionIssues,
+  type TextAssertions,
+} from "./assert.js";
 
-/** Spec of a `http` probe. (Stub: replaced by the real implementation.) */
-export interface HttpSpec extends ProbeSpecBase {
-  http: unknown;
+/** An expected status: a code (`200`) or a pattern where `x` is any digit (`2xx`, `30x`). */
+export type StatusSpec = number | string;
+
+/** Spec of an `http` probe, as written in a checklist (already interpolated and schema-valid). */
+export interface HttpSpec extends ProbeSpecBase, TextAssertions {
+  /** The URL, `http://` or `https://`. Userinfo (`user:pass@`) is sent as Basic auth. */
+  http: string;
+  /** Request method (default GET). */
+  method?: string;
+  /** Request headers. Their values never appear in messages. */
+  headers?: Record<string, string | number | boolean>;
+  /** Request body: a string as is, anything else as JSON (with `content-type: application/json`). */
+  body?: string | Record<string, unknown> | unknown[];
+  /** Expected status: a code, a pattern like `2xx`, or a list of either (default `2xx`). */
+  status?: StatusSpec | StatusSpec[];
+  /** JSON path → expected value, compared by deep equality (`data.items.0.name`, `$.status`). */
+  json?: Record<string, unknown>;
+  /** Longest acceptable time to the response headers (DNS, connect, TLS, redirects included). */
+  max_latency?: string;
+  /** Skip TLS certificate verification. */
+  insecure?: boolean;
+  /** Follow 3xx redirects, at most 10 (default true). */
+  follow_redirects?: boolean;
+}
+
+const MAX_REDIRECTS = 10;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+const STATUS_PATTERN = "^[1-5][0-9x][0-9x]$";
+/** RFC 9110 token: what a header name or a method may be made of. */
+const TOKEN_RE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** Headers that carry credentials: not forwarded when a redirect leaves the origin (as fetch does). */
+const CREDENTIAL_HEADERS = ["authorization", "cookie", "proxy-authorization"];
+
+const STATUS_ITEM = {
+  oneOf: [
+    { type: "integer", minimum: 100, maximum: 599 },
+    { type: "string", pattern: STATUS_PATTERN },
+  ],
+};
+
+/** The URL as written, with any password replaced: it is shown in plans and reports. */
+function displayUrl(raw: string): string {
+  try {
+    const u = new URL(raw);
+    if (!u.password) return raw;
+    u.password = "***";
+    return u.href;
+  } catch {
+    return raw;
+  }
+}
+
+function statusList(spec: HttpSpec): StatusSpec[] {
+  if (spec.status === undefined) return ["2xx"];
+  return Array.isArray(spec.status) ? spec.status : [spec.status];
+}
+
+function statusMatches(status: number, expected: StatusSpec): boolean {
+  if (typeof expected === "number") return status === expected;
+  const s = String(status);
+  return expected.length === 3 && [...expected].every((c, i) => c === "x" || c === s[i]);
+}
+
+/** What one request/response exchange yielded. */
+interface Exchange {
+  status: number;
+  statusText: string;
+  location?: string;
+  body?: Buffer;
+  truncated: boolean;
+}
+
+interface ExchangeOptions {
+  method: string;
+  headers: OutgoingHttpHeaders;
+  body?: Buffer;
+  insecure: boolean;
+  signal: AbortSignal;
+  maxBodyBytes: number;
+  /** Whether the body of a response with this status must be read (for assertions). */
+  wantsBody: (status: number) => boolean;
+  /** Every socket opened, so the caller can destroy them all when the probe ends or aborts. */
+  sockets: Set<Socket>;
+}
+
+/** Connects (TLS too for https), sends one request and reads the response head and, if wanted, the capped body. */
+async function exchange(url: URL, o: ExchangeOptions): Promise<Exchange> {
+  const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
+  const https = url.protocol === "https:";
+  const port = url.port ? Number(url.port) : https ? 443 : 80;
+  const raw = await connectHost(host, port, o.signal);
+  o.sockets.add(raw);
+  let socket: Socket = raw;
+  if (https) {
+    const tls = tlsConnect({
+      socket: raw,
+      host,
+      // SNI must not carry an IP address; certificate checks still use `host`.
+      servername: isIP(host) ? undefined : host,
+      rejectUnauthorized: !o.insecure,
+      ALPNProtocols: ["http/1.1"],
+    });
+    o.sockets.add(tls);
+    await abortable(
+      new Promise<void>((resolve, reject) => {
+        tls.once("secureConnect", () => {
+          tls.removeListener("error", reject);
+          resolve();
+        });
+        tls.once("error", reject);
+      }),
+      o.signal,
+    );
+    socket = tls;
+  }
+
+  return new Promise<Exchange>((resolve, reject) => {
+    let settled = false;
+    const settle = (fn: () => void): void => {
+      if (settled) return;
+      settled = true;
+      o.signal.removeEventListener("abort", onAbort);
+      fn();
+    };
+    const onAbort = (): void => settle(() => reject(new Error("aborted")));
+    o.signal.addEventListener("abort", onAbort, { once: true });
+
+    const req = request({
+      method: o.method,
+      path: `${url.pathname}${url.search}`,
+      headers: o.headers,
+      setHost: false,
+      // Hand over the socket this probe connected itself, so address choice and TLS stay ours.
+      createConnection: () => socket,
+    });
+    req.on("error", (e) => settle(() => reject(e)));
+    req.on("response", (res: IncomingMessage) => {
+      const status = res.statusCode ?? 0;
+      const head = { status, statusText: res.statusMessage ?? "", location: res.headers.location };
+      if (!o.wantsBody(status)) {
+        res.destroy();
+        settle(() => resolve({ ...head, truncated: false }));
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on("data", (chunk: Buffer) => {
+        if (settled) return;
+        const room = o.maxBodyBytes - size;
+        if (chunk.length > room) {
+          // Stop reading at the cap: an endless or huge body must neither fill memory nor hold the probe.
+          chunks.push(chunk.subarray(0, room));
+          size += room;
+          res.destroy();
+          socket.destroy();
+          settle(() => resolve({ ...head, body: Buffer.concat(chunks, size), truncated: true }));
+          return;
+        }
+        chunks.push(chunk);
+        size += chunk.length;
+      });
+      res.on("end", () => settle(() => resolve({ ...head, body: Buffer.concat(chunks, size), truncated: false })));
+      res.on("error", (e) => settle(() => reject(e)));
+      res.on("aborted", () => settle(() => reject(new Error("connection closed while reading the body"))));
+    });
+    req.end(o.body);
+  });
+}
+
+function requestHeaders(spec: HttpSpec, url: URL): { headers: OutgoingHttpHeaders; body?: Buffer } {
+  const headers: OutgoingHttpHeaders = { host: url.host, "user-agent": "readiness", accept: "*/*", connection: "close" };
+  for (const [k, v] of Object.entries(spec.headers ?? {})) headers[k.toLowerCase()] = String(v);
+  if (url.username && headers.authorization === undefined) {
+    const user = decodeURIComponent(url.username);
+    const pass = decodeURIComponent(url.password);
+    headers.authorization = `Basic ${Buffer.from(`${user}:${pass}`).toString("base64")}`;
+  }
+  let body: Buffer | undefined;
+  if (typeof spec.body === "string") body = Buffer.from(spec.body);
+  else if (spec.body !== undefined) {
+    body = Buffer.from(JSON.stringify(spec.body));
+    headers["content-type"] ??= "application/json";
+  }
+  if (body) headers["content-length"] = String(body.length);
+  return { headers, body };
+}
+
+function fail(message: string, observed?: unknown): ProbeOutcome {
+  return observed === undefined ? { result: "fail", message } : { result: "fail", message, observed };
+}
+
+async function run(spec: HttpSpec, ctx: ProbeContext): Promise<ProbeOutcome> {
+  const started = performance.now();
+  const method = (spec.method ?? "GET").toUpperCase();
+  const label = `${method} ${displayUrl(spec.http)}`;
+  let url: URL;
+  try {
+    url = new URL(spec.http);
+  } catch {
+    return fail(`${label}: invalid URL`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") return fail(`${label}: only http:// and https:// URLs can be probed`);
+
+  const needBody = hasTextAssertions(spec) || spec.json !== undefined;
+  const follow = spec.follow_redirects !== false;
+  const sockets = new Set<Socket>();
+  let { headers, body } = requestHeaders(spec, url);
+  let currentMethod = method;
+  const hops: string[] = [];
+  try {
+    let res: Exchange;
+    for (;;) {
+      res = await exchange(url, {
+        method: currentMethod,
+        headers,
+        body,
+        insecure: spec.insecure === true,
+        signal: ctx.signal,
+        maxBodyBytes: ctx.limits.maxBodyBytes,
+        wantsBody: (status) => needBody && !(follow && REDIRECT_STATUSES.has(status)),
+        sockets,
+      });
+      for (const s of sockets) s.destroy();
+      sockets.clear();
+      if (!(follow && REDIRECT_STATUSES.has(res.status) && res.location)) break;
+      if (hops.length >= MAX_REDIRECTS) return fail(`${label}: too many redirects (more than ${MAX_REDIRECTS})`);
+      let next: URL;
+      try {
+        next = new URL(res.location, url);
+      } catch {
+        return fail(`${label}: ${res.status} redirect to an invalid URL ${JSON.stringify(res.location)}`);
+      }
+      if (next.protocol !== "http:" && next.protocol !== "https:") return fail(`${label}: ${res.status} redirect to unsupported ${next.protocol} URL`);
+      // As browsers do: 303 always, and 301/302 after POST, continue with GET and no body.
+      if (res.status === 303 || ((res.status === 301 || res.status === 302) && currentMethod === "POST")) {
+        if (currentMethod !== "HEAD") currentMethod = "GET";
+        body = undefined;
+        headers = { ...headers };
+        delete headers["content-type"];
+        delete headers["content-length"];
+      }
+      headers = { ...headers, host: next.host };
+      if (next.origin !== url.origin) for (const h of CREDENTIAL_HEADERS) delete headers[h];
+      hops.push(next.href);
+      url = next;
+    }
+    const latency = Math.round(performance.now() - started);
+    return evaluate(spec, res, latency, label, hops);
+  } catch (e) {
+    if (ctx.signal.aborted) return fail(`${label}: ${abortCause(ctx.signal, ctx.timeoutMs, started)}`);
+    return fail(`${label}: ${describeNetError(e)}`);
+  } finally {
+    for (const s of sockets) s.destroy();
+  }
+}
+
+function evaluate(spec: HttpSpec, res: Exchange, latency: number, label: string, hops: string[]): ProbeOutcome {
+  const observed: Record<string, unknown> = { status: res.status, latency_ms: latency };
+  const last = hops[hops.length - 1];
+  if (last !== undefined) observed.final_url = displayUrl(last);
+  const via = last === undefined ? "" : ` (${hops.length} redirect${hops.length > 1 ? "s" : ""} → ${displayUrl(last)})`;
+  const failures: string[] = [];
+
+  const expected = statusList(spec);
+  if (!expected.some((e) => statusMatches(res.status, e))) {
+    const loc = res.location && REDIRECT_STATUSES.has(res.status) ? ` (Location: ${res.location})` : "";
+    failures.push(`expected status ${expected.join(" or ")}, got ${res.status}${loc}`);
+  }
+  const max = spec.max_latency === undefined ? undefined : parseDuration(spec.max_latency);
+  if (max !== undefined && latency > max) failures.push(`latency ${formatDuration(latency)} exceeds max ${spec.max_latency}`);
+
+  if (res.body) {
+    const text = new TextDecoder("utf-8").decode(res.body);
+    const bodyFailures = checkText(text, spec, "body");
+    if (spec.json !== undefined) {
+      let doc: unknown;
+      try {
+        doc = JSON.parse(text);
+        bodyFailures.push(...checkJson(doc, spec.json));
+      } catch {
+        bodyFailures.push("body is not valid JSON");
+      }
+    }
+    if (bodyFailures.length > 0 && res.truncated) bodyFailures.push(`body truncated at ${formatBytes(res.body.length)}`);
+    failures.push(...bodyFailures);
+  }
+
+  if (failures.length > 0) return fail(`${label}: ${failures.join("; ")}${via}`, observed);
+  const statusLine = `${res.status}${res.statusText ? ` ${res.statusText}` : ""}`;
+  return { result: "pass", message: `${label}: ${statusLine} in ${formatDuration(latency)}${via}`, observed };
+}
+
+/** `1 MiB`, `512 KiB`, `300 B`: body limits are binary sizes. */
+function formatBytes(n: number): string {
+  if (n >= 1024 * 1024 && n % (1024 * 1024) === 0) return `${n / (1024 * 1024)} MiB`;
+  if (n >= 1024 && n % 1024 === 0) return `${n / 1024} KiB`;
+  return `${n} B`;
+}
+
+function check(spec: HttpSpec): Issue[] {
+  const issues: Issue[] = [];
+  if (typeof spec.http === "string" && !spec.http.includes("${")) {
+    let url: URL | undefined;
+    try {
+      url = new URL(spec.http);
+    } catch {
+      issues.push({ path: "/http", level: "error", message: `invalid URL ${JSON.stringify(displayUrl(spec.http))}` });
+    }
+    if (url && url.protocol !== "http:" && url.protocol !== "https:") {
+      issues.push({ path: "/http", level: "error", message: `unsupported scheme ${url.protocol} (expected http:// or https://)` });
+    }
+  }
+  if (spec.method !== undefined && !TOKEN_RE.test(spec.method)) issues.push({ path: "/method", level: "error", message: `invalid HTTP method ${JSON.stringify(spec.method)}` });
+  for (const [k, v] of Object.entries(spec.headers ?? {})) {
+    const path = `/headers/${k.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+    if (!TOKEN_RE.test(k)) issues.push({ path, level: "error", message: `invalid header name ${JSON.stringify(k)}` });
+    // The value is never echoed: it may be a secret.
+    else if (/[\r\n\0]/.test(String(v))) issues.push({ path, level: "error", message: `header ${k} contains a line break or NUL` });
+  }
+  if (Array.isArray(spec.status) && spec.status.length === 0) issues.push({ path: "/status", level: "error", message: "status is an empty list, so no response could pass" });
+  issues.push(...textAssertionIssues(spec));
+  issues.push(...jsonAssertionIssues(spec.json));
+  if (spec.body !== undefined && (spec.method ?? "GET").toUpperCase() === "GET") {
+    issues.push({ path: "/body", level: "warning", message: "a GET request with a body: many servers ignore it; set method (e.g. POST)" });
+  }
+  return issues;
 }
 
 export const httpProbe: Probe<HttpSpec> = {
   type: "http",
-  description: "http probe (not implemented yet)",
-  schema: { type: "object", required: ["http"], properties: { http: {} } },
-  target: (spec) => String(spec.http),
-  run: () => Promise.resolve({ result: "fail", message: "the http probe is not implemented yet" }),
+  description: "Requests a URL and checks the status, latency and body.",
+  schema: {
+    type: "object",
+    required: ["http"],
+    properties: {
+      http: { type: "string", minLength: 1, description: "URL to request (http:// or https://)." },
+      method: { type: "string", minLength: 1, description: "Request method (default GET)." },
+      headers: {
+        type: "object",
+        additionalProperties: { type: ["string", "number", "boolean"] },
+        description: "Request headers.",
+      },
+      body: { type: ["string", "object", "array"], description: "Request body: a string, or a value sent as JSON." },
+      status: {
+        oneOf: [STATUS_ITEM, { type: "array", items: STATUS_ITEM, minItems: 1 }],
+        description: "Expected status: 200, [200, 204] or a pattern like 2xx (default 2xx).",
+      },
+      ...TEXT_ASSERTION_PROPERTIES,
+      json: { type: "object", description: "JSON path → expected value, e.g. { data.status: ok }." },
+      max_latency: { type: "string", pattern: DURATION_PATTERN, description: "Longest acceptable time to the response headers." },
+      insecure: { type: "boolean", description: "Skip TLS certificate verification." },
+      follow_redirects: { type: "boolean", description: "Follow up to 10 redirects (default true)." },
+    },
+  },
+  check,
+  target: (spec) => displayUrl(spec.http),
+  run,
 };
