@@ -16,7 +16,9 @@ export const STRINGS_SCHEMA = {
 
 export function asList(value: unknown): string[] {
   if (value === undefined || value === null) return [];
-  return Array.isArray(value) ? value.map(String) : [String(value)];
+  // Schema-valid specs hold strings; anything else is shown as JSON rather than "[object Object]".
+  const str = (v: unknown): string => (typeof v === "string" ? v : (JSON.stringify(v) ?? ""));
+  return Array.isArray(value) ? value.map(str) : [str(value)];
 }
 
 /** First needle not found in `text`. */

@@ -1,14 +1,246 @@
-import type { Probe, ProbeSpecBase } from "../types.js";
+/**
+ * The `file` probe: a path or glob, relative to the checklist, must exist (or not), and each match
+ * may be checked for content, size and age.
+ */
+import { open, stat } from "node:fs/promises";
+import { isAbsolute, relative, resolve, sep } from "node:path";
+import { performance } from "node:perf_hooks";
+import { glob, isDynamicPattern } from "tinyglobby";
+import type { Issue, Probe, ProbeContext, ProbeOutcome, ProbeSpecBase } from "../types.js";
+import { DURATION_PATTERN, parseDuration } from "../util/duration.js";
+import { abortCause } from "../util/net.js";
+import { checkText, hasTextAssertions, TEXT_ASSERTION_PROPERTIES, textAssertionIssues, type TextAssertions } from "./assert.js";
 
-/** Spec of a `file` probe. (Stub: replaced by the real implementation.) */
-export interface FileSpec extends ProbeSpecBase {
-  file: unknown;
+/** Spec of a `file` probe, as written in a checklist (already interpolated and schema-valid). */
+export interface FileSpec extends ProbeSpecBase, TextAssertions {
+  /** A path or a glob (`docs/*.md`, `**\/*.log`), relative to the checklist; dotfiles included. */
+  file: string;
+  /** Expect at least one match (default true); false asserts that nothing matches. */
+  exists?: boolean;
+  /** Smallest acceptable size of each match: bytes, or `1KB`, `2MiB` (KB = 1000, KiB = 1024). */
+  min_size?: number | string;
+  /** Oldest acceptable modification time of each match, e.g. `1d`, compared to the audit clock. */
+  max_age?: string;
+}
+
+export const SIZE_PATTERN = "^\\s*[0-9]+(\\.[0-9]+)?\\s*([kKmMgGtT]i?)?[bB]?\\s*$";
+const SIZE_UNITS: Record<string, number> = { "": 1, k: 1e3, m: 1e6, g: 1e9, t: 1e12, ki: 1024, mi: 1024 ** 2, gi: 1024 ** 3, ti: 1024 ** 4 };
+
+/** Parses a size: a number of bytes, or `512B`, `1KB` (1000), `2MiB` (2×1024²). Undefined when not one. */
+export function parseSize(value: number | string): number | undefined {
+  if (typeof value === "number") return Number.isFinite(value) && value >= 0 ? value : undefined;
+  const m = /^\s*([0-9]+(?:\.[0-9]+)?)\s*([kKmMgGtT]i?)?[bB]?\s*$/.exec(value);
+  if (!m) return undefined;
+  const unit = SIZE_UNITS[(m[2] ?? "").toLowerCase()];
+  return unit === undefined ? undefined : Math.round(Number(m[1]) * unit);
+}
+
+/** `812 B`, `4.2 KB`, `3.1 MB` (decimal units, like the sizes users write). */
+export function formatSize(bytes: number): string {
+  if (bytes < 1000) return `${bytes} B`;
+  const units = ["KB", "MB", "GB", "TB"];
+  let v = bytes;
+  let u = -1;
+  while (v >= 1000 && u < units.length - 1) {
+    v /= 1000;
+    u++;
+  }
+  return `${v.toFixed(1)} ${units[u] ?? "TB"}`;
+}
+
+/** `3d`, `1.5d`, `5h`, `12m`, `40s`: ages in the largest whole-ish unit. */
+export function formatAge(ms: number): string {
+  const units: [string, number][] = [
+    ["d", 86_400_000],
+    ["h", 3_600_000],
+    ["m", 60_000],
+    ["s", 1000],
+  ];
+  for (const [name, size] of units) {
+    if (ms >= size) {
+      const v = Math.floor((ms / size) * 10) / 10;
+      return `${Number.isInteger(v) ? v : v.toFixed(1)}${name}`;
+    }
+  }
+  return `${Math.max(0, Math.round(ms))}ms`;
+}
+
+/** A path for messages: relative to the checklist when inside it, POSIX separators. */
+function shown(abs: string, cwd: string): string {
+  const rel = relative(cwd, abs);
+  const out = rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : abs;
+  return out.split(sep).join("/");
+}
+
+interface Match {
+  abs: string;
+  isDir: boolean;
+  size: number;
+  mtime: Date;
+}
+
+/** Reads at most `max` bytes of a file; whether more was there. */
+async function readCapped(path: string, max: number): Promise<{ text: string; truncated: boolean }> {
+  const fh = await open(path, "r");
+  try {
+    const buf = Buffer.alloc(Math.max(0, max) + 1);
+    let size = 0;
+    while (size < buf.length) {
+      const { bytesRead } = await fh.read(buf, size, buf.length - size, null);
+      if (bytesRead === 0) break;
+      size += bytesRead;
+    }
+    const truncated = size > max;
+    return { text: new TextDecoder("utf-8").decode(buf.subarray(0, Math.min(size, max))), truncated };
+  } finally {
+    await fh.close();
+  }
+}
+
+function errorCause(e: unknown): string {
+  const code = e && typeof e === "object" && "code" in e ? String(e.code) : "";
+  if (code === "EACCES" || code === "EPERM") return "permission denied";
+  if (code === "EISDIR") return "is a directory";
+  if (code === "ELOOP") return "too many symbolic links";
+  return e instanceof Error ? (e.message.split("\n")[0] ?? e.message) : String(e);
+}
+
+/** Directories a broad glob should not walk unless the pattern names them: huge, and never what is meant. */
+const SKIPPED_DIRS = ["node_modules", ".git"];
+
+async function findMatches(pattern: string, ctx: ProbeContext): Promise<Match[]> {
+  if (!isDynamicPattern(pattern)) {
+    const abs = resolve(ctx.cwd, pattern);
+    try {
+      const st = await stat(abs);
+      return [{ abs, isDir: st.isDirectory(), size: st.size, mtime: st.mtime }];
+    } catch (e) {
+      const code = e && typeof e === "object" && "code" in e ? String(e.code) : "";
+      if (code === "ENOENT" || code === "ENOTDIR") return [];
+      throw e;
+    }
+  }
+  const ignore = SKIPPED_DIRS.filter((d) => !pattern.includes(d)).map((d) => `**/${d}/**`);
+  const paths = await glob([pattern], { cwd: ctx.cwd, dot: true, absolute: true, onlyFiles: true, ignore, expandDirectories: false, signal: ctx.signal });
+  paths.sort();
+  const matches: Match[] = [];
+  for (const abs of paths) {
+    try {
+      const st = await stat(abs);
+      matches.push({ abs, isDir: st.isDirectory(), size: st.size, mtime: st.mtime });
+    } catch {
+      // Deleted between listing and stat, or a broken symlink: it does not exist.
+    }
+  }
+  return matches;
+}
+
+async function run(spec: FileSpec, ctx: ProbeContext): Promise<ProbeOutcome> {
+  const started = performance.now();
+  const pattern = spec.file;
+  const isGlob = isDynamicPattern(pattern);
+  let matches: Match[];
+  try {
+    matches = await findMatches(pattern, ctx);
+  } catch (e) {
+    if (ctx.signal.aborted) return { result: "fail", message: `${pattern}: ${abortCause(ctx.signal, ctx.timeoutMs, started)} while searching` };
+    return { result: "fail", message: `${pattern}: ${errorCause(e)}` };
+  }
+  const observed = { matches: matches.length };
+
+  if (spec.exists === false) {
+    if (matches.length === 0) return { result: "pass", message: isGlob ? `no file matches ${pattern}` : `${pattern} does not exist`, observed };
+    const names = matches.slice(0, 3).map((m) => shown(m.abs, ctx.cwd));
+    const more = matches.length > 3 ? `, … ${matches.length - 3} more` : "";
+    if (!isGlob) return { result: "fail", message: `${pattern} exists (expected absent)`, observed };
+    return { result: "fail", message: `${matches.length} file${matches.length > 1 ? "s" : ""} match ${pattern} (expected none): ${names.join(", ")}${more}`, observed };
+  }
+  if (matches.length === 0) return { result: "fail", message: isGlob ? `no file matches ${pattern}` : `${pattern} does not exist`, observed };
+
+  const minSize = spec.min_size === undefined ? undefined : parseSize(spec.min_size);
+  const maxAge = spec.max_age === undefined ? undefined : parseDuration(spec.max_age);
+  const needText = hasTextAssertions(spec);
+  const now = ctx.now().getTime();
+  const failures: string[] = [];
+  let failing = 0;
+  for (const [i, m] of matches.entries()) {
+    if (ctx.signal.aborted) {
+      return { result: "fail", message: `${pattern}: ${abortCause(ctx.signal, ctx.timeoutMs, started)} after checking ${i} of ${matches.length} files` };
+    }
+    const name = shown(m.abs, ctx.cwd);
+    const own: string[] = [];
+    if (m.isDir && (needText || minSize !== undefined)) own.push(`${name} is a directory`);
+    else {
+      if (minSize !== undefined && m.size < minSize) own.push(`${name} is ${formatSize(m.size)} (min ${String(spec.min_size)})`);
+      if (needText) {
+        try {
+          const { text, truncated } = await readCapped(m.abs, ctx.limits.maxFileBytes);
+          const f = checkText(text, spec, name);
+          if (f.length > 0 && truncated) f.push(`only the first ${formatSize(ctx.limits.maxFileBytes)} of ${name} were read`);
+          own.push(...f);
+        } catch (e) {
+          own.push(`${name}: ${errorCause(e)}`);
+        }
+      }
+    }
+    if (maxAge !== undefined) {
+      const age = now - m.mtime.getTime();
+      if (age > maxAge) own.push(`${name} is ${formatAge(age)} old (max ${spec.max_age})`);
+    }
+    if (own.length > 0) {
+      failing++;
+      // One line: the first failing file's causes, then how many others failed.
+      if (failures.length === 0) failures.push(...own);
+    }
+  }
+  if (failing > 0) {
+    const others = failing > 1 ? ` (and ${failing - 1} more of ${matches.length} files)` : "";
+    return { result: "fail", message: `${failures.join("; ")}${others}`, observed };
+  }
+
+  const first = matches[0];
+  if (matches.length === 1 && first) {
+    const name = shown(first.abs, ctx.cwd);
+    return { result: "pass", message: first.isDir ? `${name} exists (directory)` : `${name} exists (${formatSize(first.size)})`, observed };
+  }
+  const total = matches.reduce((n, m) => n + m.size, 0);
+  return { result: "pass", message: `${matches.length} files match ${pattern} (${formatSize(total)})`, observed };
+}
+
+function check(spec: FileSpec): Issue[] {
+  const issues: Issue[] = [...textAssertionIssues(spec)];
+  if (typeof spec.min_size === "string" && parseSize(spec.min_size) === undefined) {
+    issues.push({ path: "/min_size", level: "error", message: `invalid size ${JSON.stringify(spec.min_size)} (expected e.g. 512, 1KB, 2MiB)` });
+  }
+  if (spec.exists === false) {
+    for (const key of ["contains", "not_contains", "matches", "min_size", "max_age"] as const) {
+      if (spec[key] !== undefined) issues.push({ path: `/${key}`, level: "error", message: `${key} cannot be checked with exists: false (no file to check it on)` });
+    }
+  }
+  return issues;
 }
 
 export const fileProbe: Probe<FileSpec> = {
   type: "file",
-  description: "file probe (not implemented yet)",
-  schema: { type: "object", required: ["file"], properties: { file: {} } },
-  target: (spec) => String(spec.file),
-  run: () => Promise.resolve({ result: "fail", message: "the file probe is not implemented yet" }),
+  description: "Checks that a file (or glob) exists, and optionally its content, size and age.",
+  schema: {
+    type: "object",
+    required: ["file"],
+    properties: {
+      file: { type: "string", minLength: 1, description: "Path or glob relative to the checklist (dotfiles included; node_modules and .git skipped unless named)." },
+      exists: { type: "boolean", description: "Expect a match (default true) or none (false)." },
+      ...TEXT_ASSERTION_PROPERTIES,
+      min_size: {
+        oneOf: [
+          { type: "integer", minimum: 0 },
+          { type: "string", pattern: SIZE_PATTERN },
+        ],
+        description: "Minimum size of each match: bytes, or 1KB, 2MiB.",
+      },
+      max_age: { type: "string", pattern: DURATION_PATTERN, description: "Maximum age of each match's modification time, e.g. 1d." },
+    },
+  },
+  check,
+  target: (spec) => spec.file,
+  run,
 };
