@@ -1,0 +1,61 @@
+/**
+ * The library's main entry: plan → execute → score. The CLI is a thin layer over this.
+ */
+import type { Checklist, ProbeLimits, Report } from "./types.js";
+import { execute, type ExecuteResults } from "./engine/execute.js";
+import { plan, type Plan } from "./engine/plan.js";
+import { buildReport } from "./engine/score.js";
+import { createMasker } from "./util/mask.js";
+import { TOOL } from "./version.js";
+
+/** Options of an audit run. Every field is optional. */
+export interface AuditOptions {
+  /** Selectors: an item id, `section:ID`, `tag:NAME`, `severity:LEVEL`. */
+  only?: string[];
+  skip?: string[];
+  /** Command probes are not run (reported as skipped). */
+  noExec?: boolean;
+  /** Maximum probes in flight (default 16). */
+  concurrency?: number;
+  /** Replaces the timeout of probes that do not set their own, in ms. */
+  timeoutMs?: number;
+  /** Manual attestations earn no credit. */
+  strict?: boolean;
+  /** Overrides gate.go. */
+  minScore?: number;
+  /** Aborting interrupts the run; the report is then partial and marked interrupted. */
+  signal?: AbortSignal;
+  /** The clock (tests inject it). */
+  now?: () => Date;
+  limits?: Partial<ProbeLimits>;
+  onProbeDone?: (done: number, total: number) => void;
+}
+
+/** Audits a loaded checklist: runs its probes and returns the scored report. Never throws for an unhealthy target. */
+export async function audit(checklist: Checklist, options: AuditOptions = {}): Promise<Report> {
+  const planned = plan(checklist, options);
+  return runPlan(planned, options);
+}
+
+/** Runs an existing plan (see `plan`) and scores it. */
+export async function runPlan(planned: Plan, options: AuditOptions = {}, previous?: ExecuteResults): Promise<Report> {
+  const now = options.now ?? (() => new Date());
+  const masker = createMasker(planned.checklist.secrets);
+  const startedAt = now();
+  const t0 = performance.now();
+  const results = await execute(planned, {
+    concurrency: options.concurrency,
+    signal: options.signal,
+    masker,
+    now,
+    limits: options.limits,
+    onProbeDone: options.onProbeDone,
+    previous,
+  });
+  return buildReport(
+    planned,
+    results,
+    { now: now(), strict: options.strict, minScore: options.minScore, masker },
+    { tool: TOOL, startedAt, durationMs: performance.now() - t0, interrupted: Boolean(options.signal?.aborted) },
+  );
+}

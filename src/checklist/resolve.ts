@@ -1,0 +1,240 @@
+/**
+ * Validated YAML value → typed `Checklist`: interpolation, defaults, derived ids, semantic rules
+ * (duplicate ids, unknown probe types, empty assertions, impossible dates) — every issue at once.
+ */
+import { dirname } from "node:path";
+import { getProbe } from "../probes/index.js";
+import {
+  DEFAULT_GATE,
+  SEVERITY_WEIGHT,
+  type Checklist,
+  type Gate,
+  type Issue,
+  type Item,
+  type ManualStatus,
+  type ProbeSpecBase,
+  type ResolvedProbe,
+  type Section,
+  type Severity,
+  type Signoff,
+  type SourceLocation,
+  type Waiver,
+} from "../types.js";
+import { parseDate, parseDuration } from "../util/duration.js";
+import { slugify } from "../util/text.js";
+import { interpolate, type InterpolationScope } from "./interpolate.js";
+import { pointer, type ParsedYaml, type Path } from "./parse.js";
+import { checkProbeTypes } from "./validate.js";
+
+/** Options that change how a checklist resolves. */
+export interface ResolveOptions {
+  /** Environment for `${env.NAME}` (default: process.env). */
+  env?: Record<string, string | undefined>;
+  /** `--var KEY=VALUE` overrides: win over the checklist's vars. */
+  vars?: Record<string, string>;
+}
+
+export const DEFAULT_TIMEOUT_MS = 10_000;
+export const DEFAULT_RETRY_DELAY_MS = 1_000;
+
+/* The shapes below are what the schema guarantees; this file is the one trust boundary. */
+interface RawProbe extends ProbeSpecBase {}
+interface RawItem {
+  id?: string;
+  title: string;
+  description?: string;
+  severity?: Severity;
+  weight?: number;
+  tags?: string[];
+  owner?: string;
+  probes?: RawProbe[];
+  status?: ManualStatus;
+  evidence?: string;
+  attested_by?: string;
+  attested_at?: string;
+  expires_after?: string;
+  reason?: string;
+  waiver?: Waiver;
+}
+interface RawSection {
+  id?: string;
+  title: string;
+  owner?: string;
+  items?: RawItem[];
+  sections?: RawSection[];
+}
+interface RawChecklist {
+  name?: string;
+  owner?: string;
+  vars?: Record<string, string | number | boolean>;
+  defaults?: { timeout?: string; retries?: number; retry_delay?: string; severity?: Severity };
+  gate?: Partial<Gate>;
+  signoffs?: Signoff[];
+  sections?: RawSection[];
+}
+
+/** Resolves a schema-valid parsed checklist. Returns the checklist and every issue found. */
+export function resolveChecklist(parsed: ParsedYaml, options: ResolveOptions = {}): { checklist: Checklist; issues: Issue[] } {
+  const issues: Issue[] = [];
+  const file = parsed.file;
+  const secrets = new Set<string>();
+  const env = options.env ?? process.env;
+  const err = (path: Path, message: string, key = false): void => {
+    issues.push({ ...parsed.locate(path, key), path: pointer(path), message, level: "error" });
+  };
+  const warn = (path: Path, message: string): void => {
+    issues.push({ ...parsed.locate(path), path: pointer(path), message, level: "warning" });
+  };
+
+  const raw0 = parsed.value as RawChecklist;
+
+  // Variables first: each may use env and the vars defined above it.
+  const vars: Record<string, string> = {};
+  for (const [name, v] of Object.entries(raw0.vars ?? {})) {
+    const r = interpolate(String(v), { vars, env });
+    r.secrets.forEach((s) => secrets.add(s));
+    r.errors.forEach((m) => err(["vars", name], m));
+    vars[name] = r.value;
+  }
+  for (const [name, v] of Object.entries(options.vars ?? {})) vars[name] = v;
+
+  // Then every other string in the document, once.
+  const scope: InterpolationScope = { vars, env };
+  const substitute = (value: unknown, path: Path): unknown => {
+    if (typeof value === "string") {
+      const r = interpolate(value, scope);
+      r.secrets.forEach((s) => secrets.add(s));
+      r.errors.forEach((m) => err(path, m));
+      return r.value;
+    }
+    if (Array.isArray(value)) return value.map((v, i) => substitute(v, [...path, i]));
+    if (value && typeof value === "object") {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = path.length === 0 && k === "vars" ? v : substitute(v, [...path, k]);
+      return out;
+    }
+    return value;
+  };
+  const raw = substitute(raw0, []) as RawChecklist;
+
+  const defaults = {
+    timeoutMs: raw.defaults?.timeout ? (parseDuration(raw.defaults.timeout) ?? DEFAULT_TIMEOUT_MS) : DEFAULT_TIMEOUT_MS,
+    retries: raw.defaults?.retries ?? 0,
+    retryDelayMs: raw.defaults?.retry_delay ? (parseDuration(raw.defaults.retry_delay) ?? DEFAULT_RETRY_DELAY_MS) : DEFAULT_RETRY_DELAY_MS,
+    severity: raw.defaults?.severity ?? "medium",
+  };
+  if (defaults.timeoutMs <= 0) err(["defaults", "timeout"], "timeout must be greater than 0");
+
+  const gate: Gate = { ...DEFAULT_GATE, ...raw.gate } as Gate;
+  if (gate.conditional > gate.go) err(["gate", "conditional"], `gate.conditional (${gate.conditional}) is above gate.go (${gate.go}): CONDITIONAL would need more than GO`);
+
+  const signoffs = raw.signoffs ?? [];
+  signoffs.forEach((s, i) => {
+    if (!parseDate(s.at)) err(["signoffs", i, "at"], `not a real date: "${s.at}"`);
+  });
+  const ids = new Map<string, SourceLocation>();
+  const claim = (id: string, path: Path): void => {
+    const loc = parsed.locate(path);
+    const prev = ids.get(id);
+    if (prev) err(path, `duplicate id "${id}": also used at ${prev.file}:${prev.line}:${prev.column} (ids are unique across sections and items)`);
+    else ids.set(id, loc);
+  };
+  const idOf = (rawId: string | undefined, title: string, path: Path): string => {
+    const id = rawId ?? slugify(title);
+    claim(id, rawId ? [...path, "id"] : [...path, "title"]);
+    return id;
+  };
+
+  const resolveProbe = (p: RawProbe, path: Path): ResolvedProbe | undefined => {
+    const { type, issues: typeIssues } = checkProbeTypes(p, path, parsed);
+    issues.push(...typeIssues);
+    if (!type) return undefined;
+    const probe = getProbe(type);
+    if (!probe) return undefined;
+    for (const i of probe.check?.(p) ?? []) {
+      const sub = (i.path ?? "").split("/").filter(Boolean);
+      err([...path, ...sub], i.message, false);
+    }
+    const timeoutMs = p.timeout ? (parseDuration(p.timeout) ?? defaults.timeoutMs) : defaults.timeoutMs;
+    if (timeoutMs <= 0) err([...path, "timeout"], "timeout must be greater than 0");
+    return {
+      type,
+      spec: p,
+      name: p.name,
+      timeoutMs,
+      retries: p.retries ?? defaults.retries,
+      retryDelayMs: p.retry_delay ? (parseDuration(p.retry_delay) ?? defaults.retryDelayMs) : defaults.retryDelayMs,
+      loc: parsed.locate(path),
+    };
+  };
+
+  const resolveItem = (r: RawItem, path: Path, sectionPath: string[]): Item => {
+    const id = idOf(r.id, r.title, path);
+    const severity = r.severity ?? defaults.severity;
+    const probes: ResolvedProbe[] = [];
+    (r.probes ?? []).forEach((p, i) => {
+      const rp = resolveProbe(p, [...path, "probes", i]);
+      if (rp) probes.push(rp);
+    });
+    if (r.attested_at && !parseDate(r.attested_at)) err([...path, "attested_at"], `not a real date: "${r.attested_at}"`);
+    if (r.waiver && !parseDate(r.waiver.until)) err([...path, "waiver", "until"], `not a real date: "${r.waiver.until}"`);
+    if (r.status === "n/a" && !r.reason) err([...path, "status"], `item "${id}" is n/a without a reason: add reason: to say why it does not apply`);
+    if (r.expires_after && !r.attested_at && r.status === "done") warn([...path, "expires_after"], `expires_after has no attested_at to count from: the attestation cannot expire`);
+    const item: Item = {
+      id,
+      title: r.title,
+      severity,
+      weight: r.weight ?? SEVERITY_WEIGHT[severity],
+      tags: r.tags ?? [],
+      sectionPath,
+      probes,
+      loc: parsed.locate(path),
+    };
+    if (r.description !== undefined) item.description = r.description;
+    if (r.owner !== undefined) item.owner = r.owner;
+    if (r.status !== undefined) item.status = r.status;
+    if (r.evidence !== undefined) item.evidence = r.evidence;
+    if (r.attested_by !== undefined) item.attested_by = r.attested_by;
+    if (r.attested_at !== undefined) item.attested_at = r.attested_at;
+    if (r.expires_after !== undefined) item.expiresAfterMs = parseDuration(r.expires_after);
+    if (r.waiver !== undefined) item.waiver = r.waiver;
+    if (r.reason !== undefined) item.reason = r.reason;
+    return item;
+  };
+
+  const resolveSection = (r: RawSection, path: Path, parents: string[]): Section => {
+    const id = idOf(r.id, r.title, path);
+    const here = [...parents, id];
+    const section: Section = {
+      id,
+      title: r.title,
+      items: (r.items ?? []).map((it, i) => resolveItem(it, [...path, "items", i], here)),
+      sections: (r.sections ?? []).map((s, i) => resolveSection(s, [...path, "sections", i], here)),
+      loc: parsed.locate(path),
+    };
+    if (r.owner !== undefined) section.owner = r.owner;
+    return section;
+  };
+
+  const sections = (raw.sections ?? []).map((s, i) => resolveSection(s, ["sections", i], []));
+
+  const checklist: Checklist = {
+    version: 1,
+    name: raw.name ?? defaultName(file),
+    path: file,
+    dir: dirname(file),
+    vars,
+    gate,
+    signoffs,
+    sections,
+    secrets: [...secrets],
+    warnings: issues.filter((i) => i.level === "warning"),
+  };
+  if (raw.owner !== undefined) checklist.owner = raw.owner;
+  return { checklist, issues };
+}
+
+function defaultName(file: string): string {
+  const base = file.split(/[\\/]/).pop() ?? file;
+  return base.replace(/\.(ya?ml)$/i, "") || "checklist";
+}

@@ -1,0 +1,137 @@
+/**
+ * The checklist JSON Schema, built from one base and every probe type's own fragment.
+ * `schemas/checklist.schema.json` is this, written by `npm run build` and guarded by a test.
+ */
+import { PROBE_TYPES, probeSchema } from "../probes/index.js";
+import { MANUAL_STATUSES, SEVERITIES } from "../types.js";
+import { DATE_PATTERN, DURATION_PATTERN } from "../util/duration.js";
+import { ID_PATTERN } from "../util/text.js";
+
+type Schema = Record<string, unknown>;
+
+const duration = (description: string): Schema => ({ type: "string", pattern: DURATION_PATTERN, description });
+const date = (description: string): Schema => ({ type: "string", pattern: DATE_PATTERN, description });
+const text = (description: string): Schema => ({ type: "string", minLength: 1, description });
+const stringMap = (description: string): Schema => ({
+  type: "object",
+  additionalProperties: { type: ["string", "number", "boolean"] },
+  description,
+});
+
+const severity: Schema = { type: "string", enum: [...SEVERITIES], description: "critical | high | medium | low" };
+
+/** Builds the whole checklist schema (draft-07). */
+export function buildChecklistSchema(): Schema {
+  const probeDefs: Schema = {};
+  for (const type of PROBE_TYPES) probeDefs[`probe_${type}`] = probeSchema(type);
+
+  const probe: Schema = {
+    type: "object",
+    description: `A probe: a mapping whose type key (${PROBE_TYPES.join(", ")}) holds its target.`,
+    minProperties: 1,
+    allOf: PROBE_TYPES.map((type) => ({ if: { required: [type] }, then: { $ref: `#/definitions/probe_${type}` } })),
+  };
+
+  const waiver: Schema = {
+    type: "object",
+    description: "Excludes the item from the score until a date, with a reason and an approver.",
+    required: ["reason", "until", "by"],
+    properties: {
+      reason: text("Why the item is waived."),
+      until: date("Last day the waiver applies (YYYY-MM-DD)."),
+      by: text("Who approved the waiver."),
+    },
+    additionalProperties: false,
+  };
+
+  const item: Schema = {
+    type: "object",
+    description: "One readiness item.",
+    required: ["title"],
+    properties: {
+      id: { type: "string", pattern: ID_PATTERN, description: "Unique slug; derived from the title when absent." },
+      title: text("What must be true."),
+      description: { type: "string", description: "More detail." },
+      severity: { ...severity, description: "Defaults to defaults.severity (medium)." },
+      weight: { type: "number", minimum: 0, maximum: 1000, description: "Overrides the severity's weight." },
+      tags: { type: "array", items: { type: "string", minLength: 1 }, description: "Labels for --only tag:NAME." },
+      owner: text("Team or person responsible."),
+      probes: { type: "array", items: { $ref: "#/definitions/probe" }, description: "All must pass for the item to pass." },
+      status: { type: "string", enum: [...MANUAL_STATUSES], description: "Manual claim: done | partial | missing | in-progress | n/a." },
+      evidence: text("Link or reference backing a manual claim."),
+      attested_by: text("Who attested the claim."),
+      attested_at: date("When the claim was attested (YYYY-MM-DD)."),
+      expires_after: duration("How long an attestation stays valid, e.g. 90d."),
+      reason: text("Why the item is n/a, or other context."),
+      waiver,
+    },
+    additionalProperties: false,
+  };
+
+  const section: Schema = {
+    type: "object",
+    description: "A group of items; sections nest.",
+    required: ["title"],
+    properties: {
+      id: { type: "string", pattern: ID_PATTERN, description: "Unique slug; derived from the title when absent." },
+      title: text("Section title."),
+      description: { type: "string" },
+      owner: text("Team or person responsible."),
+      items: { type: "array", items: { $ref: "#/definitions/item" } },
+      sections: { type: "array", items: { $ref: "#/definitions/section" } },
+    },
+    additionalProperties: false,
+  };
+
+  const gate: Schema = {
+    type: "object",
+    description: "What the verdict requires.",
+    properties: {
+      go: { type: "number", minimum: 0, maximum: 100, description: "Score needed for GO (default 90)." },
+      conditional: { type: "number", minimum: 0, maximum: 100, description: "Score needed for CONDITIONAL (default 70)." },
+      blocking: { type: "array", items: severity, description: "Severities whose failure is NO-GO (default [critical])." },
+      verified: { type: "number", minimum: 0, maximum: 100, description: "Verified score needed for GO (default 0)." },
+      signoffs: { type: "array", items: { type: "string", minLength: 1 }, description: "Roles that must sign off before GO." },
+    },
+    additionalProperties: false,
+  };
+
+  const signoff: Schema = {
+    type: "object",
+    required: ["role", "by", "at"],
+    properties: { role: text("Role signing off."), by: text("Who signed."), at: date("When (YYYY-MM-DD).") },
+    additionalProperties: false,
+  };
+
+  return {
+    $schema: "http://json-schema.org/draft-07/schema#",
+    $id: "https://readiness.dev/schemas/checklist.schema.json",
+    title: "readiness checklist",
+    description: "A production-readiness checklist (format version 1).",
+    type: "object",
+    required: ["version", "sections"],
+    properties: {
+      $schema: { type: "string" },
+      version: { const: 1, description: "Checklist format version: 1." },
+      name: text("What is being audited."),
+      owner: text("Team responsible."),
+      description: { type: "string" },
+      vars: stringMap("Variables for ${vars.NAME}; values may use ${env.NAME:-default}."),
+      defaults: {
+        type: "object",
+        properties: {
+          timeout: duration("Default probe timeout (10s)."),
+          retries: { type: "integer", minimum: 0, maximum: 20 },
+          retry_delay: duration("Default pause between attempts (1s)."),
+          severity,
+        },
+        additionalProperties: false,
+      },
+      gate,
+      signoffs: { type: "array", items: signoff },
+      sections: { type: "array", items: { $ref: "#/definitions/section" } },
+    },
+    additionalProperties: false,
+    definitions: { section, item, probe, ...probeDefs },
+  };
+}

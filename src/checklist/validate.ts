@@ -1,0 +1,176 @@
+/**
+ * Schema validation: ajv against the checklist schema, compiled once, every error mapped to a
+ * positioned, human issue ("unknown key "timout" — did you mean "timeout"?").
+ */
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import { PROBE_TYPES, probeSchema } from "../probes/index.js";
+import type { Issue } from "../types.js";
+import { DATE_PATTERN, DURATION_PATTERN } from "../util/duration.js";
+import { ID_PATTERN, nearest } from "../util/text.js";
+import { fromPointer, pointer, type ParsedYaml, type Path } from "./parse.js";
+import { buildChecklistSchema } from "./schema.js";
+
+let compiled: ValidateFunction | undefined;
+
+/** The compiled checklist validator (compiled on first use, then reused). */
+export function checklistValidator(): ValidateFunction {
+  compiled ??= new Ajv({ allErrors: true, verbose: true, strict: false, allowUnionTypes: true }).compile(buildChecklistSchema());
+  return compiled;
+}
+
+type Schema = Record<string, unknown>;
+
+/** Describes what a schema expects, for "expected …" messages. */
+export function describeSchema(schema: unknown): string {
+  if (!schema || typeof schema !== "object") return "a valid value";
+  const s = schema as Schema;
+  if (Array.isArray(s.oneOf) || Array.isArray(s.anyOf)) {
+    const branches = (s.oneOf ?? s.anyOf) as unknown[];
+    return [...new Set(branches.map(describeSchema))].join(" or ");
+  }
+  if ("const" in s) return JSON.stringify(s.const);
+  if (Array.isArray(s.enum)) return `one of ${s.enum.map(String).join(", ")}`;
+  if (s.pattern === DURATION_PATTERN) return "a duration like 500ms, 5s, 2m, 1h or 90d";
+  if (s.pattern === DATE_PATTERN) return "a date YYYY-MM-DD";
+  if (s.pattern === ID_PATTERN) return "an id of lowercase letters, digits, '-', '_' or '.'";
+  const t = s.type;
+  const one = (x: unknown): string => {
+    switch (x) {
+      case "string":
+        return typeof s.pattern === "string" ? `a string matching ${s.pattern}` : "a string";
+      case "array": {
+        const items = s.items as Schema | undefined;
+        const of = items?.type === "string" ? " of strings" : items?.type === "integer" || items?.type === "number" ? " of numbers" : "";
+        return `a list${of}`;
+      }
+      case "object":
+        return "a mapping";
+      case "integer":
+        return "a whole number";
+      case "number":
+        return "a number";
+      case "boolean":
+        return "true or false";
+      case "null":
+        return "nothing";
+      default:
+        return "a valid value";
+    }
+  };
+  if (Array.isArray(t)) return t.map(one).join(" or ");
+  return one(t);
+}
+
+function typeName(v: unknown): string {
+  if (v === null || v === undefined) return "nothing";
+  if (Array.isArray(v)) return "a list";
+  if (typeof v === "object") return "a mapping";
+  if (typeof v === "string") return `"${v.length > 40 ? `${v.slice(0, 39)}…` : v}"`;
+  return String(v);
+}
+
+function lastKey(path: Path): string {
+  const k = path[path.length - 1];
+  return k === undefined ? "document" : typeof k === "number" || /^\d+$/.test(k) ? `entry ${k}` : `"${k}"`;
+}
+
+/** Validates the parsed value against the schema and returns every issue, positioned. */
+export function validateSchema(parsed: ParsedYaml): Issue[] {
+  const value = parsed.value;
+  if (value === null || value === undefined) {
+    return [{ file: parsed.file, line: 1, column: 1, message: "the checklist is empty: expected a mapping with version and sections (run `readiness init` for a starter)", level: "error" }];
+  }
+  if (typeof value !== "object" || Array.isArray(value)) {
+    return [{ file: parsed.file, line: 1, column: 1, message: `expected a mapping with version and sections at the top level, got ${Array.isArray(value) ? "a list" : `a ${typeof value} (${typeName(value)})`}`, level: "error" }];
+  }
+  const validate = checklistValidator();
+  if (validate(value)) return [];
+  return mapErrors(validate.errors ?? [], parsed);
+}
+
+function mapErrors(errors: ErrorObject[], parsed: ParsedYaml): Issue[] {
+  // A failed oneOf/anyOf explains itself in one line: drop the branch errors beneath it.
+  const unions = errors.filter((e) => e.keyword === "oneOf" || e.keyword === "anyOf");
+  const kept = errors.filter(
+    (e) =>
+      e.keyword !== "if" &&
+      !unions.some((u) => u !== e && e.schemaPath.startsWith(`${u.schemaPath}/`) && e.instancePath.startsWith(u.instancePath)),
+  );
+  const issues: Issue[] = [];
+  const seen = new Set<string>();
+  for (const e of kept) {
+    const path = fromPointer(e.instancePath);
+    let issuePath = path;
+    let message: string;
+    let atKey = false;
+    switch (e.keyword) {
+      case "additionalProperties": {
+        const key = String((e.params as { additionalProperty: string }).additionalProperty);
+        const known = Object.keys(((e.parentSchema as Schema | undefined)?.properties as Schema | undefined) ?? {});
+        const guess = nearest(key, known);
+        issuePath = [...path, key];
+        atKey = true;
+        message = `unknown key "${key}"${guess ? ` — did you mean "${guess}"?` : known.length ? ` (expected one of: ${known.join(", ")})` : ""}`;
+        break;
+      }
+      case "required": {
+        const key = String((e.params as { missingProperty: string }).missingProperty);
+        message = `missing required key "${key}" in ${lastKey(path) === "document" ? "the checklist" : lastKey(path)}`;
+        break;
+      }
+      case "enum": {
+        const allowed = ((e.params as { allowedValues: unknown[] }).allowedValues ?? []).map(String);
+        const guess = typeof e.data === "string" ? nearest(e.data, allowed) : undefined;
+        message = `expected one of ${allowed.join(", ")}; got ${typeName(e.data)}${guess ? ` — did you mean "${guess}"?` : ""}`;
+        break;
+      }
+      case "const":
+        message = `expected ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}; got ${typeName(e.data)}`;
+        break;
+      case "minProperties":
+        message = path[path.length - 2] === "probes"
+          ? `empty probe: expected one of the probe types ${PROBE_TYPES.join(", ")}`
+          : `${lastKey(path)} is empty: it must set at least one key`;
+        break;
+      case "minItems":
+        message = `${lastKey(path)} is an empty list: an assertion that can check nothing is not allowed`;
+        break;
+      case "minLength":
+        message = `${lastKey(path)} is empty: expected a non-empty string`;
+        break;
+      case "minimum":
+      case "maximum":
+        message = `${lastKey(path)} ${e.message ?? "is out of range"}; got ${typeName(e.data)}`;
+        break;
+      default:
+        message = `expected ${describeSchema(e.parentSchema)} for ${lastKey(path)}; got ${typeName(e.data)}`;
+    }
+    const loc = parsed.locate(issuePath, atKey);
+    const id = `${loc.line}:${loc.column}:${message}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    issues.push({ ...loc, path: pointer(issuePath), message, level: "error" });
+  }
+  return issues;
+}
+
+/** Checks the type key of every probe mapping: exactly one known type. Returns positioned issues. */
+export function checkProbeTypes(probe: Record<string, unknown>, path: Path, parsed: ParsedYaml): { type?: string; issues: Issue[] } {
+  const keys = Object.keys(probe);
+  const types = keys.filter((k) => (PROBE_TYPES as string[]).includes(k));
+  if (types.length === 1) return { type: types[0], issues: [] };
+  if (types.length > 1) {
+    return { issues: [{ ...parsed.locate(path), path: pointer(path), message: `a probe has exactly one type key; found ${types.join(" and ")} (split them into separate probes)`, level: "error" }] };
+  }
+  const common = new Set(["name", "timeout", "retries", "retry_delay"]);
+  const candidates = keys.filter((k) => !common.has(k));
+  const first = candidates[0];
+  const guess = first ? nearest(first, PROBE_TYPES) : undefined;
+  const message = first
+    ? `unknown probe type "${first}"${guess ? ` — did you mean "${guess}"?` : ""} (probe types: ${PROBE_TYPES.join(", ")})`
+    : `probe has no type key: expected one of ${PROBE_TYPES.join(", ")}`;
+  return { issues: [{ ...parsed.locate(first ? [...path, first] : path, Boolean(first)), path: pointer(first ? [...path, first] : path), message, level: "error" }] };
+}
+
+/** The merged schema of one probe type (exported for `readiness explain` and docs). */
+export { probeSchema };

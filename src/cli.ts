@@ -1,0 +1,185 @@
+/**
+ * The command line: commander wiring, output routing, errors → exit codes. The only module that
+ * touches argv, stdout, stderr, signals and the process exit code.
+ */
+import { Command, CommanderError, Option } from "commander";
+import { formatIssue, oneLine, ReadinessError } from "./errors.js";
+import { auditCommand, FAIL_ON } from "./commands/audit.js";
+import { initCommand } from "./commands/init.js";
+import type { Io } from "./commands/io.js";
+import { explainCommand, listCommand } from "./commands/list.js";
+import { schemaCommand } from "./commands/schema.js";
+import { validateCommand } from "./commands/validate.js";
+import { REPORT_FORMATS } from "./reports/index.js";
+import { TOOL } from "./version.js";
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+const selectors = (value: string, previous: string[] = []): string[] => [...previous, ...value.split(",").filter(Boolean)];
+
+function makeIo(controller: AbortController, interrupted: { by?: "SIGINT" | "SIGTERM" }): Io {
+  return {
+    out: (t) => void process.stdout.write(t),
+    err: (t) => void process.stderr.write(t),
+    env: process.env,
+    cwd: process.cwd(),
+    stdoutIsTTY: Boolean(process.stdout.isTTY),
+    stderrIsTTY: Boolean(process.stderr.isTTY),
+    signal: controller.signal,
+    interruptedBy: () => interrupted.by,
+  };
+}
+
+function program(io: Io, setExit: (code: number) => void): Command {
+  const run =
+    <A extends unknown[]>(fn: (...args: A) => Promise<number>) =>
+    async (...args: A): Promise<void> => {
+      setExit(await fn(...args));
+    };
+
+  const cli = new Command("readiness")
+    .description("Audit production readiness from an executable checklist: probes, evidence, attestations → GO / CONDITIONAL / NO-GO.")
+    .version(TOOL.version, "-V, --version")
+    .option("--no-color", "disable colour (also NO_COLOR=1; FORCE_COLOR=1 forces it)")
+    .option("-v, --verbose", "more detail; stack traces of internal errors")
+    .option("-q, --quiet", "only the verdict line and errors")
+    .showSuggestionAfterError(true)
+    .addHelpText(
+      "after",
+      `
+Examples:
+  readiness audit                      audit ./readiness.yaml (or the built-in repository baseline)
+  readiness audit -f json > report.json
+  readiness audit --only severity:critical --timeout 2s
+  readiness validate checklist.yaml    check a checklist, run nothing
+  readiness init                       write a commented starter readiness.yaml
+
+Exit codes: 0 GO (or CONDITIONAL unless --fail-on conditional), 1 NO-GO, 2 bad input, 3 internal error, 130 interrupted.`,
+    );
+
+  const globals = (cmd: Command): { color?: boolean; verbose?: boolean; quiet?: boolean } => cmd.optsWithGlobals();
+
+  cli
+    .command("audit")
+    .description("load the checklist, run its probes, score it and report the verdict")
+    .argument("[file]", "checklist (default: readiness.yaml, readiness.yml or .readiness.yaml here; else the built-in baseline)")
+    .addOption(new Option("-f, --format <format>", "report written to stdout").choices(REPORT_FORMATS).default("terminal"))
+    .option("-o, --output <format=path>", "also write a report to a file, atomically (repeatable), e.g. -o json=out/readiness.json", collect, [])
+    .option("--only <selector...>", "run only these: an item id, section:ID, tag:NAME, severity:LEVEL (comma-separated or repeated)", selectors)
+    .option("--skip <selector...>", "skip these (same selectors as --only)", selectors)
+    .option("--var <key=value>", "set a checklist variable (repeatable); wins over vars:", collect, [])
+    .option("--concurrency <n>", "probes in flight at once", "16")
+    .option("--timeout <duration>", "timeout of every probe that sets none (e.g. 2s); overrides defaults.timeout")
+    .option("--no-exec", "do not run command probes (reported as skipped): audit an untrusted checklist safely")
+    .option("--dry-run", "print the plan (every probe resolved, secrets masked) and run nothing")
+    .addOption(new Option("--fail-on <level>", "which verdict exits 1").choices(FAIL_ON).default("no-go"))
+    .option("--min-score <n>", "score needed for GO (overrides gate.go)")
+    .option("--strict", "manual attestations earn no credit: only verified evidence counts")
+    .option("--no-progress", "no progress display (it only ever shows on a terminal, never in CI)")
+    .action(run(async (file: string | undefined, _o: unknown, cmd: Command) => auditCommand(file, cmd.optsWithGlobals(), io)));
+
+  cli
+    .command("validate")
+    .description("check a checklist's schema and semantics; runs nothing (exit 0 valid, 2 invalid)")
+    .argument("[file]", "checklist (default: readiness.yaml here)")
+    .option("--var <key=value>", "set a checklist variable (repeatable)", collect, [])
+    .option("--json", "print the issues as JSON")
+    .action(run(async (file: string | undefined, _o: unknown, cmd: Command) => validateCommand(file, cmd.optsWithGlobals(), io)));
+
+  cli
+    .command("schema")
+    .description("print a JSON Schema: checklist (for editors) or report (for consumers of -f json)")
+    .argument("[name]", "checklist | report", "checklist")
+    .action(run(async (name: string) => schemaCommand(name, io)));
+
+  cli
+    .command("init")
+    .description("write a commented starter readiness.yaml (never overwrites without --force)")
+    .option("-t, --template <name>", "starter template (see --list)")
+    .option("--list", "list the templates")
+    .option("--force", "overwrite an existing file")
+    .option("-o, --output <path>", "where to write", "readiness.yaml")
+    .action(run(async (_o: unknown, cmd: Command) => initCommand(cmd.opts(), io)));
+
+  cli
+    .command("list")
+    .description("print the resolved items: id, severity, probes, where defined")
+    .argument("[file]", "checklist (default: readiness.yaml here)")
+    .option("--only <selector...>", "only these (see audit --only)", selectors)
+    .option("--skip <selector...>", "not these", selectors)
+    .option("--var <key=value>", "set a checklist variable (repeatable)", collect, [])
+    .option("--json", "print as JSON")
+    .action(run(async (file: string | undefined, _o: unknown, cmd: Command) => listCommand(file, cmd.optsWithGlobals(), io)));
+
+  cli
+    .command("explain")
+    .description("show one item fully resolved (defaults applied, variables substituted, secrets masked)")
+    .argument("<id>", "item id")
+    .option("--file <file>", "checklist (default: readiness.yaml here)")
+    .option("--var <key=value>", "set a checklist variable (repeatable)", collect, [])
+    .action(run(async (id: string, _o: unknown, cmd: Command) => explainCommand(id, cmd.optsWithGlobals(), io)));
+
+  void globals;
+  return cli;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const controller = new AbortController();
+  const interrupted: { by?: "SIGINT" | "SIGTERM" } = {};
+  const onSignal = (sig: "SIGINT" | "SIGTERM"): void => {
+    if (interrupted.by) {
+      // A second signal: stop now.
+      process.stderr.write(`\nreadiness: ${sig} again, exiting immediately\n`);
+      process.exit(sig === "SIGTERM" ? 143 : 130);
+    }
+    interrupted.by = sig;
+    process.stderr.write(`\nreadiness: ${sig} received: stopping probes, writing the partial report (again to force)\n`);
+    controller.abort();
+  };
+  process.on("SIGINT", () => onSignal("SIGINT"));
+  process.on("SIGTERM", () => onSignal("SIGTERM"));
+
+  const io = makeIo(controller, interrupted);
+  let code = 0;
+  const cli = program(io, (c) => (code = c));
+  cli.exitOverride();
+  cli.configureOutput({
+    writeOut: (s) => io.out(s),
+    writeErr: (s) => io.err(s),
+    outputError: (s, write) => write(`readiness: ${oneLine(s.replace(/^error: /, ""))}\n`),
+  });
+  for (const sub of cli.commands) {
+    sub.exitOverride();
+    sub.configureOutput({
+      writeOut: (s) => io.out(s),
+      writeErr: (s) => io.err(s),
+      outputError: (s, write) => write(`readiness: ${oneLine(s.replace(/^error: /, ""))}\n`),
+    });
+  }
+  const verbose = argv.includes("-v") || argv.includes("--verbose");
+  try {
+    await cli.parseAsync(argv);
+  } catch (e) {
+    code = handleError(e, io, verbose);
+  }
+  process.exitCode = code;
+}
+
+function handleError(e: unknown, io: Io, verbose: boolean): number {
+  if (e instanceof CommanderError) {
+    if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return 0;
+    return 2;
+  }
+  if (e instanceof ReadinessError) {
+    if (e.issues.length) {
+      for (const i of e.issues) io.err(`${formatIssue(i)}\n`);
+      io.err(`readiness: ${oneLine(e.message)}\n`);
+    } else io.err(`readiness: ${oneLine(e.message)}\n`);
+    return 2;
+  }
+  const err = e instanceof Error ? e : new Error(String(e));
+  io.err(`readiness: internal error: ${oneLine(err.message)} — this is a bug; please report it with the command you ran${verbose ? "" : " (add --verbose for the stack trace)"}\n`);
+  if (verbose && err.stack) io.err(`${err.stack}\n`);
+  return 3;
+}
+
+await main(process.argv);

@@ -1,0 +1,172 @@
+/**
+ * `readiness audit [FILE]`: load, plan, run, score, report, exit code.
+ */
+import { resolve } from "node:path";
+import { runPlan } from "../audit.js";
+import { builtinChecklist } from "../checklist/builtin.js";
+import { loadChecklist } from "../checklist/load.js";
+import { plan, type Plan } from "../engine/plan.js";
+import { ReadinessError, sanitize } from "../errors.js";
+import { isReportFormat, reporters, REPORT_FORMATS, type ReportFormat } from "../reports/index.js";
+import type { Checklist, Report, Verdict } from "../types.js";
+import { formatDuration, parseDuration } from "../util/duration.js";
+import { writeFileAtomic } from "../util/fs.js";
+import { createMasker } from "../util/mask.js";
+import { chalkFor, colorLevel, displayPath, findChecklist, parseKeyValues, type GlobalOptions, type Io } from "./io.js";
+
+export const FAIL_ON = ["no-go", "conditional", "never"] as const;
+export type FailOn = (typeof FAIL_ON)[number];
+
+export interface AuditCommandOptions extends GlobalOptions {
+  format?: string;
+  output?: string[];
+  only?: string[];
+  skip?: string[];
+  var?: string[];
+  concurrency?: string;
+  timeout?: string;
+  exec?: boolean;
+  dryRun?: boolean;
+  failOn?: string;
+  minScore?: string;
+  strict?: boolean;
+  progress?: boolean;
+}
+
+/** Exit code for a verdict under a `--fail-on` policy. */
+export function exitCodeFor(verdict: Verdict, failOn: FailOn): number {
+  if (failOn === "never") return 0;
+  if (verdict === "NO-GO") return 1;
+  if (verdict === "CONDITIONAL" && failOn === "conditional") return 1;
+  return 0;
+}
+
+function parseFormat(name: string, option: string): ReportFormat {
+  if (!isReportFormat(name)) throw new ReadinessError(`${option} ${name}: unknown format (formats: ${REPORT_FORMATS.join(", ")})`, { code: "EUSAGE" });
+  return name;
+}
+
+/** Parses `-o FORMAT=PATH` values. */
+export function parseOutputs(values: string[]): { format: ReportFormat; path: string }[] {
+  return values.map((v) => {
+    const eq = v.indexOf("=");
+    if (eq <= 0 || eq === v.length - 1) throw new ReadinessError(`--output ${v}: expected FORMAT=PATH, e.g. json=reports/readiness.json`, { code: "EUSAGE" });
+    return { format: parseFormat(v.slice(0, eq), "--output"), path: v.slice(eq + 1) };
+  });
+}
+
+function parseIntOption(value: string | undefined, option: string, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new ReadinessError(`${option} ${value}: expected a whole number from ${min} to ${max}`, { code: "EUSAGE" });
+  return n;
+}
+
+function parseDurationOption(value: string | undefined, option: string): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = parseDuration(value);
+  if (ms === undefined || ms <= 0) throw new ReadinessError(`${option} ${value}: expected a duration like 500ms, 5s or 2m`, { code: "EUSAGE" });
+  return ms;
+}
+
+/** Loads the checklist for audit-like commands: the given file, a default name, or the built-in baseline. */
+export async function loadForAudit(io: Io, file: string | undefined, vars: Record<string, string>): Promise<Checklist> {
+  const found = findChecklist(io.cwd, file);
+  if (!found) return builtinChecklist(io.cwd);
+  return loadChecklist(displayPath(io, found), { env: io.env, vars });
+}
+
+/** The `--dry-run` plan: what would run, resolved, secrets masked. */
+export function renderPlan(p: Plan, timeoutOverride?: number): string {
+  const mask = createMasker(p.checklist.secrets);
+  const lines = [`Plan for ${p.checklist.name} (${p.checklist.path}) — nothing is run:`];
+  let probes = 0;
+  for (const pi of p.items) {
+    const status = pi.skip ? `skip: ${pi.skip}` : pi.waived ? "waived" : pi.item.probes.length ? `${pi.item.probes.length} probe${pi.item.probes.length === 1 ? "" : "s"}` : `manual (${pi.item.status ?? "no status"})`;
+    lines.push(`  ${pi.item.id} [${pi.item.severity}] ${sanitize(pi.item.title)} — ${status}`);
+    if (pi.skip || pi.waived) continue;
+    for (const pp of pi.probes) {
+      const spec = Object.entries(pp.probe.spec)
+        .filter(([k]) => k !== pp.probe.type && k !== "timeout" && k !== "retries" && k !== "retry_delay" && k !== "name")
+        .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+        .join(" ");
+      const target = JSON.stringify(pp.probe.spec[pp.probe.type]);
+      const timing = `timeout ${formatDuration(timeoutOverride && pp.probe.spec.timeout === undefined ? timeoutOverride : pp.probe.timeoutMs)}${pp.probe.retries ? `, ${pp.probe.retries} retr${pp.probe.retries === 1 ? "y" : "ies"}` : ""}`;
+      lines.push(`      ${pp.skip ? "skip " : "run  "}${pp.probe.type} ${target}${spec ? ` ${spec}` : ""} (${timing})${pp.skip ? ` — ${pp.skip}` : ""}`);
+      if (!pp.skip) probes++;
+    }
+  }
+  lines.push(`${probes} probe${probes === 1 ? "" : "s"} would run.`);
+  return `${mask.mask(sanitize(lines.join("\n")))}\n`;
+}
+
+/** Runs the audit command. Returns the exit code. */
+export async function auditCommand(file: string | undefined, opts: AuditCommandOptions, io: Io): Promise<number> {
+  const format = parseFormat(opts.format ?? "terminal", "--format");
+  const outputs = parseOutputs(opts.output ?? []);
+  const failOn = (opts.failOn ?? "no-go") as FailOn;
+  if (!(FAIL_ON as readonly string[]).includes(failOn)) throw new ReadinessError(`--fail-on ${failOn}: expected one of ${FAIL_ON.join(", ")}`, { code: "EUSAGE" });
+  const concurrency = parseIntOption(opts.concurrency, "--concurrency", 1, 1000) ?? 16;
+  const minScore = parseIntOption(opts.minScore, "--min-score", 0, 100);
+  const timeoutMs = parseDurationOption(opts.timeout, "--timeout");
+  const vars = parseKeyValues(opts.var ?? [], "--var");
+
+  const checklist = await loadForAudit(io, file, vars);
+  if (checklist.builtin) {
+    io.err(`No checklist here: auditing the built-in repository baseline. Run \`readiness init\` to write your own readiness.yaml.\n`);
+  }
+  const mask = createMasker(checklist.secrets);
+  for (const w of checklist.warnings) if (!opts.quiet) io.err(`warning: ${mask.mask(w.file ? `${w.file}:${w.line}:${w.column}: ` : "")}${mask.mask(w.message)}\n`);
+
+  const planned = plan(checklist, { only: opts.only, skip: opts.skip, noExec: opts.exec === false, timeoutMs });
+  if (opts.dryRun) {
+    io.out(renderPlan(planned, timeoutMs));
+    return 0;
+  }
+
+  const showProgress = opts.progress !== false && !opts.quiet && io.stdoutIsTTY && io.stderrIsTTY && !io.env.CI;
+  let lastDraw = 0;
+  const report = await runPlan(planned, {
+    concurrency,
+    strict: opts.strict,
+    minScore,
+    signal: io.signal,
+    onProbeDone: showProgress
+      ? (done, total) => {
+          const t = Date.now();
+          if (done === total || t - lastDraw > 80) {
+            lastDraw = t;
+            io.err(`\r\x1b[2K  running probes ${done}/${total}`);
+            if (done === total) io.err("\r\x1b[2K");
+          }
+        }
+      : undefined,
+  });
+  if (showProgress) io.err("\r\x1b[2K");
+
+  await writeReports(report, format, outputs, opts, io);
+
+  const by = io.interruptedBy();
+  if (by) return by === "SIGTERM" ? 143 : 130;
+  return exitCodeFor(report.verdict, failOn);
+}
+
+/** Renders the stdout report and every `-o` file. Files are written atomically. */
+export async function writeReports(report: Report, format: ReportFormat, outputs: { format: ReportFormat; path: string }[], opts: GlobalOptions, io: Io): Promise<void> {
+  const plain = chalkFor(0);
+  const colored = chalkFor(colorLevel(io, opts, io.stdoutIsTTY));
+  for (const o of outputs) {
+    const text = reporters[o.format](report, { chalk: plain, verbose: Boolean(opts.verbose) });
+    try {
+      await writeFileAtomic(resolve(io.cwd, o.path), text);
+    } catch (e) {
+      throw new ReadinessError(`--output ${o.format}=${o.path}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { code: "EWRITE" });
+    }
+  }
+  if (opts.quiet && format === "terminal") {
+    io.out(`${report.verdict} score ${report.score ?? "-"} verified ${report.verified_score ?? "-"}\n`);
+    return;
+  }
+  const text = reporters[format](report, { chalk: format === "terminal" ? colored : plain, verbose: Boolean(opts.verbose), width: 100 });
+  io.out(text.endsWith("\n") ? text : `${text}\n`);
+}

@@ -1,0 +1,87 @@
+/**
+ * What a command may touch: two output streams, the environment, the working directory.
+ * Only src/cli.ts builds one from the real process.
+ */
+import { Chalk, type ChalkInstance } from "chalk";
+import { existsSync } from "node:fs";
+import { isAbsolute, join, relative, resolve } from "node:path";
+import { ReadinessError } from "../errors.js";
+
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+  env: Record<string, string | undefined>;
+  cwd: string;
+  stdoutIsTTY: boolean;
+  stderrIsTTY: boolean;
+  /** Aborted on SIGINT / SIGTERM. */
+  signal: AbortSignal;
+  /** Which signal interrupted the run, once one has. */
+  interruptedBy(): "SIGINT" | "SIGTERM" | undefined;
+}
+
+/** Global options every command shares. */
+export interface GlobalOptions {
+  color?: boolean;
+  verbose?: boolean;
+  quiet?: boolean;
+}
+
+export const CHECKLIST_NAMES = ["readiness.yaml", "readiness.yml", ".readiness.yaml"];
+
+/** The checklist file to use: the given one, or the first default name present in cwd, or undefined. */
+export function findChecklist(cwd: string, file?: string): string | undefined {
+  if (file) return file;
+  return CHECKLIST_NAMES.find((n) => existsSync(join(cwd, n)));
+}
+
+/** Like `findChecklist`, but a missing checklist is an error that says what to do. */
+export function requireChecklist(cwd: string, file?: string): string {
+  const found = findChecklist(cwd, file);
+  if (!found) throw new ReadinessError(`no checklist given and none of ${CHECKLIST_NAMES.join(", ")} in ${cwd} (run \`readiness init\` to write one)`, { code: "ENOCHECKLIST" });
+  return found;
+}
+
+/**
+ * The colour level for a stream: `--no-color` and NO_COLOR turn it off, FORCE_COLOR turns it on
+ * (FORCE_COLOR=0 off), otherwise colour only on a terminal.
+ */
+export function colorLevel(io: Io, opts: GlobalOptions, isTTY: boolean): 0 | 1 | 2 | 3 {
+  if (opts.color === false) return 0;
+  const force = io.env.FORCE_COLOR;
+  if (force !== undefined && force !== "") {
+    if (force === "0" || force === "false") return 0;
+    const n = Number(force);
+    return n >= 1 && n <= 3 ? (n as 1 | 2 | 3) : 1;
+  }
+  if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== "") return 0;
+  if (!isTTY || io.env.TERM === "dumb") return 0;
+  return io.env.COLORTERM === "truecolor" ? 3 : 2;
+}
+
+export function chalkFor(level: 0 | 1 | 2 | 3): ChalkInstance {
+  return new Chalk({ level });
+}
+
+/** Parses `KEY=VALUE` options. */
+export function parseKeyValues(values: string[], option: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const v of values) {
+    const eq = v.indexOf("=");
+    if (eq <= 0) throw new ReadinessError(`${option} ${v}: expected KEY=VALUE`, { code: "EUSAGE" });
+    out[v.slice(0, eq)] = v.slice(eq + 1);
+  }
+  return out;
+}
+
+/** A path relative to the process's directory when that is shorter, so messages read `readiness.yaml:3:5`. */
+export function displayPath(io: Io, file: string): string {
+  const abs = resolve(io.cwd, file);
+  const rel = relative(process.cwd(), abs);
+  return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : abs;
+}
+
+/** `--var` values as a map (undefined list → empty). */
+export function parseVars(values: string[] | undefined): Record<string, string> {
+  return parseKeyValues(values ?? [], "--var");
+}

@@ -1,0 +1,84 @@
+/**
+ * `readiness list [FILE]` and `readiness explain ID`: the resolved checklist, secrets masked.
+ */
+import { stringify } from "yaml";
+import { flattenItems, plan } from "../engine/plan.js";
+import { ReadinessError, sanitize } from "../errors.js";
+import { getProbe } from "../probes/index.js";
+import type { ProbeSpecBase } from "../types.js";
+import { maskDeep, createMasker } from "../util/mask.js";
+import { nearest } from "../util/text.js";
+import { loadForAudit } from "./audit.js";
+import { parseVars, type GlobalOptions, type Io } from "./io.js";
+
+export interface ListOptions extends GlobalOptions {
+  only?: string[];
+  skip?: string[];
+  var?: string[];
+  json?: boolean;
+  file?: string;
+}
+
+export async function listCommand(file: string | undefined, opts: ListOptions, io: Io): Promise<number> {
+  const checklist = await loadForAudit(io, file ?? opts.file, parseVars(opts.var));
+  const mask = createMasker(checklist.secrets);
+  const planned = plan(checklist, { only: opts.only, skip: opts.skip });
+  const rows = planned.items
+    .filter((p) => !p.skip?.startsWith("not selected") && !p.skip?.startsWith("skipped (--skip)"))
+    .map((p) => ({
+      id: p.item.id,
+      title: p.item.title,
+      severity: p.item.severity,
+      section: p.item.sectionPath.join("/"),
+      probes: p.item.probes.map((rp) => `${rp.type} ${safeTarget(rp.type, rp.spec)}`),
+      status: p.item.status,
+      where: p.item.loc ? `${p.item.loc.file}:${p.item.loc.line}` : undefined,
+    }));
+  if (opts.json) {
+    io.out(`${JSON.stringify(maskDeep(rows, mask), null, 2)}\n`);
+    return 0;
+  }
+  for (const r of rows) {
+    const kind = r.probes.length ? r.probes.join("; ") : `manual: ${r.status ?? "no status"}`;
+    io.out(mask.mask(sanitize(`${r.id}  [${r.severity}]  ${r.title}  — ${kind}${r.where ? `  (${r.where})` : ""}`)) + "\n");
+  }
+  io.out(`${rows.length} item${rows.length === 1 ? "" : "s"}\n`);
+  return 0;
+}
+
+function safeTarget(type: string, spec: ProbeSpecBase): string {
+  try {
+    return getProbe(type)?.target(spec) ?? type;
+  } catch {
+    return type;
+  }
+}
+
+export async function explainCommand(id: string, opts: ListOptions, io: Io): Promise<number> {
+  const checklist = await loadForAudit(io, opts.file, parseVars(opts.var));
+  const mask = createMasker(checklist.secrets);
+  const items = flattenItems(checklist.sections);
+  const item = items.find((i) => i.id === id);
+  if (!item) {
+    const guess = nearest(id, items.map((i) => i.id));
+    throw new ReadinessError(`explain ${id}: no item "${id}" in ${checklist.path}${guess ? ` — did you mean "${guess}"?` : ""}`, { code: "ENOITEM" });
+  }
+  const view = {
+    id: item.id,
+    title: item.title,
+    section: item.sectionPath.join(" / "),
+    defined_at: item.loc ? `${item.loc.file}:${item.loc.line}:${item.loc.column}` : undefined,
+    severity: item.severity,
+    weight: item.weight,
+    tags: item.tags.length ? item.tags : undefined,
+    owner: item.owner,
+    status: item.status,
+    evidence: item.evidence,
+    attested_by: item.attested_by,
+    attested_at: item.attested_at,
+    waiver: item.waiver,
+    probes: item.probes.map((p) => ({ ...p.spec, timeout: `${p.timeoutMs}ms`, retries: p.retries, retry_delay: `${p.retryDelayMs}ms` })),
+  };
+  io.out(mask.mask(sanitize(stringify(JSON.parse(JSON.stringify(view)) as unknown, { lineWidth: 0 }))));
+  return 0;
+}

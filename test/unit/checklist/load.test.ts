@@ -1,0 +1,132 @@
+import { describe, expect, it } from "vitest";
+import { checkChecklistText, parseChecklist } from "../../../src/checklist/load.js";
+import { formatIssue } from "../../../src/errors.js";
+
+const lines = (text: string, env: Record<string, string> = {}): string[] =>
+  checkChecklistText(text, "c.yaml", { env }).issues.map(formatIssue);
+
+describe("loading", () => {
+  it("resolves a valid checklist with derived ids, defaults and weights", () => {
+    const c = parseChecklist(
+      `version: 1
+name: Payments
+sections:
+  - title: Infrastructure Basics
+    items:
+      - title: Gateway health
+        severity: critical
+        probes:
+          - tcp: localhost:1
+            timeout: 2s
+      - id: runbooks
+        title: Runbooks
+        status: done
+`,
+      "c.yaml",
+      { env: {} },
+    );
+    expect(c.name).toBe("Payments");
+    const s = c.sections[0]!;
+    expect(s.id).toBe("infrastructure-basics");
+    expect(s.items.map((i) => i.id)).toEqual(["gateway-health", "runbooks"]);
+    expect(s.items[0]!.weight).toBe(10);
+    expect(s.items[0]!.probes[0]!.timeoutMs).toBe(2000);
+    expect(s.items[1]!.severity).toBe("medium");
+    expect(s.items[0]!.loc).toEqual({ file: "c.yaml", line: 6, column: 9 });
+  });
+
+  it("reports every error at once with positions and suggestions", () => {
+    const out = lines(`version: 1
+sections:
+  - title: A
+    itms: []
+    items:
+      - title: B
+        severity: hgh
+        probes:
+          - htp: http://x
+          - tcp: localhost:1
+            timout: 5s
+`);
+    expect(out).toEqual([
+      'c.yaml:4:5: unknown key "itms" — did you mean "items"? (at /sections/0/itms)',
+      'c.yaml:7:19: expected one of critical, high, medium, low; got "hgh" — did you mean "high"? (at /sections/0/items/0/severity)',
+      'c.yaml:11:13: unknown key "timout" — did you mean "timeout"? (at /sections/0/items/0/probes/1/timout)',
+    ]);
+  });
+
+  it("names unknown probe types after the schema passes", () => {
+    expect(lines(`version: 1
+sections:
+  - title: A
+    items:
+      - title: B
+        probes: [{ htp: "http://x" }]
+`)).toEqual(['c.yaml:6:20: unknown probe type "htp" — did you mean "http"? (probe types: http, tcp, command, file, coverage, tests, tls, dns, env, metric) (at /sections/0/items/0/probes/0/htp)']);
+  });
+
+  it("rejects duplicate ids naming both places, and duplicate keys", () => {
+    expect(lines(`version: 1
+sections:
+  - title: A
+    items:
+      - title: Same
+      - title: same
+`)).toEqual(['c.yaml:6:16: duplicate id "same": also used at c.yaml:5:16 (ids are unique across sections and items) (at /sections/0/items/1/title)']);
+    const dup = lines(`version: 1\nversion: 1\nsections: []\n`);
+    expect(dup).toHaveLength(1);
+    expect(dup[0]).toMatch(/^c\.yaml:2:1: YAML duplicate key/);
+  });
+
+  it("refuses empty, scalar and list documents and alias bombs in one line each", () => {
+    expect(lines("")).toEqual(["c.yaml:1:1: the checklist is empty: expected a mapping with version and sections (run `readiness init` for a starter)"]);
+    expect(lines("hello")).toEqual(['c.yaml:1:1: expected a mapping with version and sections at the top level, got a string ("hello")']);
+    expect(lines("- a\n- b\n")).toEqual(["c.yaml:1:1: expected a mapping with version and sections at the top level, got a list"]);
+    const bomb = ["a: &a [x,x,x,x,x,x,x,x,x,x]"];
+    for (let i = 0; i < 8; i++) bomb.push(`${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(",")}]`);
+    const out = lines(bomb.join("\n"));
+    expect(out).toHaveLength(1);
+    expect(out[0]).toMatch(/alias bomb/);
+  });
+
+  it("interpolates vars and env once, records env values as secrets, and names undefined variables", () => {
+    const c = parseChecklist(
+      `version: 1
+vars:
+  base: \${env.BASE:-http://localhost:1}
+  token: \${env.TOKEN}
+sections:
+  - title: A
+    items:
+      - title: B
+        probes:
+          - http: \${vars.base}/health
+            headers: { Authorization: "Bearer \${vars.token}" }
+          - http: "$\${vars.base}"
+`,
+      "c.yaml",
+      { env: { TOKEN: "s3cr3t-${vars.base}" } },
+    );
+    const probes = c.sections[0]!.items[0]!.probes;
+    expect(probes[0]!.spec.http).toBe("http://localhost:1/health");
+    expect((probes[0]!.spec.headers as Record<string, string>).Authorization).toBe("Bearer s3cr3t-${vars.base}");
+    expect(probes[1]!.spec.http).toBe("${vars.base}");
+    expect(c.secrets).toEqual(["s3cr3t-${vars.base}"]);
+    expect(lines(`version: 1\nsections:\n  - title: A\n    items:\n      - title: B\n        probes: [{ tcp: "\${vars.nope}" }]\n`)).toEqual([
+      "c.yaml:6:24: undefined variable vars.nope (no vars are defined) (at /sections/0/items/0/probes/0/tcp)",
+    ]);
+  });
+
+  it("requires a reason for n/a and real dates", () => {
+    expect(lines(`version: 1
+sections:
+  - title: A
+    items:
+      - { title: B, status: n/a }
+      - { title: C, status: done, attested_at: 2026-02-30 }
+`)).toEqual([
+      'c.yaml:5:29: item "b" is n/a without a reason: add reason: to say why it does not apply (at /sections/0/items/0/status)',
+      'c.yaml:6:48: not a real date: "2026-02-30" (at /sections/0/items/1/attested_at)',
+    ]);
+  });
+});
