@@ -12,7 +12,7 @@ import type { Checklist, Report, Verdict } from "../types.js";
 import { formatDuration, parseDuration } from "../util/duration.js";
 import { writeFileAtomic } from "../util/fs.js";
 import { createMasker } from "../util/mask.js";
-import { chalkFor, colorLevel, displayPath, findChecklist, parseKeyValues, type GlobalOptions, type Io } from "./io.js";
+import { chalkFor, clockFor, colorLevel, displayPath, findChecklist, parseKeyValues, type GlobalOptions, type Io } from "./io.js";
 
 export const FAIL_ON = ["no-go", "conditional", "never"] as const;
 export type FailOn = (typeof FAIL_ON)[number];
@@ -118,7 +118,8 @@ export async function auditCommand(file: string | undefined, opts: AuditCommandO
   const mask = createMasker(checklist.secrets);
   for (const w of checklist.warnings) if (!opts.quiet) io.err(`warning: ${mask.mask(w.file ? `${w.file}:${w.line}:${w.column}: ` : "")}${mask.mask(w.message)}\n`);
 
-  const planned = plan(checklist, { only: opts.only, skip: opts.skip, noExec: opts.exec === false, timeoutMs });
+  const now = clockFor(io);
+  const planned = plan(checklist, { only: opts.only, skip: opts.skip, noExec: opts.exec === false, timeoutMs, now });
   if (opts.dryRun) {
     io.out(renderPlan(planned, timeoutMs));
     return 0;
@@ -128,6 +129,7 @@ export async function auditCommand(file: string | undefined, opts: AuditCommandO
   let lastDraw = 0;
   const report = await runPlan(planned, {
     concurrency,
+    now,
     strict: opts.strict,
     minScore,
     signal: io.signal,

@@ -85,3 +85,15 @@ export function displayPath(io: Io, file: string): string {
 export function parseVars(values: string[] | undefined): Record<string, string> {
   return parseKeyValues(values ?? [], "--var");
 }
+
+/**
+ * The clock for a command: READINESS_NOW (an ISO date or date-time) pins it, so expiry can be
+ * tested and reproduced without waiting; otherwise the real time.
+ */
+export function clockFor(io: Io): () => Date {
+  const pinned = io.env.READINESS_NOW;
+  if (!pinned) return () => new Date();
+  const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(pinned) ? `${pinned}T00:00:00Z` : pinned);
+  if (Number.isNaN(d.getTime())) throw new ReadinessError(`READINESS_NOW=${pinned}: expected an ISO date like 2026-11-23 or 2026-11-23T10:00:00Z`, { code: "EUSAGE" });
+  return () => new Date(d);
+}
