@@ -105,3 +105,48 @@ export function terminalText(text: string, max = Infinity): string {
   const line = oneLine(text);
   return Number.isFinite(max) ? truncateWidth(line, Math.max(1, max)) : line;
 }
+
+/**
+ * Word-wraps one line of (already sanitised) text to `width` columns, at most `maxLines` lines;
+ * the last line ends with `…` when text was left out. Words longer than a line are broken.
+ */
+export function wrapWidth(text: string, width: number, maxLines = Infinity): string[] {
+  const w = Math.max(2, width);
+  const lines: string[] = [];
+  let line = "";
+  const push = (): void => {
+    lines.push(line);
+    line = "";
+  };
+  for (const word of text.split(/ +/)) {
+    if (!word) continue;
+    let rest = word;
+    while (rest) {
+      const sep = line ? " " : "";
+      if (displayWidth(line + sep + rest) <= w) {
+        line += sep + rest;
+        rest = "";
+      } else if (line) {
+        push();
+      } else {
+        // A word wider than the line: take as many characters as fit.
+        let head = "";
+        for (const ch of rest) {
+          if (displayWidth(head + ch) > w) break;
+          head += ch;
+        }
+        line = head;
+        rest = rest.slice(head.length);
+        push();
+      }
+    }
+  }
+  if (line) push();
+  if (lines.length > maxLines) {
+    const kept = lines.slice(0, maxLines);
+    const last = kept[maxLines - 1] ?? "";
+    kept[maxLines - 1] = displayWidth(last) + 1 <= w ? `${last}…` : truncateWidth(`${last}……`, w);
+    return kept;
+  }
+  return lines.length ? lines : [""];
+}

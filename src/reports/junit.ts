@@ -1,4 +1,94 @@
+/**
+ * The JUnit XML report, for CI test tabs (GitLab, Jenkins, Azure, GitHub test-report actions).
+ * One `<testsuite>` per section that holds items (nested sections are flattened and named by their
+ * path, `Infrastructure › Databases`), one `<testcase>` per item. fail / missing / stale →
+ * `<failure>`; skipped and waived → `<skipped>`; attested and partial pass, with a note in
+ * `<system-out>`. Every string goes through `escapeXml`, so the document is well-formed XML 1.0
+ * whatever the titles hold. Times are in seconds.
+ */
+import { formatScore, isFailing, itemCause, itemDuration, pathLabel, summarize } from "./summary.js";
+import { escapeXml } from "./escape.js";
+import type { ItemReport, Report } from "../types.js";
 import type { Reporter } from "./types.js";
 
-/** Stub: replaced by the real junit reporter. */
-export const renderJunit: Reporter = (report) => JSON.stringify({ format: "junit", verdict: report.verdict });
+/** Milliseconds as JUnit seconds, three decimals. */
+export function seconds(ms: number): string {
+  return (Math.max(0, Number.isFinite(ms) ? ms : 0) / 1000).toFixed(3);
+}
+
+/** `name="value"` pairs, escaped. */
+function attrs(pairs: Record<string, string | number>): string {
+  return Object.entries(pairs)
+    .map(([k, v]) => `${k}="${escapeXml(String(v))}"`)
+    .join(" ");
+}
+
+function caseBody(item: ItemReport): string[] {
+  const inner: string[] = [];
+  const cause = itemCause(item);
+  if (isFailing(item.result)) {
+    const detail = [
+      `${item.result} (${item.severity})${item.contradicted ? ": contradicted claim, marked done but the probes fail" : ""}`,
+      ...item.probes.map((p) => `${p.result.toUpperCase()} ${p.type} ${p.target}: ${p.message}`),
+      item.evidence ? `evidence: ${item.evidence}` : "",
+      item.file && item.line ? `at ${item.file}:${item.line}` : "",
+    ].filter(Boolean);
+    inner.push(
+      `      <failure ${attrs({ message: cause || item.result, type: item.result })}>${escapeXml(detail.join("\n"))}</failure>`,
+    );
+  } else if (item.result === "skipped" || item.result === "waived") {
+    inner.push(`      <skipped ${attrs({ message: cause || item.result })}/>`);
+  }
+  const out: string[] = [];
+  if (item.result === "attested" || item.result === "partial") out.push(`${item.result}: ${cause}`);
+  if (item.evidence && !isFailing(item.result)) out.push(`evidence: ${item.evidence}`);
+  if (item.result === "pass") out.push(...item.probes.map((p) => `${p.type} ${p.target}: ${p.message}`));
+  if (out.length > 0) inner.push(`      <system-out>${escapeXml(out.join("\n"))}</system-out>`);
+  return inner;
+}
+
+function suiteCounts(items: ItemReport[]): { tests: number; failures: number; skipped: number; ms: number } {
+  return {
+    tests: items.length,
+    failures: items.filter((i) => isFailing(i.result)).length,
+    skipped: items.filter((i) => i.result === "skipped" || i.result === "waived").length,
+    ms: items.reduce((s, i) => s + itemDuration(i), 0),
+  };
+}
+
+/** The JUnit reporter. */
+export const renderJunit: Reporter = (report: Report) => {
+  const s = summarize(report);
+  const suites: string[] = [];
+  const all = s.items.map((l) => l.item);
+  const total = suiteCounts(all);
+  s.sections.forEach(({ section, path }, index) => {
+    if (section.items.length === 0) return;
+    const name = pathLabel(path);
+    const c = suiteCounts(section.items);
+    const lines = [
+      `  <testsuite ${attrs({ name, id: index, tests: c.tests, failures: c.failures, errors: 0, skipped: c.skipped, time: seconds(c.ms), timestamp: report.started_at.replace(/Z$|\.\d+Z$/, "") })}>`,
+      `    <properties>`,
+      `      <property ${attrs({ name: "section.id", value: section.id })}/>`,
+      `      <property ${attrs({ name: "score", value: formatScore(section.score) })}/>`,
+      `      <property ${attrs({ name: "verified_score", value: formatScore(section.verified_score) })}/>`,
+      `    </properties>`,
+    ];
+    for (const item of section.items) {
+      const body = caseBody(item);
+      const open = `    <testcase ${attrs({ classname: name, name: `${item.title} [${item.id}]`, time: seconds(itemDuration(item)), ...(item.file ? { file: item.file } : {}), ...(item.line ? { line: item.line } : {}) })}`;
+      lines.push(body.length ? `${open}>\n${body.join("\n")}\n    </testcase>` : `${open}/>`);
+    }
+    lines.push(`  </testsuite>`);
+    suites.push(lines.join("\n"));
+  });
+  const summary = `verdict ${report.verdict}, score ${formatScore(report.score)}, verified ${formatScore(report.verified_score)}${report.interrupted ? ", INTERRUPTED (partial results)" : ""}`;
+  return [
+    `<?xml version="1.0" encoding="UTF-8"?>`,
+    `<!-- readiness: ${escapeXml(summary).replace(/--/g, "- -")} -->`,
+    `<testsuites ${attrs({ name: `readiness: ${report.checklist.name}`, tests: total.tests, failures: total.failures, errors: 0, skipped: total.skipped, time: seconds(report.duration_ms), timestamp: report.started_at.replace(/Z$|\.\d+Z$/, "") })}>`,
+    ...suites,
+    `</testsuites>`,
+    "",
+  ].join("\n");
+};

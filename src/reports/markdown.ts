@@ -1,4 +1,382 @@
+/**
+ * The Markdown report: GitHub-flavoured, for a pull-request comment, a release ticket or
+ * `$GITHUB_STEP_SUMMARY`. Verdict, reasons and scores first; then what needs attention, each under
+ * its own heading; the full item list folded in `<details>`. Every user-written string goes through
+ * `escapeMarkdown` (or `escapeHtml` inside raw HTML), so no title can break a table or inject HTML.
+ */
+import { formatDuration } from "../util/duration.js";
+import type { ItemReport, ItemResult, Report, Verdict } from "../types.js";
+import { escapeMarkdown } from "./escape.js";
+import {
+  formatDelta,
+  formatScore,
+  itemCause,
+  pathLabel,
+  summarize,
+  type ReportSummary,
+} from "./summary.js";
 import type { Reporter } from "./types.js";
 
-/** Stub: replaced by the real markdown reporter. */
-export const renderMarkdown: Reporter = (report) => JSON.stringify({ format: "markdown", verdict: report.verdict });
+/** Default size limit: under GitHub's 65 536 characters for a comment, with room for a wrapper. */
+export const MARKDOWN_MAX_CHARS = 65_000;
+
+/** An emoji per verdict, so the state reads at a glance in a PR. */
+export const VERDICT_EMOJI: Record<Verdict, string> = { GO: "🟢", CONDITIONAL: "🟠", "NO-GO": "🔴" };
+
+/** An emoji per result; the result word is always written next to it. */
+export const RESULT_EMOJI: Record<ItemResult, string> = {
+  pass: "✅",
+  fail: "❌",
+  attested: "☑️",
+  partial: "◐",
+  missing: "⬜",
+  stale: "⌛",
+  waived: "🛡️",
+  skipped: "⏭️",
+};
+
+const CAUSE_MAX = 300;
+
+interface Limits {
+  /** Include the folded per-section item tables. */
+  details: boolean;
+  /** Most rows in any list; the rest are counted in a note. */
+  rows: number;
+}
+
+/** Escapes user text for Markdown and cuts it to `max` characters (before escaping). */
+export function md(text: string, max = Infinity): string {
+  const cut = text.length > max ? `${text.slice(0, Math.max(0, max - 1))}…` : text;
+  return escapeMarkdown(cut);
+}
+
+/** A GFM table. Cells must already be escaped. */
+export function mdTable(headers: string[], rows: string[][], align: ("l" | "r" | "c")[] = []): string {
+  const sep = headers.map((_, i) => {
+    const a = align[i] ?? "l";
+    return a === "r" ? "---:" : a === "c" ? ":---:" : "---";
+  });
+  const line = (cells: string[]): string => `| ${cells.map((c) => c || " ").join(" | ")} |`;
+  return [line(headers), line(sep), ...rows.map(line)].join("\n");
+}
+
+function itemCell(item: ItemReport): string {
+  return `${md(item.title, 200)} <code>${md(item.id, 80)}</code>`;
+}
+
+function resultCell(result: ItemResult): string {
+  return `${RESULT_EMOJI[result]} ${result}`;
+}
+
+function bar(score: number | null): string {
+  if (score === null) return "";
+  const full = Math.round(score / 10);
+  return `${"█".repeat(full)}${"░".repeat(10 - full)}`;
+}
+
+function capped<T>(list: readonly T[], limits: Limits): { shown: readonly T[]; note: string } {
+  if (list.length <= limits.rows) return { shown: list, note: "" };
+  const rest = list.length - limits.rows;
+  return {
+    shown: list.slice(0, limits.rows),
+    note: `\n\n_…and ${rest} more not shown here to keep this report within GitHub's size limit; see the full report (\`-o html=…\` or \`-o json=…\`)._`,
+  };
+}
+
+function header(report: Report, out: string[]): void {
+  const v = report.verdict;
+  out.push(`## ${VERDICT_EMOJI[v]} ${v} — ${md(report.checklist.name, 200)}`, "");
+  if (report.interrupted) {
+    out.push("> [!WARNING]", "> **INTERRUPTED — partial results.** The run was stopped before every probe finished.", "");
+  }
+  const gate = report.gate;
+  const gates = [`GO ≥ ${gate.go}`, `CONDITIONAL ≥ ${gate.conditional}`];
+  if (gate.verified > 0) gates.push(`verified ≥ ${gate.verified}`);
+  out.push(
+    `**Score ${formatScore(report.score)}/100** · verified ${formatScore(report.verified_score)}/100 · gates: ${gates.join(", ")}${report.options.strict ? " · strict (attestations earn no credit)" : ""}`,
+    "",
+  );
+  if (report.reasons.length > 0) {
+    out.push(`**Why not GO:**`, "", ...report.reasons.map((r) => `- ${md(r, 500)}`), "");
+  }
+  const c = report.counts;
+  const keys = Object.keys(RESULT_EMOJI) as ItemResult[];
+  out.push(
+    mdTable(
+      keys.map((k) => `${RESULT_EMOJI[k]} ${k}`),
+      [keys.map((k) => String(c[k]))],
+      keys.map(() => "c"),
+    ),
+    "",
+  );
+}
+
+function baselineBlock(report: Report, out: string[], limits: Limits): void {
+  const b = report.baseline;
+  if (!b) return;
+  const icon = b.regressed ? "📉" : "📈";
+  out.push(
+    `### ${icon} Since the baseline`,
+    "",
+    `Baseline ${b.path ? `${md(b.path, 200)}, ` : ""}${md(b.started_at.slice(0, 10))}: **${b.verdict}** score ${formatScore(b.score)}, verified ${formatScore(b.verified_score)}. ` +
+      `Score **${formatDelta(b.score_delta)}**, verified **${formatDelta(b.verified_delta)}**` +
+      `${b.verdict !== report.verdict ? `, verdict ${b.verdict} → ${report.verdict}` : ""}.`,
+    "",
+  );
+  const changes: [string, typeof b.newly_failing][] = [
+    ["Newly failing", b.newly_failing],
+    ["Newly passing", b.newly_passing],
+    ["Added", b.added],
+    ["Removed", b.removed],
+  ];
+  for (const [label, list] of changes) {
+    if (list.length === 0) continue;
+    const { shown, note } = capped(list, limits);
+    out.push(
+      `**${label} (${list.length})**`,
+      "",
+      mdTable(
+        ["Item", "Severity", "Section", "Was", "Now"],
+        shown.map((ch) => [
+          `${md(ch.title, 200)} <code>${md(ch.id, 80)}</code>`,
+          ch.severity,
+          md(pathLabel(ch.section), 120),
+          ch.from ? resultCell(ch.from) : "—",
+          ch.to ? resultCell(ch.to) : "—",
+        ]),
+      ) + note,
+      "",
+    );
+  }
+}
+
+function sectionsTable(s: ReportSummary, out: string[], limits: Limits): void {
+  if (s.sections.length === 0) return;
+  const { shown, note } = capped(s.sections, limits);
+  out.push(
+    "### Sections",
+    "",
+    mdTable(
+      ["Section", "Score", "", "Verified", "Failing"],
+      shown.map(({ section, path, depth }) => {
+        const items = s.items.filter((l) => l.path.length >= path.length && path.every((p, i) => l.path[i] === p));
+        const failing = items.filter((l) => ["fail", "missing", "stale"].includes(l.item.result)).length;
+        return [
+          `${"&nbsp;&nbsp;".repeat(depth)}${depth > 0 ? "↳ " : ""}${md(section.title, 120)}`,
+          formatScore(section.score),
+          bar(section.score),
+          formatScore(section.verified_score),
+          failing > 0 ? `❌ ${failing}` : "0",
+        ];
+      }),
+      ["l", "r", "l", "r", "r"],
+    ) + note,
+    "",
+  );
+}
+
+function failingBlock(s: ReportSummary, out: string[], limits: Limits): void {
+  if (s.failing.length === 0) return;
+  const { shown, note } = capped(s.failing, limits);
+  out.push(
+    `### ❌ Failing items (${s.failing.length})`,
+    "",
+    mdTable(
+      ["Result", "Item", "Severity", "Section", "Cause"],
+      shown.map(({ item, path }) => [
+        resultCell(item.result),
+        itemCell(item),
+        item.severity,
+        md(pathLabel(path), 120),
+        md(itemCause(item), CAUSE_MAX),
+      ]),
+    ) + note,
+    "",
+  );
+}
+
+function contradictedBlock(s: ReportSummary, out: string[], limits: Limits): void {
+  if (s.contradicted.length === 0) return;
+  const { shown, note } = capped(s.contradicted, limits);
+  out.push(
+    `### ⚠️ Contradicted claims (${s.contradicted.length})`,
+    "",
+    "Marked done by a person, but the probes say otherwise.",
+    "",
+    mdTable(
+      ["Item", "Severity", "Claimed", "Probes say"],
+      shown.map(({ item }) => [
+        itemCell(item),
+        item.severity,
+        md(`${item.status ?? "done"}${item.attested_by ? ` by ${item.attested_by}` : ""}${item.attested_at ? ` on ${item.attested_at}` : ""}`, 150),
+        md(failedProbeText(item), CAUSE_MAX),
+      ]),
+    ) + note,
+    "",
+  );
+}
+
+function failedProbeText(item: ItemReport): string {
+  const failed = item.probes.filter((p) => p.result === "fail").map((p) => p.message);
+  return failed.join("; ") || item.message || "a probe failed";
+}
+
+function staleBlock(s: ReportSummary, out: string[], limits: Limits): void {
+  if (s.stale.length === 0) return;
+  const { shown, note } = capped(s.stale, limits);
+  out.push(
+    `### ⌛ Stale attestations (${s.stale.length})`,
+    "",
+    mdTable(
+      ["Item", "Severity", "Attested", "Expired", "Evidence"],
+      shown.map(({ item }) => [
+        itemCell(item),
+        item.severity,
+        md(`${item.attested_by ?? "—"}${item.attested_at ? `, ${item.attested_at}` : ""}`, 150),
+        md(item.expires_at ?? "—"),
+        md(item.evidence ?? "—", 200),
+      ]),
+    ) + note,
+    "",
+  );
+}
+
+function waiverBlock(s: ReportSummary, out: string[], limits: Limits): void {
+  if (s.waivers.length === 0) return;
+  const expiring = s.waivers.filter((w) => w.expiring).length;
+  const expired = s.waivers.filter((w) => w.waiver.expired).length;
+  const notes = [expired ? `${expired} expired` : "", expiring ? `${expiring} expiring soon` : ""].filter(Boolean).join(", ");
+  const { shown, note } = capped(s.waivers, limits);
+  out.push(
+    `### 🛡️ Waivers (${s.waivers.length}${notes ? `: ${notes}` : ""})`,
+    "",
+    mdTable(
+      ["Item", "Severity", "Until", "By", "Reason", "State"],
+      shown.map((w) => [
+        itemCell(w.item),
+        w.item.severity,
+        md(w.waiver.until),
+        md(w.waiver.by, 100),
+        md(w.waiver.reason, 200),
+        w.waiver.expired
+          ? "⚠️ expired — ignored, item scored"
+          : w.expiring
+            ? `⏳ expires in ${w.daysLeft ?? "?"} day${w.daysLeft === 1 ? "" : "s"}`
+            : "active",
+      ]),
+    ) + note,
+    "",
+  );
+}
+
+function signoffBlock(report: Report, out: string[]): void {
+  const { missing, present } = report.signoffs;
+  if (missing.length === 0 && present.length === 0) return;
+  if (missing.length > 0) {
+    out.push(`### ✍️ Missing sign-offs (${missing.length})`, "", ...missing.map((r) => `- ${md(r, 150)}`), "");
+  }
+  if (present.length > 0) {
+    out.push(`**Signed off:** ${present.map((p) => `${md(p.role, 100)} (${md(p.by, 100)}, ${md(p.at)})`).join(" · ")}`, "");
+  }
+}
+
+function warningsBlock(report: Report, out: string[], limits: Limits): void {
+  if (report.warnings.length === 0) return;
+  const { shown, note } = capped(report.warnings, limits);
+  out.push(`### Warnings (${report.warnings.length})`, "", ...shown.map((w) => `- ${md(w, 300)}`));
+  out.push(note ? note.trim() : "", "");
+}
+
+function detailsBlock(s: ReportSummary, out: string[], limits: Limits): void {
+  if (!limits.details || s.items.length === 0) return;
+  out.push(`<details><summary>All ${s.items.length} items by section</summary>`, "");
+  for (const { section, path } of s.sections) {
+    if (section.items.length === 0) continue;
+    out.push(
+      `#### ${md(pathLabel(path), 200)} — ${formatScore(section.score)}`,
+      "",
+      mdTable(
+        ["Result", "Item", "Severity", "Detail"],
+        section.items.map((item) => [resultCell(item.result), itemCell(item), item.severity, md(detail(item), CAUSE_MAX)]),
+      ),
+      "",
+    );
+  }
+  out.push("</details>", "");
+}
+
+function detail(item: ItemReport): string {
+  if (item.result === "pass") return item.probes.map((p) => `${p.type}: ${p.message}`).join("; ");
+  return itemCause(item);
+}
+
+function footer(report: Report, out: string[]): void {
+  const parts = [
+    `${md(report.tool.name)} ${md(report.tool.version)}`,
+    report.checklist.builtin ? "built-in baseline checklist" : `<code>${md(report.checklist.path, 200)}</code>`,
+    `started ${md(report.started_at)}`,
+    `took ${formatDuration(report.duration_ms)}`,
+  ];
+  if (report.options.no_exec) parts.push("--no-exec");
+  if (report.options.only.length) parts.push(`only ${md(report.options.only.join(", "), 200)}`);
+  if (report.options.skip.length) parts.push(`skip ${md(report.options.skip.join(", "), 200)}`);
+  out.push(`<sub>${parts.join(" · ")}</sub>`, "");
+}
+
+function build(report: Report, s: ReportSummary, limits: Limits): string {
+  const out: string[] = [];
+  header(report, out);
+  baselineBlock(report, out, limits);
+  sectionsTable(s, out, limits);
+  failingBlock(s, out, limits);
+  contradictedBlock(s, out, limits);
+  staleBlock(s, out, limits);
+  waiverBlock(s, out, limits);
+  signoffBlock(report, out);
+  warningsBlock(report, out, limits);
+  detailsBlock(s, out, limits);
+  footer(report, out);
+  return out.join("\n").replace(/\n{3,}/g, "\n\n");
+}
+
+/** Truncation note appended when even the shortest layout does not fit. */
+export const TRUNCATED_NOTE = "\n\n_This report was cut to fit the size limit; see the full report file._\n";
+
+/**
+ * Cuts Markdown to at most `max` characters at a line boundary, closes an open `<details>`, and
+ * appends a note. Returns the text unchanged when it fits.
+ */
+export function truncateMarkdown(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const closing = "\n</details>\n";
+  const budget = Math.max(0, max - TRUNCATED_NOTE.length - closing.length);
+  let cut = text.slice(0, budget);
+  const nl = cut.lastIndexOf("\n");
+  if (nl > 0) cut = cut.slice(0, nl);
+  // Never leave half a table row or an unbalanced <details>.
+  const opens = (cut.match(/<details>/g) ?? []).length;
+  const closes = (cut.match(/<\/details>/g) ?? []).length;
+  return `${cut}${opens > closes ? closing : "\n"}${TRUNCATED_NOTE}`.slice(0, max);
+}
+
+/** The Markdown reporter. */
+export const renderMarkdown: Reporter = (report, options) => {
+  const max = options.maxChars ?? MARKDOWN_MAX_CHARS;
+  const s = summarize(report);
+  const attempts: Limits[] = [
+    { details: true, rows: Infinity },
+    { details: false, rows: Infinity },
+    { details: false, rows: 200 },
+    { details: false, rows: 50 },
+    { details: false, rows: 20 },
+    { details: false, rows: 5 },
+  ];
+  const shortened = "\n_Some detail was left out to fit GitHub's size limit; see the full report file._\n";
+  let text = "";
+  for (const limits of attempts) {
+    text = build(report, s, limits);
+    if (limits.details && text.length <= max) return text;
+    if (text.length + shortened.length <= max) return text + shortened;
+  }
+  return truncateMarkdown(text, max);
+};

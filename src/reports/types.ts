@@ -9,6 +9,11 @@ export interface RenderOptions {
   verbose: boolean;
   /** Terminal width, for wrapping tables (default 100). */
   width?: number;
+  /**
+   * Markdown only: the most characters the report may take (default 65 000, under GitHub's 65 536
+   * for a comment). Longer reports drop detail first, then shorten lists, each time with a note.
+   */
+  maxChars?: number;
 }
 
 export type Reporter = (report: Report, options: RenderOptions) => string;
