@@ -1,14 +1,182 @@
-import type { Probe, ProbeSpecBase } from "../types.js";
+/**
+ * `metric`: a number from Prometheus, a JSON file or a command, compared with a threshold such as
+ * `"< 10ms"` or `">= 99.9%"`. The value's `unit` and the threshold's unit convert within one
+ * dimension (time, ratio, size); the message shows the value in the threshold's unit.
+ *
+ *   - metric: { prometheus: { url: http://prometheus:9090, query: 'histogram_quantile(0.99, ...)' } }
+ *     name: p99
+ *     unit: s
+ *     threshold: "< 10ms"
+ */
+import type { Issue, Probe, ProbeContext, ProbeOutcome, ProbeSpecBase } from "../types.js";
+import { truncate } from "../util/text.js";
+import {
+  compare,
+  formatNumber,
+  formatQuantity,
+  negate,
+  parseThreshold,
+  THRESHOLD_PATTERN,
+  UNIT_NAMES,
+  unitMismatch,
+  convert,
+  type Threshold,
+} from "../util/units.js";
+import { fail, pass } from "./evidence/common.js";
+import { parseJsonPath } from "./evidence/json-path.js";
+import {
+  commandArgv,
+  commandValue,
+  jsonValue,
+  prometheusValue,
+  type JsonSource,
+  type PrometheusSource,
+  type SourceResult,
+} from "./evidence/metric-sources.js";
 
-/** Spec of a `metric` probe. (Stub: replaced by the real implementation.) */
-export interface MetricSpec extends ProbeSpecBase {
-  metric: unknown;
+/** Where the value comes from: exactly one of the keys. */
+export interface MetricSource {
+  prometheus?: PrometheusSource;
+  json?: JsonSource;
+  /** Argv list, or a string split into argv (no shell); trimmed stdout is the number. */
+  command?: string | string[];
 }
+
+/** Spec of a `metric` probe. */
+export interface MetricSpec extends ProbeSpecBase {
+  metric: MetricSource;
+  /** Unit of the raw value (`s`, `ms`, `ratio`, `%`, `MiB`...); absent for a plain count. */
+  unit?: string;
+  /** `<op> <number>[unit]`, op one of < <= > >= == !=. A bare number is in the value's unit. */
+  threshold: string;
+}
+
+function label(spec: MetricSpec): string {
+  if (spec.name) return spec.name;
+  const m = spec.metric;
+  if (m.prometheus) return truncate(m.prometheus.query, 60);
+  if (m.json) return truncate(m.json.path, 60);
+  if (m.command) return truncate(commandArgv(m.command).join(" "), 60);
+  return "value";
+}
+
+function describeTarget(spec: MetricSpec): string {
+  const m = spec.metric;
+  if (m.prometheus) return `${m.prometheus.url} ${m.prometheus.query}`;
+  if (m.json) return `${m.json.file} ${m.json.path}`;
+  if (m.command) return Array.isArray(m.command) ? m.command.join(" ") : m.command;
+  return "(no source)";
+}
+
+function read(spec: MetricSpec, ctx: ProbeContext): Promise<SourceResult> {
+  const m = spec.metric;
+  if (m.prometheus) return prometheusValue(m.prometheus, ctx);
+  if (m.json) return jsonValue(m.json, ctx);
+  if (m.command !== undefined) return commandValue(m.command, ctx);
+  return Promise.resolve({ error: "no source: give one of prometheus, json, command" });
+}
+
+/** Formats the value so that, read back, it compares with the threshold as the exact value does. */
+function showValue(value: number, unit: string | undefined, t: Threshold, holds: boolean): string {
+  let extra = 0;
+  while (extra < 8 && compare(Number(formatNumber(value, extra)), t.op, t.value) !== holds) extra++;
+  return formatQuantity(value, unit, extra);
+}
+
+async function run(spec: MetricSpec, ctx: ProbeContext): Promise<ProbeOutcome> {
+  const name = label(spec);
+  const t = parseThreshold(spec.threshold);
+  if (typeof t === "string") return fail(t);
+  const mismatch = unitMismatch(t, spec.unit);
+  if (mismatch) return fail(mismatch);
+  const got = await read(spec, ctx);
+  if ("error" in got) return fail(`${name}: ${got.error}`);
+  const unit = t.unit ?? spec.unit;
+  const observed = {
+    value: got.value,
+    ...(spec.unit ? { unit: spec.unit } : {}),
+    ...(got.detail ? { series: got.detail } : {}),
+  };
+  if (Number.isNaN(got.value)) return fail(`${name}: value is NaN`, observed);
+  const value = convert(got.value, spec.unit, unit);
+  const holds = compare(value, t.op, t.value);
+  const shown = showValue(value, unit, t, holds);
+  const limit = formatQuantity(t.value, unit);
+  if (holds) return pass(`${name} ${shown} ${t.op} ${limit}`, observed);
+  return fail(`${name} ${shown} ${negate(t.op)} ${limit} (threshold ${t.text})`, observed);
+}
+
+function check(spec: MetricSpec): Issue[] {
+  const issues: Issue[] = [];
+  if (typeof spec.threshold === "string") {
+    const t = parseThreshold(spec.threshold);
+    if (typeof t === "string") issues.push({ path: "/threshold", message: t });
+    else {
+      const mismatch = unitMismatch(t, typeof spec.unit === "string" ? spec.unit : undefined);
+      if (mismatch) issues.push({ path: "/threshold", message: mismatch });
+    }
+  }
+  const m: unknown = spec.metric;
+  if (typeof m === "object" && m !== null) {
+    const src = m as MetricSource;
+    if (src.json && typeof src.json.path === "string") {
+      const p = parseJsonPath(src.json.path);
+      if (typeof p === "string") issues.push({ path: "/metric/json/path", message: p });
+    }
+    if (src.prometheus && typeof src.prometheus.url === "string" && !/^https?:\/\/[^/]/i.test(src.prometheus.url)) {
+      issues.push({ path: "/metric/prometheus/url", message: `Prometheus url ${JSON.stringify(src.prometheus.url)} is not an http(s) URL` });
+    }
+  }
+  return issues;
+}
+
+const NON_EMPTY = { type: "string", minLength: 1 } as const;
 
 export const metricProbe: Probe<MetricSpec> = {
   type: "metric",
-  description: "metric probe (not implemented yet)",
-  schema: { type: "object", required: ["metric"], properties: { metric: {} } },
-  target: (spec) => String(spec.metric),
-  run: () => Promise.resolve({ result: "fail", message: "the metric probe is not implemented yet" }),
+  description: "A number from Prometheus, a JSON file or a command meets a threshold such as \"< 10ms\" or \">= 99.9%\".",
+  schema: {
+    type: "object",
+    required: ["metric", "threshold"],
+    properties: {
+      metric: {
+        type: "object",
+        description: "Where the value comes from: exactly one of prometheus, json, command.",
+        minProperties: 1,
+        maxProperties: 1,
+        additionalProperties: false,
+        properties: {
+          prometheus: {
+            type: "object",
+            required: ["url", "query"],
+            additionalProperties: false,
+            properties: {
+              url: { ...NON_EMPTY, description: "Base URL of the Prometheus HTTP API." },
+              query: { ...NON_EMPTY, description: "PromQL instant query yielding one sample." },
+              headers: { type: "object", additionalProperties: { type: "string" }, description: "Extra request headers." },
+            },
+          },
+          json: {
+            type: "object",
+            required: ["file", "path"],
+            additionalProperties: false,
+            properties: {
+              file: { ...NON_EMPTY, description: "JSON file, relative to the checklist." },
+              path: { ...NON_EMPTY, description: 'Dotted path to the number; quote keys with dots as ["p(99.9)"].' },
+            },
+          },
+          command: {
+            description: "Command (argv list, or a string split without a shell); its trimmed stdout is the number.",
+            oneOf: [NON_EMPTY, { type: "array", items: { type: "string" }, minItems: 1 }],
+          },
+        },
+      },
+      unit: { enum: [...UNIT_NAMES], description: "Unit of the raw value; absent for a plain number." },
+      threshold: { type: "string", pattern: THRESHOLD_PATTERN, description: 'e.g. "< 10ms", ">= 99.9%", "== 0".' },
+    },
+  },
+  check,
+  executes: (spec) => typeof spec.metric === "object" && spec.metric !== null && spec.metric.command !== undefined,
+  target: describeTarget,
+  run,
 };
