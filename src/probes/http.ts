@@ -161,8 +161,8 @@ async function exchange(url: URL, o: ExchangeOptions): Promise<Exchange> {
       const status = res.statusCode ?? 0;
       const head = { status, statusText: res.statusMessage ?? "", location: res.headers.location };
       if (!o.wantsBody(status)) {
-        res.destroy();
         settle(() => resolve({ ...head, truncated: false }));
+        res.destroy();
         return;
       }
       const chunks: Buffer[] = [];
@@ -174,9 +174,10 @@ async function exchange(url: URL, o: ExchangeOptions): Promise<Exchange> {
           // Stop reading at the cap: an endless or huge body must neither fill memory nor hold the probe.
           chunks.push(chunk.subarray(0, room));
           size += room;
+          // Settle before destroying: destroy() emits "aborted" synchronously.
+          settle(() => resolve({ ...head, body: Buffer.concat(chunks, size), truncated: true }));
           res.destroy();
           socket.destroy();
-          settle(() => resolve({ ...head, body: Buffer.concat(chunks, size), truncated: true }));
           return;
         }
         chunks.push(chunk);

@@ -4,7 +4,7 @@
  * tests never sleep; `close()` ends open connections too, so no test waits for keep-alive sockets.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer as createHttpServer, type RequestListener, type Server as HttpServer } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import { createServer as createNetServer, type AddressInfo, type Server, type Socket } from "node:net";
@@ -74,18 +74,38 @@ export interface Certificate {
   cert: string;
 }
 
-/** Makes a self-signed certificate for `localhost` and 127.0.0.1 (or the given subjectAltName) with openssl. */
-export function makeSelfSignedCert(subjectAltName = "DNS:localhost,IP:127.0.0.1,IP:::1"): Certificate {
+/** Options of {@link makeSelfSignedCert}. */
+export interface CertOptions {
+  /** subjectAltName extension (default: localhost, 127.0.0.1 and ::1). */
+  subjectAltName?: string;
+  /** Make a certificate that expired in 2020 (signed with `openssl ca`, which can backdate). */
+  expired?: boolean;
+}
+
+/** Makes a key and a self-signed certificate with the openssl CLI, in a temp dir removed afterwards. */
+export function makeSelfSignedCert(options: CertOptions = {}): Certificate {
+  const san = `subjectAltName=${options.subjectAltName ?? "DNS:localhost,IP:127.0.0.1,IP:::1"}`;
   const dir = mkdtempSync(join(tmpdir(), "readiness-cert-"));
+  const key = join(dir, "key.pem");
+  const cert = join(dir, "cert.pem");
+  const openssl = (...args: string[]): void => void execFileSync("openssl", args, { cwd: dir, stdio: "ignore" });
+  const newKey = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key, "-subj", "/CN=localhost", "-addext", san];
   try {
-    execFileSync(
-      "openssl",
-      ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2",
-        "-subj", "/CN=localhost", "-addext", `subjectAltName=${subjectAltName}`,
-        "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem")],
-      { stdio: "ignore" },
-    );
-    return { key: readFileSync(join(dir, "key.pem"), "utf8"), cert: readFileSync(join(dir, "cert.pem"), "utf8") };
+    if (options.expired) {
+      // `req -x509` cannot backdate; `ca -selfsign` takes explicit start and end dates.
+      writeFileSync(join(dir, "index.txt"), "");
+      writeFileSync(join(dir, "serial"), "01\n");
+      writeFileSync(
+        join(dir, "ca.cnf"),
+        "[ca]\ndefault_ca=d\n[d]\ndatabase=index.txt\nnew_certs_dir=.\nserial=serial\ndefault_md=sha256\npolicy=p\ncopy_extensions=copy\n[p]\ncommonName=supplied\n",
+      );
+      openssl("req", "-new", ...newKey, "-out", "req.csr");
+      openssl("ca", "-batch", "-config", "ca.cnf", "-selfsign", "-keyfile", key, "-in", "req.csr", "-out", cert,
+        "-startdate", "20200101000000Z", "-enddate", "20200102000000Z");
+    } else {
+      openssl("req", "-x509", ...newKey, "-days", "2", "-out", cert);
+    }
+    return { key: readFileSync(key, "utf8"), cert: readFileSync(cert, "utf8") };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

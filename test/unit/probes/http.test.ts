@@ -1,0 +1,369 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { connect as tlsConnect } from "node:tls";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { httpProbe, type HttpSpec } from "../../../src/probes/http.js";
+import { describeNetError } from "../../../src/util/net.js";
+import { makeContext } from "../../helpers/context.js";
+import {
+  closedPort,
+  ipv6Available,
+  makeSelfSignedCert,
+  startHttpServer,
+  startHttpsServer,
+  type Certificate,
+  type Running,
+} from "../../helpers/servers.js";
+
+const hasV6 = await ipv6Available();
+
+/** What the test server saw of the last request to /echo. */
+let lastRequest: { method?: string; headers: IncomingMessage["headers"]; body: string } = { headers: {}, body: "" };
+/** Whether the server saw the client close the endless-body connection. */
+let hugeClosed: Promise<void> = Promise.resolve();
+
+function json(res: ServerResponse, status: number, value: unknown): void {
+  res.writeHead(status, { "content-type": "application/json" });
+  res.end(JSON.stringify(value));
+}
+
+function handler(req: IncomingMessage, res: ServerResponse): void {
+  const url = new URL(req.url ?? "/", "http://x");
+  switch (url.pathname) {
+    case "/health":
+      return json(res, 200, { status: "ok", data: { items: [{ name: "db", up: true }, { name: "cache", up: false }] }, "a.b": 1 });
+    case "/down":
+      res.writeHead(503, "Service Unavailable");
+      return void res.end("database unreachable");
+    case "/text":
+      res.writeHead(200, { "content-type": "text/plain" });
+      return void res.end("version 1.2.3\nstatus: ok\n");
+    case "/not-json":
+      return void res.end("<html>oops</html>");
+    case "/redirect":
+      res.writeHead(302, { location: "/health" });
+      return void res.end();
+    case "/see-other":
+      res.writeHead(303, { location: "/echo" });
+      return void res.end();
+    case "/temporary":
+      res.writeHead(307, { location: "/echo" });
+      return void res.end();
+    case "/loop":
+      res.writeHead(301, { location: `/loop?n=${Number(url.searchParams.get("n") ?? 0) + 1}` });
+      return void res.end();
+    case "/hang":
+      // Never answers: the probe must end at its timeout.
+      return;
+    case "/huge": {
+      // An endless body: the probe must stop reading at its cap.
+      res.writeHead(200, { "content-type": "text/plain" });
+      hugeClosed = new Promise((resolve) => res.on("close", () => resolve()));
+      const chunk = Buffer.alloc(64 * 1024, "y");
+      const pump = (): void => {
+        while (!res.destroyed && res.write(chunk));
+        if (!res.destroyed) res.once("drain", pump);
+      };
+      res.write("START ");
+      return pump();
+    }
+    case "/echo": {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        lastRequest = { method: req.method, headers: req.headers, body: Buffer.concat(chunks).toString() };
+        json(res, 200, { method: req.method });
+      });
+      return;
+    }
+    default:
+      res.writeHead(404);
+      return void res.end("not found");
+  }
+}
+
+let server: Running;
+let cert: Certificate;
+let https: Running;
+
+beforeAll(async () => {
+  server = await startHttpServer(handler);
+  cert = makeSelfSignedCert();
+  https = await startHttpsServer(handler, cert);
+});
+afterAll(async () => {
+  await server.close();
+  await https.close();
+});
+
+const probe = (spec: HttpSpec, ctx = makeContext()) => httpProbe.run(spec, ctx);
+
+describe("http probe: status", () => {
+  it("passes on 2xx by default with the status line and latency", async () => {
+    const out = await probe({ http: `${server.url}/health` });
+    expect(out.result).toBe("pass");
+    expect(out.message).toMatch(new RegExp(`^GET ${server.url}/health: 200 OK in \\d+ms$`));
+    expect(out.observed).toMatchObject({ status: 200 });
+    expect((out.observed as { latency_ms: number }).latency_ms).toBeGreaterThanOrEqual(0);
+  });
+
+  it("fails on an unexpected status", async () => {
+    const out = await probe({ http: `${server.url}/down`, status: 200 });
+    expect(out).toMatchObject({ result: "fail", message: `GET ${server.url}/down: expected status 200, got 503`, observed: { status: 503 } });
+    expect((await probe({ http: `${server.url}/down` })).message).toBe(`GET ${server.url}/down: expected status 2xx, got 503`);
+  });
+
+  it("accepts lists and patterns", async () => {
+    expect((await probe({ http: `${server.url}/down`, status: [200, 503] })).result).toBe("pass");
+    expect((await probe({ http: `${server.url}/down`, status: "5xx" })).result).toBe("pass");
+    expect((await probe({ http: `${server.url}/missing`, status: ["2xx", "3xx"] })).message).toBe(
+      `GET ${server.url}/missing: expected status 2xx or 3xx, got 404`,
+    );
+  });
+});
+
+describe("http probe: body assertions", () => {
+  it("checks contains, not_contains and matches", async () => {
+    expect(await probe({ http: `${server.url}/text`, contains: ["status: ok"], not_contains: "error", matches: "^version \\d+\\.\\d+" })).toMatchObject({
+      result: "pass",
+    });
+    const out = await probe({ http: `${server.url}/text`, contains: "ready", not_contains: ["status"], matches: "^v9" });
+    expect(out.message).toBe(`GET ${server.url}/text: body does not contain "ready"; body contains "status"; body does not match /^v9/`);
+  });
+
+  it("checks JSON paths by deep equality", async () => {
+    const pass = await probe({
+      http: `${server.url}/health`,
+      json: { status: "ok", "$.data.items.0.name": "db", "data.items[1]": { name: "cache", up: false }, '["a.b"]': 1 },
+    });
+    expect(pass).toMatchObject({ result: "pass" });
+    const fail = await probe({ http: `${server.url}/health`, json: { "data.items.1.up": true, "data.nope": 1 } });
+    expect(fail.message).toBe(`GET ${server.url}/health: json data.items.1.up: expected true, got false; json data.nope is missing (expected 1)`);
+  });
+
+  it("fails when the body is not JSON", async () => {
+    const out = await probe({ http: `${server.url}/not-json`, json: { status: "ok" } });
+    expect(out.message).toBe(`GET ${server.url}/not-json: body is not valid JSON`);
+  });
+
+  it("stops reading an endless body at the cap and says so only when an assertion needed more", async () => {
+    const ctx = () => makeContext({ limits: { maxBodyBytes: 1024 * 1024, maxOutputBytes: 1024, maxFileBytes: 1024 } });
+    const t0 = Date.now();
+    const pass = await probe({ http: `${server.url}/huge`, contains: "START" }, ctx());
+    expect(pass).toMatchObject({ result: "pass", message: expect.stringMatching(/: 200 OK in /) });
+    await hugeClosed; // the server saw the probe hang up
+    const fail = await probe({ http: `${server.url}/huge`, contains: "END" }, ctx());
+    expect(fail).toMatchObject({ result: "fail", message: `GET ${server.url}/huge: body does not contain "END"; body truncated at 1 MiB` });
+    await hugeClosed;
+    expect(Date.now() - t0).toBeLessThan(5000);
+  });
+
+  it("does not read the body when no assertion needs it", async () => {
+    const out = await probe({ http: `${server.url}/huge` }, makeContext({ timeoutMs: 2000 }));
+    expect(out.result).toBe("pass");
+    await hugeClosed;
+  });
+});
+
+describe("http probe: requests", () => {
+  it("sends method, headers and a JSON body", async () => {
+    const out = await probe({ http: `${server.url}/echo`, method: "post", headers: { "X-Token": "s3cret", "X-Count": 5 }, body: { a: [1, 2] } });
+    expect(out.result).toBe("pass");
+    expect(out.message).toMatch(/^POST /);
+    expect(out.message).not.toContain("s3cret");
+    expect(lastRequest).toMatchObject({ method: "POST", body: '{"a":[1,2]}' });
+    expect(lastRequest.headers).toMatchObject({ "x-token": "s3cret", "x-count": "5", "content-type": "application/json", "content-length": "11" });
+  });
+
+  it("keeps a content-type the checklist set and sends string bodies as is", async () => {
+    await probe({ http: `${server.url}/echo`, method: "PUT", headers: { "Content-Type": "text/csv" }, body: "a,b" });
+    expect(lastRequest).toMatchObject({ method: "PUT", body: "a,b" });
+    expect(lastRequest.headers["content-type"]).toBe("text/csv");
+  });
+
+  it("sends URL userinfo as basic auth and hides the password in messages", async () => {
+    const url = server.url.replace("http://", "http://admin:pa55@");
+    const out = await probe({ http: `${url}/echo` });
+    expect(lastRequest.headers.authorization).toBe(`Basic ${Buffer.from("admin:pa55").toString("base64")}`);
+    expect(out.message).not.toContain("pa55");
+    expect(out.message).toContain("admin:***@");
+    expect(httpProbe.target({ http: `${url}/echo` })).not.toContain("pa55");
+  });
+});
+
+describe("http probe: redirects", () => {
+  it("follows redirects and names the final URL", async () => {
+    const out = await probe({ http: `${server.url}/redirect`, json: { status: "ok" } });
+    expect(out.result).toBe("pass");
+    expect(out.message).toBe(`GET ${server.url}/redirect: 200 OK in ${/in (\S+)/.exec(out.message)?.[1]} (1 redirect → ${server.url}/health)`);
+    expect(out.observed).toMatchObject({ status: 200, final_url: `${server.url}/health` });
+  });
+
+  it("does not follow when told not to", async () => {
+    const out = await probe({ http: `${server.url}/redirect`, follow_redirects: false });
+    expect(out.message).toBe(`GET ${server.url}/redirect: expected status 2xx, got 302 (Location: /health)`);
+    expect((await probe({ http: `${server.url}/redirect`, follow_redirects: false, status: 302 })).result).toBe("pass");
+  });
+
+  it("turns POST into GET on 303 and keeps it on 307", async () => {
+    await probe({ http: `${server.url}/see-other`, method: "POST", body: "x=1" });
+    expect(lastRequest).toMatchObject({ method: "GET", body: "" });
+    await probe({ http: `${server.url}/temporary`, method: "POST", body: "x=1" });
+    expect(lastRequest).toMatchObject({ method: "POST", body: "x=1" });
+  });
+
+  it("gives up after 10 redirects", async () => {
+    const out = await probe({ http: `${server.url}/loop` });
+    expect(out).toEqual({ result: "fail", message: `GET ${server.url}/loop: too many redirects (more than 10)` });
+  });
+});
+
+describe("http probe: connection failures and timeouts", () => {
+  it("reports a refused connection", async () => {
+    const port = await closedPort();
+    const out = await probe({ http: `http://localhost:${port}/health` });
+    expect(out).toEqual({ result: "fail", message: `GET http://localhost:${port}/health: connection refused` });
+  });
+
+  it("reports an unknown host", async () => {
+    const out = await probe({ http: "http://no-such-host.invalid/health" });
+    expect(out).toEqual({ result: "fail", message: "GET http://no-such-host.invalid/health: host not found" });
+  });
+
+  it("ends at the timeout when the server never answers", async () => {
+    const t0 = Date.now();
+    const out = await probe({ http: `${server.url}/hang` }, makeContext({ timeoutMs: 300 }));
+    expect(out).toEqual({ result: "fail", message: `GET ${server.url}/hang: timed out after 300ms` });
+    expect(Date.now() - t0).toBeLessThan(2000);
+  });
+
+  it("says aborted when the run is interrupted", async () => {
+    const ac = new AbortController();
+    const pending = probe({ http: `${server.url}/hang` }, makeContext({ signal: ac.signal, timeoutMs: 10_000 }));
+    setTimeout(() => ac.abort(), 50);
+    expect(await pending).toEqual({ result: "fail", message: `GET ${server.url}/hang: aborted` });
+  });
+
+  it("fails when latency exceeds max_latency", async () => {
+    const ok = await probe({ http: `${server.url}/health`, max_latency: "5s" });
+    expect(ok.result).toBe("pass");
+    // The hanging server answers nothing, so use a limit no real request can meet: 0ms.
+    const slow = await probe({ http: `${server.url}/health`, max_latency: "0ms" });
+    expect(slow.result).toBe("fail");
+    expect(slow.message).toMatch(new RegExp(`^GET ${server.url}/health: latency \\d+ms exceeds max 0ms$`));
+  });
+
+  it("reports a server that closes without answering", async () => {
+    const { startTcpServer } = await import("../../helpers/servers.js");
+    const rude = await startTcpServer("127.0.0.1", (s) => s.end());
+    try {
+      const out = await probe({ http: `http://127.0.0.1:${rude.port}/` });
+      expect(out).toEqual({ result: "fail", message: `GET http://127.0.0.1:${rude.port}/: server closed the connection without a response` });
+    } finally {
+      await rude.close();
+    }
+  });
+});
+
+describe("http probe: localhost on either address family", () => {
+  it("reaches an IPv4-only server as localhost", async () => {
+    expect((await probe({ http: `http://localhost:${server.port}/health` })).result).toBe("pass");
+  });
+
+  it.runIf(hasV6)("reaches an IPv6-only server as localhost and as [::1]", async () => {
+    const v6 = await startHttpServer(handler, "::1");
+    try {
+      const out = await probe({ http: `http://localhost:${v6.port}/health`, json: { status: "ok" } });
+      expect(out).toMatchObject({ result: "pass" });
+      expect((await probe({ http: `${v6.url}/health` })).message).toMatch(/^GET http:\/\/\[::1\]:\d+\/health: 200 OK/);
+    } finally {
+      await v6.close();
+    }
+  });
+});
+
+describe("http probe: TLS", () => {
+  it("rejects a self-signed certificate, naming it", async () => {
+    const out = await probe({ http: `${https.url}/health` });
+    expect(out).toEqual({
+      result: "fail",
+      message: `GET ${https.url}/health: TLS: self-signed certificate (set insecure: true to skip verification)`,
+    });
+  });
+
+  it("accepts it with insecure: true, also as localhost", async () => {
+    expect(await probe({ http: `${https.url}/health`, insecure: true, json: { status: "ok" } })).toMatchObject({ result: "pass" });
+    expect((await probe({ http: `https://localhost:${https.port}/health`, insecure: true })).result).toBe("pass");
+  });
+
+  it("reports plain HTTP spoken to a TLS port and TLS spoken to a plain port", async () => {
+    const plainToTls = await probe({ http: `http://127.0.0.1:${https.port}/health` });
+    expect(plainToTls.result).toBe("fail");
+    expect(plainToTls.message).toMatch(/^GET http:\/\/127\.0\.0\.1:\d+\/health: expected status 2xx, got 400|invalid HTTP response|server closed/);
+    const tlsToPlain = await probe({ http: `https://127.0.0.1:${server.port}/health` });
+    expect(tlsToPlain.message).toBe(`GET https://127.0.0.1:${server.port}/health: TLS handshake failed (is this port plain HTTP?)`);
+  });
+
+  /** A real handshake trusting `c`, so verification gets past the self-signed check to the next error. */
+  function handshakeError(c: Certificate, port: number, servername: string): Promise<unknown> {
+    return new Promise((resolve) => {
+      const s = tlsConnect({ host: "127.0.0.1", port, servername, ca: c.cert }, () => {
+        s.destroy();
+        resolve(undefined);
+      });
+      s.on("error", resolve);
+    });
+  }
+
+  it("names a hostname mismatch", async () => {
+    const err = await handshakeError(cert, https.port, "other.example");
+    expect(describeNetError(err)).toMatch(/^TLS: hostname mismatch \(Host: other\.example\. is not in the cert's altnames: DNS:localhost/);
+  });
+
+  it("names an expired certificate", async () => {
+    const old = makeSelfSignedCert({ expired: true });
+    const srv = await startHttpsServer(handler, old);
+    try {
+      expect(describeNetError(await handshakeError(old, srv.port, "localhost"))).toBe("TLS: certificate has expired");
+      const out = await probe({ http: `https://localhost:${srv.port}/health` });
+      expect(out.result).toBe("fail");
+      expect(out.message).toMatch(/: TLS: (certificate has expired|self-signed certificate)/);
+    } finally {
+      await srv.close();
+    }
+  });
+});
+
+describe("http probe: check and target", () => {
+  it("flags assertions that check nothing and invalid input", () => {
+    const issues = httpProbe.check!({
+      http: "ftp://example.com",
+      method: "GE T",
+      headers: { "Bad Name": "x", "X-Ok": "s3cret\nvalue" },
+      contains: [],
+      matches: ["ok", "("],
+      json: {},
+    });
+    const byPath = Object.fromEntries(issues.map((i) => [i.path, i.message]));
+    expect(byPath).toMatchObject({
+      "/http": "unsupported scheme ftp: (expected http:// or https://)",
+      "/method": 'invalid HTTP method "GE T"',
+      "/headers/Bad Name": 'invalid header name "Bad Name"',
+      "/headers/X-Ok": "header X-Ok contains a line break or NUL",
+      "/contains": expect.stringMatching(/empty list/),
+      "/matches/1": expect.stringMatching(/^invalid regular expression \/\(\//),
+      "/json": expect.stringMatching(/checks nothing/),
+    });
+    expect(issues.every((i) => i.level === "error")).toBe(true);
+    // Header values may be secrets: never echoed.
+    expect(JSON.stringify(issues)).not.toContain("s3cret");
+  });
+
+  it("flags bad JSON paths and an unparseable URL, and accepts a good spec", () => {
+    expect(httpProbe.check!({ http: "not a url", json: { "a..b": 1 } }).map((i) => i.path)).toEqual(["/http", "/json/a..b"]);
+    expect(httpProbe.check!({ http: "https://example.com/health", status: [200, "3xx"], json: { "$.status": "ok" }, contains: "ok" })).toEqual([]);
+  });
+
+  it("warns about a GET with a body", () => {
+    expect(httpProbe.check!({ http: "http://x/", body: "a" })).toEqual([expect.objectContaining({ path: "/body", level: "warning" })]);
+  });
+});
