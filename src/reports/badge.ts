@@ -14,7 +14,7 @@ export const BADGE_COLOUR: Record<Verdict, string> = { GO: "#4c1", CONDITIONAL: 
 // Approximate advance widths of Verdana 11px, by character class.
 function charWidth(ch: string): number {
   if (/[ilI.,:;'|!]/.test(ch)) return 3.2;
-  if (/[ frtj()[\]\-]/.test(ch)) return 4.6;
+  if (/[ frtj()[\]-]/.test(ch)) return 4.6;
   if (/[mwMW]/.test(ch)) return 10;
   if (/[A-Z]/.test(ch)) return 7.6;
   if (/[0-9a-z]/.test(ch)) return 6.9;

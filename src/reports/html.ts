@@ -6,7 +6,7 @@
  * Every string goes through `escapeHtml`. Light and dark colour schemes follow the reader's system.
  */
 import { formatDuration } from "../util/duration.js";
-import type { ItemReport, ItemResult, Report, Verdict } from "../types.js";
+import type { ItemReport, ItemResult, Report, Severity, Verdict } from "../types.js";
 import { escapeHtml } from "./escape.js";
 import { formatDelta, formatScore, isFailing, itemCause, pathLabel, summarize, type ReportSummary } from "./summary.js";
 import type { Reporter } from "./types.js";
@@ -47,7 +47,7 @@ th,td{text-align:left;vertical-align:top;padding:6px 8px;border-bottom:1px solid
 th{font-size:13px;color:var(--muted);font-weight:600}
 td{overflow-wrap:anywhere}
 code{font:13px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;color:var(--muted)}
-.sev-critical{color:var(--fail);font-weight:700}.sev-high{color:var(--partial);font-weight:600}
+.sev{white-space:nowrap}.sev-critical{color:var(--fail);font-weight:700}.sev-high{color:var(--partial);font-weight:600}
 .bars{display:grid;grid-template-columns:minmax(160px,2fr) 5fr 90px;gap:6px 12px;align-items:center}
 .bar{position:relative;height:14px;border-radius:7px;background:var(--track);overflow:hidden}
 .bar span{position:absolute;left:0;top:0;bottom:0;border-radius:7px}
@@ -88,6 +88,10 @@ export function gauge(score: number | null, verified: number | null, colour: str
     `<text x="75" y="102" text-anchor="middle" font-size="12" fill="currentColor" opacity=".7">verified ${formatScore(verified)}</text>` +
     `</svg>`
   );
+}
+
+function sev(severity: Severity): string {
+  return `<span class="sev sev-${severity}">${severity}</span>`;
 }
 
 function itemCell(item: ItemReport): string {
@@ -141,7 +145,7 @@ function failing(s: ReportSummary): string {
     s.failing.map(({ item, path }) => [
       resultSpan(item.result),
       itemCell(item),
-      `<span class="sev-${item.severity}">${item.severity}</span>`,
+      sev(item.severity),
       h(pathLabel(path)),
       h(itemCause(item)),
     ]),
@@ -157,7 +161,7 @@ function claims(report: Report, s: ReportSummary): string {
           ["Item", "Severity", "Claimed", "Probes say"],
           s.contradicted.map(({ item }) => [
             itemCell(item),
-            item.severity,
+            sev(item.severity),
             h(`${item.status ?? "done"}${item.attested_by ? ` by ${item.attested_by}` : ""}${item.attested_at ? ` on ${item.attested_at}` : ""}`),
             h(item.probes.filter((p) => p.result === "fail").map((p) => p.message).join("; ") || item.message || "a probe failed"),
           ]),
@@ -171,7 +175,7 @@ function claims(report: Report, s: ReportSummary): string {
           ["Item", "Severity", "Attested", "Expired", "Evidence"],
           s.stale.map(({ item }) => [
             itemCell(item),
-            item.severity,
+            sev(item.severity),
             h(`${item.attested_by ?? "—"}${item.attested_at ? `, ${item.attested_at}` : ""}`),
             h(item.expires_at ?? "—"),
             h(item.evidence ?? "—"),
@@ -186,7 +190,7 @@ function claims(report: Report, s: ReportSummary): string {
           ["Item", "Severity", "Until", "By", "Reason", "State"],
           s.waivers.map((w) => [
             itemCell(w.item),
-            w.item.severity,
+            sev(w.item.severity),
             h(w.waiver.until),
             h(w.waiver.by),
             h(w.waiver.reason),
@@ -217,7 +221,7 @@ function baseline(report: Report): string {
     items.length
       ? `<h3>${label} (${items.length})</h3>${table(
           ["Item", "Severity", "Was", "Now"],
-          items.map((c) => [`${h(c.title)}<br><code>${h(c.id)}</code>`, c.severity, c.from ? resultSpan(c.from) : "—", c.to ? resultSpan(c.to) : "—"]),
+          items.map((c) => [`${h(c.title)}<br><code>${h(c.id)}</code>`, sev(c.severity), c.from ? resultSpan(c.from) : "—", c.to ? resultSpan(c.to) : "—"]),
         )}`
       : "";
   return `<h2>Since the baseline</h2><p>Baseline ${h(b.path ?? "")} ${h(b.started_at.slice(0, 10))}: ${h(b.verdict)}, score ${formatScore(b.score)}, verified ${formatScore(b.verified_score)}. Score <b>${formatDelta(b.score_delta)}</b>, verified <b>${formatDelta(b.verified_delta)}</b>${b.regressed ? ` — <span class="r r-fail">regressed</span>` : ""}.</p>${list("Newly failing", b.newly_failing)}${list("Newly passing", b.newly_passing)}${list("Added", b.added)}${list("Removed", b.removed)}`;
@@ -231,7 +235,7 @@ function allItems(s: ReportSummary, verbose: boolean): string {
       const rows = section.items.map((item) => [
         resultSpan(item.result),
         itemCell(item),
-        `<span class="sev-${item.severity}">${item.severity}</span>`,
+        sev(item.severity),
         h(item.result === "pass" ? item.probes.map((p) => `${p.type} ${p.target}: ${p.message}`).join("; ") : itemCause(item)),
       ]);
       return `<details${bad || verbose ? " open" : ""}><summary>${h(pathLabel(path))} — ${formatScore(section.score)}${bad ? ` · ${bad} failing` : ""}</summary>${table(["Result", "Item", "Severity", "Detail"], rows)}</details>`;

@@ -149,7 +149,7 @@ export function conditionalReport(): Report {
     "Checkout Service",
     "CONDITIONAL",
     [
-      "score 80 is below gate.go 90",
+      "score 71 is below gate.go 90",
       "high item `queue-depth` (Queue depth under threshold) fails",
       "required sign-off missing: Security Lead",
     ],
@@ -197,7 +197,7 @@ export function noGoReport(): Report {
     [
       "critical item `gateway-health` (API gateway health endpoint responds) fails",
       "critical item `db-backups` (Database backups restored in the last 30 days) is stale",
-      "score 41 is below gate.conditional 70",
+      "score 31 is below gate.conditional 70",
       "required sign-off missing: Security Lead",
     ],
     [

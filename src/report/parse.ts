@@ -1,0 +1,67 @@
+/**
+ * Reading JSON reports back (for `diff`, `merge` and `--baseline`): parsed, validated against the
+ * shipped `schemas/report.schema.json` (every problem reported at once), then trusted as `Report`.
+ * This is the one trust boundary of the report side: after it, no `as` is needed.
+ */
+import { readFileSync } from "node:fs";
+import { Ajv, type ValidateFunction } from "ajv";
+import { ReadinessError } from "../errors.js";
+import type { Issue, Report } from "../types.js";
+
+let compiled: ValidateFunction | undefined;
+
+/** The report JSON Schema, as shipped in `schemas/report.schema.json`. */
+export function reportSchema(): Record<string, unknown> {
+  // src/report/ and dist/report/ are both two levels below the package root.
+  return JSON.parse(readFileSync(new URL("../../schemas/report.schema.json", import.meta.url), "utf8")) as Record<string, unknown>;
+}
+
+/** The compiled report validator (compiled on first use). */
+export function reportValidator(): ValidateFunction {
+  compiled ??= new Ajv({ allErrors: true, strict: false, allowUnionTypes: true }).compile(reportSchema());
+  return compiled;
+}
+
+/** Problems with a parsed JSON value as a report; empty when it is a valid report. */
+export function reportIssues(value: unknown, file = "<report>"): Issue[] {
+  const validate = reportValidator();
+  if (validate(value)) return [];
+  return (validate.errors ?? []).slice(0, 50).map((e) => ({
+    file,
+    path: e.instancePath || "/",
+    message: `${e.instancePath || "report"} ${e.message ?? "is invalid"}`,
+    level: "error" as const,
+  }));
+}
+
+/**
+ * Parses and validates the text of a JSON report. Throws a `ReadinessError` (exit 2) naming the
+ * file and every problem when it is not JSON or not a readiness report.
+ */
+export function parseReport(text: string, file = "<report>"): Report {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new ReadinessError(`${file}: not valid JSON (${error instanceof Error ? error.message : String(error)})`, {
+      code: "EREPORT",
+      issues: [{ file, message: "not valid JSON", level: "error" }],
+    });
+  }
+  if (value && typeof value === "object" && (value as { kind?: unknown }).kind === "fleet") {
+    throw new ReadinessError(`${file}: this is a fleet report from \`readiness merge\`; give the per-service JSON reports instead`, {
+      code: "EREPORT",
+    });
+  }
+  const issues = reportIssues(value, file);
+  if (issues.length > 0) {
+    throw new ReadinessError(
+      `${file}: not a readiness JSON report (schema_version 1): ${issues
+        .slice(0, 3)
+        .map((i) => i.message)
+        .join("; ")}${issues.length > 3 ? `; and ${issues.length - 3} more` : ""}`,
+      { code: "EREPORT", issues },
+    );
+  }
+  return value as Report;
+}
