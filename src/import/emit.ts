@@ -1,0 +1,178 @@
+/**
+ * Writes the imported checklist as YAML text. Built line by line rather than through a YAML
+ * document model so that the layout, key order and comments (source line numbers, commented-out
+ * probe suggestions) are exactly controlled and byte-for-byte reproducible; every scalar goes
+ * through `yamlString`, which emits a plain scalar only when it provably reads back as the same
+ * string, and a double-quoted one otherwise.
+ */
+import type { ManualStatus, Severity } from "../types.js";
+import { DEFAULT_BASE_URL, type ProbeValue, type SuggestedProbe } from "./probes.js";
+
+/** An item ready to be written. */
+export interface OutItem {
+  id: string;
+  title: string;
+  description?: string;
+  severity?: Severity;
+  status?: ManualStatus;
+  /** Source line (1-based). */
+  line: number;
+  /** Extra words for the line comment (a stripped decoration such as `⚠️ BLOCKER`). */
+  note?: string;
+  probes: SuggestedProbe[];
+}
+
+/** A section ready to be written. */
+export interface OutSection {
+  id: string;
+  title: string;
+  line: number;
+  note?: string;
+  items: OutItem[];
+  sections: OutSection[];
+}
+
+/** The whole imported checklist. */
+export interface OutDocument {
+  /** File name shown in the header comment. */
+  source: string;
+  name: string;
+  sections: OutSection[];
+  /** Probes written live (true) or as comments (false). */
+  withProbes: boolean;
+  /** Roles found in a sign-off table, suggested as `gate.signoffs` in a comment. */
+  signoffs?: { roles: string[]; line: number };
+}
+
+const RESERVED = /^(?:true|false|yes|no|on|off|y|n|null|nan|inf|~|<<)$/i;
+const NUMERIC = /^[-+]?(?:\d[\d_,]*)?(?:\.\d*)?(?:[eE][-+]?\d+)?$/;
+const DATE = /^\d{4}-\d{1,2}-\d{1,2}/;
+
+/** Characters YAML cannot hold unescaped, or that some parsers treat as line breaks or BOMs. */
+function needsEscape(code: number): boolean {
+  return (
+    code < 0x20 ||
+    (code >= 0x7f && code <= 0x9f) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0xfeff ||
+    code === 0xfffe ||
+    code === 0xffff
+  );
+}
+
+function plainSafe(s: string): boolean {
+  if (s === "" || s !== s.trim() || s.length > 2000) return false;
+  const first = s[0] ?? "";
+  if ("-?:,[]{}#&*!|>'\"%@`<=".includes(first)) return false;
+  if (RESERVED.test(s) || NUMERIC.test(s) || DATE.test(s)) return false;
+  if (/^[+.]?\d/.test(s) && !/^[0-9][^:]*[ A-Za-z]/.test(s)) return false;
+  if (s.startsWith(".") && /^\.(?:inf|nan)$/i.test(s)) return false;
+  if (s.includes(": ") || s.includes(" #") || s.endsWith(":") || s.includes("\t")) return false;
+  for (let i = 0; i < s.length; i++) if (needsEscape(s.charCodeAt(i))) return false;
+  return true;
+}
+
+/**
+ * A YAML scalar that reads back as exactly `s`: plain when safe, else double-quoted. `flow` is for
+ * values inside `{ }` or `[ ]`, where commas and brackets also need quoting.
+ */
+export function yamlString(s: string, flow = false): string {
+  if (plainSafe(s) && !(flow && /[,[\]{}]/.test(s))) return s;
+  let out = '"';
+  for (const ch of s) {
+    const code = ch.codePointAt(0) ?? 0;
+    if (ch === "\\") out += "\\\\";
+    else if (ch === '"') out += '\\"';
+    else if (ch === "\n") out += "\\n";
+    else if (ch === "\t") out += "\\t";
+    else if (needsEscape(code)) out += code <= 0xff ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
+    else out += ch;
+  }
+  return `${out}"`;
+}
+
+function scalar(v: ProbeValue, flow = false): string {
+  if (typeof v === "number") return String(v);
+  if (typeof v === "string") return yamlString(v, flow);
+  return `{ ${Object.entries(v)
+    .map(([k, x]) => `${k}: ${scalar(x, true)}`)
+    .join(", ")} }`;
+}
+
+/** Text safe to put after `#` on one line. */
+export function commentText(s: string): string {
+  let out = "";
+  for (const ch of s) {
+    const code = ch.codePointAt(0) ?? 0;
+    out += needsEscape(code) ? " " : ch;
+  }
+  return out.replace(/\s+/g, " ").trim();
+}
+
+function probeLines(p: SuggestedProbe): string[] {
+  return p.fields.map(([k, v], i) => `${i === 0 ? "- " : "  "}${k}: ${scalar(v)}`);
+}
+
+function writeItem(out: string[], item: OutItem, pad: string, withProbes: boolean): void {
+  const note = item.note ? ` · ${commentText(item.note)}` : "";
+  out.push(`${pad}- id: ${item.id}  # line ${item.line}${note}`);
+  const p = `${pad}  `;
+  out.push(`${p}title: ${yamlString(item.title)}`);
+  if (item.description) out.push(`${p}description: ${yamlString(item.description)}`);
+  if (item.severity) out.push(`${p}severity: ${item.severity}`);
+  if (item.status) out.push(`${p}status: ${item.status}`);
+  if (item.probes.length === 0) return;
+  if (withProbes) {
+    out.push(`${p}probes:  # suggested from line ${item.line}; review them`);
+    for (const probe of item.probes) for (const l of probeLines(probe)) out.push(`${p}  ${l}`);
+  } else {
+    out.push(`${p}# probes:  (suggested from line ${item.line} — review, then uncomment)`);
+    for (const probe of item.probes) for (const l of probeLines(probe)) out.push(`${p}#   ${l}`);
+  }
+}
+
+function writeSection(out: string[], s: OutSection, pad: string, withProbes: boolean): void {
+  const note = s.note ? ` · ${commentText(s.note)}` : "";
+  out.push(`${pad}- id: ${s.id}  # line ${s.line}${note}`);
+  const p = `${pad}  `;
+  out.push(`${p}title: ${yamlString(s.title)}`);
+  if (s.items.length > 0) {
+    out.push(`${p}items:`);
+    for (const item of s.items) writeItem(out, item, `${p}  `, withProbes);
+  }
+  if (s.sections.length > 0) {
+    out.push(`${p}sections:`);
+    for (const sub of s.sections) writeSection(out, sub, `${p}  `, withProbes);
+  }
+}
+
+function usesBaseUrl(sections: OutSection[]): boolean {
+  return sections.some(
+    (s) => s.items.some((i) => i.probes.some((p) => p.fields.some(([, v]) => typeof v === "string" && v.includes("${vars.base_url}")))) || usesBaseUrl(s.sections),
+  );
+}
+
+/** The checklist YAML text for an imported document. Deterministic: same input, same bytes. */
+export function writeChecklist(doc: OutDocument): string {
+  const out: string[] = [
+    `# Imported from ${commentText(doc.source)} by \`readiness import\`. Comments give the source line of each entry.`,
+    "# Claims (status) are kept as written: an item only counts as verified once it has probes that pass.",
+    doc.withProbes
+      ? "# Suggested probes are written live: review every one before trusting a verdict."
+      : "# Suggested probes are commented out: review each one, then uncomment it (or import with --with-probes).",
+    "version: 1",
+    `name: ${yamlString(doc.name)}`,
+  ];
+  if (usesBaseUrl(doc.sections)) {
+    out.push("vars:", `  base_url: ${DEFAULT_BASE_URL}  # suggested: where the service under audit listens`);
+  }
+  if (doc.signoffs && doc.signoffs.roles.length > 0) {
+    out.push(`# gate:  (sign-off table at line ${doc.signoffs.line} — uncomment to require these sign-offs before GO)`);
+    out.push("#   signoffs:");
+    for (const role of doc.signoffs.roles) out.push(`#     - ${yamlString(role)}`);
+  }
+  out.push("sections:");
+  for (const s of doc.sections) writeSection(out, s, "  ", doc.withProbes);
+  return `${out.join("\n")}\n`;
+}
