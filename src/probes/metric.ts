@@ -22,8 +22,8 @@ import {
   convert,
   type Threshold,
 } from "../util/units.js";
+import { parseJsonPath } from "./assert.js";
 import { fail, pass } from "./evidence/common.js";
-import { parseJsonPath } from "./evidence/json-path.js";
 import {
   commandArgv,
   commandValue,

@@ -8,6 +8,7 @@ import { type DetailedPeerCertificate, type PeerCertificate, checkServerIdentity
 import { isIP } from "node:net";
 import type { Issue, Probe, ProbeContext, ProbeOutcome, ProbeSpecBase } from "../types.js";
 import { isoDate } from "../util/duration.js";
+import { describeNetError } from "../util/net.js";
 import { abortMessage, describeError, displayPath, fail, pass, readTextFile, resolvePath } from "./evidence/common.js";
 
 /** TLS versions `min_version` accepts, oldest first. */
@@ -75,12 +76,14 @@ function dn(name: PeerCertificate["subject"] | undefined): string {
 }
 
 function handshakeCause(e: unknown): string {
+  const worded = describeNetError(e);
+  const raw = e instanceof Error ? (e.message.split("\n")[0] ?? "").trim() : "";
+  if (worded !== raw) return worded;
+  // An OpenSSL error without a wording of its own: its `reason` is the readable part.
   if (typeof e === "object" && e !== null && "reason" in e && typeof e.reason === "string" && e.reason) {
     return `TLS handshake failed: ${e.reason}`;
   }
-  const code = typeof e === "object" && e !== null && "code" in e ? String(e.code) : "";
-  const cause = describeError(e);
-  return code.startsWith("ERR_SSL") || code.startsWith("ERR_TLS") ? `TLS handshake failed: ${cause}` : cause;
+  return describeError(e);
 }
 
 interface Handshake {

@@ -6,6 +6,7 @@ import { open } from "node:fs/promises";
 import * as path from "node:path";
 import type { ProbeContext, ProbeOutcome } from "../../types.js";
 import { formatDuration } from "../../util/duration.js";
+import { describeNetError } from "../../util/net.js";
 import { truncate } from "../../util/text.js";
 
 /** A failed outcome. */
@@ -23,22 +24,16 @@ export function resolvePath(ctx: Pick<ProbeContext, "cwd">, p: string): string {
   return path.resolve(ctx.cwd, p);
 }
 
-const CAUSES: Record<string, string> = {
+/** File-system causes; network causes are worded by `describeNetError`, as for the http and tcp probes. */
+const FILE_CAUSES: Record<string, string> = {
   ENOENT: "no such file",
   EACCES: "permission denied",
   EPERM: "permission denied",
   EISDIR: "is a directory",
   ENOTDIR: "not a directory",
-  ECONNREFUSED: "connection refused",
-  ECONNRESET: "connection reset",
-  ETIMEDOUT: "connection timed out",
-  EHOSTUNREACH: "host unreachable",
-  ENETUNREACH: "network unreachable",
-  ENOTFOUND: "host not found",
-  EAI_AGAIN: "name resolution failed (temporary)",
-  EPIPE: "connection closed",
-  UND_ERR_SOCKET: "connection closed",
-  UND_ERR_HEADERS_TIMEOUT: "timed out waiting for headers",
+  ELOOP: "too many symbolic links",
+  UND_ERR_SOCKET: "connection closed by the server",
+  UND_ERR_HEADERS_TIMEOUT: "timed out waiting for response headers",
 };
 
 function errorCode(e: unknown): string | undefined {
@@ -52,17 +47,16 @@ export function describeError(e: unknown): string {
   let err: unknown = e;
   for (let i = 0; i < 3 && err instanceof Error && err.message === "fetch failed" && err.cause !== undefined; i++) err = err.cause;
   const code = errorCode(err);
-  if (code && CAUSES[code]) return CAUSES[code];
+  if (code && FILE_CAUSES[code]) return FILE_CAUSES[code];
   if (err instanceof AggregateError && err.errors.length > 0) return describeError(err.errors[0]);
-  const message = err instanceof Error ? err.message : String(err);
-  return truncate(message.split("\n")[0] ?? message, 200) || code || "unknown error";
+  return truncate(describeNetError(err), 200);
 }
 
-/** Why the probe's signal was aborted: its timeout, or an interruption. */
+/** Why the probe's signal was aborted: `timed out after 5.0s` at its timeout, else `aborted` (the run was interrupted). */
 export function abortMessage(ctx: Pick<ProbeContext, "signal" | "timeoutMs">): string {
   const reason: unknown = ctx.signal.reason;
   if (reason instanceof Error && reason.name === "TimeoutError") return `timed out after ${formatDuration(ctx.timeoutMs)}`;
-  return "interrupted";
+  return "aborted";
 }
 
 /** Reads a text file, refusing non-files and files beyond `ctx.limits.maxFileBytes`. A string result is an error. */

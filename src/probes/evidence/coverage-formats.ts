@@ -263,7 +263,8 @@ function readClover(root: XmlElement): CoverageTotals | string {
     for (const l of childrenNamed(file, "line")) {
       if (l.attrs.type === "method") continue;
       const n = l.attrs.num ?? "";
-      const hit = num(l.attrs.count) > 0 || num(l.attrs.truecount) + num(l.attrs.falsecount) > 0;
+      // `truecount`/`falsecount` count branch arms taken and not taken: only `count` says the line ran.
+      const hit = l.attrs.count !== undefined ? num(l.attrs.count) > 0 : num(l.attrs.truecount) > 0;
       seen.set(n, (seen.get(n) ?? false) || hit);
     }
     linesTotal += seen.size;

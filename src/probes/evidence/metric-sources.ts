@@ -6,7 +6,7 @@ import { execa, parseCommandString } from "execa";
 import type { ProbeContext } from "../../types.js";
 import { truncate } from "../../util/text.js";
 import { abortMessage, describeError, displayPath, readTextFile, resolvePath } from "./common.js";
-import { getJsonPath, parseJsonPath } from "./json-path.js";
+import { getJsonPath, parseJsonPath } from "../assert.js";
 
 /** A value read, or why there is none. `detail` says where it came from when that matters (the series). */
 export type SourceResult = { value: number; detail?: string } | { error: string };
@@ -25,7 +25,7 @@ export interface PrometheusSource {
 export interface JsonSource {
   /** JSON file, relative to the checklist. */
   file: string;
-  /** Dotted path to the value; see `json-path.ts` for quoting. */
+  /** Path to the value, as the http probe's `json` writes it: `a.b[0]`, `values["p(99.9)"]`. */
   path: string;
 }
 
@@ -153,7 +153,7 @@ export async function jsonValue(src: JsonSource, ctx: ProbeContext): Promise<Sou
     return { error: `cannot parse ${shown}: invalid JSON: ${(e as Error).message}` };
   }
   const got = getJsonPath(doc, segments);
-  if (!got.found) return { error: `${shown}: no ${got.missing}` };
+  if (!got.found) return { error: `${shown}: no value at ${src.path}` };
   const v = got.value;
   if (typeof v === "number") return { value: v };
   const n = typeof v === "string" ? parseNumber(v) : undefined;
