@@ -167,7 +167,7 @@ describe("coverage probe on reports written by vitest", () => {
 });
 
 describe("coverage probe on checked-in and hostile reports", () => {
-  const dir = join(fixtures, "coverage");
+  const dir = join(fixtures, "coverage-reports");
 
   it("reads the report-level counters of JaCoCo XML, not a package's", async () => {
     const r = await run({ coverage: "jacoco.xml", min: { lines: 80, branches: 75 } }, dir);
