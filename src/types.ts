@@ -152,6 +152,10 @@ export interface Gate {
   blocking: Severity[];
   verified: number;
   signoffs: string[];
+  /** Longest a waiver may run from the day it is recorded, in days (default 90). */
+  max_waiver_days?: number;
+  /** Attestations, waivers and certificates ending within this many days are "expiring soon" (default 14). */
+  warn_days?: number;
 }
 
 export const DEFAULT_GATE: Gate = { go: 90, conditional: 70, blocking: ["critical"], verified: 0, signoffs: [] };
@@ -176,6 +180,22 @@ export interface Item {
   waiver?: Waiver;
   /** Why the item is n/a, or other free text. */
   reason?: string;
+  /** Free text recorded with an attestation (`readiness attest --note`). */
+  note?: string;
+  /** ISO date the item should be done by (an item's own, else its nearest section's). */
+  due?: string;
+  /** ISO date from which a failing item counts; before it, it is a warning, not in the score. */
+  enforce_from?: string;
+  /** One of the checklist's `levels`. */
+  level?: string;
+  /** Remediation: why the item matters, how to fix it, where the docs are. */
+  why?: string;
+  fix?: string;
+  docs?: string;
+  /** ISO date of the last change to the item's lines (git blame), set by `annotateChanges`; absent when unknown. */
+  changed_at?: string;
+  /** With `extends`: where inheriting files changed this item, in order (its `loc` is where it was first defined). */
+  overrides?: SourceLocation[];
   loc?: SourceLocation;
 }
 
@@ -183,6 +203,8 @@ export interface Section {
   id: string;
   title: string;
   owner?: string;
+  /** ISO date items of this section (without their own `due`) should be done by. */
+  due?: string;
   items: Item[];
   sections: Section[];
   loc?: SourceLocation;
@@ -197,9 +219,17 @@ export interface Checklist {
   /** Directory relative paths resolve against. */
   dir: string;
   builtin?: boolean;
+  /** Every file the checklist was composed from (`extends`), the checklist itself first. */
+  files?: string[];
+  /** The environment applied (`--env NAME`), if any. */
+  environment?: string;
+  /** Names of the environments the checklist defines. */
+  environments?: string[];
   vars: Record<string, string>;
   gate: Gate;
   signoffs: Signoff[];
+  /** Maturity levels, lowest first (e.g. bronze, silver, gold); absent when the checklist has none. */
+  levels?: string[];
   sections: Section[];
   /** Values that came from the environment: masked in every output. */
   secrets: string[];
@@ -244,6 +274,22 @@ export interface ItemReport {
   /** ISO date an attestation expires (or expired). */
   expires_at?: string;
   waiver?: Waiver & { expired: boolean };
+  /** Free text recorded with the attestation. */
+  note?: string;
+  /** The item's level, when the checklist has levels. */
+  level?: string;
+  /** ISO date the item is due (its own or its section's). */
+  due?: string;
+  /** Not done and past `due`. */
+  overdue?: boolean;
+  /** ISO date from which the item is enforced. */
+  enforce_from?: string;
+  /** false while a failing item is before its `enforce_from`: a warning, not a blocker, not in the score. */
+  enforced?: boolean;
+  /** Remediation: why it matters, how to fix it, where the docs are. */
+  why?: string;
+  fix?: string;
+  docs?: string;
   file?: string;
   line?: number;
   probes: ProbeReport[];
@@ -274,7 +320,13 @@ export interface Report {
   counts: Counts;
   gate: Gate;
   sections: SectionReport[];
-  signoffs: { required: string[]; present: Signoff[]; missing: string[] };
+  signoffs: {
+    required: string[];
+    present: Signoff[];
+    missing: string[];
+    /** Sign-offs older than the last change to a blocking item: they signed something else. */
+    outdated?: OutdatedSignoff[];
+  };
   /** The run was interrupted (Ctrl-C): results are partial. */
   interrupted: boolean;
   /** Options that change the meaning of the score. */
@@ -282,6 +334,82 @@ export interface Report {
   warnings: string[];
   /** Comparison with an earlier report (`--baseline OLD.json`); absent without a baseline. */
   baseline?: ReportBaseline;
+  /** Maturity levels achieved (absent when the checklist declares no `levels`). Never part of the verdict. */
+  levels?: LevelsReport;
+  /** Attestations, waivers and TLS certificates ending within `gate.warn_days`, soonest first. */
+  expiring?: ExpiringEntry[];
+  /** Items not done (fail, missing, stale, partial), grouped by owner; groups and items with overdue work first. */
+  open_work?: OpenWorkGroup[];
+}
+
+/** A sign-off given before the last change to a blocking item. */
+export interface OutdatedSignoff {
+  role: string;
+  by: string;
+  /** ISO date of the sign-off. */
+  at: string;
+  /** ISO date of the latest change to a blocking item after it. */
+  changed_at: string;
+  /** Ids of the blocking items changed after the sign-off. */
+  items: string[];
+}
+
+/** One level and how many of its items pass. */
+export interface LevelStatus {
+  level: string;
+  /** Items at this level (waived and skipped items excluded). */
+  items: number;
+  passing: number;
+  /** This level's items and every lower level's all pass. */
+  achieved: boolean;
+}
+
+/** Levels (Cortex/OpsLevel style): the highest level whose items, and every lower level's, all pass. */
+export interface LevelsReport {
+  /** Highest level achieved, or null when not even the first is. */
+  achieved: string | null;
+  /** The next level up, or null when the highest is achieved. */
+  next: string | null;
+  /** Items (at the next level or below) that keep the next level from being achieved. */
+  needs: { id: string; title: string; level: string; result: ItemResult }[];
+  levels: LevelStatus[];
+}
+
+/** Something that ends soon: an attestation, a waiver or a TLS certificate. */
+export interface ExpiringEntry {
+  kind: "attestation" | "waiver" | "certificate";
+  id: string;
+  title: string;
+  /** ISO date: when the attestation goes stale, the waiver's last day, the certificate's expiry. */
+  date: string;
+  /** Whole days from today to `date`. */
+  days_left: number;
+  /** The certificate's host:port. */
+  target?: string;
+}
+
+/** Open work of one owner. */
+export interface OpenWorkGroup {
+  /** Item owner, else the nearest section's, else the checklist's; `(unowned)` when none. */
+  owner: string;
+  overdue: number;
+  items: OpenWorkItem[];
+}
+
+export interface OpenWorkItem {
+  id: string;
+  title: string;
+  severity: Severity;
+  result: ItemResult;
+  /** Section titles from the outermost. */
+  section: string[];
+  due?: string;
+  overdue: boolean;
+  /** Days past `due` (overdue items only). */
+  days_overdue?: number;
+  /** Set while the item is not yet enforced. */
+  enforce_from?: string;
+  message?: string;
 }
 
 /** One item whose standing changed between two reports (matched by id). */

@@ -21,7 +21,7 @@ import {
   type Waiver,
 } from "../types.js";
 import { parseDate, parseDuration } from "../util/duration.js";
-import { slugify } from "../util/text.js";
+import { nearest, slugify } from "../util/text.js";
 import { interpolate, type InterpolationScope } from "./interpolate.js";
 import { pointer, type ParsedYaml, type Path } from "./parse.js";
 import { checkProbeTypes } from "./validate.js";
@@ -55,11 +55,19 @@ interface RawItem {
   expires_after?: string;
   reason?: string;
   waiver?: Waiver;
+  note?: string;
+  due?: string;
+  enforce_from?: string;
+  level?: string;
+  why?: string;
+  fix?: string;
+  docs?: string;
 }
 interface RawSection {
   id?: string;
   title: string;
   owner?: string;
+  due?: string;
   items?: RawItem[];
   sections?: RawSection[];
 }
@@ -70,6 +78,7 @@ interface RawChecklist {
   defaults?: { timeout?: string; retries?: number; retry_delay?: string; severity?: Severity };
   gate?: Partial<Gate>;
   signoffs?: Signoff[];
+  levels?: string[];
   sections?: RawSection[];
 }
 
@@ -80,10 +89,10 @@ export function resolveChecklist(parsed: ParsedYaml, options: ResolveOptions = {
   const secrets = new Set<string>();
   const env = options.env ?? process.env;
   const err = (path: Path, message: string, key = false): void => {
-    issues.push({ ...parsed.locate(path, key), path: pointer(path), message, level: "error" });
+    issues.push({ ...parsed.locate(path, key), path: parsed.pointerOf?.(path) ?? pointer(path), message, level: "error" });
   };
   const warn = (path: Path, message: string): void => {
-    issues.push({ ...parsed.locate(path), path: pointer(path), message, level: "warning" });
+    issues.push({ ...parsed.locate(path), path: parsed.pointerOf?.(path) ?? pointer(path), message, level: "warning" });
   };
 
   const raw0 = parsed.value as RawChecklist;
@@ -132,6 +141,10 @@ export function resolveChecklist(parsed: ParsedYaml, options: ResolveOptions = {
   signoffs.forEach((s, i) => {
     if (!parseDate(s.at)) err(["signoffs", i, "at"], `not a real date: "${s.at}"`);
   });
+  const levels = raw.levels;
+  levels?.forEach((l, i) => {
+    if (levels.indexOf(l) !== i) err(["levels", i], `level "${l}" is listed twice`);
+  });
   const ids = new Map<string, SourceLocation>();
   const claim = (id: string, path: Path): void => {
     const loc = parsed.locate(path);
@@ -168,7 +181,7 @@ export function resolveChecklist(parsed: ParsedYaml, options: ResolveOptions = {
     };
   };
 
-  const resolveItem = (r: RawItem, path: Path, sectionPath: string[]): Item => {
+  const resolveItem = (r: RawItem, path: Path, sectionPath: string[], sectionDue?: string): Item => {
     const id = idOf(r.id, r.title, path);
     const severity = r.severity ?? defaults.severity;
     const probes: ResolvedProbe[] = [];
@@ -179,6 +192,15 @@ export function resolveChecklist(parsed: ParsedYaml, options: ResolveOptions = {
     if (r.attested_at && !parseDate(r.attested_at)) err([...path, "attested_at"], `not a real date: "${r.attested_at}"`);
     if (r.waiver && !parseDate(r.waiver.until)) err([...path, "waiver", "until"], `not a real date: "${r.waiver.until}"`);
     if (r.status === "n/a" && !r.reason) err([...path, "status"], `item "${id}" is n/a without a reason: add reason: to say why it does not apply`);
+    for (const key of ["due", "enforce_from"] as const) {
+      const v = r[key];
+      if (v !== undefined && !parseDate(v)) err([...path, key], `not a real date: "${v}"`);
+    }
+    if (r.level !== undefined && !levels) err([...path, "level"], `item "${id}" has level "${r.level}" but the checklist declares no levels: add levels: [...] at the top`);
+    else if (r.level !== undefined && levels && !levels.includes(r.level)) {
+      const guess = nearest(r.level, levels);
+      err([...path, "level"], `unknown level "${r.level}"${guess ? ` — did you mean "${guess}"?` : ""} (levels: ${levels.join(", ")})`);
+    }
     if (r.expires_after && !r.attested_at && r.status === "done") warn([...path, "expires_after"], `expires_after has no attested_at to count from: the attestation cannot expire`);
     const item: Item = {
       id,
@@ -199,20 +221,30 @@ export function resolveChecklist(parsed: ParsedYaml, options: ResolveOptions = {
     if (r.expires_after !== undefined) item.expiresAfterMs = parseDuration(r.expires_after);
     if (r.waiver !== undefined) item.waiver = r.waiver;
     if (r.reason !== undefined) item.reason = r.reason;
+    if (r.note !== undefined) item.note = r.note;
+    if ((r.due ?? sectionDue) !== undefined) item.due = r.due ?? sectionDue;
+    if (r.enforce_from !== undefined) item.enforce_from = r.enforce_from;
+    if (r.level !== undefined) item.level = r.level;
+    if (r.why !== undefined) item.why = r.why;
+    if (r.fix !== undefined) item.fix = r.fix;
+    if (r.docs !== undefined) item.docs = r.docs;
     return item;
   };
 
-  const resolveSection = (r: RawSection, path: Path, parents: string[]): Section => {
+  const resolveSection = (r: RawSection, path: Path, parents: string[], parentDue?: string): Section => {
     const id = idOf(r.id, r.title, path);
     const here = [...parents, id];
+    if (r.due !== undefined && !parseDate(r.due)) err([...path, "due"], `not a real date: "${r.due}"`);
+    const due = r.due ?? parentDue;
     const section: Section = {
       id,
       title: r.title,
-      items: (r.items ?? []).map((it, i) => resolveItem(it, [...path, "items", i], here)),
-      sections: (r.sections ?? []).map((s, i) => resolveSection(s, [...path, "sections", i], here)),
+      items: (r.items ?? []).map((it, i) => resolveItem(it, [...path, "items", i], here, due)),
+      sections: (r.sections ?? []).map((s, i) => resolveSection(s, [...path, "sections", i], here, due)),
       loc: parsed.locate(path),
     };
     if (r.owner !== undefined) section.owner = r.owner;
+    if (r.due !== undefined) section.due = r.due;
     return section;
   };
 
@@ -226,6 +258,7 @@ export function resolveChecklist(parsed: ParsedYaml, options: ResolveOptions = {
     vars,
     gate,
     signoffs,
+    ...(levels ? { levels } : {}),
     sections,
     secrets: [...secrets],
     warnings: issues.filter((i) => i.level === "warning"),

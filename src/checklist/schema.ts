@@ -6,6 +6,8 @@ import { PROBE_TYPES, probeSchema } from "../probes/index.js";
 import { MANUAL_STATUSES, SEVERITIES } from "../types.js";
 import { DATE_PATTERN, DURATION_PATTERN } from "../util/duration.js";
 import { ID_PATTERN } from "../util/text.js";
+import { ENVIRONMENTS_SCHEMA, EXTENDS_SCHEMA } from "./environments.js";
+import { DROP_SCHEMA, ITEM_ID_PATTERN, MATRIX_SCHEMA } from "./matrix.js";
 
 type Schema = Record<string, unknown>;
 
@@ -47,9 +49,9 @@ export function buildChecklistSchema(): Schema {
   const item: Schema = {
     type: "object",
     description: "One readiness item.",
-    required: ["title"],
+    // title is required of a new item; an item repeating an inherited id may omit it (checked when composing).
     properties: {
-      id: { type: "string", pattern: ID_PATTERN, description: "Unique slug; derived from the title when absent." },
+      id: { type: "string", pattern: ITEM_ID_PATTERN, description: "Unique slug; derived from the title when absent. A matrix item may use ${matrix.KEY}." },
       title: text("What must be true."),
       description: { type: "string", description: "More detail." },
       severity: { ...severity, description: "Defaults to defaults.severity (medium)." },
@@ -63,7 +65,16 @@ export function buildChecklistSchema(): Schema {
       attested_at: date("When the claim was attested (YYYY-MM-DD)."),
       expires_after: duration("How long an attestation stays valid, e.g. 90d."),
       reason: text("Why the item is n/a, or other context."),
+      note: text("Free text recorded with an attestation (readiness attest --note)."),
       waiver,
+      matrix: MATRIX_SCHEMA,
+      drop: DROP_SCHEMA,
+      due: date("When the item should be done (YYYY-MM-DD); past it and not done, the item is overdue."),
+      enforce_from: date("Until this date (YYYY-MM-DD) a failing item is a warning: not a blocker, not in the score."),
+      level: text("Maturity level of the item: one of the top-level levels."),
+      why: text("Why the item matters (shown with a failing item)."),
+      fix: text("How to fix it (shown with a failing item)."),
+      docs: text("Where to read more: a link or reference (shown with a failing item)."),
     },
     additionalProperties: false,
   };
@@ -71,13 +82,15 @@ export function buildChecklistSchema(): Schema {
   const section: Schema = {
     type: "object",
     description: "A group of items; sections nest.",
-    required: ["title"],
+    // title is required of a new section; a section repeating an inherited id may omit it.
     properties: {
       id: { type: "string", pattern: ID_PATTERN, description: "Unique slug; derived from the title when absent." },
       title: text("Section title."),
       description: { type: "string" },
       owner: text("Team or person responsible."),
+      due: date("When the section's items should be done (YYYY-MM-DD); an item's own due wins."),
       items: { type: "array", items: { $ref: "#/definitions/item" } },
+      drop: DROP_SCHEMA,
       sections: { type: "array", items: { $ref: "#/definitions/section" } },
     },
     additionalProperties: false,
@@ -92,6 +105,8 @@ export function buildChecklistSchema(): Schema {
       blocking: { type: "array", items: severity, description: "Severities whose failure is NO-GO (default [critical])." },
       verified: { type: "number", minimum: 0, maximum: 100, description: "Verified score needed for GO (default 0)." },
       signoffs: { type: "array", items: { type: "string", minLength: 1 }, description: "Roles that must sign off before GO." },
+      max_waiver_days: { type: "integer", minimum: 1, maximum: 3650, description: "Longest a waiver may run from the day it is recorded, in days (default 90)." },
+      warn_days: { type: "integer", minimum: 0, maximum: 3650, description: "Attestations, waivers and certificates ending within this many days are listed as expiring soon (default 14)." },
     },
     additionalProperties: false,
   };
@@ -109,13 +124,15 @@ export function buildChecklistSchema(): Schema {
     title: "readiness checklist",
     description: "A production-readiness checklist (format version 1).",
     type: "object",
-    required: ["version", "sections"],
+    required: ["version"], // sections: required unless the file extends another (checked when composing)
     properties: {
       $schema: { type: "string" },
       version: { const: 1, description: "Checklist format version: 1." },
       name: text("What is being audited."),
       owner: text("Team responsible."),
       description: { type: "string" },
+      extends: EXTENDS_SCHEMA,
+      environments: ENVIRONMENTS_SCHEMA,
       vars: stringMap("Variables for ${vars.NAME}; values may use ${env.NAME:-default}."),
       defaults: {
         type: "object",
@@ -129,6 +146,12 @@ export function buildChecklistSchema(): Schema {
       },
       gate,
       signoffs: { type: "array", items: signoff },
+      levels: {
+        type: "array",
+        items: { type: "string", minLength: 1 },
+        minItems: 1,
+        description: "Maturity levels, lowest first (e.g. [bronze, silver, gold]); items name theirs with level:.",
+      },
       sections: { type: "array", items: { $ref: "#/definitions/section" } },
     },
     additionalProperties: false,

@@ -22,6 +22,18 @@ import { getProbe } from "../probes/index.js";
 import type { Masker, ProbeSpecBase } from "../types.js";
 import { waiverActive, type Plan, type PlannedItem } from "./plan.js";
 import type { ExecuteResults } from "./execute.js";
+import {
+  applyItemGovernance,
+  DEFAULT_WARN_DAYS,
+  expiringSoon,
+  governanceWarnings,
+  levelsReport,
+  openWork,
+  outdatedReasons,
+  outdatedSignoffs,
+  type EvaluatedItem,
+} from "../governance/report.js";
+import type { OutdatedSignoff } from "../types.js";
 
 export interface ScoreOptions {
   now: Date;
@@ -85,7 +97,7 @@ export function evaluateItem(p: PlannedItem, probeResults: (ProbeResult | undefi
       type: rp.type,
       target: masker ? masker.mask(target) : target,
       result: r?.result ?? "skipped",
-      message: r?.message ?? (p.skip ?? (p.waived ? "not run: item waived" : "not run")),
+      message: r?.message ?? p.probes[j]?.skip ?? p.skip ?? (p.waived ? "not run: item waived" : "not run"),
       duration_ms: r?.duration_ms ?? 0,
     };
     if (rp.name) report.name = rp.name;
@@ -163,6 +175,7 @@ export function evaluateItem(p: PlannedItem, probeResults: (ProbeResult | undefi
     report.file = item.loc.file;
     report.line = item.loc.line;
   }
+  applyItemGovernance(item, report, options.now);
   return report;
 }
 
@@ -190,12 +203,12 @@ export function allItems(report: Pick<Report, "sections">): ItemReport[] {
 }
 
 /** The verdict and every reason that kept it from GO. */
-export function decide(items: ItemReport[], score: number | null, verifiedScore: number | null, gate: Gate, missingSignoffs: string[]): { verdict: Verdict; reasons: string[] } {
+export function decide(items: ItemReport[], score: number | null, verifiedScore: number | null, gate: Gate, missingSignoffs: string[], outdated: OutdatedSignoff[] = []): { verdict: Verdict; reasons: string[] } {
   const noGo: string[] = [];
   const conditional: string[] = [];
   const quote = (i: ItemReport): string => `"${i.title}" (${i.id})`;
   for (const i of items) {
-    if (gate.blocking.includes(i.severity) && FAILING.has(i.result)) {
+    if (gate.blocking.includes(i.severity) && FAILING.has(i.result) && i.enforced !== false) {
       noGo.push(`blocking ${i.severity} item ${quote(i)} is ${i.result}${i.message ? `: ${i.message}` : ""}`);
     }
   }
@@ -204,10 +217,11 @@ export function decide(items: ItemReport[], score: number | null, verifiedScore:
   if (score !== null && score >= gate.conditional && score < gate.go) conditional.push(`score ${score} is below the GO threshold ${gate.go}`);
   if (gate.verified > 0 && (verifiedScore ?? 0) < gate.verified) conditional.push(`verified score ${verifiedScore ?? 0} is below the required ${gate.verified}`);
   for (const i of items) {
-    if (i.severity === "high" && FAILING.has(i.result) && !gate.blocking.includes("high")) conditional.push(`high item ${quote(i)} is ${i.result}${i.message ? `: ${i.message}` : ""}`);
+    if (i.severity === "high" && FAILING.has(i.result) && !gate.blocking.includes("high") && i.enforced !== false) conditional.push(`high item ${quote(i)} is ${i.result}${i.message ? `: ${i.message}` : ""}`);
     if (i.severity === "critical" && i.result === "waived" && i.waiver) conditional.push(`critical item ${quote(i)} is waived until ${i.waiver.until}`);
   }
   for (const role of missingSignoffs) conditional.push(`sign-off missing: ${role}`);
+  conditional.push(...outdatedReasons(outdated, gate.signoffs));
   const verdict: Verdict = noGo.length ? "NO-GO" : conditional.length ? "CONDITIONAL" : "GO";
   return { verdict, reasons: [...noGo, ...conditional] };
 }
@@ -231,12 +245,18 @@ export function buildReport(planned: Plan, results: ExecuteResults, options: Sco
   const verified = weightedScore(items, verifiedCredit);
   const present = checklist.signoffs.filter((s) => gate.signoffs.includes(s.role));
   const missing = gate.signoffs.filter((r) => !checklist.signoffs.some((s) => s.role === r));
-  const { verdict, reasons } = decide(items, score, verified, gate, missing);
+  const outdated = outdatedSignoffs(checklist.signoffs, [...byItem.keys()], gate);
+  const { verdict, reasons } = decide(items, score, verified, gate, missing, outdated);
   if (meta.interrupted) reasons.unshift("the run was interrupted: results are partial");
   const counts = emptyCounts();
   for (const i of items) counts[i.result]++;
   const warnings = checklist.warnings.map((w) => w.message);
   for (const i of items) if (i.waiver?.expired) warnings.push(`waiver of "${i.id}" expired on ${i.waiver.until}: it no longer applies`);
+  const evaluated: EvaluatedItem[] = planned.items.flatMap((p, i) => {
+    const r = byItem.get(p.item);
+    return r ? [{ item: p.item, report: r, results: results[i] ?? [] }] : [];
+  });
+  warnings.push(...governanceWarnings(evaluated, gate, options.now));
   const report: Report = {
     schema_version: 1,
     tool: meta.tool,
@@ -250,11 +270,14 @@ export function buildReport(planned: Plan, results: ExecuteResults, options: Sco
     counts,
     gate,
     sections: sectionReports(checklist.sections, byItem),
-    signoffs: { required: gate.signoffs, present, missing },
+    signoffs: { required: gate.signoffs, present, missing, outdated },
     interrupted: Boolean(meta.interrupted),
     options: { strict: Boolean(options.strict), no_exec: planned.noExec, only: planned.only, skip: planned.skip },
     warnings,
   };
   if (checklist.builtin) report.checklist.builtin = true;
+  if (checklist.levels) report.levels = levelsReport(checklist.levels, items, Boolean(options.strict));
+  report.expiring = expiringSoon(evaluated, options.now, gate.warn_days ?? DEFAULT_WARN_DAYS);
+  report.open_work = openWork(checklist, byItem, options.now);
   return report;
 }
