@@ -44,9 +44,12 @@ function count(attr: string | undefined): number {
   return Number.isFinite(n) && n > 0 ? Math.floor(n) : 0;
 }
 
+const GENERIC_MESSAGE = /^(failed|failure|error|build error|runtime error)$/i;
+
 function readCase(tc: XmlElement, suiteName: string, out: JunitTotals): void {
   out.tests++;
-  const suite = tc.attrs.classname || suiteName;
+  // jest-junit repeats the name as the class name by default: the suite says more then.
+  const suite = tc.attrs.classname && tc.attrs.classname !== tc.attrs.name ? tc.attrs.classname : suiteName;
   const name = tc.attrs.name ?? "(unnamed)";
   const failure = childrenNamed(tc, "failure")[0];
   const error = childrenNamed(tc, "error")[0];
@@ -55,7 +58,10 @@ function readCase(tc: XmlElement, suiteName: string, out: JunitTotals): void {
     const kind = failure ? "failure" : "error";
     if (kind === "failure") out.failures++;
     else out.errors++;
-    const message = firstLine(bad.attrs.message) ?? firstLine(bad.text) ?? firstLine(bad.attrs.type);
+    // go-junit-report writes message="Failed" / "Build error" and the useful line in the body.
+    const attr = firstLine(bad.attrs.message);
+    const body = firstLine(bad.text);
+    const message = attr && !GENERIC_MESSAGE.test(attr) ? attr : (body ?? attr ?? firstLine(bad.attrs.type));
     out.failed.push({ suite, name, kind, ...(message ? { message } : {}) });
     return;
   }
