@@ -8,6 +8,9 @@ import { auditCommand, FAIL_ON } from "./commands/audit.js";
 import { initCommand } from "./commands/init.js";
 import type { Io } from "./commands/io.js";
 import { explainCommand, listCommand } from "./commands/list.js";
+import { importCommand } from "./commands/import.js";
+import { diffCommand, mergeCommand } from "./commands/reports.js";
+import { DIFF_FORMATS, FLEET_FORMATS } from "./report/index.js";
 import { schemaCommand } from "./commands/schema.js";
 import { validateCommand } from "./commands/validate.js";
 import { REPORT_FORMATS } from "./reports/index.js";
@@ -75,6 +78,7 @@ Exit codes: 0 GO (or CONDITIONAL unless --fail-on conditional), 1 NO-GO, 2 bad i
     .option("--min-score <n>", "score needed for GO (overrides gate.go)")
     .option("--strict", "manual attestations earn no credit: only verified evidence counts")
     .option("--no-progress", "no progress display (it only ever shows on a terminal, never in CI)")
+    .option("--baseline <report.json>", "compare with an earlier JSON report: score delta, newly failing and newly passing items")
     .action(run(async (file: string | undefined, _o: unknown, cmd: Command) => auditCommand(file, cmd.optsWithGlobals(), io)));
 
   cli
@@ -117,6 +121,33 @@ Exit codes: 0 GO (or CONDITIONAL unless --fail-on conditional), 1 NO-GO, 2 bad i
     .option("--file <file>", "checklist (default: readiness.yaml here)")
     .option("--var <key=value>", "set a checklist variable (repeatable)", collect, [])
     .action(run(async (id: string, _o: unknown, cmd: Command) => explainCommand(id, cmd.optsWithGlobals(), io)));
+
+  cli
+    .command("import")
+    .description("convert a Markdown checklist into a checklist YAML (claims kept, probes suggested)")
+    .argument("<file.md>", "Markdown checklist")
+    .option("-o, --output <file>", "write the YAML here instead of stdout (never overwrites without --force)")
+    .option("--with-probes", "write suggested probes live instead of as comments to review")
+    .option("--json", "print the import summary as JSON (on stderr)")
+    .option("--force", "overwrite --output if it exists")
+    .action(run(async (file: string, _o: unknown, cmd: Command) => importCommand(file, cmd.optsWithGlobals(), io)));
+
+  cli
+    .command("diff")
+    .description("what got better or worse between two JSON reports (exit 1 if anything regressed)")
+    .argument("<old.json>", "earlier report (readiness audit -f json)")
+    .argument("<new.json>", "later report")
+    .addOption(new Option("-f, --format <format>", "output format").choices(DIFF_FORMATS).default("terminal"))
+    .option("-o, --output <file>", "write to a file instead of stdout")
+    .action(run(async (a: string, b: string, _o: unknown, cmd: Command) => diffCommand(a, b, cmd.optsWithGlobals(), io)));
+
+  cli
+    .command("merge")
+    .description("one fleet report from many JSON reports, worst first (exit 1 if any is NO-GO)")
+    .argument("<report.json...>", "one JSON report per service")
+    .addOption(new Option("-f, --format <format>", "output format").choices(FLEET_FORMATS).default("terminal"))
+    .option("-o, --output <file>", "write to a file instead of stdout")
+    .action(run(async (files: string[], _o: unknown, cmd: Command) => mergeCommand(files, cmd.optsWithGlobals(), io)));
 
   void globals;
   return cli;

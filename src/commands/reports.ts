@@ -1,0 +1,54 @@
+/**
+ * `readiness diff OLD.json NEW.json` and `readiness merge REPORT.json...`: commands over JSON reports.
+ */
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { ReadinessError } from "../errors.js";
+import { DIFF_FORMATS, diffReports, FLEET_FORMATS, mergeReports, parseReport, renderDiff, renderFleet, type DiffFormat, type FleetFormat } from "../report/index.js";
+import type { Report } from "../types.js";
+import { writeFileAtomic } from "../util/fs.js";
+import { chalkFor, colorLevel, type GlobalOptions, type Io } from "./io.js";
+
+/** Reads and validates a JSON report; a missing or malformed file is exit 2 with one line. */
+export async function readReport(io: Io, file: string): Promise<Report> {
+  let text: string;
+  try {
+    text = await readFile(resolve(io.cwd, file), "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ReadinessError(`${file}: ${code === "ENOENT" ? "no such file" : `cannot read (${code ?? (e as Error).message})`}`, { code: "EREPORT" });
+  }
+  return parseReport(text, file);
+}
+
+export interface ReportCommandOptions extends GlobalOptions {
+  format?: string;
+  output?: string;
+}
+
+export async function diffCommand(oldFile: string, newFile: string, opts: ReportCommandOptions, io: Io): Promise<number> {
+  const format = (opts.format ?? "terminal") as DiffFormat;
+  if (!(DIFF_FORMATS as readonly string[]).includes(format)) throw new ReadinessError(`--format ${format}: diff formats are ${DIFF_FORMATS.join(", ")}`, { code: "EUSAGE" });
+  const [a, b] = await Promise.all([readReport(io, oldFile), readReport(io, newFile)]);
+  const d = diffReports(a, b);
+  const text = renderDiff(d, format, { chalk: chalkFor(format === "terminal" ? colorLevel(io, opts, io.stdoutIsTTY) : 0), verbose: Boolean(opts.verbose) });
+  await emit(text, opts, io);
+  return d.regressed ? 1 : 0;
+}
+
+export async function mergeCommand(files: string[], opts: ReportCommandOptions, io: Io): Promise<number> {
+  const format = (opts.format ?? "terminal") as FleetFormat;
+  if (!(FLEET_FORMATS as readonly string[]).includes(format)) throw new ReadinessError(`--format ${format}: merge formats are ${FLEET_FORMATS.join(", ")}`, { code: "EUSAGE" });
+  if (files.length === 0) throw new ReadinessError("merge: give at least one JSON report", { code: "EUSAGE" });
+  const reports = await Promise.all(files.map((f) => readReport(io, f)));
+  const fleet = mergeReports(reports);
+  const text = renderFleet(fleet, format, { chalk: chalkFor(format === "terminal" ? colorLevel(io, opts, io.stdoutIsTTY) : 0), verbose: Boolean(opts.verbose) });
+  await emit(text, opts, io);
+  return fleet.verdict === "NO-GO" ? 1 : 0;
+}
+
+async function emit(text: string, opts: ReportCommandOptions, io: Io): Promise<void> {
+  const out = text.endsWith("\n") ? text : `${text}\n`;
+  if (opts.output) await writeFileAtomic(resolve(io.cwd, opts.output), out);
+  else io.out(out);
+}
