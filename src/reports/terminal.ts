@@ -133,6 +133,14 @@ function sectionTables(report: Report, s: ReportSummary, c: ChalkInstance, l: La
   }
 }
 
+/** `Label: text`, word-wrapped to the width with continuation lines indented; the label in bold. */
+function para(c: ChalkInstance, label: string, text: string, width: number): string {
+  const lines = wrapWidth(`${label} ${text}`, width - 2, 8);
+  return lines
+    .map((line, i) => (i === 0 && line.startsWith(label) ? `${c.bold(label)}${line.slice(label.length)}` : i === 0 ? line : `  ${line}`))
+    .join("\n");
+}
+
 function bullet(c: ChalkInstance, symbol: string, text: string, width: number): string {
   const lines = wrapWidth(text, width - 4, 3);
   return lines.map((line, i) => (i === 0 ? `  ${symbol} ${line}` : `    ${line}`)).join("\n");
@@ -178,12 +186,10 @@ function attentionBlocks(report: Report, s: ReportSummary, c: ChalkInstance, l: 
     out.push("");
   }
   if (report.signoffs.missing.length > 0) {
-    out.push(`${c.bold.yellow("Missing sign-offs:")} ${report.signoffs.missing.map((r) => oneLine(r)).join(", ")}`);
+    out.push(c.yellow(para(c, "Missing sign-offs:", report.signoffs.missing.map((r) => oneLine(r)).join(", "), l.width)));
   }
   if (report.signoffs.present.length > 0) {
-    out.push(
-      `${c.bold("Signed off:")} ${report.signoffs.present.map((p) => oneLine(`${p.role} (${p.by}, ${p.at})`)).join(", ")}`,
-    );
+    out.push(para(c, "Signed off:", report.signoffs.present.map((p) => oneLine(`${p.role} (${p.by}, ${p.at})`)).join(", "), l.width));
   }
   if (report.warnings.length > 0) {
     out.push(c.bold.yellow(`Warnings (${report.warnings.length})`));
@@ -194,13 +200,9 @@ function attentionBlocks(report: Report, s: ReportSummary, c: ChalkInstance, l: 
 function baselineBlock(report: Report, c: ChalkInstance, l: Layout, out: string[]): void {
   const b = report.baseline;
   if (!b) return;
-  const delta = (d: number | null): string => {
-    const t = formatDelta(d);
-    return d === null || d === 0 ? t : d > 0 ? c.green(t) : c.red(t);
-  };
-  out.push(
-    `${c.bold("Since baseline")} ${c.dim(`(${oneLine(b.path ?? b.started_at.slice(0, 10))}, ${b.verdict} ${formatScore(b.score)})`)}: score ${delta(b.score_delta)}, verified ${delta(b.verified_delta)}${b.verdict !== report.verdict ? `, verdict ${b.verdict} → ${report.verdict}` : ""}${b.regressed ? c.red(" — REGRESSED") : ""}`,
-  );
+  const text = `(${oneLine(b.path ?? b.started_at.slice(0, 10))}, ${b.verdict} ${formatScore(b.score)}): score ${formatDelta(b.score_delta)}, verified ${formatDelta(b.verified_delta)}${b.verdict !== report.verdict ? `, verdict ${b.verdict} → ${report.verdict}` : ""}${b.regressed ? " — REGRESSED" : ""}`;
+  const line = para(c, "Since baseline", text, l.width);
+  out.push(b.regressed ? c.red(line) : c.green(line));
   const list = (label: string, symbol: string, items: typeof b.newly_failing): void => {
     if (items.length === 0) return;
     out.push(`  ${label} (${items.length}):`);
@@ -216,21 +218,40 @@ function baselineBlock(report: Report, c: ChalkInstance, l: Layout, out: string[
   out.push("");
 }
 
-function countsLine(report: Report, c: ChalkInstance): string {
-  const parts = (Object.keys(RESULT_LABEL) as ItemResult[]).map((r) => {
-    const n = report.counts[r];
-    const text = `${n} ${r}`;
-    return n === 0 ? c.dim(text) : colourResult(c, r, text);
-  });
-  return `${c.bold("Counts:")} ${parts.join(c.dim(" · "))}`;
+function countsLines(report: Report, c: ChalkInstance, width: number): string {
+  const label = "Counts:";
+  const parts = (Object.keys(RESULT_LABEL) as ItemResult[]).map((r) => ({ r, text: `${report.counts[r]} ${r}` }));
+  const lines: string[] = [];
+  let plain = label;
+  let styled = c.bold(label);
+  for (const { r, text } of parts) {
+    const piece = colourPart(c, r, report.counts[r], text);
+    const sep = plain === label ? " " : " · ";
+    if (displayWidth(plain + sep + text) > width && plain !== label) {
+      lines.push(styled);
+      plain = `  ${text}`;
+      styled = `  ${piece}`;
+    } else {
+      plain += sep + text;
+      styled += (sep === " " ? " " : c.dim(" · ")) + piece;
+    }
+  }
+  lines.push(styled);
+  return lines.join("\n");
 }
 
-function timingLine(report: Report, s: ReportSummary, c: ChalkInstance): string {
+function colourPart(c: ChalkInstance, r: ItemResult, n: number, text: string): string {
+  return n === 0 ? c.dim(text) : colourResult(c, r, text);
+}
+
+function timingLines(report: Report, s: ReportSummary, c: ChalkInstance, width: number): string {
   const slow = s.slowest
     .slice(0, 3)
     .filter((x) => x.ms > 0)
     .map((x) => `${oneLine(x.item.item.id)} ${formatDuration(x.ms)}`);
-  return `${c.bold("Timing:")} started ${oneLine(report.started_at)}, took ${formatDuration(report.duration_ms)}${slow.length ? c.dim(` · slowest: ${slow.join(", ")}`) : ""}`;
+  const lines = [para(c, "Timing:", `started ${oneLine(report.started_at)}, took ${formatDuration(report.duration_ms)}`, width)];
+  if (slow.length) lines.push(c.dim(`  ${wrapWidth(`slowest: ${slow.join(", ")}`, width - 2, 2).join("\n  ")}`));
+  return lines.join("\n");
 }
 
 /** The boxed verdict with scores and every reason, sized to the layout width. */
@@ -272,6 +293,6 @@ export const renderTerminal: Reporter = (report, options) => {
   attentionBlocks(report, s, c, l, out);
   if (out[out.length - 1] !== "") out.push("");
   baselineBlock(report, c, l, out);
-  out.push(countsLine(report, c), timingLine(report, s, c), "", verdictBox(report, c, l));
+  out.push(countsLines(report, c, l.width), timingLines(report, s, c, l.width), "", verdictBox(report, c, l));
   return `${out.join("\n")}\n`;
 };

@@ -1,0 +1,146 @@
+import { describe, expect, it } from "vitest";
+import { MARKDOWN_MAX_CHARS, renderMarkdown, truncateMarkdown } from "../../../src/reports/markdown.js";
+import { escapeMarkdown } from "../../../src/reports/escape.js";
+import { HOSTILE, hostileReport, largeReport, noGoReport, normalizeTimes } from "../../helpers/sample-report.js";
+import { PLAIN, SAMPLES } from "./samples.js";
+
+/** The GFM tables of a document: each a list of rows, each row its cells (split on unescaped pipes). */
+function tables(md: string): string[][][] {
+  const out: string[][][] = [];
+  let current: string[][] | undefined;
+  for (const line of md.split("\n")) {
+    if (line.startsWith("|")) {
+      const cells = line.slice(1, -1).split(/(?<!\\)\|/);
+      (current ??= []).push(cells);
+    } else if (current) {
+      out.push(current);
+      current = undefined;
+    }
+  }
+  if (current) out.push(current);
+  return out;
+}
+
+/** Lines of a table that are not header or delimiter rows. */
+const bodyRows = (t: string[][]): string[][] => t.slice(2);
+
+describe("markdown report", () => {
+  for (const [name, make] of Object.entries(SAMPLES)) {
+    it(`${name}: every table row has as many cells as its header`, () => {
+      const md = renderMarkdown(make(), PLAIN);
+      const ts = tables(md);
+      expect(ts.length).toBeGreaterThan(0);
+      for (const t of ts) {
+        const width = t[0]!.length;
+        for (const row of t) expect(row.length).toBe(width);
+        expect(t[1]!.every((c) => /^\s*:?-{3,}:?\s*$/.test(c))).toBe(true);
+      }
+    });
+  }
+
+  it("puts the verdict, the scores and every reason first", () => {
+    const md = renderMarkdown(noGoReport(), PLAIN);
+    const lines = md.split("\n");
+    expect(lines[0]).toBe("## 🔴 NO-GO — Payments API");
+    expect(lines[2]).toMatch(/^\*\*Score 31\/100\*\* · verified 24\/100/);
+    const firstTable = md.indexOf("\n|");
+    for (const reason of noGoReport().reasons) {
+      const at = md.indexOf(escapeMarkdown(reason));
+      expect(at).toBeGreaterThan(0);
+      expect(at).toBeLessThan(firstTable);
+    }
+  });
+
+  it("has each attention list under its own heading, with one row per item", () => {
+    const md = renderMarkdown(noGoReport(), PLAIN);
+    const headings = md.split("\n").filter((l) => l.startsWith("### "));
+    expect(headings).toEqual([
+      "### Sections",
+      "### ❌ Failing items (5)",
+      "### ⚠️ Contradicted claims (1)",
+      "### ⌛ Stale attestations (1)",
+      "### 🛡️ Waivers (2: 1 expired)",
+      "### ✍️ Missing sign-offs (1)",
+      "### Warnings (1)",
+    ]);
+    const ts = tables(md);
+    // counts, sections (4 incl. nested), failing (5), contradicted (1), stale (1), waivers (2), then 4 section detail tables
+    expect(ts.map((t) => bodyRows(t).length)).toEqual([1, 4, 5, 1, 1, 2, 2, 2, 4, 2]);
+    expect(md).toMatch(/<details><summary>All 10 items by section<\/summary>\n\n/);
+    expect(md).toContain("\n</details>\n");
+  });
+
+  it("lists failing items most severe first with their one-line cause", () => {
+    const failing = bodyRows(tables(renderMarkdown(noGoReport(), PLAIN))[2]!);
+    expect(failing.map((r) => r[2]!.trim())).toEqual(["critical", "critical", "high", "medium", "low"]);
+    expect(failing[0]![4]).toContain("connection refused after 3 attempts");
+  });
+
+  it("cannot be broken by hostile titles: same tables as a tame report, no raw HTML", () => {
+    const hostile = renderMarkdown(hostileReport(), PLAIN);
+    const ts = tables(hostile);
+    // counts 1, sections 2, failing 5, contradicted 1, stale 1, waivers 1, detail tables 4 + 4
+    expect(ts.map((t) => bodyRows(t).length)).toEqual([1, 2, 5, 1, 1, 1, 4, 4]);
+    expect(hostile).not.toMatch(/<script/i);
+    expect(hostile).not.toMatch(/<img/i);
+    expect(hostile).not.toMatch(/<!--/);
+    expect(hostile).not.toContain("\u001b");
+    expect(hostile).not.toContain("\u0000");
+    expect(hostile).not.toContain("`");
+    expect(hostile).not.toMatch(/^# Heading injected/m);
+    expect(hostile).not.toMatch(/\[link\]\(/);
+    // The only raw tags are the report's own.
+    const tags = new Set([...hostile.matchAll(/<\/?([a-z]+)/gi)].map((m) => m[1]!.toLowerCase()));
+    expect([...tags].sort()).toEqual(["code", "details", "sub", "summary"]);
+  });
+
+  it("shows hostile text as text", () => {
+    const md = renderMarkdown(hostileReport(), PLAIN);
+    expect(md).toContain("Pipes &#124; in &#124; the &#124; title");
+    expect(md).toContain("&lt;script&gt;alert(\"x\")&lt;/script&gt;");
+    expect(md).toContain("\\\\x1b\\[31mred");
+    expect(md).toContain(HOSTILE.cjk);
+  });
+
+  it("fits a GitHub comment however large the checklist, and says what was left out", () => {
+    const md = renderMarkdown(largeReport(3000), PLAIN);
+    expect(md.length).toBeLessThanOrEqual(MARKDOWN_MAX_CHARS);
+    expect(md.length).toBeLessThan(65_536);
+    expect(md).toMatch(/\.\.\.|…and \d+ more|left out/);
+    expect(md.startsWith("## 🔴 NO-GO — Large")).toBe(true);
+    for (const t of tables(md)) for (const row of t) expect(row.length).toBe(t[0]!.length);
+  });
+
+  it("drops the folded detail before shortening lists", () => {
+    const full = renderMarkdown(noGoReport(), PLAIN);
+    const smaller = renderMarkdown(noGoReport(), { ...PLAIN, maxChars: full.indexOf("<details>") + 400 });
+    expect(smaller).not.toContain("<details>");
+    expect(smaller).toContain("### ❌ Failing items (5)");
+    expect(smaller).toContain("left out to fit");
+  });
+
+  it("honours a tiny limit by cutting at a line and closing <details>", () => {
+    const cut = truncateMarkdown("a\n<details><summary>x</summary>\n\n" + "line\n".repeat(100), 120);
+    expect(cut.length).toBeLessThanOrEqual(120);
+    expect(cut).toContain("</details>");
+    expect(cut).toContain("cut to fit");
+  });
+
+  it("marks an interrupted run", () => {
+    expect(renderMarkdown(SAMPLES.interrupted!(), PLAIN)).toContain("**INTERRUPTED — partial results.**");
+    expect(renderMarkdown(noGoReport(), PLAIN)).not.toContain("INTERRUPTED");
+  });
+
+  it("shows the baseline deltas", () => {
+    const md = renderMarkdown(SAMPLES.baseline!(), PLAIN);
+    expect(md).toContain("### 📉 Since the baseline");
+    expect(md).toContain("Score **-69**");
+    expect(md).toContain("**Newly failing (");
+  });
+
+  for (const [name, make] of Object.entries(SAMPLES)) {
+    it(`${name}: snapshot`, () => {
+      expect(normalizeTimes(renderMarkdown(make(), PLAIN))).toMatchSnapshot();
+    });
+  }
+});

@@ -1,0 +1,97 @@
+import { describe, expect, it } from "vitest";
+import { displayWidth } from "../../../src/reports/escape.js";
+import { renderTerminal, RESULT_LABEL } from "../../../src/reports/terminal.js";
+import { conditionalReport, goReport, hostileReport, largeReport, noGoReport, normalizeTimes } from "../../helpers/sample-report.js";
+import { COLOUR, PLAIN, SAMPLES } from "./samples.js";
+
+const SGR = /\u001b\[[0-9;]*m/g;
+const lastLines = (text: string, n: number): string[] => text.trimEnd().split("\n").slice(-n);
+
+describe("terminal report", () => {
+  it("draws each section as a table of item, severity, result and cause", () => {
+    const out = renderTerminal(noGoReport(), PLAIN);
+    expect(out.match(/│ Item +│ Severity │ Result +│ Cause +│/g)).toHaveLength(4);
+    expect(out).toContain("Infrastructure › Databases  score 33 · verified 33");
+    expect(out).toMatch(/│ API gateway health endpoint +│ critical │ ✘ FAIL +│ claimed done, but GET/);
+  });
+
+  it("writes every result as a word, so it reads without colour", () => {
+    const out = renderTerminal(noGoReport(), PLAIN);
+    expect(out).not.toContain("\u001b");
+    for (const r of ["pass", "fail", "attested", "missing", "stale", "waived", "skipped"] as const) expect(out).toContain(RESULT_LABEL[r]);
+  });
+
+  it("colours only through the chalk instance it is given", () => {
+    const coloured = renderTerminal(noGoReport(), COLOUR);
+    expect(coloured).toMatch(SGR);
+    expect(coloured.replace(SGR, "")).toBe(renderTerminal(noGoReport(), PLAIN));
+  });
+
+  it("puts the verdict last, boxed, with the scores and every reason", () => {
+    const r = noGoReport();
+    const box = lastLines(renderTerminal(r, PLAIN), r.reasons.length + 4);
+    expect(box[0]).toMatch(/^╔═+╗$/);
+    expect(box[1]).toMatch(/^║ ✘ NO-GO {3}score 31\/100 · verified 24\/100 +║$/);
+    expect(box.at(-1)).toMatch(/^╚═+╝$/);
+    for (const reason of r.reasons) expect(box.join("\n")).toContain(reason);
+    expect(lastLines(renderTerminal(goReport(), PLAIN), 3)[1]).toMatch(/║ ✔ GO {3}score 100\/100/);
+    expect(lastLines(renderTerminal(conditionalReport(), PLAIN), 8).join("\n")).toMatch(/║ ! CONDITIONAL {3}score 71\/100/);
+  });
+
+  it("lists failing items, contradicted claims, stale attestations, waivers and sign-offs", () => {
+    const out = renderTerminal(noGoReport(), PLAIN);
+    const order = [
+      "Failing items (5), most severe first",
+      "Contradicted claims (1)",
+      "Stale attestations (1)",
+      "Waivers (2)",
+      "Missing sign-offs: Security Lead",
+      "Counts: 2 pass · 2 fail · 1 attested · 0 partial · 2 missing · 1 stale · 1 waived · 1 skipped",
+      "Timing: started 2026-11-20T10:00:00.000Z, took 3.2s",
+    ].map((s) => out.indexOf(s));
+    expect(order.every((i) => i > 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(out).toContain("⊘ chaos [low] until 2026-10-31 by SRE Lead: game day postponed  (EXPIRED, ignored)");
+    expect(renderTerminal(conditionalReport(), PLAIN)).toContain("(expires in 8 days)");
+  });
+
+  it("says INTERRUPTED for a partial run", () => {
+    const out = renderTerminal(SAMPLES.interrupted!(), PLAIN);
+    expect(out.split("\n")[1]).toMatch(/^INTERRUPTED — partial results/);
+    expect(out).toMatch(/║ INTERRUPTED — partial results/);
+    expect(renderTerminal(noGoReport(), PLAIN)).not.toContain("INTERRUPTED");
+  });
+
+  it("never lets a control sequence from the report reach the terminal", () => {
+    const coloured = renderTerminal(hostileReport(), COLOUR).replace(SGR, "");
+    expect(coloured).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    expect(coloured).toContain("\\x1b[31mred");
+  });
+
+  for (const width of [100, 80, 60]) {
+    it(`keeps every line within ${width} columns, CJK included`, () => {
+      for (const r of [noGoReport(), hostileReport(), largeReport(40, 3), SAMPLES.baseline!()]) {
+        const lines = renderTerminal(r, { ...PLAIN, width }).split("\n");
+        const wide = lines.filter((l) => displayWidth(l) > width);
+        expect(wide).toEqual([]);
+      }
+    });
+  }
+
+  it("shows probe details of passing items only when verbose", () => {
+    expect(renderTerminal(goReport(), PLAIN)).not.toContain("200 OK in 41ms");
+    expect(renderTerminal(goReport(), { ...PLAIN, verbose: true })).toContain("200 OK in 41ms");
+  });
+
+  it("shows the baseline deltas", () => {
+    const out = renderTerminal(SAMPLES.baseline!(), PLAIN).replace(/\s+/g, " ");
+    expect(out).toMatch(/Since baseline \(reports\/last-release\.json, GO 100\): score -69, verified -59, verdict GO → NO-GO — REGRESSED/);
+    expect(out).toContain("Newly failing (");
+  });
+
+  for (const [name, make] of Object.entries(SAMPLES)) {
+    it(`${name}: snapshot`, () => {
+      expect(normalizeTimes(renderTerminal(make(), PLAIN))).toMatchSnapshot();
+    });
+  }
+});
