@@ -41,6 +41,8 @@ export interface SplitCommand {
 }
 
 const SHELL_CHARS = "|&;<>$`";
+/** How long output pipes may stay open after the command exits before the probe stops reading them. */
+const EXIT_GRACE_MS = 1000;
 
 /**
  * Splits a command line into argv as a POSIX shell would for plain words: whitespace separates,
@@ -222,17 +224,32 @@ async function run(spec: CommandSpec, ctx: ProbeContext): Promise<ProbeOutcome> 
     windowsHide: true,
   });
   const kill = (): void => killTree(sub.pid, () => sub.kill("SIGKILL"));
-  ctx.signal.addEventListener("abort", kill, { once: true });
-  // When the child exits, descendants it left behind would hold the output pipes open (and the
-  // probe with them) until the timeout: end them now.
-  sub.once("exit", kill);
+  // A descendant that left the process group (setsid, daemonising) survives the kill and may still
+  // hold the output pipes, and execa waits for them to close: stop reading, so the probe can end.
+  const release = (): void => {
+    sub.stdout?.destroy();
+    sub.stderr?.destroy();
+  };
+  let grace: NodeJS.Timeout | undefined;
+  const onAbort = (): void => {
+    kill();
+    release();
+  };
+  ctx.signal.addEventListener("abort", onAbort, { once: true });
+  sub.once("exit", () => {
+    // Descendants it left behind would hold the output pipes open (and the probe with them): end
+    // them now. What the command itself wrote is already in the pipe; a second is ample to drain it.
+    kill();
+    grace = setTimeout(release, EXIT_GRACE_MS);
+  });
   const out = capture(sub.stdout, ctx.limits.maxOutputBytes);
   const err = capture(sub.stderr, ctx.limits.maxOutputBytes);
   let result: Awaited<typeof sub>;
   try {
     result = await sub;
   } finally {
-    ctx.signal.removeEventListener("abort", kill);
+    clearTimeout(grace);
+    ctx.signal.removeEventListener("abort", onAbort);
     kill();
   }
   const ms = Math.round(performance.now() - started);

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -26,6 +26,15 @@ function alive(pid: number): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/** Polls `cond` until it holds (for events in other processes, which cannot be awaited directly). */
+async function until(cond: () => boolean, withinMs = 20_000): Promise<void> {
+  const end = Date.now() + withinMs;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 20));
   }
 }
 
@@ -178,8 +187,14 @@ describe("command probe: timeouts and process trees", () => {
       const g = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
       require('fs').writeFileSync(${JSON.stringify(pidFile)}, String(g.pid));
       setInterval(() => {}, 1000);`;
-    const ctx = makeContext({ cwd: dir, timeoutMs: 1000 });
-    const out = await runNode(script, {}, ctx);
+    // Abort as the engine's timeout would (a TimeoutError), but only once the grandchild exists:
+    // on a loaded machine a fixed timeout could fire before the child got to spawn it.
+    const ac = new AbortController();
+    const ctx = makeContext({ cwd: dir, timeoutMs: 1000, signal: ac.signal });
+    const pending = runNode(script, {}, ctx);
+    await until(() => existsSync(pidFile));
+    ac.abort(new DOMException("probe timeout", "TimeoutError"));
+    const out = await pending;
     expect(out.result).toBe("fail");
     expect(out.message).toBe("timed out after 1.0s (process tree killed)");
     const pid = Number(readFileSync(pidFile, "utf8"));
@@ -196,12 +211,29 @@ describe("command probe: timeouts and process trees", () => {
       require('fs').writeFileSync(${JSON.stringify(pidFile)}, String(g.pid));
       console.log('started');
       process.exit(0);`;
-    const ctx = makeContext({ cwd: dir, timeoutMs: 5000 });
-    const t0 = Date.now();
+    // Were the probe to wait for the grandchild's pipe, it would end at this timeout as a failure.
+    const ctx = makeContext({ cwd: dir, timeoutMs: 15_000 });
     const out = await runNode(script, { stdout: { contains: "started" } }, ctx);
     expect(out.result).toBe("pass");
-    expect(Date.now() - t0).toBeLessThan(4000);
     expect(await gone(Number(readFileSync(pidFile, "utf8")))).toBe(true);
+  });
+
+  it("is not held up by a descendant that escaped the process group", async () => {
+    const pidFile = join(dir, "escaped.pid");
+    // detached: true gives the grandchild its own session, out of reach of the group kill, and it
+    // keeps the probe's stdout pipe open.
+    const script = `
+      const { spawn } = require('child_process');
+      const g = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: ['ignore', 'inherit', 'inherit'], detached: true });
+      require('fs').writeFileSync(${JSON.stringify(pidFile)}, String(g.pid));
+      console.log('started');
+      process.exit(0);`;
+    try {
+      const out = await runNode(script, { stdout: { contains: "started" } }, makeContext({ cwd: dir, timeoutMs: 15_000 }));
+      expect(out.result).toBe("pass");
+    } finally {
+      if (existsSync(pidFile)) process.kill(Number(readFileSync(pidFile, "utf8")), "SIGKILL");
+    }
   });
 
   it("stops promptly on an external abort (Ctrl-C) and says so", async () => {
