@@ -4,7 +4,7 @@
  * result with its cause; nothing a target does can crash or hang the run.
  */
 import { getProbe } from "../probes/index.js";
-import type { Masker, ProbeContext, ProbeLimits, ProbeOutcome, ProbeResult, ProbeSpecBase, ResolvedProbe } from "../types.js";
+import type { Masker, ProbeContext, ProbeLimits, ProbeOutcome, ProbeResult, ResolvedProbe } from "../types.js";
 import { formatDuration } from "../util/duration.js";
 import { oneLine } from "../errors.js";
 import { createMasker } from "../util/mask.js";
@@ -74,7 +74,7 @@ async function attempt(rp: ResolvedProbe, ctxBase: Omit<ProbeContext, "signal" |
   const ctx: ProbeContext = { ...ctxBase, signal, timeoutMs: rp.timeoutMs };
   const target = (): string => {
     try {
-      return probe.target(rp.spec as ProbeSpecBase);
+      return probe.target(rp.spec);
     } catch {
       return rp.type;
     }

@@ -4,7 +4,7 @@
  */
 import { ReadinessError } from "../errors.js";
 import { getProbe } from "../probes/index.js";
-import { SEVERITIES, type Checklist, type Item, type ProbeSpecBase, type ResolvedProbe, type Section } from "../types.js";
+import { SEVERITIES, type Checklist, type Item, type ResolvedProbe, type Section } from "../types.js";
 import { parseDate } from "../util/duration.js";
 import { nearest } from "../util/text.js";
 
@@ -119,7 +119,7 @@ export function waiverActive(until: string, now: Date): boolean {
 function executes(p: ResolvedProbe): boolean {
   const probe = getProbe(p.type);
   const e = probe?.executes;
-  return typeof e === "function" ? e(p.spec as ProbeSpecBase) : Boolean(e);
+  return typeof e === "function" ? e(p.spec) : Boolean(e);
 }
 
 /** Builds the plan for a checklist. Throws a `ReadinessError` for a selector naming nothing. */

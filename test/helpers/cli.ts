@@ -38,7 +38,7 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: options.cwd ?? ROOT,
-      env: { ...CLEAN_ENV, NO_COLOR: "1", ...options.env } as NodeJS.ProcessEnv,
+      env: { ...CLEAN_ENV, NO_COLOR: "1", ...options.env },
       stdio: ["pipe", "pipe", "pipe"],
     });
     let stdout = "";
