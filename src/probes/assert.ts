@@ -14,6 +14,7 @@ export const STRINGS_SCHEMA = {
   ],
 } as const;
 
+/** A string or a list of them as a list; absent as an empty list. */
 export function asList(value: unknown): string[] {
   if (value === undefined || value === null) return [];
   // Schema-valid specs hold strings; anything else is shown as JSON rather than "[object Object]".

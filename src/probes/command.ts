@@ -329,6 +329,7 @@ const OUTPUT_ASSERTIONS = {
 
 const EXIT_CODE = { type: "integer", minimum: 0, maximum: 255 } as const;
 
+/** The `command` probe: see {@link CommandSpec}. It executes, so `--no-exec` skips it. */
 export const commandProbe: Probe<CommandSpec> = {
   type: "command",
   description: "Runs a command and checks its exit code and output.",

@@ -23,6 +23,7 @@ export interface FileSpec extends ProbeSpecBase, TextAssertions {
   max_age?: string;
 }
 
+/** JSON Schema pattern of a size written as text: `512`, `1KB`, `2MiB`, `1.5 GB`. */
 export const SIZE_PATTERN = "^\\s*[0-9]+(\\.[0-9]+)?\\s*([kKmMgGtT]i?)?[bB]?\\s*$";
 const SIZE_UNITS: Record<string, number> = { "": 1, k: 1e3, m: 1e6, g: 1e9, t: 1e12, ki: 1024, mi: 1024 ** 2, gi: 1024 ** 3, ti: 1024 ** 4 };
 
@@ -220,6 +221,7 @@ function check(spec: FileSpec): Issue[] {
   return issues;
 }
 
+/** The `file` probe: see {@link FileSpec}. */
 export const fileProbe: Probe<FileSpec> = {
   type: "file",
   description: "Checks that a file (or glob) exists, and optionally its content, size and age.",

@@ -54,6 +54,7 @@ function check(spec: TcpSpec): Issue[] {
   return typeof parsed === "string" ? [{ path: "/tcp", level: "error", message: parsed }] : [];
 }
 
+/** The `tcp` probe: see {@link TcpSpec}. */
 export const tcpProbe: Probe<TcpSpec> = {
   type: "tcp",
   description: "Connects to host:port and checks that it is open (or closed).",

@@ -268,6 +268,10 @@ describe("command probe: check, target, executes", () => {
     expect(commandProbe.check!({ command: "cat a.txt | grep ok", shell: true })).toEqual([]);
   });
 
+  it("tolerates specs the schema has not vetted", () => {
+    expect(() => commandProbe.check!({ command: 5, stdout: null, stderr: "x", exit_code: "0" } as unknown as CommandSpec)).not.toThrow();
+  });
+
   it("displays the target and is skipped by --no-exec", () => {
     expect(commandProbe.target({ command: ["npm", "run", "build it"] })).toBe("npm run 'build it'");
     expect(commandProbe.target({ command: "make test" })).toBe("make test");

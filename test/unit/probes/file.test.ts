@@ -147,5 +147,6 @@ describe("file probe: helpers, check and target", () => {
     expect(fileProbe.check!({ file: "x", contains: [] })[0]?.message).toMatch(/empty list/);
     expect(fileProbe.check!({ file: "README.md", contains: "x", min_size: "1KB", max_age: "1d" })).toEqual([]);
     expect(fileProbe.target({ file: "docs/*.md" })).toBe("docs/*.md");
+    expect(() => fileProbe.check!({ file: 1, contains: { a: 1 }, min_size: null } as unknown as FileSpec)).not.toThrow();
   });
 });

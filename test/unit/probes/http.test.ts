@@ -367,7 +367,7 @@ describe("http probe: check and target", () => {
     expect(httpProbe.check!({ http: "https://example.com/health", status: [200, "3xx"], json: { "$.status": "ok" }, contains: "ok" })).toEqual([]);
   });
 
-  it("warns about a GET with a body", () => {
-    expect(httpProbe.check!({ http: "http://x/", body: "a" })).toEqual([expect.objectContaining({ path: "/body", level: "warning" })]);
+  it("tolerates specs the schema has not vetted", () => {
+    expect(() => httpProbe.check!({ http: 42, method: 7, headers: null, status: "x", json: [] } as unknown as HttpSpec)).not.toThrow();
   });
 });
