@@ -6,6 +6,7 @@ import { execute, type ExecuteResults } from "./engine/execute.js";
 import { plan, type Plan } from "./engine/plan.js";
 import { buildReport } from "./engine/score.js";
 import { createMasker } from "./util/mask.js";
+import { annotateChanges } from "./governance/changes.js";
 import { TOOL } from "./version.js";
 
 /** Options of an audit run. Every field is optional. */
@@ -43,6 +44,8 @@ export async function runPlan(planned: Plan, options: AuditOptions = {}, previou
   const masker = createMasker(planned.checklist.secrets);
   const startedAt = now();
   const t0 = performance.now();
+  // When each item last changed (git blame), so sign-offs given before a change read as outdated.
+  await annotateChanges(planned.checklist, startedAt);
   const results = await execute(planned, {
     concurrency: options.concurrency,
     signal: options.signal,

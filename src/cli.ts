@@ -8,6 +8,9 @@ import { auditCommand, FAIL_ON } from "./commands/audit.js";
 import { initCommand } from "./commands/init.js";
 import type { Io } from "./commands/io.js";
 import { explainCommand, listCommand } from "./commands/list.js";
+import { attestCommand } from "./commands/attest.js";
+import { signCommand } from "./commands/sign.js";
+import { waiveCommand } from "./commands/waive.js";
 import { importCommand } from "./commands/import.js";
 import { diffCommand, mergeCommand } from "./commands/reports.js";
 import { DIFF_FORMATS, FLEET_FORMATS } from "./report/index.js";
@@ -54,6 +57,8 @@ Examples:
   readiness audit -f json > report.json
   readiness audit --only severity:critical --timeout 2s
   readiness validate checklist.yaml    check a checklist, run nothing
+  readiness audit --env staging --wait 5m   post-deploy gate: retry failing probes for up to 5 minutes
+  readiness validate --print           show the resolved checklist (extends, matrices, variables)
   readiness init                       write a commented starter readiness.yaml
 
 Exit codes: 0 GO (or CONDITIONAL unless --fail-on conditional), 1 NO-GO, 2 bad input, 3 internal error, 130 interrupted.`,
@@ -69,7 +74,8 @@ Exit codes: 0 GO (or CONDITIONAL unless --fail-on conditional), 1 NO-GO, 2 bad i
     .option("-o, --output <format=path>", "also write a report to a file, atomically (repeatable), e.g. -o json=out/readiness.json", collect, [])
     .option("--only <selector...>", "run only these: an item id, section:ID, tag:NAME, severity:LEVEL (comma-separated or repeated)", selectors)
     .option("--skip <selector...>", "skip these (same selectors as --only)", selectors)
-    .option("--var <key=value>", "set a checklist variable (repeatable); wins over vars:", collect, [])
+    .option("--var <key=value>", "set a checklist variable (repeatable); wins over --env and vars:", collect, [])
+    .option("--env <name>", "apply environments.NAME from the checklist (vars, defaults, gate)")
     .option("--concurrency <n>", "probes in flight at once", "16")
     .option("--timeout <duration>", "timeout of every probe that sets none (e.g. 2s); overrides defaults.timeout")
     .option("--no-exec", "do not run command probes (reported as skipped): audit an untrusted checklist safely")
@@ -79,6 +85,8 @@ Exit codes: 0 GO (or CONDITIONAL unless --fail-on conditional), 1 NO-GO, 2 bad i
     .option("--strict", "manual attestations earn no credit: only verified evidence counts")
     .option("--no-progress", "no progress display (it only ever shows on a terminal, never in CI)")
     .option("--baseline <report.json>", "compare with an earlier JSON report: score delta, newly failing and newly passing items")
+    .option("--wait <duration>", "re-run failing probes until the verdict passes the gate (per --fail-on) or this much time has passed, e.g. 5m")
+    .option("--interval <duration>", "pause between --wait rounds (default 5s)")
     .action(run(async (file: string | undefined, _o: unknown, cmd: Command) => auditCommand(file, cmd.optsWithGlobals(), io)));
 
   cli
@@ -86,7 +94,9 @@ Exit codes: 0 GO (or CONDITIONAL unless --fail-on conditional), 1 NO-GO, 2 bad i
     .description("check a checklist's schema and semantics; runs nothing (exit 0 valid, 2 invalid)")
     .argument("[file]", "checklist (default: readiness.yaml here)")
     .option("--var <key=value>", "set a checklist variable (repeatable)", collect, [])
+    .option("--env <name>", "apply environments.NAME from the checklist (vars, defaults, gate)")
     .option("--json", "print the issues as JSON")
+    .option("--print", "print the resolved checklist as YAML (extends merged, matrices expanded, variables applied, secrets masked)")
     .action(run(async (file: string | undefined, _o: unknown, cmd: Command) => validateCommand(file, cmd.optsWithGlobals(), io)));
 
   cli
@@ -111,6 +121,7 @@ Exit codes: 0 GO (or CONDITIONAL unless --fail-on conditional), 1 NO-GO, 2 bad i
     .option("--only <selector...>", "only these (see audit --only)", selectors)
     .option("--skip <selector...>", "not these", selectors)
     .option("--var <key=value>", "set a checklist variable (repeatable)", collect, [])
+    .option("--env <name>", "apply environments.NAME from the checklist (vars, defaults, gate)")
     .option("--json", "print as JSON")
     .action(run(async (file: string | undefined, _o: unknown, cmd: Command) => listCommand(file, cmd.optsWithGlobals(), io)));
 
@@ -120,7 +131,41 @@ Exit codes: 0 GO (or CONDITIONAL unless --fail-on conditional), 1 NO-GO, 2 bad i
     .argument("<id>", "item id")
     .option("--file <file>", "checklist (default: readiness.yaml here)")
     .option("--var <key=value>", "set a checklist variable (repeatable)", collect, [])
+    .option("--env <name>", "apply environments.NAME from the checklist (vars, defaults, gate)")
     .action(run(async (id: string, _o: unknown, cmd: Command) => explainCommand(id, cmd.optsWithGlobals(), io)));
+
+  cli
+    .command("attest")
+    .description("record a manual attestation in the checklist: status done, who, today (comments and layout kept)")
+    .argument("<id>", "item id (readiness list shows them)")
+    .requiredOption("--by <name>", "who attests (recorded as attested_by)")
+    .option("--evidence <ref>", "link or reference backing the claim (recorded as evidence)")
+    .option("--note <text>", "free text kept with the attestation (recorded as note)")
+    .option("--expires-after <duration>", "how long the attestation holds before it goes stale, e.g. 90d")
+    .option("--file <file>", "checklist to edit (default: readiness.yaml here)")
+    .addHelpText("after", "\nExample:\n  readiness attest runbooks --by \"Ana Ruiz\" --evidence https://wiki.example.com/runbooks --expires-after 90d\n\nThe date is today (READINESS_NOW pins it). Keys you do not pass are left as they are. Exit 0 recorded, 2 refused (file unchanged).")
+    .action(run(async (id: string, _o: unknown, cmd: Command) => attestCommand(id, cmd.optsWithGlobals(), io)));
+
+  cli
+    .command("waive")
+    .description("record a waiver in the checklist: the item leaves the score until a date (comments and layout kept)")
+    .argument("<id>", "item id (readiness list shows them)")
+    .requiredOption("--reason <text>", "why the item is waived")
+    .requiredOption("--until <date>", "last day the waiver applies (YYYY-MM-DD): today or later, at most gate.max_waiver_days (default 90) away")
+    .requiredOption("--by <name>", "who approved the waiver")
+    .option("--file <file>", "checklist to edit (default: readiness.yaml here)")
+    .addHelpText("after", "\nExample:\n  readiness waive mfa --reason \"planned for v2.1\" --until 2026-12-31 --by \"Security Lead\"\n\nAn existing waiver of the item is replaced. Exit 0 recorded, 2 refused (file unchanged).")
+    .action(run(async (id: string, _o: unknown, cmd: Command) => waiveCommand(id, cmd.optsWithGlobals(), io)));
+
+  cli
+    .command("sign")
+    .description("record a sign-off of a role (gate.signoffs) in the checklist: who, today (comments and layout kept)")
+    .argument("<role>", "a role of gate.signoffs, e.g. \"Security Lead\" (case and spacing are forgiven)")
+    .requiredOption("--by <name>", "who signs")
+    .option("--force", "record a role that gate.signoffs does not require")
+    .option("--file <file>", "checklist to edit (default: readiness.yaml here)")
+    .addHelpText("after", "\nExample:\n  readiness sign \"Engineering Lead\" --by \"Ana Ruiz\"\n\nAn earlier sign-off of the same role is replaced. A sign-off older than the last change (git) to a blocking item is reported as outdated by audit. Exit 0 recorded, 2 refused (file unchanged).")
+    .action(run(async (role: string, _o: unknown, cmd: Command) => signCommand(role, cmd.optsWithGlobals(), io)));
 
   cli
     .command("import")

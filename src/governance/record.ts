@@ -1,0 +1,152 @@
+/**
+ * Recording attestations, waivers and sign-offs in checklist text: pure text → text functions on
+ * top of `YamlEditor`, plus the rules of what may be recorded (waiver length, required roles).
+ */
+import { isMap, isSeq, type YAMLMap } from "yaml";
+import { ReadinessError } from "../errors.js";
+import type { Checklist, Item, Section } from "../types.js";
+import { nearest } from "../util/text.js";
+import { DEFAULT_MAX_WAIVER_DAYS, daysUntil } from "./report.js";
+import { UNPRINTABLE, YamlEditor, type EditValue, type Fields } from "./yaml-edit.js";
+
+/** Keys of an item's attestation, in the order they are written. */
+export const ATTESTATION_KEYS = ["status", "evidence", "attested_by", "attested_at", "expires_after", "note"] as const;
+
+/** What `readiness attest` records. */
+export interface Attestation {
+  by: string;
+  /** ISO date. */
+  at: string;
+  evidence?: string;
+  note?: string;
+  /** Duration text, e.g. `90d`. */
+  expires_after?: string;
+}
+
+/** What `readiness waive` records. */
+export interface WaiverInput {
+  reason: string;
+  until: string;
+  by: string;
+}
+
+/** `${` would be read as a reference: write it as the escape `$${`, so the value reads back as given. */
+export function escapeRefs(value: string): string {
+  return value.replace(/\$\{/g, () => "$${");
+}
+
+/** A value given on the command line: trimmed, one line, not empty. */
+export function cleanValue(value: string | undefined, option: string): string {
+  const v = (value ?? "").trim();
+  if (!v) throw new ReadinessError(`${option}: expected a value, got nothing`, { code: "EUSAGE" });
+  if (UNPRINTABLE.test(v)) throw new ReadinessError(`${option}: must be one line of printable text (no newlines or control characters)`, { code: "EUSAGE" });
+  return v;
+}
+
+/** Every item with its path in the document (`["sections", 0, "items", 2]`), in checklist order. */
+export function itemPaths(checklist: Pick<Checklist, "sections">): { item: Item; path: (string | number)[] }[] {
+  const out: { item: Item; path: (string | number)[] }[] = [];
+  const walk = (s: Section, path: (string | number)[]): void => {
+    s.items.forEach((item, i) => out.push({ item, path: [...path, "items", i] }));
+    s.sections.forEach((sub, i) => walk(sub, [...path, "sections", i]));
+  };
+  checklist.sections.forEach((s, i) => walk(s, ["sections", i]));
+  return out;
+}
+
+function sectionIds(sections: Section[]): string[] {
+  return sections.flatMap((s) => [s.id, ...sectionIds(s.sections)]);
+}
+
+/** The item with this id and its document path; an unknown id is a `ReadinessError` suggesting the nearest. */
+export function findItem(checklist: Pick<Checklist, "sections">, id: string): { item: Item; path: (string | number)[] } {
+  const all = itemPaths(checklist);
+  const found = all.find((e) => e.item.id === id);
+  if (found) return found;
+  if (sectionIds(checklist.sections).includes(id)) throw new ReadinessError(`"${id}" is a section, not an item: name one of its items`, { code: "EUNKNOWN" });
+  const guess = nearest(id, all.map((e) => e.item.id));
+  throw new ReadinessError(`no item "${id}" in the checklist${guess ? ` — did you mean "${guess}"?` : ""} (readiness list shows the ids)`, { code: "EUNKNOWN" });
+}
+
+function mapAt(editor: YamlEditor, path: (string | number)[]): YAMLMap {
+  const node = editor.nodeAt(path);
+  if (!isMap(node)) throw new Error(`no mapping at /${path.join("/")}`);
+  return node;
+}
+
+/** Sets the attestation keys of the item at `path`: status done, who, when, and what was given. */
+export function recordAttestation(text: string, path: (string | number)[], a: Attestation): string {
+  const editor = new YamlEditor(text);
+  const entries: [string, EditValue][] = [
+    ["status", "done"],
+    ["attested_by", escapeRefs(a.by)],
+    ["attested_at", a.at],
+  ];
+  if (a.evidence !== undefined) entries.splice(1, 0, ["evidence", escapeRefs(a.evidence)]);
+  if (a.expires_after !== undefined) entries.push(["expires_after", a.expires_after]);
+  if (a.note !== undefined) entries.push(["note", escapeRefs(a.note)]);
+  editor.setEntries(mapAt(editor, path), entries, [...ATTESTATION_KEYS, "reason"]);
+  return editor.result();
+}
+
+/** Sets the waiver of the item at `path` (an existing waiver is updated in place). */
+export function recordWaiver(text: string, path: (string | number)[], w: WaiverInput): string {
+  const editor = new YamlEditor(text);
+  const fields: Fields = [
+    ["reason", escapeRefs(w.reason)],
+    ["until", w.until],
+    ["by", escapeRefs(w.by)],
+  ];
+  editor.setEntries(mapAt(editor, path), [["waiver", fields]], [...ATTESTATION_KEYS, "reason", "waiver"]);
+  return editor.result();
+}
+
+/**
+ * Records a sign-off under the top-level `signoffs`: an existing one of the same role is updated
+ * (by, at); otherwise one is appended, and `signoffs:` is created after `gate:` when absent.
+ * `index` is the position of the existing sign-off of this role in the checklist, if any.
+ */
+export function recordSignoff(text: string, s: { role: string; by: string; at: string }, index: number | undefined): string {
+  const editor = new YamlEditor(text);
+  const root = mapAt(editor, []);
+  const fields: Fields = [
+    ["role", escapeRefs(s.role)],
+    ["by", escapeRefs(s.by)],
+    ["at", s.at],
+  ];
+  if (index !== undefined) {
+    editor.setEntries(mapAt(editor, ["signoffs", index]), fields.slice(1).map(([k, v]): [string, EditValue] => [k, v]));
+    return editor.result();
+  }
+  const seq = editor.nodeAt(["signoffs"]);
+  if (isSeq(seq)) editor.appendToSeq(seq, fields);
+  else editor.setEntries(root, [["signoffs", { list: [fields] }]], ["gate"]);
+  return editor.result();
+}
+
+/** Checks a waiver's end date against today and `gate.max_waiver_days`. Throws a `ReadinessError`. */
+export function checkWaiverDates(until: string, now: Date, maxDays: number = DEFAULT_MAX_WAIVER_DAYS): void {
+  const left = daysUntil(until, now);
+  if (left === undefined) throw new ReadinessError(`--until ${until}: expected a real date as YYYY-MM-DD`, { code: "EUSAGE" });
+  if (left < 0) throw new ReadinessError(`--until ${until}: the date is in the past (today is ${new Date(now).toISOString().slice(0, 10)}); a waiver must end today or later`, { code: "EUSAGE" });
+  if (left > maxDays) {
+    throw new ReadinessError(`--until ${until}: ${left} days away, more than gate.max_waiver_days (${maxDays}) allows; choose an earlier date (or raise gate.max_waiver_days in the checklist)`, { code: "EUSAGE" });
+  }
+}
+
+/**
+ * The role to record: a required role (matched ignoring case and spacing, written as the checklist
+ * spells it), or with `force` the role as given. Otherwise a `ReadinessError` listing the roles.
+ */
+export function resolveRole(role: string, required: string[], force: boolean): string {
+  const norm = (s: string): string => s.trim().replace(/\s+/g, " ").toLowerCase();
+  const match = required.find((r) => norm(r) === norm(role));
+  if (match) return match;
+  if (force) return role.trim().replace(/\s+/g, " ");
+  if (!required.length) throw new ReadinessError(`the checklist requires no sign-offs (gate.signoffs is empty): add the role to gate.signoffs, or use --force to record "${role}" anyway`, { code: "EUNKNOWN" });
+  const guess = nearest(role, required);
+  throw new ReadinessError(
+    `"${role}" is not a required sign-off role${guess ? ` — did you mean "${guess}"?` : ""} (gate.signoffs: ${required.join(", ")}); use --force to record it anyway`,
+    { code: "EUNKNOWN" },
+  );
+}
