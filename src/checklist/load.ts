@@ -9,8 +9,10 @@ import { parseYaml } from "./parse.js";
 import { readChecklistFile } from "./read.js";
 import { resolveChecklist, type ResolveOptions } from "./resolve.js";
 import { validateSchema } from "./validate.js";
+import { annotateComposition, composeChecklist, type ComposeOptions } from "./extends.js";
 
-export type LoadOptions = ResolveOptions;
+/** How a checklist loads: environment and `--var` values for interpolation, `--env NAME`. */
+export type LoadOptions = ResolveOptions & ComposeOptions;
 
 /** Result of checking a checklist without throwing: the checklist when it is valid, and every issue. */
 export interface CheckResult {
@@ -25,9 +27,15 @@ export function checkChecklistText(text: string, file: string, options: LoadOpti
   if (parsed.issues.length) return { issues: parsed.issues };
   const schemaIssues = validateSchema(parsed);
   if (schemaIssues.length) return { issues: sortIssues(schemaIssues) };
-  const { checklist, issues } = resolveChecklist(parsed, options);
-  const sorted = sortIssues(issues);
-  return sorted.some((i) => i.level !== "warning") ? { issues: sorted } : { checklist, issues: sorted };
+  // extends, matrices, drops, --env and --var: one merged document whose positions stay per file.
+  const composed = composeChecklist(parsed, options);
+  if (composed.issues.some((i) => i.level !== "warning")) return { issues: sortIssues(composed.issues, composed.files) };
+  const { checklist, issues } = resolveChecklist(composed.parsed, options);
+  const sorted = sortIssues([...composed.issues, ...issues], composed.files);
+  if (sorted.some((i) => i.level !== "warning")) return { issues: sorted };
+  annotateComposition(checklist, composed, options.environment);
+  checklist.warnings = sorted.filter((i) => i.level === "warning");
+  return { checklist, issues: sorted };
 }
 
 /** Like `checkChecklistText`, but throws a `ReadinessError` carrying every error when the text is invalid. */
@@ -58,6 +66,8 @@ function invalid(file: string, issues: Issue[]): ReadinessError {
   return new ReadinessError(`${file}: ${errors.length} error${errors.length === 1 ? "" : "s"}`, { code: "EINVALID", issues });
 }
 
-function sortIssues(issues: Issue[]): Issue[] {
-  return [...issues].sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+/** Issues by file (the root first, then extended files in the order read), then by position. */
+function sortIssues(issues: Issue[], files: string[] = []): Issue[] {
+  const rank = (i: Issue): number => (i.file === undefined ? 0 : files.indexOf(i.file) + 1);
+  return [...issues].sort((a, b) => rank(a) - rank(b) || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
 }

@@ -15,6 +15,11 @@ export interface ParsedYaml {
   issues: Issue[];
   /** Position of the node at `path`; with `key: true`, of the key of the last segment. */
   locate(path: Path, key?: boolean): SourceLocation;
+  /**
+   * The JSON pointer of `path` in the file that defines it. Set by composition (`extends`, matrices),
+   * where a path in the merged document differs from the path in the file; else `pointer(path)`.
+   */
+  pointerOf?(path: Path): string;
 }
 
 /** Aliases are expanded at most this many times: a billion-laughs file is refused, not expanded. */

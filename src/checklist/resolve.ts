@@ -38,7 +38,7 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_RETRY_DELAY_MS = 1_000;
 
 /* The shapes below are what the schema guarantees; this file is the one trust boundary. */
-interface RawProbe extends ProbeSpecBase {}
+type RawProbe = ProbeSpecBase;
 interface RawItem {
   id?: string;
   title: string;
@@ -134,7 +134,7 @@ export function resolveChecklist(parsed: ParsedYaml, options: ResolveOptions = {
   };
   if (defaults.timeoutMs <= 0) err(["defaults", "timeout"], "timeout must be greater than 0");
 
-  const gate: Gate = { ...DEFAULT_GATE, ...raw.gate } as Gate;
+  const gate: Gate = { ...DEFAULT_GATE, ...raw.gate };
   if (gate.conditional > gate.go) err(["gate", "conditional"], `gate.conditional (${gate.conditional}) is above gate.go (${gate.go}): CONDITIONAL would need more than GO`);
 
   const signoffs = raw.signoffs ?? [];

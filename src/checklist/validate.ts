@@ -8,6 +8,7 @@ import type { Issue } from "../types.js";
 import { DATE_PATTERN, DURATION_PATTERN } from "../util/duration.js";
 import { ID_PATTERN, nearest } from "../util/text.js";
 import { fromPointer, pointer, type ParsedYaml, type Path } from "./parse.js";
+import { ITEM_ID_PATTERN } from "./matrix.js";
 import { buildChecklistSchema } from "./schema.js";
 
 let compiled: ValidateFunction | undefined;
@@ -33,6 +34,7 @@ export function describeSchema(schema: unknown): string {
   if (s.pattern === DURATION_PATTERN) return "a duration like 500ms, 5s, 2m, 1h or 90d";
   if (s.pattern === DATE_PATTERN) return "a date YYYY-MM-DD";
   if (s.pattern === ID_PATTERN) return "an id of lowercase letters, digits, '-', '_' or '.'";
+  if (s.pattern === ITEM_ID_PATTERN) return "an id of lowercase letters, digits, '-', '_' or '.' (${matrix.KEY} in a matrix item)";
   const t = s.type;
   const one = (x: unknown): string => {
     switch (x) {
@@ -66,7 +68,7 @@ function typeName(v: unknown): string {
   if (Array.isArray(v)) return "a list";
   if (typeof v === "object") return "a mapping";
   if (typeof v === "string") return `"${v.length > 40 ? `${v.slice(0, 39)}…` : v}"`;
-  return String(v);
+  return typeof v === "number" || typeof v === "boolean" ? String(v) : JSON.stringify(v);
 }
 
 function lastKey(path: Path): string {
@@ -106,7 +108,7 @@ function mapErrors(errors: ErrorObject[], parsed: ParsedYaml): Issue[] {
     switch (e.keyword) {
       case "additionalProperties": {
         const key = String((e.params as { additionalProperty: string }).additionalProperty);
-        const known = Object.keys(((e.parentSchema as Schema | undefined)?.properties as Schema | undefined) ?? {});
+        const known = Object.keys(((e.parentSchema)?.properties as Schema | undefined) ?? {});
         const guess = nearest(key, known);
         issuePath = [...path, key];
         atKey = true;
@@ -160,7 +162,7 @@ export function checkProbeTypes(probe: Record<string, unknown>, path: Path, pars
   const types = keys.filter((k) => (PROBE_TYPES as string[]).includes(k));
   if (types.length === 1) return { type: types[0], issues: [] };
   if (types.length > 1) {
-    return { issues: [{ ...parsed.locate(path), path: pointer(path), message: `a probe has exactly one type key; found ${types.join(" and ")} (split them into separate probes)`, level: "error" }] };
+    return { issues: [{ ...parsed.locate(path), path: parsed.pointerOf?.(path) ?? pointer(path), message: `a probe has exactly one type key; found ${types.join(" and ")} (split them into separate probes)`, level: "error" }] };
   }
   const common = new Set(["name", "timeout", "retries", "retry_delay"]);
   const candidates = keys.filter((k) => !common.has(k));
@@ -169,7 +171,8 @@ export function checkProbeTypes(probe: Record<string, unknown>, path: Path, pars
   const message = first
     ? `unknown probe type "${first}"${guess ? ` — did you mean "${guess}"?` : ""} (probe types: ${PROBE_TYPES.join(", ")})`
     : `probe has no type key: expected one of ${PROBE_TYPES.join(", ")}`;
-  return { issues: [{ ...parsed.locate(first ? [...path, first] : path, Boolean(first)), path: pointer(first ? [...path, first] : path), message, level: "error" }] };
+  const at = first ? [...path, first] : path;
+  return { issues: [{ ...parsed.locate(at, Boolean(first)), path: parsed.pointerOf?.(at) ?? pointer(at), message, level: "error" }] };
 }
 
 /** The merged schema of one probe type (exported for `readiness explain` and docs). */

@@ -1,8 +1,12 @@
 /**
  * `readiness audit [FILE]`: load, plan, run, score, report, exit code.
  */
+import { appendFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { runPlan } from "../audit.js";
+import { applyBaseline, githubAnnotations, stepSummary } from "../report/index.js";
+import { readReport } from "./reports.js";
+import { runPlan, type AuditOptions } from "../audit.js";
+import { auditUntilReady, DEFAULT_INTERVAL_MS, waitReporter } from "./wait.js";
 import { builtinChecklist } from "../checklist/builtin.js";
 import { loadChecklist } from "../checklist/load.js";
 import { plan, type Plan } from "../engine/plan.js";
@@ -31,6 +35,12 @@ export interface AuditCommandOptions extends GlobalOptions {
   minScore?: string;
   strict?: boolean;
   progress?: boolean;
+  baseline?: string;
+  /** `--env NAME`: apply `environments.NAME`. */
+  env?: string;
+  /** `--wait DURATION`: re-run failing probes until the gate passes or the time is up. */
+  wait?: string;
+  interval?: string;
 }
 
 /** Exit code for a verdict under a `--fail-on` policy. */
@@ -70,10 +80,13 @@ function parseDurationOption(value: string | undefined, option: string): number 
 }
 
 /** Loads the checklist for audit-like commands: the given file, a default name, or the built-in baseline. */
-export async function loadForAudit(io: Io, file: string | undefined, vars: Record<string, string>): Promise<Checklist> {
+export async function loadForAudit(io: Io, file: string | undefined, vars: Record<string, string>, environment?: string): Promise<Checklist> {
   const found = findChecklist(io.cwd, file);
-  if (!found) return builtinChecklist(io.cwd);
-  return loadChecklist(displayPath(io, found), { env: io.env, vars });
+  if (!found) {
+    if (environment !== undefined) throw new ReadinessError(`--env ${environment}: no checklist here, and the built-in baseline defines no environments`, { code: "EUSAGE" });
+    return builtinChecklist(io.cwd);
+  }
+  return loadChecklist(displayPath(io, found), { env: io.env, vars, environment });
 }
 
 /** The `--dry-run` plan: what would run, resolved, secrets masked. */
@@ -110,8 +123,11 @@ export async function auditCommand(file: string | undefined, opts: AuditCommandO
   const minScore = parseIntOption(opts.minScore, "--min-score", 0, 100);
   const timeoutMs = parseDurationOption(opts.timeout, "--timeout");
   const vars = parseKeyValues(opts.var ?? [], "--var");
+  const waitMs = parseDurationOption(opts.wait, "--wait");
+  const intervalMs = parseDurationOption(opts.interval, "--interval") ?? DEFAULT_INTERVAL_MS;
+  if (opts.interval !== undefined && waitMs === undefined) throw new ReadinessError(`--interval ${opts.interval}: only means something with --wait (e.g. --wait 5m --interval ${opts.interval})`, { code: "EUSAGE" });
 
-  const checklist = await loadForAudit(io, file, vars);
+  const checklist = await loadForAudit(io, file, vars, opts.env);
   if (checklist.builtin) {
     io.err(`No checklist here: auditing the built-in repository baseline. Run \`readiness init\` to write your own readiness.yaml.\n`);
   }
@@ -127,7 +143,7 @@ export async function auditCommand(file: string | undefined, opts: AuditCommandO
 
   const showProgress = opts.progress !== false && !opts.quiet && io.stdoutIsTTY && io.stderrIsTTY && !io.env.CI;
   let lastDraw = 0;
-  const report = await runPlan(planned, {
+  const runOptions: AuditOptions = {
     concurrency,
     now,
     strict: opts.strict,
@@ -143,14 +159,43 @@ export async function auditCommand(file: string | undefined, opts: AuditCommandO
           }
         }
       : undefined,
-  });
+  };
+  const report =
+    waitMs === undefined
+      ? await runPlan(planned, runOptions)
+      : await auditUntilReady(planned, runOptions, {
+          waitMs,
+          intervalMs,
+          passes: (r) => exitCodeFor(r.verdict, failOn) === 0,
+          ...waitReporter(io, { waitMs, quiet: opts.quiet, live: opts.progress !== false && io.stderrIsTTY && !io.env.CI }),
+        });
   if (showProgress) io.err("\r\x1b[2K");
 
-  await writeReports(report, format, outputs, opts, io);
+  let final = report;
+  if (opts.baseline) final = applyBaseline(report, await readReport(io, opts.baseline), opts.baseline);
+
+  await writeReports(final, format, outputs, opts, io);
+  if (io.env.GITHUB_ACTIONS === "true") await githubActions(final, checklist.builtin ? undefined : checklist.path, opts, io);
 
   const by = io.interruptedBy();
   if (by) return by === "SIGTERM" ? 143 : 130;
   return exitCodeFor(report.verdict, failOn);
+}
+
+/**
+ * In GitHub Actions: one annotation per failing item (on stderr, so `-f json` stays clean; the
+ * runner reads workflow commands from both streams) and the Markdown report appended to the step summary.
+ */
+async function githubActions(report: Report, checklistFile: string | undefined, opts: GlobalOptions, io: Io): Promise<void> {
+  for (const line of githubAnnotations(report, checklistFile, { workspace: io.env.GITHUB_WORKSPACE })) io.err(`${line}\n`);
+  const summaryFile = io.env.GITHUB_STEP_SUMMARY;
+  if (!summaryFile) return;
+  const markdown = reporters.markdown(report, { chalk: chalkFor(0), verbose: Boolean(opts.verbose) });
+  try {
+    await appendFile(summaryFile, `${stepSummary(markdown)}\n`);
+  } catch (e) {
+    io.err(`warning: cannot append to GITHUB_STEP_SUMMARY (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})\n`);
+  }
 }
 
 /** Renders the stdout report and every `-o` file. Files are written atomically. */

@@ -17,10 +17,12 @@ export interface ListOptions extends GlobalOptions {
   var?: string[];
   json?: boolean;
   file?: string;
+  /** `--env NAME`: apply `environments.NAME`. */
+  env?: string;
 }
 
 export async function listCommand(file: string | undefined, opts: ListOptions, io: Io): Promise<number> {
-  const checklist = await loadForAudit(io, file ?? opts.file, parseVars(opts.var));
+  const checklist = await loadForAudit(io, file ?? opts.file, parseVars(opts.var), opts.env);
   const mask = createMasker(checklist.secrets);
   const planned = plan(checklist, { only: opts.only, skip: opts.skip });
   const rows = planned.items
@@ -42,7 +44,8 @@ export async function listCommand(file: string | undefined, opts: ListOptions, i
     const kind = r.probes.length ? r.probes.join("; ") : `manual: ${r.status ?? "no status"}`;
     io.out(mask.mask(sanitize(`${r.id}  [${r.severity}]  ${r.title}  — ${kind}${r.where ? `  (${r.where})` : ""}`)) + "\n");
   }
-  io.out(`${rows.length} item${rows.length === 1 ? "" : "s"}\n`);
+  const from = checklist.files && checklist.files.length > 1 ? ` from ${checklist.files.join(", ")}` : "";
+  io.out(`${rows.length} item${rows.length === 1 ? "" : "s"}${from}${checklist.environment ? ` (environment ${checklist.environment})` : ""}\n`);
   return 0;
 }
 
@@ -55,7 +58,7 @@ function safeTarget(type: string, spec: ProbeSpecBase): string {
 }
 
 export async function explainCommand(id: string, opts: ListOptions, io: Io): Promise<number> {
-  const checklist = await loadForAudit(io, opts.file, parseVars(opts.var));
+  const checklist = await loadForAudit(io, opts.file, parseVars(opts.var), opts.env);
   const mask = createMasker(checklist.secrets);
   const items = flattenItems(checklist.sections);
   const item = items.find((i) => i.id === id);
@@ -68,6 +71,8 @@ export async function explainCommand(id: string, opts: ListOptions, io: Io): Pro
     title: item.title,
     section: item.sectionPath.join(" / "),
     defined_at: item.loc ? `${item.loc.file}:${item.loc.line}:${item.loc.column}` : undefined,
+    overridden_at: item.overrides?.map((o) => `${o.file}:${o.line}:${o.column}`),
+    environment: checklist.environment,
     severity: item.severity,
     weight: item.weight,
     tags: item.tags.length ? item.tags : undefined,

@@ -4,19 +4,31 @@
 import { checkChecklistFile } from "../checklist/load.js";
 import { formatIssue, ReadinessError } from "../errors.js";
 import { flattenItems } from "../engine/plan.js";
-import { createMasker } from "../util/mask.js";
+import { Document, isMap } from "yaml";
+import type { Checklist, Item, ResolvedProbe, Section } from "../types.js";
+import { createMasker, maskDeep } from "../util/mask.js";
+import { SEVERITY_WEIGHT } from "../types.js";
 import { displayPath, parseVars, requireChecklist, type GlobalOptions, type Io } from "./io.js";
 
 export interface ValidateOptions extends GlobalOptions {
   var?: string[];
   json?: boolean;
+  /** `--env NAME`: apply `environments.NAME`. */
+  env?: string;
+  /** Print the resolved checklist (extends merged, matrices expanded, variables substituted) as YAML. */
+  print?: boolean;
 }
 
 export async function validateCommand(file: string | undefined, opts: ValidateOptions, io: Io): Promise<number> {
   const path = displayPath(io, requireChecklist(io.cwd, file));
-  const { checklist, issues } = await checkChecklistFile(path, { env: io.env, vars: parseVars(opts.var) });
+  const { checklist, issues } = await checkChecklistFile(path, { env: io.env, vars: parseVars(opts.var), environment: opts.env });
   const mask = createMasker(checklist?.secrets ?? []);
   const errors = issues.filter((i) => i.level !== "warning");
+  if (opts.print && checklist && errors.length === 0) {
+    for (const i of issues) io.err(`${mask.mask(formatIssue(i))}\n`);
+    io.out(printChecklist(checklist));
+    return 0;
+  }
   if (opts.json) {
     io.out(`${JSON.stringify({ valid: errors.length === 0, file: path, issues: issues.map((i) => ({ ...i, message: mask.mask(i.message) })) }, null, 2)}\n`);
     return errors.length ? 2 : 0;
@@ -31,4 +43,74 @@ export async function validateCommand(file: string | undefined, opts: ValidateOp
   const probes = items.reduce((n, i) => n + i.probes.length, 0);
   if (!opts.quiet) io.out(`${path}: valid — ${items.length} item${items.length === 1 ? "" : "s"}, ${probes} probe${probes === 1 ? "" : "s"}\n`);
   return 0;
+}
+
+/** `90d`, `5s`, `1500ms`: the largest unit that writes a duration exactly. */
+function durationText(ms: number): string {
+  for (const [unit, size] of [["d", 86_400_000], ["h", 3_600_000], ["m", 60_000], ["s", 1000]] as const) {
+    if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
+  }
+  return `${ms}ms`;
+}
+
+/** Item keys that are internal or printed differently. */
+const ITEM_INTERNAL = new Set(["id", "title", "severity", "weight", "sectionPath", "probes", "loc", "expiresAfterMs", "overrides", "changed_at"]);
+
+function printProbe(p: ResolvedProbe): Record<string, unknown> {
+  return { ...p.spec, timeout: durationText(p.timeoutMs), retries: p.retries, retry_delay: durationText(p.retryDelayMs) };
+}
+
+function printItem(item: Item): Record<string, unknown> {
+  const out: Record<string, unknown> = { id: item.id, title: item.title, severity: item.severity };
+  if (item.weight !== SEVERITY_WEIGHT[item.severity]) out.weight = item.weight;
+  for (const [k, v] of Object.entries(item)) {
+    if (ITEM_INTERNAL.has(k) || v === undefined || (Array.isArray(v) && v.length === 0)) continue;
+    out[k] = v;
+  }
+  if (item.expiresAfterMs !== undefined) out.expires_after = durationText(item.expiresAfterMs);
+  if (item.probes.length) out.probes = item.probes.map(printProbe);
+  return out;
+}
+
+function printSection(s: Section): Record<string, unknown> {
+  const out: Record<string, unknown> = { id: s.id, title: s.title };
+  for (const [k, v] of Object.entries(s)) if (!["id", "title", "items", "sections", "loc"].includes(k) && v !== undefined) out[k] = v;
+  if (s.items.length) out.items = s.items.map(printItem);
+  if (s.sections.length) out.sections = s.sections.map(printSection);
+  return out;
+}
+
+/**
+ * The resolved checklist as a standalone checklist YAML: extends merged, matrices expanded, the
+ * environment and variables applied, defaults written into every probe, secrets masked. Each item
+ * carries a comment naming the file and line it came from.
+ */
+export function printChecklist(checklist: Checklist): string {
+  const mask = createMasker(checklist.secrets);
+  const body: Record<string, unknown> = { version: 1, name: checklist.name };
+  if (checklist.owner !== undefined) body.owner = checklist.owner;
+  if (Object.keys(checklist.vars).length) body.vars = checklist.vars;
+  body.gate = checklist.gate;
+  if (checklist.levels?.length) body.levels = checklist.levels;
+  if (checklist.signoffs.length) body.signoffs = checklist.signoffs;
+  body.sections = checklist.sections.map(printSection);
+  const doc = new Document(maskDeep(JSON.parse(JSON.stringify(body)) as unknown, mask));
+  const files = checklist.files ?? [checklist.path];
+  doc.commentBefore = [
+    ` Resolved from ${files.join(", ")}${checklist.environment ? ` with environment ${checklist.environment}` : ""} by readiness validate --print.`,
+    " Every default is written out; values from the environment are masked as ***.",
+  ].join("\n");
+  const walk = (sections: Section[], path: (string | number)[]): void => {
+    sections.forEach((s, i) => {
+      s.items.forEach((item, j) => {
+        const node = doc.getIn([...path, i, "items", j], true);
+        if (!isMap(node) || !item.loc) return;
+        const over = item.overrides?.length ? `, changed at ${item.overrides.map((o) => `${o.file}:${o.line}`).join(", ")}` : "";
+        node.commentBefore = mask.mask(` from ${item.loc.file}:${item.loc.line}${over}`);
+      });
+      walk(s.sections, [...path, i, "sections"]);
+    });
+  };
+  walk(checklist.sections, ["sections"]);
+  return doc.toString({ lineWidth: 0 });
 }

@@ -1,0 +1,158 @@
+/**
+ * `readiness audit --wait 5m [--interval 5s]`: a post-deploy gate. Runs the audit, then re-runs only
+ * the probes that failed until the verdict passes the gate (per `--fail-on`) or the time is up, and
+ * reports the last round. One line per round on a plain stderr; a live progress line on a terminal.
+ */
+import type { AuditOptions } from "../audit.js";
+import { execute, type ExecuteResults } from "../engine/execute.js";
+import type { Plan } from "../engine/plan.js";
+import { buildReport } from "../engine/score.js";
+import type { Report } from "../types.js";
+import { formatDuration } from "../util/duration.js";
+import { createMasker } from "../util/mask.js";
+import { TOOL } from "../version.js";
+import type { Io } from "./io.js";
+
+/** Default pause between rounds. */
+export const DEFAULT_INTERVAL_MS = 5_000;
+
+/** What happens after a round. */
+export type RoundOutcome = "ready" | "retry" | "timeout" | "stuck" | "interrupted";
+
+export interface Round {
+  round: number;
+  report: Report;
+  /** Probes that failed in this round: the ones the next round re-runs. */
+  failingProbes: number;
+  outcome: RoundOutcome;
+  /** Since the first round started. */
+  elapsedMs: number;
+  /** Pause before the next round (for `retry`). */
+  nextInMs: number;
+}
+
+export interface WaitOptions {
+  /** How long to keep trying, from the start of the first round. */
+  waitMs: number;
+  intervalMs: number;
+  /** Whether a report passes the gate (the caller applies `--fail-on`). */
+  passes(report: Report): boolean;
+  onRound?(round: Round): void;
+  /** Called about every second while pausing between rounds, with the time left in the pause. */
+  onPause?(leftMs: number, round: Round): void;
+  /** Monotonic milliseconds (tests inject it). */
+  clock?: () => number;
+}
+
+/** Pauses for `ms`, ticking about every second; resolves early when `signal` aborts. */
+function pause(ms: number, signal: AbortSignal | undefined, tick: (leftMs: number) => void): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted || ms <= 0) return resolve();
+    const end = performance.now() + ms;
+    let timer: NodeJS.Timeout | undefined;
+    const done = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    };
+    const step = (): void => {
+      const left = end - performance.now();
+      if (left <= 0) return done();
+      tick(left);
+      timer = setTimeout(step, Math.min(1000, left));
+    };
+    signal?.addEventListener("abort", done, { once: true });
+    step();
+  });
+}
+
+/**
+ * Audits `planned` in rounds until it passes or `waitMs` has passed. Each round after the first
+ * re-runs only the probes that did not pass; the others keep their result. Stops early when no probe
+ * failed (waiting cannot change a verdict that rests on manual items) or when `signal` aborts.
+ * Returns the last round's report; its duration covers every round.
+ */
+export async function auditUntilReady(planned: Plan, audit: AuditOptions, options: WaitOptions): Promise<Report> {
+  const clock = options.clock ?? (() => performance.now());
+  const now = audit.now ?? (() => new Date());
+  const masker = createMasker(planned.checklist.secrets);
+  const startedAt = now();
+  const t0 = clock();
+  const deadline = t0 + options.waitMs;
+  let previous: ExecuteResults | undefined;
+  for (let round = 1; ; round++) {
+    const prev = previous;
+    const results = await execute(planned, {
+      concurrency: audit.concurrency,
+      signal: audit.signal,
+      masker,
+      now,
+      limits: audit.limits,
+      onProbeDone: audit.onProbeDone,
+      ...(prev ? { previous: prev, rerun: (i: number, j: number) => prev[i]?.[j]?.result !== "pass" } : {}),
+    });
+    const report = buildReport(
+      planned,
+      results,
+      { now: now(), strict: audit.strict, minScore: audit.minScore, masker },
+      { tool: TOOL, startedAt, durationMs: clock() - t0, interrupted: Boolean(audit.signal?.aborted) },
+    );
+    const failingProbes = results.reduce((n, item) => n + item.filter((r) => r?.result === "fail").length, 0);
+    const left = deadline - clock();
+    const outcome: RoundOutcome = audit.signal?.aborted
+      ? "interrupted"
+      : options.passes(report)
+        ? "ready"
+        : failingProbes === 0
+          ? "stuck"
+          : left > 0
+            ? "retry"
+            : "timeout";
+    // The last pause is cut short so that a final round runs at the deadline.
+    const nextInMs = outcome === "retry" ? Math.min(options.intervalMs, left) : 0;
+    const info: Round = { round, report, failingProbes, outcome, elapsedMs: clock() - t0, nextInMs };
+    options.onRound?.(info);
+    if (outcome !== "retry") return report;
+    await pause(nextInMs, audit.signal, (ms) => options.onPause?.(ms, info));
+    if (audit.signal?.aborted) return report;
+    previous = results;
+  }
+}
+
+/** The one-line account of a round: `round 3: NO-GO score 62, 2 failing — retrying in 5s`. */
+export function describeRound(r: Round, waitMs: number, leftInPauseMs = r.nextInMs): string {
+  const failing = r.report.counts.fail;
+  const head = `round ${r.round}: ${r.report.verdict} score ${r.report.score ?? "-"}${failing ? `, ${failing} failing` : ""}`;
+  switch (r.outcome) {
+    case "retry":
+      return `${head} — retrying in ${formatDuration(leftInPauseMs)}`;
+    case "ready":
+      return `${head} — passes the gate after ${formatDuration(r.elapsedMs)}`;
+    case "timeout":
+      return `${head} — still not passing after ${formatDuration(r.elapsedMs)} (--wait ${formatDuration(waitMs)}): giving up`;
+    case "stuck":
+      return `${head} — no probe failed, so re-running cannot change the verdict (it rests on manual items or the gate): not waiting`;
+    case "interrupted":
+      return `${head} — interrupted`;
+  }
+}
+
+/** Wires `auditUntilReady` to a command's stderr: a live line on a terminal, one line per round otherwise. */
+export function waitReporter(io: Io, options: { waitMs: number; quiet?: boolean; live: boolean }): Pick<WaitOptions, "onRound" | "onPause"> {
+  if (options.quiet) return {};
+  if (!options.live) return { onRound: (r) => io.err(`${describeRound(r, options.waitMs)}\n`) };
+  const draw = (text: string): void => io.err(`\r\x1b[2K${text}`);
+  return {
+    onRound: (r) => {
+      if (r.outcome === "retry") draw(`  ${describeRound(r, options.waitMs)}`);
+      else {
+        draw("");
+        io.err(`${describeRound(r, options.waitMs)}\n`);
+      }
+    },
+    onPause: (left, r) => {
+      const remaining = Math.max(0, options.waitMs - r.elapsedMs - (r.nextInMs - left));
+      draw(`  ${describeRound(r, options.waitMs, left)} (${formatDuration(remaining)} of --wait left)`);
+    },
+  };
+}
