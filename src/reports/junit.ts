@@ -7,6 +7,7 @@
  * whatever the titles hold. Times are in seconds.
  */
 import { formatScore, isFailing, itemCause, itemDuration, pathLabel, summarize } from "./summary.js";
+import { oneLine } from "../errors.js";
 import { escapeXml } from "./escape.js";
 import type { ItemReport, Report } from "../types.js";
 import type { Reporter } from "./types.js";
@@ -19,8 +20,13 @@ export function seconds(ms: number): string {
 /** `name="value"` pairs, escaped. */
 function attrs(pairs: Record<string, string | number>): string {
   return Object.entries(pairs)
-    .map(([k, v]) => `${k}="${escapeXml(String(v))}"`)
+    .map(([k, v]) => `${k}="${escapeXml(oneLine(String(v)))}"`)
     .join(" ");
+}
+
+/** Element text: each line escaped, lines joined by real newlines (readable in the raw file too). */
+function text(lines: string[]): string {
+  return lines.flatMap((l) => l.split(/\r?\n/)).map(escapeXml).join("\n");
 }
 
 function caseBody(item: ItemReport): string[] {
@@ -34,7 +40,7 @@ function caseBody(item: ItemReport): string[] {
       item.file && item.line ? `at ${item.file}:${item.line}` : "",
     ].filter(Boolean);
     inner.push(
-      `      <failure ${attrs({ message: cause || item.result, type: item.result })}>${escapeXml(detail.join("\n"))}</failure>`,
+      `      <failure ${attrs({ message: cause || item.result, type: item.result })}>${text(detail)}</failure>`,
     );
   } else if (item.result === "skipped" || item.result === "waived") {
     inner.push(`      <skipped ${attrs({ message: cause || item.result })}/>`);
@@ -43,7 +49,7 @@ function caseBody(item: ItemReport): string[] {
   if (item.result === "attested" || item.result === "partial") out.push(`${item.result}: ${cause}`);
   if (item.evidence && !isFailing(item.result)) out.push(`evidence: ${item.evidence}`);
   if (item.result === "pass") out.push(...item.probes.map((p) => `${p.type} ${p.target}: ${p.message}`));
-  if (out.length > 0) inner.push(`      <system-out>${escapeXml(out.join("\n"))}</system-out>`);
+  if (out.length > 0) inner.push(`      <system-out>${text(out)}</system-out>`);
   return inner;
 }
 
