@@ -36,8 +36,12 @@ export const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 function parsesTo(source: string, value: string): boolean {
   const doc = parseDocument(source, { logLevel: "silent" });
   if (doc.errors.length || doc.warnings.length) return false;
-  const js: unknown = doc.toJS();
-  return typeof js === "object" && js !== null && (js as Record<string, unknown>).k === value;
+  try {
+    const js: unknown = doc.toJS();
+    return typeof js === "object" && js !== null && (js as Record<string, unknown>).k === value;
+  } catch {
+    return false; // e.g. an alias to nothing
+  }
 }
 
 /** Whether `value` reads back as the same string when written plain (in flow context too, when `flow`). */
