@@ -4,6 +4,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { commandProbe, shellQuote, splitCommand, type CommandSpec } from "../../../src/probes/command.js";
 import { makeContext } from "../../helpers/context.js";
+import { Ajv } from "ajv";
+import { probeSchema } from "../../../src/probes/index.js";
 
 const node = process.execPath;
 let dir: string;
@@ -276,5 +278,16 @@ describe("command probe: check, target, executes", () => {
     expect(commandProbe.target({ command: ["npm", "run", "build it"] })).toBe("npm run 'build it'");
     expect(commandProbe.target({ command: "make test" })).toBe("make test");
     expect(commandProbe.executes).toBe(true);
+  });
+});
+
+describe("command probe: schema", () => {
+  // Compiled the way the checklist validator compiles it (union types allowed), plus ajv's strict checks.
+  const validate = new Ajv({ strict: true, allErrors: true, allowUnionTypes: true }).compile(probeSchema("command"));
+  it.each([{ command: ["a"], exit_code: [0, 1], stdout: { contains: "a" }, env: { A: 1 } }, { command: "a b", shell: true, cwd: "sub", stderr: { matches: ["x"] } }])("accepts %j", (spec) => {
+    expect(validate(spec), JSON.stringify(validate.errors)).toBe(true);
+  });
+  it.each([{ command: [] }, { command: "x", stdout: { contain: "a" } }, { command: "x", exit_code: 256 }, { command: "x", shel: true }])("rejects %j", (spec) => {
+    expect(validate(spec)).toBe(false);
   });
 });

@@ -4,6 +4,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fileProbe, formatAge, formatSize, parseSize, type FileSpec } from "../../../src/probes/file.js";
 import { makeContext } from "../../helpers/context.js";
+import { Ajv } from "ajv";
+import { probeSchema } from "../../../src/probes/index.js";
 
 let dir: string;
 /** The audit clock the tests inject: file ages are measured against it, not the wall clock. */
@@ -54,6 +56,7 @@ describe("file probe: existence", () => {
   it("accepts a directory and an absolute path", async () => {
     expect(await run({ file: "docs" })).toMatchObject({ result: "pass", message: "docs exists (directory)" });
     expect((await run({ file: join(dir, "LICENSE") })).result).toBe("pass");
+    expect(await run({ file: join(dir, "docs", "*.md") })).toMatchObject({ result: "pass", message: `2 files match ${join(dir, "docs", "*.md")} (30 B)` });
   });
 
   it("exists: false asserts absence", async () => {
@@ -148,5 +151,16 @@ describe("file probe: helpers, check and target", () => {
     expect(fileProbe.check!({ file: "README.md", contains: "x", min_size: "1KB", max_age: "1d" })).toEqual([]);
     expect(fileProbe.target({ file: "docs/*.md" })).toBe("docs/*.md");
     expect(() => fileProbe.check!({ file: 1, contains: { a: 1 }, min_size: null } as unknown as FileSpec)).not.toThrow();
+  });
+});
+
+describe("file probe: schema", () => {
+  // Compiled the way the checklist validator compiles it (union types allowed), plus ajv's strict checks.
+  const validate = new Ajv({ strict: true, allErrors: true, allowUnionTypes: true }).compile(probeSchema("file"));
+  it.each([{ file: "a", min_size: "1KB", max_age: "1d", contains: ["x"] }, { file: "a", min_size: 5, exists: false }])("accepts %j", (spec) => {
+    expect(validate(spec), JSON.stringify(validate.errors)).toBe(true);
+  });
+  it.each([{ file: "a", min_size: "lots" }, { file: "a", max_age: 3 }, { file: "" }, { file: "a", exist: true }])("rejects %j", (spec) => {
+    expect(validate(spec)).toBe(false);
   });
 });

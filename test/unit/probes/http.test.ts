@@ -13,6 +13,8 @@ import {
   type Certificate,
   type Running,
 } from "../../helpers/servers.js";
+import { Ajv } from "ajv";
+import { probeSchema } from "../../../src/probes/index.js";
 
 const hasV6 = await ipv6Available();
 
@@ -369,5 +371,16 @@ describe("http probe: check and target", () => {
 
   it("tolerates specs the schema has not vetted", () => {
     expect(() => httpProbe.check!({ http: 42, method: 7, headers: null, status: "x", json: [] } as unknown as HttpSpec)).not.toThrow();
+  });
+});
+
+describe("http probe: schema", () => {
+  // Compiled the way the checklist validator compiles it (union types allowed), plus ajv's strict checks.
+  const validate = new Ajv({ strict: true, allErrors: true, allowUnionTypes: true }).compile(probeSchema("http"));
+  it.each([{ http: "http://x", status: 200, contains: "a", json: { "a.b": 1 }, headers: { A: 1 }, body: { a: 1 }, max_latency: "5ms", timeout: "1s" }, { http: "http://x", status: ["2xx", 301], method: "HEAD", insecure: true, follow_redirects: false }])("accepts %j", (spec) => {
+    expect(validate(spec), JSON.stringify(validate.errors)).toBe(true);
+  });
+  it.each([{ http: "http://x", status: "abc" }, { http: "http://x", status: 99 }, { http: "http://x", contains: [] }, { http: "http://x", timout: "1s" }, { http: "http://x", max_latency: "fast" }])("rejects %j", (spec) => {
+    expect(validate(spec)).toBe(false);
   });
 });

@@ -3,6 +3,8 @@ import { tcpProbe } from "../../../src/probes/tcp.js";
 import { parseHostPort } from "../../../src/util/net.js";
 import { makeContext } from "../../helpers/context.js";
 import { closedPort, ipv6Available, startTcpServer, type Running } from "../../helpers/servers.js";
+import { Ajv } from "ajv";
+import { probeSchema } from "../../../src/probes/index.js";
 
 let v4: Running;
 let refused: number;
@@ -96,5 +98,16 @@ describe("tcp probe", () => {
     expect(parseHostPort("example.com:443")).toEqual({ host: "example.com", port: 443 });
     expect(parseHostPort("[::1]8080")).toMatch(/expected \[IPv6\]:port/);
     expect(parseHostPort("host:http")).toBe('invalid port "http"');
+  });
+});
+
+describe("tcp probe: schema", () => {
+  // Compiled the way the checklist validator compiles it (union types allowed), plus ajv's strict checks.
+  const validate = new Ajv({ strict: true, allErrors: true, allowUnionTypes: true }).compile(probeSchema("tcp"));
+  it.each([{ tcp: "localhost:1", open: false }, { tcp: "[::1]:80", retries: 2 }])("accepts %j", (spec) => {
+    expect(validate(spec), JSON.stringify(validate.errors)).toBe(true);
+  });
+  it.each([{ tcp: "x:1", open: "yes" }, { tcp: 80 }, { open: true }])("rejects %j", (spec) => {
+    expect(validate(spec)).toBe(false);
   });
 });
