@@ -73,6 +73,8 @@ class Origins {
   private readonly nodes = new WeakMap<object, Origin>();
   private readonly keys = new WeakMap<object, Map<string, Origin>>();
   readonly overrides = new WeakMap<object, Origin[]>();
+  /** Entries without a title that override nothing yet: a later file may complete them. */
+  readonly partial = new WeakSet<object>();
 
   /** Records the origin of a parsed value and of everything in it. */
   annotate(value: unknown, parsed: ParsedYaml, path: Path): void {
@@ -103,6 +105,7 @@ class Origins {
     if (k) this.keys.set(to, new Map(k));
     const ov = this.overrides.get(from);
     if (ov) this.overrides.set(to, [...ov]);
+    if (this.partial.has(from)) this.partial.add(to);
   }
 
   setKey(node: object, key: string, origin: Origin | undefined): void {
@@ -331,10 +334,10 @@ export function composeChecklist(root: ParsedYaml, options: ComposeOptions = {})
       }
       if (!child) return;
       const value = composeFile(child, childReal, chain);
-      if (value) base = base ? merge(base, value, false) : value;
+      if (value) base = base ? merge(base, value) : value;
     });
     const mine = expandFile(own);
-    const result = merge(base ?? emptyRoot(), mine, true);
+    const result = merge(base ?? emptyRoot(), mine);
     composed.set(real, result);
     return result;
   };
@@ -483,7 +486,7 @@ export function composeChecklist(root: ParsedYaml, options: ComposeOptions = {})
 
   const entryId = (o: Obj): string | undefined => (typeof o.id === "string" ? o.id : typeof o.title === "string" ? slugify(o.title) : undefined);
 
-  const mergeSections = (baseList: unknown, topList: unknown, own: boolean, hasBase: boolean): Obj[] => {
+  const mergeSections = (baseList: unknown, topList: unknown): Obj[] => {
     const index = new Map<string, Entry>();
     const register = (list: Obj[]): Obj[] => {
       const out: Obj[] = [];
@@ -535,12 +538,10 @@ export function composeChecklist(root: ParsedYaml, options: ComposeOptions = {})
       if (kind === "section") forget(e.node);
     };
 
-    const missingTitle = (node: Obj, kind: "item" | "section", id: string | undefined): void => {
+    const missingTitle = (node: Obj, kind: "item" | "section", _id: string | undefined): void => {
       const origin = origins.of(node);
       const last = origin?.path[origin.path.length - 1];
-      if (id !== undefined && (hasBase || !own)) {
-        at(node, [], `${kind} "${id}" has no title and overrides nothing inherited: add title: (or check the id against the extended checklists)`);
-      } else at(node, [], `missing required key "title" in ${last === undefined ? kind : `entry ${String(last)}`}`);
+      at(node, [], `missing required key "title" in ${last === undefined ? kind : `entry ${String(last)}`}`);
     };
 
     const mergeItem = (a: Obj, b: Obj, id: string): Obj => {
@@ -554,6 +555,7 @@ export function composeChecklist(root: ParsedYaml, options: ComposeOptions = {})
       if (a.id === undefined && b.id === undefined && typeof b.title === "string" && slugify(b.title) !== id) out.id = id;
       const ob = origins.of(b);
       origins.overrides.set(out, [...(origins.overrides.get(a) ?? []), ...(ob ? [ob] : [])]);
+      if (typeof out.title === "string") origins.partial.delete(out);
       return out;
     };
 
@@ -582,11 +584,9 @@ export function composeChecklist(root: ParsedYaml, options: ComposeOptions = {})
           existing.node = merged;
           continue;
         }
-        if (typeof it.title !== "string") {
-          missingTitle(it, "item", typeof it.id === "string" ? id : undefined);
-          continue;
-        }
         const clean = it.drop === undefined ? it : withoutDrop(it);
+        // No title and nothing to override yet: a later file may complete it, else it is an error.
+        if (typeof it.title !== "string") origins.partial.add(clean);
         hostItems.push(clean);
         if (!index.has(id)) index.set(id, { kind: "item", node: clean, list: hostItems });
       }
@@ -624,14 +624,12 @@ export function composeChecklist(root: ParsedYaml, options: ComposeOptions = {})
             host[k] = v;
             origins.setKey(host, k, origins.ofKey(s, k));
           }
+          if (typeof host.title === "string") origins.partial.delete(host);
         } else {
-          if (typeof s.title !== "string") {
-            missingTitle(s, "section", typeof s.id === "string" ? id : undefined);
-            continue;
-          }
           host = { ...s, items: [], sections: [] };
           delete host.drop;
           origins.copy(s, host);
+          if (typeof s.title !== "string") origins.partial.add(host);
           target.push(host);
           if (!index.has(id)) index.set(id, { kind: "section", node: host, list: target });
         }
@@ -645,8 +643,7 @@ export function composeChecklist(root: ParsedYaml, options: ComposeOptions = {})
   };
 
   /** Merges a file (or a composed extended tree) onto what it extends. */
-  const merge = (base: Obj, top: Obj, own: boolean): Obj => {
-    const hasBase = Object.keys(base).length > 0;
+  const merge = (base: Obj, top: Obj): Obj => {
     const out: Obj = {};
     const topOrigin = origins.of(top);
     if (topOrigin) origins.copy(top, out);
@@ -668,7 +665,7 @@ export function composeChecklist(root: ParsedYaml, options: ComposeOptions = {})
           value = inBase && inTop ? mergeSignoffs(base[key], top[key]) : from[key];
           break;
         case "sections":
-          value = mergeSections(inBase ? base[key] : [], inTop ? top[key] : [], own, hasBase);
+          value = mergeSections(inBase ? base[key] : [], inTop ? top[key] : []);
           break;
         default:
           value = from[key];
@@ -691,6 +688,18 @@ export function composeChecklist(root: ParsedYaml, options: ComposeOptions = {})
   const envs = isObj(merged.environments) ? merged.environments : {};
   const environments = Object.keys(envs);
 
+  // Entries that never found what they override.
+  const unfinished = (list: unknown): void => {
+    for (const s of objects(list)) {
+      if (origins.partial.has(s)) at(s, [], `section "${String(s.id)}" has no title and overrides nothing inherited: add title: (or check the id against the extended checklists)`);
+      for (const it of objects(s.items)) {
+        if (origins.partial.has(it)) at(it, [], `item "${String(it.id)}" has no title and overrides nothing inherited: add title: (or check the id against the extended checklists)`);
+      }
+      unfinished(s.sections);
+    }
+  };
+  unfinished(merged.sections);
+
   if (!("sections" in rootValue) && rootValue.extends === undefined) {
     issues.push({ ...root.locate([]), path: "", message: 'missing required key "sections" in the checklist', level: "error" });
   }
@@ -701,7 +710,7 @@ export function composeChecklist(root: ParsedYaml, options: ComposeOptions = {})
     if (options.environment !== undefined) {
       const env = envs[options.environment];
       if (!isObj(env)) {
-        const loc = "environments" in merged ? locateIn(origins, merged, ["environments"], true) : { file: root.file, line: 1, column: 1 };
+        const loc = "environments" in rootValue ? root.locate(["environments"], true) : { file: root.file, line: 1, column: 1 };
         issues.push({ ...loc, message: unknownEnvironmentMessage(options.environment, environments), level: "error" });
       } else {
         for (const key of ["vars", "defaults", "gate"]) {

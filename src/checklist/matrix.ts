@@ -4,8 +4,9 @@
  * whose cross product is taken (first key outermost). Expansion happens per file, before `extends`
  * merges files, so an expanded item can be overridden or dropped by its id like any other.
  *
- * Matrix values are inserted literally: a `${` inside a value is escaped so the later `vars`/`env`
- * interpolation never scans it (interpolation is applied once, never recursively).
+ * A matrix value is checklist text like any other: it may itself use `${vars.NAME}` or
+ * `${env.NAME}`, which the single vars/env pass substitutes after expansion (an item with a matrix
+ * reads exactly as its expansions written out would). Values from vars or env are never rescanned.
  */
 import { ID_PATTERN, slugify } from "../util/text.js";
 
@@ -72,10 +73,7 @@ export function usesMatrix(text: string): boolean {
   return false;
 }
 
-/**
- * Substitutes `${matrix.KEY}` in one string. Inserted values are escaped (`${` → `$${`) so that
- * the vars/env pass leaves them literal. Unknown keys are reported through `errors`.
- */
+/** Substitutes `${matrix.KEY}` in one string. Unknown keys are reported through `errors`. */
 export function substituteMatrix(text: string, entry: MatrixEntry, errors: string[]): string {
   if (!text.includes("matrix.")) return text;
   return text.replace(REF, (whole, escape: string, key: string, fallback: string | undefined) => {
@@ -85,7 +83,7 @@ export function substituteMatrix(text: string, entry: MatrixEntry, errors: strin
       errors.push(`undefined matrix.${key} (matrix keys: ${Object.keys(entry).join(", ") || "none"})`);
       return whole;
     }
-    return value.replace(/\$\{/g, "$$${");
+    return value;
   });
 }
 
