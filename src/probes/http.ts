@@ -115,6 +115,9 @@ async function exchange(url: URL, o: ExchangeOptions): Promise<Exchange> {
   o.sockets.add(raw);
   let socket: Socket = raw;
   if (https) {
+    // Errors of the wrapped socket surface on the TLS socket; this keeps one that arrives on the raw
+    // socket as well from becoming an uncaught exception.
+    raw.on("error", () => undefined);
     const tls = tlsConnect({
       socket: raw,
       host,
