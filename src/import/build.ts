@@ -10,7 +10,7 @@
  */
 import type { ManualStatus, Severity } from "../types.js";
 import { slugify, truncate } from "../util/text.js";
-import { cellStatus, headingSeverity, itemSeverity, priorityLine, readClaims, severityFromWord, statusFromWords, takeCheckbox } from "./claims.js";
+import { cellStatus, headingSeverity, itemSeverity, leadingMarkersEnd, priorityLine, readClaims, severityFromWord, statusFromWords, takeCheckbox } from "./claims.js";
 import type { OutItem, OutSection } from "./emit.js";
 import { cleanInline, splitBoldTitle, stripLeadingSymbols, stripTrailingSymbols, stripNumbering, stripPriorityAnnotation } from "./inline.js";
 import type { MdDocument, MdListItem, MdSection, MdTable, SkippedLine, SkipReason } from "./markdown.js";
@@ -50,12 +50,11 @@ function analyze(item: MdListItem): Analysis {
   const { box, rest } = takeCheckbox(item.text);
   const links: string[] = [];
   // Leading emoji may precede a bold title (`✅ **Title** - text`): split after them.
-  const probe = readClaims(rest);
-  const leadLen = probe.lead ? rest.indexOf(probe.lead) + probe.lead.length : 0;
-  const afterLead = rest.slice(leadLen).trimStart();
-  const split = splitBoldTitle(afterLead);
-  const titleClaims = readClaims(cleanInline(split ? `${rest.slice(0, leadLen)} ${split.title}` : rest, links));
-  const descClaims = split ? readClaims(cleanInline(split.description, links)) : undefined;
+  const cleanAll = cleanInline(rest, links);
+  const leadEnd = leadingMarkersEnd(rest);
+  const split = splitBoldTitle(rest.slice(leadEnd));
+  const titleClaims = readClaims(split ? cleanInline(`${rest.slice(0, leadEnd)} ${split.title}`) : cleanAll);
+  const descClaims = split ? readClaims(cleanInline(split.description)) : undefined;
   const more = item.more.map((m) => cleanInline(m, links)).filter(Boolean);
 
   const said = titleClaims.status ?? descClaims?.status;
@@ -71,14 +70,13 @@ function analyze(item: MdListItem): Analysis {
 
   let title = stripPriorityAnnotation(titleClaims.text).replace(/\s*[:：]$/, "").trim();
   const descParts = [descClaims?.text ?? "", ...more].filter(Boolean);
-  if (!title) title = descParts.shift() ?? "";
+  if (!title) title = descParts.shift() ?? `Item at line ${item.line}`;
   let description = descParts.join(" ");
   if (title.length > MAX_TITLE) {
     description = description ? `${title} ${description}` : title;
     title = truncate(title, MAX_TITLE);
   }
   if (description.length > MAX_DESCRIPTION) description = truncate(description, MAX_DESCRIPTION);
-  const cleanAll = cleanInline(rest);
   const marked = box !== undefined || titleClaims.emoji || descClaims?.emoji === true;
   const result: Analysis = {
     title,
@@ -247,7 +245,7 @@ export function buildChecklist(md: MdDocument, fallbackName: string): BuildResul
         if (i === titleCol || i === statusCol || i === sevCol) return;
         const v = cleanInline(row.cells[i] ?? "", links);
         if (!v) return;
-        parts.push(h ? `${h}: ${v}` : v);
+        parts.push(h && !/^(?:description|details|notes?|comments?|how|what|criteria)$/i.test(h) ? `${h}: ${v}` : v);
         if (/\bport\b/i.test(h) && /^\d{2,5}$/.test(v)) ports.push(Number(v));
       });
       const description = truncate(parts.join("; "), MAX_DESCRIPTION);
@@ -323,15 +321,18 @@ export function buildChecklist(md: MdDocument, fallbackName: string): BuildResul
 
   // Ids in output order, unique across sections and items.
   const used = new Set<string>();
+  const next = new Map<string, number>();
   const unique = (base: string): string => {
     let id = base;
-    for (let n = 2; used.has(id); n++) id = `${base}-${n}`;
+    let n = next.get(base) ?? 2;
+    while (used.has(id)) id = `${base}-${n++}`;
+    next.set(base, n);
     used.add(id);
     return id;
   };
   const idFor = (title: string, kind: "section" | "item", line: number): string => {
-    const ascii = title.normalize("NFKD").replace(/[\u0300-\u036f]/g, "");
-    return unique(/[A-Za-z0-9]/.test(ascii) ? slugify(title) : `${kind}-${line}`);
+    const sluggable = /[A-Za-z0-9]/.test(title) || /[A-Za-z0-9]/.test(title.normalize("NFKD").replace(/[\u0300-\u036f]/g, ""));
+    return unique(sluggable ? slugify(title) : `${kind}-${line}`);
   };
   const finish = (d: Draft): OutSection => {
     const out: OutSection = { id: idFor(stripNumbering(d.title), "section", d.line), title: d.title, line: d.line, items: [], sections: [] };

@@ -33,6 +33,9 @@ const SEVERITY_EMOJI: ReadonlyArray<readonly [string, Severity]> = [
   ["\u{1f7e2}", "low"], // 🟢
 ];
 
+/** First UTF-16 code units of every status and severity emoji: a cheap test before the full match. */
+const FIRST_UNITS = new Set([...STATUS_EMOJI, ...SEVERITY_EMOJI].map(([e]) => e.charCodeAt(0)));
+
 /** The checkbox of a task-list item, if any. `[~]` partial, `[/]` in progress, `[-]` n/a (cancelled). */
 export type Checkbox = "open" | ManualStatus;
 
@@ -49,6 +52,7 @@ export function takeCheckbox(text: string): { box?: Checkbox; rest: string } {
 
 /** The status claimed by an emoji at `pos`, with its length (variation selector included). */
 export function statusEmojiAt(text: string, pos: number): { status: ManualStatus; length: number } | undefined {
+  if (!FIRST_UNITS.has(text.charCodeAt(pos))) return undefined;
   for (const [emoji, status] of STATUS_EMOJI) {
     if (text.startsWith(emoji, pos)) {
       let length = emoji.length;
@@ -60,6 +64,7 @@ export function statusEmojiAt(text: string, pos: number): { status: ManualStatus
 }
 
 function severityEmojiAt(text: string, pos: number): { severity: Severity; length: number } | undefined {
+  if (!FIRST_UNITS.has(text.charCodeAt(pos))) return undefined;
   for (const [emoji, severity] of SEVERITY_EMOJI) {
     if (text.startsWith(emoji, pos)) {
       let length = emoji.length;
@@ -180,6 +185,19 @@ export function headingSeverity(text: string): Severity | undefined {
 export function priorityLine(text: string): Severity | undefined {
   const m = /^[*_\s]{0,4}(?:priority|severity)[*_\s]{0,4}[:=][*_\s]{0,4}([A-Za-z0-9]{1,10})/i.exec(text);
   return m?.[1] ? severityFromWord(m[1]) : undefined;
+}
+
+/** Where leading status/severity emoji (and the spaces after them) end in `text`. */
+export function leadingMarkersEnd(text: string): number {
+  let i = 0;
+  while (i < text.length && (text[i] === " " || text[i] === "\t")) i++;
+  for (let guard = 0; guard < 6; guard++) {
+    const len = markerAt(text, i);
+    if (len === 0) break;
+    i += len;
+    while (i < text.length && (text[i] === " " || text[i] === "\t")) i++;
+  }
+  return i;
 }
 
 /** A status emoji or severity emoji (the decorations we strip from the start of a title). */

@@ -66,7 +66,8 @@ function plainSafe(s: string): boolean {
   const first = s[0] ?? "";
   if ("-?:,[]{}#&*!|>'\"%@`<=".includes(first)) return false;
   if (RESERVED.test(s) || NUMERIC.test(s) || DATE.test(s)) return false;
-  if (/^[+.]?\d/.test(s) && !/^[0-9][^:]*[ A-Za-z]/.test(s)) return false;
+  // Numbers in any YAML flavour (1e3, 0x1F, 1:30, 1_000) start with a digit and have no space.
+  if (/^[-+.]?\d/.test(s) && !/\s/.test(s)) return false;
   if (s.startsWith(".") && /^\.(?:inf|nan)$/i.test(s)) return false;
   if (s.includes(": ") || s.includes(" #") || s.endsWith(":") || s.includes("\t")) return false;
   for (let i = 0; i < s.length; i++) if (needsEscape(s.charCodeAt(i))) return false;

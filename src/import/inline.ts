@@ -3,11 +3,15 @@
  * and inline HTML removed; link targets kept aside for probe suggestions. Linear regexes only.
  */
 
-const IMAGE = /!\[([^\]\n]{0,500})\]\(([^)\s]{0,2000})(?:\s{1,10}"[^"\n]{0,200}")?\)/g;
-const LINK = /\[([^\]\n]{0,500})\]\(([^)\s]{0,2000})(?:\s{1,10}"[^"\n]{0,200}")?\)/g;
-const REF_LINK = /\[([^\]\n]{1,500})\]\[[^\]\n]{0,100}\]/g;
+// Labels and targets exclude the brackets that would start another candidate, so a line of
+// `[[[[` or `[a](` repeated fails fast at each position instead of rescanning.
+const IMAGE = /!\[([^[\]\n]{0,500})\]\(([^()[\]\s]{0,2000})(?:\s{1,10}"[^"\n]{0,200}")?\)/g;
+const LINK = /\[([^[\]\n]{0,500})\]\(([^()[\]\s]{0,2000})(?:\s{1,10}"[^"\n]{0,200}")?\)/g;
+const REF_LINK = /\[([^[\]\n]{1,500})\]\[[^[\]\n]{0,100}\]/g;
 const AUTOLINK = /<((?:https?|ftp):\/\/[^\s<>]{1,2000})>/g;
 const HTML_TAG = /<\/?[A-Za-z][A-Za-z0-9-]{0,30}(?:\s[^<>\n]{0,300})?\/?>/g;
+/** Characters that start any inline construct; text without them only needs spaces collapsed. */
+const SPECIAL = /[[<`*_\\&]/;
 const STRONG = /\*\*|__/g;
 const EM_STAR = /(^|[\s(])\*(?=\S)([^*\n]{1,300}?)\*(?=$|[\s).,:;!?])/g;
 const EM_UNDER = /(^|[\s(])_(?=\S)([^_\n]{1,300}?)_(?=$|[\s).,:;!?])/g;
@@ -16,23 +20,31 @@ const ESCAPE = /\\([\\`*_{}[\]()#+\-.!|<>~])/g;
 /** Plain text of one line of inline Markdown; link targets are pushed onto `links` when given. */
 export function cleanInline(text: string, links?: string[]): string {
   let t = text;
-  t = t.replace(IMAGE, (_m, alt: string) => alt);
-  t = t.replace(LINK, (_m, label: string, href: string) => {
-    links?.push(href);
-    return label;
-  });
-  t = t.replace(REF_LINK, (_m, label: string) => label);
-  t = t.replace(AUTOLINK, (_m, href: string) => {
-    links?.push(href);
-    return href;
-  });
-  t = t.replace(HTML_TAG, " ");
-  t = t.replace(/`+/g, "");
-  t = t.replace(STRONG, "");
-  t = t.replace(EM_STAR, "$1$2");
-  t = t.replace(EM_UNDER, "$1$2");
-  t = t.replace(ESCAPE, "$1");
-  t = t.replace(/&nbsp;/g, " ").replace(/&amp;/g, "&").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"');
+  if (SPECIAL.test(t)) {
+    if (t.includes("[")) {
+      t = t.replace(IMAGE, (_m, alt: string) => alt);
+      t = t.replace(LINK, (_m, label: string, href: string) => {
+        links?.push(href);
+        return label;
+      });
+      t = t.replace(REF_LINK, (_m, label: string) => label);
+    }
+    if (t.includes("<")) {
+      t = t.replace(AUTOLINK, (_m, href: string) => {
+        links?.push(href);
+        return href;
+      });
+      t = t.replace(HTML_TAG, " ");
+    }
+    if (t.includes("`")) t = t.replace(/`+/g, "");
+    if (t.includes("*") || t.includes("_")) {
+      t = t.replace(STRONG, "");
+      t = t.replace(EM_STAR, "$1$2");
+      t = t.replace(EM_UNDER, "$1$2");
+    }
+    if (t.includes("\\")) t = t.replace(ESCAPE, "$1");
+    if (t.includes("&")) t = t.replace(/&nbsp;/g, " ").replace(/&amp;/g, "&").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"');
+  }
   return t.replace(/\s+/g, " ").trim();
 }
 

@@ -23,7 +23,7 @@ export interface MojibakeRepair {
   lines: number[];
 }
 
-const tables = new Map<MojibakeCodec, Map<number, number>>();
+const tables = new Map<MojibakeCodec, Int16Array>();
 
 /**
  * Windows-1252 bytes 0x80–0x9F. Written out because Node's `TextDecoder("windows-1252")` may
@@ -34,23 +34,27 @@ const CP1252_HIGH = [
   0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x2dc, 0x2122, 0x161, 0x203a, 0x153, 0x9d, 0x17e, 0x178,
 ];
 
-/** Character → byte of the codec, for bytes 0x80–0xFF (ASCII is the same in every codec here). */
-function reverseTable(codec: MojibakeCodec): Map<number, number> {
-  let table = tables.get(codec);
-  if (table) return table;
-  table = new Map<number, number>();
+/**
+ * UTF-16 code unit → byte of the codec for bytes 0x80–0xFF, -1 for anything else (ASCII is the
+ * same in every codec here and never part of a damaged sequence). An array, not a map: this runs
+ * over every character of the input.
+ */
+function reverseTable(codec: MojibakeCodec): Int16Array {
+  const cached = tables.get(codec);
+  if (cached) return cached;
+  const table = new Int16Array(0x10000).fill(-1);
   if (codec === "windows-1252") {
-    CP1252_HIGH.forEach((cp, i) => table?.set(cp, 0x80 + i));
-    for (let b = 0xa0; b <= 0xff; b++) table.set(b, b);
+    CP1252_HIGH.forEach((cp, i) => (table[cp] = 0x80 + i));
+    for (let b = 0xa0; b <= 0xff; b++) table[b] = b;
   } else {
     const decoder = new TextDecoder(codec);
     for (let b = 0x80; b <= 0xff; b++) {
       const s = decoder.decode(Uint8Array.of(b));
-      if (s.length === 1 && s !== "\ufffd") table.set(s.charCodeAt(0), b);
+      if (s.length === 1 && s !== "\ufffd") table[s.charCodeAt(0)] = b;
     }
+    // Old MacRoman had the currency sign where the euro is now; both appear in damaged files.
+    table[0x00a4] = 0xdb;
   }
-  // Old MacRoman had the currency sign where the euro is now; both appear in damaged files.
-  if (codec === "macintosh") table.set(0x00a4, 0xdb);
   tables.set(codec, table);
   return table;
 }
@@ -61,20 +65,32 @@ interface Candidate {
   codePoint: number;
 }
 
-/** Every damaged sequence for `codec`, left to right, non-overlapping. Linear in the text length. */
-function findSequences(text: string, codec: MojibakeCodec): Candidate[] {
+/**
+ * Every damaged sequence for `codec`, left to right, non-overlapping. Linear in the text length.
+ * With `lossy`, MacRoman emoji whose lead byte (0xF0, the private-use Apple logo U+F8FF) was
+ * dropped on the way are recognised by their second byte 0x9F (`ü`) — only used once the codec is
+ * already proven by intact sequences.
+ */
+function findSequences(text: string, codec: MojibakeCodec, lossy = false): Candidate[] {
   const table = reverseTable(codec);
   const found: Candidate[] = [];
   for (let i = 0; i < text.length; i++) {
-    const lead = table.get(text.charCodeAt(i));
-    if (lead === undefined || lead < 0xc2 || lead > 0xf4) continue;
+    let lead = table[text.charCodeAt(i)] ?? -1;
+    let start = i;
+    let skipLead = 0;
+    if (lossy && codec === "macintosh" && lead === 0x9f && text.charCodeAt(i - 1) !== 0xf8ff) {
+      lead = 0xf0;
+      start = i - 1;
+      skipLead = 1;
+    }
+    if (lead < 0xc2 || lead > 0xf4) continue;
     const n = lead < 0xe0 ? 2 : lead < 0xf0 ? 3 : 4;
-    if (i + n > text.length) continue;
+    if (start + n > text.length) continue;
     let cp = lead & (n === 2 ? 0x1f : n === 3 ? 0x0f : 0x07);
     let ok = true;
     for (let k = 1; k < n; k++) {
-      const b = table.get(text.charCodeAt(i + k));
-      if (b === undefined || (b & 0xc0) !== 0x80) {
+      const b = table[text.charCodeAt(start + k)] ?? -1;
+      if (b < 0 || (b & 0xc0) !== 0x80) {
         ok = false;
         break;
       }
@@ -83,8 +99,8 @@ function findSequences(text: string, codec: MojibakeCodec): Candidate[] {
     if (!ok) continue;
     if (n === 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) continue;
     if (n === 4 && (cp < 0x10000 || cp > 0x10ffff)) continue;
-    found.push({ start: i, length: n, codePoint: cp });
-    i += n - 1;
+    found.push({ start: i, length: n - skipLead, codePoint: cp });
+    i += n - 1 - skipLead;
   }
   return found;
 }
@@ -115,6 +131,14 @@ function apply(text: string, found: Candidate[]): string {
   return out + text.slice(last);
 }
 
+function lossyLines(text: string): number[] {
+  const lines: number[] = [];
+  text.split("\n").forEach((line, i) => {
+    if (CP1252_LOSSY.some(([re]) => new RegExp(re.source).test(line))) lines.push(i + 1);
+  });
+  return lines;
+}
+
 function changedLines(text: string, found: Candidate[]): number[] {
   const lines: number[] = [];
   let line = 1;
@@ -124,6 +148,30 @@ function changedLines(text: string, found: Candidate[]): number[] {
     if (lines[lines.length - 1] !== line) lines.push(line);
   }
   return lines;
+}
+
+/**
+ * Windows-1252 damage that lost bytes on the way: the five bytes 1252 leaves undefined (0x81,
+ * 0x8D, 0x8F, 0x90, 0x9D) are often dropped, and 0xA0 (no-break space) turned into a space. For the
+ * status emoji, the only place where it matters here, the original is still unambiguous.
+ */
+const CP1252_LOSSY: [RegExp, string][] = [
+  [/âš[\u00a0 ]ï¸\u008f?/g, "\u26a0\ufe0f"],
+  [/âš[\u00a0 ]/g, "\u26a0"],
+  [/â\u009d?Œ/g, "\u274c"],
+  [/(?<=[\u2190-\u2bff]|[\ud83c-\ud83e][\udc00-\udfff])ï¸\u008f?/g, "\ufe0f"],
+];
+
+function repairLossy(text: string): { text: string; count: number } {
+  let count = 0;
+  let out = text;
+  for (const [re, to] of CP1252_LOSSY) {
+    out = out.replace(re, () => {
+      count++;
+      return to;
+    });
+  }
+  return { text: out, count };
 }
 
 /**
@@ -140,11 +188,30 @@ export function repairMojibake(text: string): { text: string; repairs: MojibakeR
       const found = findSequences(current, codec);
       if (convincing(found) && (!best || found.length > best.found.length)) best = { codec, found };
     }
+    // Lossy Windows-1252 forms of ⚠️ and ❌ are evidence on their own.
+    if (!best && CP1252_LOSSY.slice(0, 3).some(([re]) => new RegExp(re.source).test(current))) {
+      best = { codec: "windows-1252", found: findSequences(current, "windows-1252") };
+    }
     if (!best) break;
+    // The codec is proven: now also take the sequences that lost a byte.
+    if (best.codec === "macintosh") best.found = findSequences(current, best.codec, true);
     const before = countMojibake(current);
-    const next = apply(current, best.found);
-    if (countMojibake(next) >= before) break;
-    repairs.push({ codec: best.codec, sequences: best.found.length, lines: changedLines(current, best.found) });
+    let next = apply(current, best.found);
+    let sequences = best.found.length;
+    const lines = changedLines(current, best.found);
+    let lossyCount = 0;
+    if (best.codec === "windows-1252") {
+      const lossy = repairLossy(next);
+      lossyCount = lossy.count;
+      if (lossy.count > 0) {
+        const all = new Set([...lines, ...lossyLines(next)]);
+        lines.splice(0, lines.length, ...[...all].sort((a, b) => a - b));
+        next = lossy.text;
+        sequences += lossy.count;
+      }
+    }
+    if (lossyCount === 0 && countMojibake(next) >= before) break;
+    repairs.push({ codec: best.codec, sequences, lines });
     current = next;
   }
   return { text: current, repairs };

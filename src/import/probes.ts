@@ -74,6 +74,28 @@ function metric(path: string, unit: string, threshold: string): SuggestedProbe {
   };
 }
 
+/** Coverage, latency, error-rate, availability and TLS suggestions: the ones that need numbers. */
+function suggestNumbers(t: string, add: (p: SuggestedProbe) => void): void {
+  const cov = COVERAGE_BEFORE.exec(t) ?? COVERAGE_AFTER.exec(t);
+  if (cov?.[1] && Number(cov[1]) <= 100) add({ type: "coverage", fields: [["coverage", "coverage/coverage-summary.json"], ["min", Number(cov[1])]] });
+
+  const pctl = PCTL.exec(t);
+  const pctlAfter = pctl ? undefined : PCTL_AFTER.exec(t);
+  if (pctl?.[1]) add(metric(`latency.p${pctl[1].replace(".", "")}`, "ms", `${comparator(pctl[2], "<")} ${pctl[3]}${pctl[4]}`));
+  else if (pctlAfter?.[3]) add(metric(`latency.p${pctlAfter[3].replace(".", "")}`, "ms", `<= ${pctlAfter[1]}${pctlAfter[2]}`));
+  else {
+    const lat = LATENCY.exec(t);
+    if (lat?.[2]) add(metric("latency", "ms", `${comparator(lat[1], "<")} ${lat[2]}${lat[3]}`));
+  }
+  const err = ERROR_RATE.exec(t) ?? ERROR_RATE_BEFORE.exec(t);
+  if (err?.[2]) add(metric("error_rate", "%", `${comparator(err[1], "<")} ${err[2]}%`));
+  const avail = AVAILABILITY.exec(t) ?? AVAILABILITY_BEFORE.exec(t);
+  if (avail?.[2]) add(metric("availability", "%", `${comparator(avail[1], ">=")} ${avail[2]}%`));
+
+  const tls = TLS.exec(t);
+  if (tls?.[1]) add({ type: "tls", fields: [["tls", "localhost:443"], ["min_version", `TLSv${tls[1]}`]] });
+}
+
 /**
  * Suggested probes for one item. `text` is the item's plain text (title and description), `raw`
  * its Markdown (for backticked paths), `links` the link targets found in it, and `ports` any port
@@ -91,10 +113,13 @@ export function suggestProbes(text: string, raw: string, links: readonly string[
     out.push(p);
   };
 
+  // Most patterns need a digit; most item texts have none.
+  const digits = /\d/.test(t);
   const portSet: number[] = [...ports];
-  for (const re of [PORT, LOCAL_HOSTPORT]) {
+  for (const re of digits ? [PORT, LOCAL_HOSTPORT] : []) {
     re.lastIndex = 0;
-    for (let m = re.exec(t); m; m = re.exec(t)) portSet.push(Number(m[1]));
+    // A host:port inside a URL gets an http suggestion instead.
+    for (let m = re.exec(t); m; m = re.exec(t)) if (t[m.index - 1] !== "/") portSet.push(Number(m[1]));
   }
   for (const port of portSet) if (port > 0 && port < 65536) add({ type: "tcp", fields: [["tcp", `localhost:${port}`]] });
 
@@ -116,24 +141,7 @@ export function suggestProbes(text: string, raw: string, links: readonly string[
   }
   if (healthPaths === 0 && HEALTH_WORDS.test(t)) add({ type: "http", fields: [["http", "${vars.base_url}/health"], ["status", 200]] });
 
-  const cov = COVERAGE_BEFORE.exec(t) ?? COVERAGE_AFTER.exec(t);
-  if (cov?.[1] && Number(cov[1]) <= 100) add({ type: "coverage", fields: [["coverage", "coverage/coverage-summary.json"], ["min", Number(cov[1])]] });
-
-  const pctl = PCTL.exec(t);
-  const pctlAfter = pctl ? undefined : PCTL_AFTER.exec(t);
-  if (pctl?.[1]) add(metric(`latency.p${pctl[1].replace(".", "")}`, "ms", `${comparator(pctl[2], "<")} ${pctl[3]}${pctl[4]}`));
-  else if (pctlAfter?.[3]) add(metric(`latency.p${pctlAfter[3].replace(".", "")}`, "ms", `<= ${pctlAfter[1]}${pctlAfter[2]}`));
-  else {
-    const lat = LATENCY.exec(t);
-    if (lat?.[2]) add(metric("latency", "ms", `${comparator(lat[1], "<")} ${lat[2]}${lat[3]}`));
-  }
-  const err = ERROR_RATE.exec(t) ?? ERROR_RATE_BEFORE.exec(t);
-  if (err?.[2]) add(metric("error_rate", "%", `${comparator(err[1], "<")} ${err[2]}%`));
-  const avail = AVAILABILITY.exec(t) ?? AVAILABILITY_BEFORE.exec(t);
-  if (avail?.[2]) add(metric("availability", "%", `${comparator(avail[1], ">=")} ${avail[2]}%`));
-
-  const tls = TLS.exec(t);
-  if (tls?.[1]) add({ type: "tls", fields: [["tls", "localhost:443"], ["min_version", `TLSv${tls[1]}`]] });
+  if (digits) suggestNumbers(t, add);
 
   if (DOCKER.test(t)) add({ type: "file", fields: [["file", "Dockerfile"]] });
   if (COMPOSE.test(t)) add({ type: "file", fields: [["file", "docker-compose.yml"]] });
