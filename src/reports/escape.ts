@@ -102,7 +102,7 @@ export function truncateWidth(text: string, max: number): string {
 
 /** One line of untrusted text made safe for a terminal (no control sequence survives) and cut to `max` columns. */
 export function terminalText(text: string, max = Infinity): string {
-  const line = oneLine(text);
+  const line = oneLine(text).replace(/\t/g, " ");
   return Number.isFinite(max) ? truncateWidth(line, Math.max(1, max)) : line;
 }
 
@@ -118,7 +118,7 @@ export function wrapWidth(text: string, width: number, maxLines = Infinity): str
     lines.push(line);
     line = "";
   };
-  for (const word of text.split(/ +/)) {
+  for (const word of text.split(/[ \t]+/)) {
     if (!word) continue;
     let rest = word;
     while (rest) {
