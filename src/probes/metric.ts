@@ -24,8 +24,8 @@ import {
 } from "../util/units.js";
 import { parseJsonPath } from "./assert.js";
 import { fail, pass } from "./evidence/common.js";
+import { splitCommand } from "./command.js";
 import {
-  commandArgv,
   commandValue,
   jsonValue,
   prometheusValue,
@@ -54,9 +54,9 @@ export interface MetricSpec extends ProbeSpecBase {
 function label(spec: MetricSpec): string {
   if (spec.name) return spec.name;
   const m = spec.metric;
-  if (m.prometheus) return truncate(m.prometheus.query, 60);
-  if (m.json) return truncate(m.json.path, 60);
-  if (m.command) return truncate(commandArgv(m.command).join(" "), 60);
+  if (m.prometheus) return truncate(m.prometheus.query, 80);
+  if (m.json) return truncate(m.json.path, 80);
+  if (m.command) return truncate(Array.isArray(m.command) ? m.command.join(" ") : m.command, 80);
   return "value";
 }
 
@@ -122,6 +122,17 @@ function check(spec: MetricSpec): Issue[] {
     if (src.json && typeof src.json.path === "string") {
       const p = parseJsonPath(src.json.path);
       if (typeof p === "string") issues.push({ path: "/metric/json/path", message: p });
+    }
+    if (typeof src.command === "string") {
+      const split = splitCommand(src.command);
+      if (typeof split === "string") issues.push({ path: "/metric/command", message: split });
+      else if (split.shellSyntax.length > 0) {
+        issues.push({
+          path: "/metric/command",
+          level: "warning",
+          message: `shell syntax (${split.shellSyntax.join(" ")}) is passed literally: the metric command runs without a shell; wrap it as ["sh", "-c", "..."] if a shell is meant`,
+        });
+      }
     }
     if (src.prometheus && typeof src.prometheus.url === "string" && !/^https?:\/\/[^/]/i.test(src.prometheus.url)) {
       issues.push({ path: "/metric/prometheus/url", message: `Prometheus url ${JSON.stringify(src.prometheus.url)} is not an http(s) URL` });

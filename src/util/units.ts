@@ -97,10 +97,8 @@ export function convert(value: number, from: string | undefined, to: string | un
   const f = UNITS.get(from);
   const t = UNITS.get(to);
   if (!f || !t || f.dimension !== t.dimension) return value;
-  // Divide by the smaller of the two factor ratios' inverses to keep decimal results exact where possible
-  // (0.999 ratio → 99.9 %, not 99.89999999999999).
-  const r = f.factor / t.factor;
-  return r >= 1 ? value * r : value / (t.factor / f.factor);
+  // Twelve significant digits drop binary noise (0.0082 s → 8.2 ms, not 8.200000000000001).
+  return Number((value * (f.factor / t.factor)).toPrecision(12));
 }
 
 /** Relative tolerance for comparisons, so that unit conversion noise never flips a verdict. */

@@ -2,11 +2,12 @@
  * Where a metric value comes from: a Prometheus instant query, a path into a JSON file, or the
  * stdout of a command. Each source returns the number or a one-line reason it has none.
  */
-import { execa, parseCommandString } from "execa";
+import { execa } from "execa";
 import type { ProbeContext } from "../../types.js";
 import { truncate } from "../../util/text.js";
 import { abortMessage, describeError, displayPath, readTextFile, resolvePath } from "./common.js";
 import { getJsonPath, parseJsonPath } from "../assert.js";
+import { splitCommand } from "../command.js";
 
 /** A value read, or why there is none. `detail` says where it came from when that matters (the series). */
 export type SourceResult = { value: number; detail?: string } | { error: string };
@@ -162,14 +163,18 @@ export async function jsonValue(src: JsonSource, ctx: ProbeContext): Promise<Sou
   return { error: `${shown}: ${src.path} is ${truncate(shownValue, 60)}, not a number` };
 }
 
-/** A command as an argv list. */
-export function commandArgv(command: string | string[]): string[] {
-  return Array.isArray(command) ? command : parseCommandString(command);
+/** A command as an argv list (a string is split as the command probe splits it: quotes, no shell); a string result is why it cannot be. */
+export function commandArgv(command: string | string[]): string[] | string {
+  if (Array.isArray(command)) return command.length > 0 ? command : "empty command";
+  const split = splitCommand(command);
+  return typeof split === "string" ? split : split.argv;
 }
 
 /** Runs a command (no shell) and reads its trimmed stdout as the number. The whole process group is killed on abort. */
 export async function commandValue(command: string | string[], ctx: ProbeContext): Promise<SourceResult> {
-  const [file, ...args] = commandArgv(command);
+  const argv = commandArgv(command);
+  if (typeof argv === "string") return { error: `command: ${argv}` };
+  const [file, ...args] = argv;
   if (!file) return { error: "empty command" };
   if (ctx.signal.aborted) return { error: abortMessage(ctx) };
   const child = execa(file, args, {
