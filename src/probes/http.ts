@@ -274,8 +274,10 @@ async function run(spec: HttpSpec, ctx: ProbeContext): Promise<ProbeOutcome> {
     const latency = Math.round(performance.now() - started);
     return evaluate(spec, res, latency, label, hops);
   } catch (e) {
-    if (ctx.signal.aborted) return fail(`${label}: ${abortCause(ctx.signal, ctx.timeoutMs, started)}`);
-    return fail(`${label}: ${describeNetError(e)}`);
+    // After a redirect the failing host is not the one in the label: name it.
+    const at = hops.length > 0 ? ` (at ${displayUrl(url.href)}, after ${hops.length} redirect${hops.length > 1 ? "s" : ""})` : "";
+    if (ctx.signal.aborted) return fail(`${label}: ${abortCause(ctx.signal, ctx.timeoutMs, started)}${at}`);
+    return fail(`${label}: ${describeNetError(e)}${at}`);
   } finally {
     for (const s of sockets) s.destroy();
   }

@@ -50,6 +50,9 @@ function handler(req: IncomingMessage, res: ServerResponse): void {
     case "/temporary":
       res.writeHead(307, { location: "/echo" });
       return void res.end();
+    case "/away":
+      res.writeHead(302, { location: `http://127.0.0.1:${url.searchParams.get("port")}/gone` });
+      return void res.end();
     case "/loop":
       res.writeHead(301, { location: `/loop?n=${Number(url.searchParams.get("n") ?? 0) + 1}` });
       return void res.end();
@@ -215,6 +218,15 @@ describe("http probe: redirects", () => {
     expect(lastRequest).toMatchObject({ method: "GET", body: "" });
     await probe({ http: `${server.url}/temporary`, method: "POST", body: "x=1" });
     expect(lastRequest).toMatchObject({ method: "POST", body: "x=1" });
+  });
+
+  it("names the redirect target when it is the one that fails", async () => {
+    const port = await closedPort();
+    const out = await probe({ http: `${server.url}/away?port=${port}` });
+    expect(out).toEqual({
+      result: "fail",
+      message: `GET ${server.url}/away?port=${port}: connection refused (at http://127.0.0.1:${port}/gone, after 1 redirect)`,
+    });
   });
 
   it("gives up after 10 redirects", async () => {
