@@ -208,6 +208,7 @@ export function buildChecklist(md: MdDocument, fallbackName: string): BuildResul
     if (description) item.description = description;
     if (severity) item.severity = severity;
     if (a.status) item.status = a.status;
+    if (a.status === "n/a") item.reason = `marked not applicable in the source (line ${line})`;
     if (a.note) item.note = a.note;
     return item;
   };
@@ -257,6 +258,7 @@ export function buildChecklist(md: MdDocument, fallbackName: string): BuildResul
       if (description) item.description = description;
       if (severity) item.severity = severity;
       if (status) item.status = status;
+      if (status === "n/a") item.reason = `marked not applicable in the source (line ${row.line})`;
       if (statusText) item.note = `${header[statusCol] ?? "status"}: ${statusText}`;
       out.push(item);
     }

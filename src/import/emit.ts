@@ -15,6 +15,8 @@ export interface OutItem {
   description?: string;
   severity?: Severity;
   status?: ManualStatus;
+  /** Why an `n/a` item does not apply (the loader requires one). */
+  reason?: string;
   /** Source line (1-based). */
   line: number;
   /** Extra words for the line comment (a stripped decoration such as `⚠️ BLOCKER`). */
@@ -123,6 +125,7 @@ function writeItem(out: string[], item: OutItem, pad: string, withProbes: boolea
   if (item.description) out.push(`${p}description: ${yamlString(item.description)}`);
   if (item.severity) out.push(`${p}severity: ${item.severity}`);
   if (item.status) out.push(`${p}status: ${item.status}`);
+  if (item.reason) out.push(`${p}reason: ${yamlString(item.reason)}`);
   if (item.probes.length === 0) return;
   if (withProbes) {
     out.push(`${p}probes:  # suggested from line ${item.line}; review them`);

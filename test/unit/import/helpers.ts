@@ -22,7 +22,7 @@ export interface FlatItem {
 }
 
 const SECTION_KEYS = new Set(["id", "title", "items", "sections"]);
-const ITEM_KEYS = new Set(["id", "title", "description", "severity", "status", "probes"]);
+const ITEM_KEYS = new Set(["id", "title", "description", "severity", "status", "reason", "probes"]);
 const PROBE_TYPES = new Set(["http", "tcp", "command", "file", "coverage", "tests", "tls", "dns", "env", "metric"]);
 const id = new RegExp(ID_PATTERN);
 
@@ -67,6 +67,7 @@ export function checkChecklist(text: string): { name: string; items: FlatItem[];
       expect((item.title as string).length).toBeGreaterThan(0);
       if (item.severity !== undefined) expect(SEVERITIES).toContain(item.severity);
       if (item.status !== undefined) expect(MANUAL_STATUSES).toContain(item.status);
+      if (item.status === "n/a") expect(typeof item.reason).toBe("string");
       if (item.description !== undefined) expect(typeof item.description).toBe("string");
       if (item.probes !== undefined) {
         expect(Array.isArray(item.probes)).toBe(true);
