@@ -40,17 +40,6 @@ test_request_duration_seconds_count 100
 let exporter: Exporter;
 let prom: RunningPrometheus;
 
-beforeAll(async () => {
-  exporter = await startExporter(EXPOSITION);
-  prom = await startPrometheus({ targets: [exporter.target], waitFor: "test_request_duration_seconds_bucket", timeoutMs: 30_000 });
-  console.info(`prometheus ready in ${prom.startupMs}ms`);
-}, 45_000);
-
-afterAll(async () => {
-  await prom?.stop();
-  await exporter?.close();
-});
-
 /** The probe's keys besides its source. */
 type Rest = Pick<MetricSpec, "name" | "unit" | "threshold">;
 
@@ -58,6 +47,18 @@ const run = (spec: MetricSpec, ctx = makeContext({ cwd: fixtures })) => metricPr
 const promql = (query: string, rest: Rest) => run({ metric: { prometheus: { url: prom.url, query } }, ...rest });
 
 describe("metric probe: prometheus", () => {
+  // Scoped to this block: without a prometheus binary these tests fail (saying so), the others still run.
+  beforeAll(async () => {
+    exporter = await startExporter(EXPOSITION);
+    prom = await startPrometheus({ targets: [exporter.target], waitFor: "test_request_duration_seconds_bucket", timeoutMs: 30_000 });
+    console.info(`prometheus ready in ${prom.startupMs}ms`);
+  }, 45_000);
+
+  afterAll(async () => {
+    await prom?.stop();
+    await exporter?.close();
+  });
+
   it("converts seconds to the threshold's milliseconds", async () => {
     const r = await promql("test_latency_seconds", { name: "p99", unit: "s", threshold: "< 10ms" });
     expect(r.result).toBe("pass");
@@ -301,5 +302,15 @@ describe("metric probe validation", () => {
       { path: "/metric/prometheus/url" },
     ]);
     expect(metricProbe.target(base)).toBe("http://prometheus:9090 up");
+  });
+
+  it("checks a command string splits, and warns that shell syntax is literal", () => {
+    expect(metricProbe.check?.({ metric: { command: "./p99.sh 'unterminated" }, threshold: "< 1" })).toEqual([
+      { path: "/metric/command", message: "unterminated ' quote" },
+    ]);
+    expect(metricProbe.check?.({ metric: { command: "curl -s x | jq .p99" }, threshold: "< 1" })).toMatchObject([
+      { path: "/metric/command", level: "warning", message: expect.stringContaining("shell syntax (|) is passed literally") },
+    ]);
+    expect(metricProbe.check?.({ metric: { command: ["sh", "-c", "curl -s x | jq .p99"] }, threshold: "< 1" })).toEqual([]);
   });
 });
