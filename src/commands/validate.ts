@@ -94,7 +94,10 @@ export function printChecklist(checklist: Checklist): string {
   if (checklist.levels?.length) body.levels = checklist.levels;
   if (checklist.signoffs.length) body.signoffs = checklist.signoffs;
   body.sections = checklist.sections.map(printSection);
-  const doc = new Document(maskDeep(JSON.parse(JSON.stringify(body)) as unknown, mask));
+  // Resolved text is final: any `${` left in it is literal, so it is written escaped (`$${`).
+  const literal = (v: unknown): unknown =>
+    typeof v === "string" ? v.replace(/\$\{/g, "$$${") : Array.isArray(v) ? v.map(literal) : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, literal(x)])) : v;
+  const doc = new Document(literal(maskDeep(JSON.parse(JSON.stringify(body)) as unknown, mask)));
   const files = checklist.files ?? [checklist.path];
   doc.commentBefore = [
     ` Resolved from ${files.join(", ")}${checklist.environment ? ` with environment ${checklist.environment}` : ""} by readiness validate --print.`,
