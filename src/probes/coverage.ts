@@ -119,6 +119,7 @@ function check(spec: CoverageSpec): Issue[] {
   return issues;
 }
 
+/** The `coverage` probe: a report's percentages against minimums. */
 export const coverageProbe: Probe<CoverageSpec> = {
   type: "coverage",
   description: "A coverage report (istanbul JSON, lcov, Cobertura, Clover, JaCoCo) meets minimum percentages.",

@@ -12,6 +12,7 @@ import { abortMessage, describeError, fail, pass, whenAborted } from "./evidence
 
 /** Record types a `dns` probe can query. */
 export const DNS_TYPES = ["A", "AAAA", "CNAME", "TXT", "MX", "NS", "SRV", "PTR", "CAA", "SOA"] as const;
+/** A DNS record type the probe can query. */
 export type DnsType = (typeof DNS_TYPES)[number];
 
 /** Spec of a `dns` probe. */
@@ -192,6 +193,7 @@ function check(spec: DnsSpec): Issue[] {
   return issues;
 }
 
+/** The `dns` probe: a name resolves, optionally to expected values. */
 export const dnsProbe: Probe<DnsSpec> = {
   type: "dns",
   description: "A name resolves (system lookup, or a DNS query of a given type), optionally to expected values.",

@@ -39,6 +39,7 @@ function check(spec: EnvSpec): Issue[] {
   return err ? [{ path: "/matches", message: err }] : [];
 }
 
+/** The `env` probe: a variable is set, not empty, optionally matching; never shown. */
 export const envProbe: Probe<EnvSpec> = {
   type: "env",
   description: "An environment variable is set and not empty (optionally matching a pattern); its value is never shown.",

@@ -143,6 +143,7 @@ function check(spec: MetricSpec): Issue[] {
 
 const NON_EMPTY = { type: "string", minLength: 1 } as const;
 
+/** The `metric` probe: a number from Prometheus, a JSON file or a command against a threshold. */
 export const metricProbe: Probe<MetricSpec> = {
   type: "metric",
   description: "A number from Prometheus, a JSON file or a command meets a threshold such as \"< 10ms\" or \">= 99.9%\".",

@@ -107,6 +107,7 @@ async function run(spec: TestsSpec, ctx: ProbeContext): Promise<ProbeOutcome> {
 
 const COUNT = { type: "integer", minimum: 0 } as const;
 
+/** The `tests` probe: JUnit XML results against test, failure and skip limits. */
 export const testsProbe: Probe<TestsSpec> = {
   type: "tests",
   description: "JUnit XML test results (a file, glob or directory) show enough tests and few enough failures.",

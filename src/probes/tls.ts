@@ -13,6 +13,7 @@ import { abortMessage, describeError, displayPath, fail, pass, readTextFile, res
 
 /** TLS versions `min_version` accepts, oldest first. */
 export const TLS_VERSIONS = ["TLSv1.2", "TLSv1.3"] as const;
+/** A TLS version `min_version` accepts. */
 export type TlsVersion = (typeof TLS_VERSIONS)[number];
 
 /** Spec of a `tls` probe. */
@@ -242,6 +243,7 @@ function check(spec: TlsSpec): Issue[] {
   return typeof t === "string" ? [{ path: "/tls", message: t }] : [];
 }
 
+/** The `tls` probe: certificate expiry, trust, hostname and protocol of a TLS endpoint. */
 export const tlsProbe: Probe<TlsSpec> = {
   type: "tls",
   description: "A TLS endpoint presents a trusted certificate for its name, valid for long enough, over a recent protocol.",

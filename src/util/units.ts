@@ -43,6 +43,7 @@ export const UNIT_NAMES: readonly string[] = UNIT_LIST.map((u) => u.name);
 
 /** Comparison operators of a threshold. */
 export const OPERATORS = ["<=", ">=", "==", "!=", "<", ">"] as const;
+/** A threshold's comparison operator. */
 export type Operator = (typeof OPERATORS)[number];
 
 /** A parsed threshold such as `< 10ms`: the operator, the number and the unit as written. */

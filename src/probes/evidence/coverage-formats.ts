@@ -6,10 +6,12 @@ import { childrenNamed, descendants, parseXml, type XmlElement } from "../../uti
 
 /** Metrics a coverage minimum can name. */
 export const COVERAGE_METRICS = ["lines", "branches", "functions", "statements"] as const;
+/** A coverage metric: lines, branches, functions or statements. */
 export type CoverageMetric = (typeof COVERAGE_METRICS)[number];
 
 /** Report formats the coverage probe reads. */
 export const COVERAGE_FORMATS = ["istanbul-summary", "istanbul-final", "lcov", "cobertura", "clover", "jacoco"] as const;
+/** A coverage report format. */
 export type CoverageFormat = (typeof COVERAGE_FORMATS)[number];
 
 /** One metric of a report: covered and total counts when the report has them, and the percentage. */
