@@ -7,6 +7,7 @@ import {
   hostileReport,
   interruptedReport,
   noGoReport,
+  report,
 } from "../../helpers/sample-report.js";
 import { applyBaseline } from "../../../src/report/baseline.js";
 import { Chalk } from "chalk";
@@ -22,6 +23,7 @@ export const SAMPLES: Record<string, () => Report> = {
   interrupted: interruptedReport,
   builtin: builtinReport,
   baseline: () => applyBaseline(noGoReport(), goReport(), "reports/last-release.json"),
+  "no sections": () => report("Blank", "NO-GO", ["nothing left to score: the checklist has no items"], []),
 };
 
 /** Render options without colour, 100 columns. */
