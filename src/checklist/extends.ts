@@ -337,12 +337,10 @@ export function composeChecklist(root: ParsedYaml, options: ComposeOptions = {})
       if (value) base = base ? merge(base, value) : value;
     });
     const mine = expandFile(own);
-    const result = merge(base ?? emptyRoot(), mine);
+    const result = merge(base ?? {}, mine);
     composed.set(real, result);
     return result;
   };
-
-  const emptyRoot = (): Obj => ({});
 
   // ---- matrices ---------------------------------------------------------------------------------
 
@@ -538,7 +536,7 @@ export function composeChecklist(root: ParsedYaml, options: ComposeOptions = {})
       if (kind === "section") forget(e.node);
     };
 
-    const missingTitle = (node: Obj, kind: "item" | "section", _id: string | undefined): void => {
+    const missingTitle = (node: Obj, kind: "item" | "section"): void => {
       const origin = origins.of(node);
       const last = origin?.path[origin.path.length - 1];
       at(node, [], `missing required key "title" in ${last === undefined ? kind : `entry ${String(last)}`}`);
@@ -564,7 +562,7 @@ export function composeChecklist(root: ParsedYaml, options: ComposeOptions = {})
       for (const it of items) {
         const id = entryId(it);
         if (id === undefined) {
-          missingTitle(it, "item", undefined);
+          missingTitle(it, "item");
           continue;
         }
         if (it.drop === true) {
@@ -603,7 +601,7 @@ export function composeChecklist(root: ParsedYaml, options: ComposeOptions = {})
       for (const s of list) {
         const id = entryId(s);
         if (id === undefined) {
-          missingTitle(s, "section", undefined);
+          missingTitle(s, "section");
           continue;
         }
         if (s.drop === true) {

@@ -25,7 +25,7 @@ interface Run {
 }
 
 /** Runs the built CLI asynchronously, so servers in this process keep answering. */
-function cli(args: string[], cwd: string, env: Record<string, string> = {}, onStderr?: (text: string) => void): Promise<Run> {
+function cli(args: string[], cwd: string, env: Record<string, string> = {}, onStderr?: (text: string, signal: (s: NodeJS.Signals) => void) => void): Promise<Run> {
   const started = performance.now();
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [BIN, ...args], {
@@ -38,7 +38,7 @@ function cli(args: string[], cwd: string, env: Record<string, string> = {}, onSt
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
     child.stderr.on("data", (d: Buffer) => {
       stderr += d.toString();
-      onStderr?.(stderr);
+      onStderr?.(stderr, (sig) => void child.kill(sig));
     });
     child.on("error", fail);
     child.on("close", (code) => done({ code, stdout, stderr, ms: performance.now() - started }));
@@ -285,6 +285,21 @@ sections:
     const waited = Number(last![1]);
     expect(waited).toBeGreaterThanOrEqual(3);
     expect(waited).toBeLessThan(6);
+  });
+
+  it("stops on Ctrl-C between rounds with the last report and exit 130", async () => {
+    write("readiness.yaml", checklist(await freePort()));
+    let sent = false;
+    const r = await cli(["audit", "--wait", "60s", "--interval", "1s", "-f", "json"], dir, {}, (stderr, signal) => {
+      if (sent || !stderr.includes("round 2:")) return;
+      sent = true;
+      signal("SIGINT");
+    });
+    expect(r.code).toBe(130);
+    expect(json(r).verdict).toBe("NO-GO");
+    expect(r.stderr).toContain("SIGINT received");
+    expect(r.stderr).not.toContain("round 4:");
+    expect(r.ms).toBeLessThan(30_000);
   });
 
   it("does not wait when no probe failed (the verdict rests on manual items)", async () => {
