@@ -95,6 +95,12 @@ export function yamlString(s: string, flow = false): string {
   return `${out}"`;
 }
 
+/** An id (a slug): plain unless YAML would read it as something other than a string (`1`, `1e3`, `yes`). */
+function yamlId(id: string): string {
+  const plain = /^[a-z0-9][a-z0-9._-]*$/.test(id) && !RESERVED.test(id) && !NUMERIC.test(id) && !DATE.test(id) && !/^0[xob]/.test(id) && !/^[\d._-]+$/.test(id);
+  return plain ? id : yamlString(id);
+}
+
 function scalar(v: ProbeValue, flow = false): string {
   if (typeof v === "number") return String(v);
   if (typeof v === "string") return yamlString(v, flow);
@@ -119,7 +125,7 @@ function probeLines(p: SuggestedProbe): string[] {
 
 function writeItem(out: string[], item: OutItem, pad: string, withProbes: boolean): void {
   const note = item.note ? ` · ${commentText(item.note)}` : "";
-  out.push(`${pad}- id: ${item.id}  # line ${item.line}${note}`);
+  out.push(`${pad}- id: ${yamlId(item.id)}  # line ${item.line}${note}`);
   const p = `${pad}  `;
   out.push(`${p}title: ${yamlString(item.title)}`);
   if (item.description) out.push(`${p}description: ${yamlString(item.description)}`);
@@ -138,7 +144,7 @@ function writeItem(out: string[], item: OutItem, pad: string, withProbes: boolea
 
 function writeSection(out: string[], s: OutSection, pad: string, withProbes: boolean): void {
   const note = s.note ? ` · ${commentText(s.note)}` : "";
-  out.push(`${pad}- id: ${s.id}  # line ${s.line}${note}`);
+  out.push(`${pad}- id: ${yamlId(s.id)}  # line ${s.line}${note}`);
   const p = `${pad}  `;
   out.push(`${p}title: ${yamlString(s.title)}`);
   if (s.items.length > 0) {

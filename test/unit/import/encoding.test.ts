@@ -152,3 +152,16 @@ describe("YAML scalars", () => {
     }
   });
 });
+
+describe("ids in YAML", () => {
+  it("numeric-looking ids are quoted so they stay strings; ordinary slugs stay plain", () => {
+    const r = importMarkdown("# T\n## S\n- [x] 1\n- [x] 1.5\n- [x] yes\n- [x] 2fa enabled\n- [x] 2024-01-01\n", { file: "ids.md" });
+    expect(r.yaml).toContain('- id: "1"  # line 3');
+    expect(r.yaml).toContain('- id: "1-5"  # line 4');
+    expect(r.yaml).toContain('- id: "yes"  # line 5');
+    expect(r.yaml).toContain("- id: 2fa-enabled  # line 6");
+    expect(r.yaml).toContain('- id: "2024-01-01"  # line 7');
+    const ids = checkChecklist(r.yaml).items.map((i) => i.id);
+    expect(ids).toEqual(["1", "1-5", "yes", "2fa-enabled", "2024-01-01"]);
+  });
+});
