@@ -4,20 +4,27 @@
  */
 import { Command, CommanderError, Option } from "commander";
 import { formatIssue, oneLine, ReadinessError } from "./errors.js";
-import { auditCommand, FAIL_ON } from "./commands/audit.js";
-import { initCommand } from "./commands/init.js";
 import type { Io } from "./commands/io.js";
-import { explainCommand, listCommand } from "./commands/list.js";
-import { attestCommand } from "./commands/attest.js";
-import { signCommand } from "./commands/sign.js";
-import { waiveCommand } from "./commands/waive.js";
-import { importCommand } from "./commands/import.js";
-import { diffCommand, mergeCommand } from "./commands/reports.js";
-import { DIFF_FORMATS, FLEET_FORMATS } from "./report/index.js";
-import { schemaCommand } from "./commands/schema.js";
-import { validateCommand } from "./commands/validate.js";
-import { REPORT_FORMATS } from "./reports/index.js";
+import { DIFF_FORMATS, FAIL_ON, FLEET_FORMATS, REPORT_FORMATS } from "./cli-options.js";
 import { TOOL } from "./version.js";
+
+/*
+ * Commands load on first use: `readiness --version` or `--help` must not pay for ajv, yaml, execa,
+ * chalk and every probe and reporter. The choice lists in cli-options.ts are kept in step with the
+ * registries by test/unit/cli-options.test.ts.
+ */
+const commands = {
+  audit: () => import("./commands/audit.js"),
+  validate: () => import("./commands/validate.js"),
+  schema: () => import("./commands/schema.js"),
+  init: () => import("./commands/init.js"),
+  list: () => import("./commands/list.js"),
+  attest: () => import("./commands/attest.js"),
+  waive: () => import("./commands/waive.js"),
+  sign: () => import("./commands/sign.js"),
+  import: () => import("./commands/import.js"),
+  reports: () => import("./commands/reports.js"),
+};
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 const selectors = (value: string, previous: string[] = []): string[] => [...previous, ...value.split(",").filter(Boolean)];
@@ -87,7 +94,7 @@ Exit codes: 0 GO (or CONDITIONAL unless --fail-on conditional), 1 NO-GO, 2 bad i
     .option("--baseline <report.json>", "compare with an earlier JSON report: score delta, newly failing and newly passing items")
     .option("--wait <duration>", "re-run failing probes until the verdict passes the gate (per --fail-on) or this much time has passed, e.g. 5m")
     .option("--interval <duration>", "pause between --wait rounds (default 5s)")
-    .action(run(async (file: string | undefined, _o: unknown, cmd: Command) => auditCommand(file, cmd.optsWithGlobals(), io)));
+    .action(run(async (file: string | undefined, _o: unknown, cmd: Command) => (await commands.audit()).auditCommand(file, cmd.optsWithGlobals(), io)));
 
   cli
     .command("validate")
@@ -97,13 +104,13 @@ Exit codes: 0 GO (or CONDITIONAL unless --fail-on conditional), 1 NO-GO, 2 bad i
     .option("--env <name>", "apply environments.NAME from the checklist (vars, defaults, gate)")
     .option("--json", "print the issues as JSON")
     .option("--print", "print the resolved checklist as YAML (extends merged, matrices expanded, variables applied, secrets masked)")
-    .action(run(async (file: string | undefined, _o: unknown, cmd: Command) => validateCommand(file, cmd.optsWithGlobals(), io)));
+    .action(run(async (file: string | undefined, _o: unknown, cmd: Command) => (await commands.validate()).validateCommand(file, cmd.optsWithGlobals(), io)));
 
   cli
     .command("schema")
     .description("print a JSON Schema: checklist (for editors) or report (for consumers of -f json)")
     .argument("[name]", "checklist | report", "checklist")
-    .action(run(async (name: string) => schemaCommand(name, io)));
+    .action(run(async (name: string) => (await commands.schema()).schemaCommand(name, io)));
 
   cli
     .command("init")
@@ -112,7 +119,7 @@ Exit codes: 0 GO (or CONDITIONAL unless --fail-on conditional), 1 NO-GO, 2 bad i
     .option("--list", "list the templates")
     .option("--force", "overwrite an existing file")
     .option("-o, --output <path>", "where to write", "readiness.yaml")
-    .action(run(async (_o: unknown, cmd: Command) => initCommand(cmd.opts(), io)));
+    .action(run(async (_o: unknown, cmd: Command) => (await commands.init()).initCommand(cmd.opts(), io)));
 
   cli
     .command("list")
@@ -123,7 +130,7 @@ Exit codes: 0 GO (or CONDITIONAL unless --fail-on conditional), 1 NO-GO, 2 bad i
     .option("--var <key=value>", "set a checklist variable (repeatable)", collect, [])
     .option("--env <name>", "apply environments.NAME from the checklist (vars, defaults, gate)")
     .option("--json", "print as JSON")
-    .action(run(async (file: string | undefined, _o: unknown, cmd: Command) => listCommand(file, cmd.optsWithGlobals(), io)));
+    .action(run(async (file: string | undefined, _o: unknown, cmd: Command) => (await commands.list()).listCommand(file, cmd.optsWithGlobals(), io)));
 
   cli
     .command("explain")
@@ -132,7 +139,7 @@ Exit codes: 0 GO (or CONDITIONAL unless --fail-on conditional), 1 NO-GO, 2 bad i
     .option("--file <file>", "checklist (default: readiness.yaml here)")
     .option("--var <key=value>", "set a checklist variable (repeatable)", collect, [])
     .option("--env <name>", "apply environments.NAME from the checklist (vars, defaults, gate)")
-    .action(run(async (id: string, _o: unknown, cmd: Command) => explainCommand(id, cmd.optsWithGlobals(), io)));
+    .action(run(async (id: string, _o: unknown, cmd: Command) => (await commands.list()).explainCommand(id, cmd.optsWithGlobals(), io)));
 
   cli
     .command("attest")
@@ -144,7 +151,7 @@ Exit codes: 0 GO (or CONDITIONAL unless --fail-on conditional), 1 NO-GO, 2 bad i
     .option("--expires-after <duration>", "how long the attestation holds before it goes stale, e.g. 90d")
     .option("--file <file>", "checklist to edit (default: readiness.yaml here)")
     .addHelpText("after", "\nExample:\n  readiness attest runbooks --by \"Ana Ruiz\" --evidence https://wiki.example.com/runbooks --expires-after 90d\n\nThe date is today (READINESS_NOW pins it). Keys you do not pass are left as they are. Exit 0 recorded, 2 refused (file unchanged).")
-    .action(run(async (id: string, _o: unknown, cmd: Command) => attestCommand(id, cmd.optsWithGlobals(), io)));
+    .action(run(async (id: string, _o: unknown, cmd: Command) => (await commands.attest()).attestCommand(id, cmd.optsWithGlobals(), io)));
 
   cli
     .command("waive")
@@ -155,7 +162,7 @@ Exit codes: 0 GO (or CONDITIONAL unless --fail-on conditional), 1 NO-GO, 2 bad i
     .requiredOption("--by <name>", "who approved the waiver")
     .option("--file <file>", "checklist to edit (default: readiness.yaml here)")
     .addHelpText("after", "\nExample:\n  readiness waive mfa --reason \"planned for v2.1\" --until 2026-12-31 --by \"Security Lead\"\n\nAn existing waiver of the item is replaced. Exit 0 recorded, 2 refused (file unchanged).")
-    .action(run(async (id: string, _o: unknown, cmd: Command) => waiveCommand(id, cmd.optsWithGlobals(), io)));
+    .action(run(async (id: string, _o: unknown, cmd: Command) => (await commands.waive()).waiveCommand(id, cmd.optsWithGlobals(), io)));
 
   cli
     .command("sign")
@@ -165,7 +172,7 @@ Exit codes: 0 GO (or CONDITIONAL unless --fail-on conditional), 1 NO-GO, 2 bad i
     .option("--force", "record a role that gate.signoffs does not require")
     .option("--file <file>", "checklist to edit (default: readiness.yaml here)")
     .addHelpText("after", "\nExample:\n  readiness sign \"Engineering Lead\" --by \"Ana Ruiz\"\n\nAn earlier sign-off of the same role is replaced. A sign-off older than the last change (git) to a blocking item is reported as outdated by audit. Exit 0 recorded, 2 refused (file unchanged).")
-    .action(run(async (role: string, _o: unknown, cmd: Command) => signCommand(role, cmd.optsWithGlobals(), io)));
+    .action(run(async (role: string, _o: unknown, cmd: Command) => (await commands.sign()).signCommand(role, cmd.optsWithGlobals(), io)));
 
   cli
     .command("import")
@@ -175,7 +182,7 @@ Exit codes: 0 GO (or CONDITIONAL unless --fail-on conditional), 1 NO-GO, 2 bad i
     .option("--with-probes", "write suggested probes live instead of as comments to review")
     .option("--json", "print the import summary as JSON (on stderr)")
     .option("--force", "overwrite --output if it exists")
-    .action(run(async (file: string, _o: unknown, cmd: Command) => importCommand(file, cmd.optsWithGlobals(), io)));
+    .action(run(async (file: string, _o: unknown, cmd: Command) => (await commands.import()).importCommand(file, cmd.optsWithGlobals(), io)));
 
   cli
     .command("diff")
@@ -184,7 +191,7 @@ Exit codes: 0 GO (or CONDITIONAL unless --fail-on conditional), 1 NO-GO, 2 bad i
     .argument("<new.json>", "later report")
     .addOption(new Option("-f, --format <format>", "output format").choices(DIFF_FORMATS).default("terminal"))
     .option("-o, --output <file>", "write to a file instead of stdout")
-    .action(run(async (a: string, b: string, _o: unknown, cmd: Command) => diffCommand(a, b, cmd.optsWithGlobals(), io)));
+    .action(run(async (a: string, b: string, _o: unknown, cmd: Command) => (await commands.reports()).diffCommand(a, b, cmd.optsWithGlobals(), io)));
 
   cli
     .command("merge")
@@ -192,7 +199,7 @@ Exit codes: 0 GO (or CONDITIONAL unless --fail-on conditional), 1 NO-GO, 2 bad i
     .argument("<report.json...>", "one JSON report per service")
     .addOption(new Option("-f, --format <format>", "output format").choices(FLEET_FORMATS).default("terminal"))
     .option("-o, --output <file>", "write to a file instead of stdout")
-    .action(run(async (files: string[], _o: unknown, cmd: Command) => mergeCommand(files, cmd.optsWithGlobals(), io)));
+    .action(run(async (files: string[], _o: unknown, cmd: Command) => (await commands.reports()).mergeCommand(files, cmd.optsWithGlobals(), io)));
 
   void globals;
   return cli;

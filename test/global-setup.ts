@@ -15,4 +15,5 @@ export default function setup(): void {
   } catch {
     /* emitted anyway; `npm run typecheck` reports the errors */
   }
+  execFileSync(process.execPath, [join(root, "scripts", "build-validator.mjs")], { cwd: root, stdio: "pipe" });
 }

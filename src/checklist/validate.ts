@@ -2,7 +2,8 @@
  * Schema validation: ajv against the checklist schema, compiled once, every error mapped to a
  * positioned, human issue ("unknown key "timout" — did you mean "timeout"?").
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import type { Ajv as AjvClass, ErrorObject, ValidateFunction } from "ajv";
+import { createRequire } from "node:module";
 import { PROBE_TYPES, probeSchema } from "../probes/index.js";
 import type { Issue } from "../types.js";
 import { DATE_PATTERN, DURATION_PATTERN } from "../util/duration.js";
@@ -11,12 +12,52 @@ import { fromPointer, pointer, type ParsedYaml, type Path } from "./parse.js";
 import { ITEM_ID_PATTERN } from "./matrix.js";
 import { buildChecklistSchema } from "./schema.js";
 
-let compiled: ValidateFunction | undefined;
+/** Options of the checklist validator; scripts/build-validator.mjs precompiles with the same. */
+export const AJV_OPTIONS = { allErrors: true, verbose: true, strict: false, allowUnionTypes: true } as const;
 
-/** The compiled checklist validator (compiled on first use, then reused). */
+let compiled: ValidateFunction | undefined;
+let schemaRoot: Record<string, unknown> | undefined;
+
+/**
+ * The checklist validator: the one precompiled at build time (dist/checklist/checklist-validator.cjs,
+ * which saves compiling a large schema on every start), else compiled on first use. Reused after.
+ */
 export function checklistValidator(): ValidateFunction {
-  compiled ??= new Ajv({ allErrors: true, verbose: true, strict: false, allowUnionTypes: true }).compile(buildChecklistSchema());
+  if (compiled) return compiled;
+  try {
+    compiled = createRequire(import.meta.url)("./checklist-validator.cjs") as ValidateFunction;
+  } catch {
+    // ajv itself is only loaded when there is no precompiled validator (tests running from src/).
+    const { Ajv } = createRequire(import.meta.url)("ajv") as { Ajv: typeof AjvClass };
+    compiled = new Ajv(AJV_OPTIONS).compile(checklistSchemaRoot());
+  }
   return compiled;
+}
+
+function checklistSchemaRoot(): Record<string, unknown> {
+  schemaRoot ??= buildChecklistSchema();
+  return schemaRoot;
+}
+
+/** The schema node an ajv error's schemaPath points into (`#/definitions/item/additionalProperties` → the item schema). */
+function parentSchemaOf(e: ErrorObject): Record<string, unknown> | undefined {
+  const segments = e.schemaPath.replace(/^#\/?/, "").split("/").filter(Boolean).slice(0, -1);
+  let node: unknown = checklistSchemaRoot();
+  for (const seg of segments) {
+    if (!node || typeof node !== "object") return undefined;
+    node = (node as Record<string, unknown>)[seg.replace(/~1/g, "/").replace(/~0/g, "~")];
+  }
+  return node && typeof node === "object" ? (node as Record<string, unknown>) : undefined;
+}
+
+/** The value at a path in the parsed document (what ajv's `verbose` would give as `data`). */
+function valueAt(value: unknown, path: Path): unknown {
+  let node = value;
+  for (const seg of path) {
+    if (!node || typeof node !== "object") return undefined;
+    node = (node as Record<string, unknown>)[String(seg)];
+  }
+  return node;
 }
 
 type Schema = Record<string, unknown>;
@@ -102,13 +143,15 @@ function mapErrors(errors: ErrorObject[], parsed: ParsedYaml): Issue[] {
   const seen = new Set<string>();
   for (const e of kept) {
     const path = fromPointer(e.instancePath);
+    const data = valueAt(parsed.value, path);
+    const parentSchema = (e.parentSchema as Record<string, unknown> | undefined) ?? parentSchemaOf(e);
     let issuePath = path;
     let message: string;
     let atKey = false;
     switch (e.keyword) {
       case "additionalProperties": {
         const key = String((e.params as { additionalProperty: string }).additionalProperty);
-        const known = Object.keys(((e.parentSchema)?.properties as Schema | undefined) ?? {});
+        const known = Object.keys((parentSchema?.properties as Schema | undefined) ?? {});
         const guess = nearest(key, known);
         issuePath = [...path, key];
         atKey = true;
@@ -122,12 +165,12 @@ function mapErrors(errors: ErrorObject[], parsed: ParsedYaml): Issue[] {
       }
       case "enum": {
         const allowed = ((e.params as { allowedValues: unknown[] }).allowedValues ?? []).map(String);
-        const guess = typeof e.data === "string" ? nearest(e.data, allowed) : undefined;
-        message = `expected one of ${allowed.join(", ")}; got ${typeName(e.data)}${guess ? ` — did you mean "${guess}"?` : ""}`;
+        const guess = typeof data === "string" ? nearest(data, allowed) : undefined;
+        message = `expected one of ${allowed.join(", ")}; got ${typeName(data)}${guess ? ` — did you mean "${guess}"?` : ""}`;
         break;
       }
       case "const":
-        message = `expected ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}; got ${typeName(e.data)}`;
+        message = `expected ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}; got ${typeName(data)}`;
         break;
       case "minProperties":
         message = path[path.length - 2] === "probes"
@@ -142,10 +185,10 @@ function mapErrors(errors: ErrorObject[], parsed: ParsedYaml): Issue[] {
         break;
       case "minimum":
       case "maximum":
-        message = `${lastKey(path)} ${e.message ?? "is out of range"}; got ${typeName(e.data)}`;
+        message = `${lastKey(path)} ${e.message ?? "is out of range"}; got ${typeName(data)}`;
         break;
       default:
-        message = `expected ${describeSchema(e.parentSchema)} for ${lastKey(path)}; got ${typeName(e.data)}`;
+        message = `expected ${describeSchema(parentSchema)} for ${lastKey(path)}; got ${typeName(data)}`;
     }
     const loc = parsed.locate(issuePath, atKey);
     const id = `${loc.line}:${loc.column}:${message}`;

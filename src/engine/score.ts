@@ -19,7 +19,7 @@ import {
 } from "../types.js";
 import { isoDate, parseDate } from "../util/duration.js";
 import { getProbe } from "../probes/index.js";
-import type { Masker, ProbeSpecBase } from "../types.js";
+import type { Masker } from "../types.js";
 import { waiverActive, type Plan, type PlannedItem } from "./plan.js";
 import type { ExecuteResults } from "./execute.js";
 import {
@@ -89,7 +89,7 @@ export function evaluateItem(p: PlannedItem, probeResults: (ProbeResult | undefi
     const def = getProbe(rp.type);
     let target = rp.type;
     try {
-      target = def ? def.target(rp.spec as ProbeSpecBase) : rp.type;
+      target = def ? def.target(rp.spec) : rp.type;
     } catch {
       /* a probe's target() on odd input must not break scoring */
     }

@@ -9,7 +9,6 @@ import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import type { Readable } from "node:stream";
-import { execa } from "execa";
 import type { Issue, Probe, ProbeContext, ProbeOutcome, ProbeSpecBase } from "../types.js";
 import { formatDuration } from "../util/duration.js";
 import { abortCause } from "../util/net.js";
@@ -206,6 +205,8 @@ async function run(spec: CommandSpec, ctx: ProbeContext): Promise<ProbeOutcome> 
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(spec.env ?? {})) env[k] = String(v);
 
+  // execa loads on first use: a CLI start that runs no command (validate, --no-exec) never pays for it.
+  const { execa } = await import("execa");
   const sub = execa(file, args, {
     cwd,
     env,

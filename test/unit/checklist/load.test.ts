@@ -113,7 +113,7 @@ sections:
     expect(probes[1]!.spec.http).toBe("${vars.base}");
     expect(c.secrets).toEqual(["s3cr3t-${vars.base}"]);
     expect(lines(`version: 1\nsections:\n  - title: A\n    items:\n      - title: B\n        probes: [{ tcp: "\${vars.nope}" }]\n`)).toEqual([
-      "c.yaml:6:24: undefined variable vars.nope (no vars are defined) (at /sections/0/items/0/probes/0/tcp)",
+      "c.yaml:6:25: undefined variable vars.nope (no vars are defined) (at /sections/0/items/0/probes/0/tcp)",
     ]);
   });
 
