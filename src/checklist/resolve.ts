@@ -166,7 +166,8 @@ export function resolveChecklist(parsed: ParsedYaml, options: ResolveOptions = {
     if (!probe) return undefined;
     for (const i of probe.check?.(p) ?? []) {
       const sub = (i.path ?? "").split("/").filter(Boolean);
-      err([...path, ...sub], i.message, false);
+      if (i.level === "warning") warn([...path, ...sub], i.message);
+      else err([...path, ...sub], i.message, false);
     }
     const timeoutMs = p.timeout ? (parseDuration(p.timeout) ?? defaults.timeoutMs) : defaults.timeoutMs;
     if (timeoutMs <= 0) err([...path, "timeout"], "timeout must be greater than 0");
