@@ -119,6 +119,11 @@ function check(spec: MetricSpec): Issue[] {
   const m: unknown = spec.metric;
   if (typeof m === "object" && m !== null) {
     const src = m as MetricSource;
+    // Checked here rather than with maxProperties so the message can say which sources were given.
+    const given = SOURCES.filter((k) => k in src);
+    if (given.length > 1) {
+      issues.push({ path: "/metric", message: `metric has ${given.length} sources (${given.join(", ")}): give exactly one of ${SOURCES.join(", ")}` });
+    }
     if (src.json && typeof src.json.path === "string") {
       const p = parseJsonPath(src.json.path);
       if (typeof p === "string") issues.push({ path: "/metric/json/path", message: p });
@@ -141,6 +146,8 @@ function check(spec: MetricSpec): Issue[] {
   return issues;
 }
 
+const SOURCES = ["prometheus", "json", "command"] as const;
+
 const NON_EMPTY = { type: "string", minLength: 1 } as const;
 
 /** The `metric` probe: a number from Prometheus, a JSON file or a command against a threshold. */
@@ -155,7 +162,6 @@ export const metricProbe: Probe<MetricSpec> = {
         type: "object",
         description: "Where the value comes from: exactly one of prometheus, json, command.",
         minProperties: 1,
-        maxProperties: 1,
         additionalProperties: false,
         properties: {
           prometheus: {

@@ -8,7 +8,7 @@ import { type DetailedPeerCertificate, type PeerCertificate, checkServerIdentity
 import { isIP } from "node:net";
 import type { Issue, Probe, ProbeContext, ProbeOutcome, ProbeSpecBase } from "../types.js";
 import { isoDate } from "../util/duration.js";
-import { describeNetError } from "../util/net.js";
+import { describeNetError, type HostPort, parseHostPort } from "../util/net.js";
 import { abortMessage, describeError, displayPath, fail, pass, readTextFile, resolvePath } from "./evidence/common.js";
 
 /** TLS versions `min_version` accepts, oldest first. */
@@ -35,13 +35,12 @@ export interface TlsSpec extends ProbeSpecBase {
 const DAY_MS = 86_400_000;
 const PROTOCOL_RANK: Record<string, number> = { SSLv3: 0, TLSv1: 1, "TLSv1.1": 2, "TLSv1.2": 3, "TLSv1.3": 4 };
 
-/** Splits `host:port`; a string when it is not one. */
-export function parseHostPort(target: string): { host: string; port: number } | string {
-  const m = /^(?:\[([^\]]+)\]|([^:[\]]+))(?::(\d{1,5}))?$/.exec(target.trim());
-  const host = m?.[1] ?? m?.[2];
-  const port = m?.[3] === undefined ? 443 : Number(m[3]);
-  if (!m || !host || !(port > 0 && port < 65536)) return `"${target}" is not host:port (e.g. example.com:443, [::1]:8443)`;
-  return { host, port };
+/** Splits `host:port` (`[IPv6]:port`) as the tcp probe does; a bare host means port 443. A string is the problem. */
+export function parseTlsTarget(target: string): HostPort | string {
+  const t = target.trim();
+  if (/^[^:[\]/\s]+$/.test(t)) return { host: t, port: 443 };
+  if (/^\[[^\]]+\]$/.test(t)) return parseHostPort(`${t}:443`);
+  return parseHostPort(t);
 }
 
 const VERIFY_CAUSES: Record<string, string> = {
@@ -151,7 +150,7 @@ function plural(n: number, word: string): string {
 }
 
 async function run(spec: TlsSpec, ctx: ProbeContext): Promise<ProbeOutcome> {
-  const target = parseHostPort(spec.tls);
+  const target = parseTlsTarget(spec.tls);
   if (typeof target === "string") return fail(target);
   const { host, port } = target;
   const label = spec.tls;
@@ -239,7 +238,7 @@ async function run(spec: TlsSpec, ctx: ProbeContext): Promise<ProbeOutcome> {
 
 function check(spec: TlsSpec): Issue[] {
   if (typeof spec.tls !== "string") return [];
-  const t = parseHostPort(spec.tls);
+  const t = parseTlsTarget(spec.tls);
   return typeof t === "string" ? [{ path: "/tls", message: t }] : [];
 }
 

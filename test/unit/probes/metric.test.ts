@@ -276,12 +276,17 @@ describe("metric probe validation", () => {
     expect(validate(base)).toBe(true);
     expect(validate({ metric: { json: { file: "summary.json", path: "metrics.x" } }, unit: "ms", threshold: "< 10ms", name: "p99" })).toBe(true);
     expect(validate({ metric: { command: ["./p99.sh"] }, threshold: "< 10" })).toBe(true);
-    expect(validate({ metric: { command: "./p99.sh", json: { file: "a", path: "b" } }, threshold: "< 10" })).toBe(false);
     expect(validate({ metric: {}, threshold: "< 10" })).toBe(false);
     expect(validate({ metric: { command: "x" } })).toBe(false);
     expect(validate({ ...base, threshold: "about 10" })).toBe(false);
     expect(validate({ ...base, unit: "parsecs" })).toBe(false);
     expect(validate({ metric: { prometheus: { url: "http://p" } }, threshold: "== 1" })).toBe(false);
+  });
+
+  it("rejects more than one source, naming them", () => {
+    expect(metricProbe.check?.({ metric: { command: "./p99.sh", json: { file: "a", path: "b" } }, threshold: "< 10" })).toEqual([
+      { path: "/metric", message: "metric has 2 sources (json, command): give exactly one of prometheus, json, command" },
+    ]);
   });
 
   it("rejects a threshold with a unit on a value without one, or of another dimension", () => {

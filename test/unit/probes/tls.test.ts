@@ -7,7 +7,7 @@ import { createServer, type Server } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Ajv } from "ajv";
 import { probeSchema } from "../../../src/probes/index.js";
-import { tlsProbe, type TlsSpec } from "../../../src/probes/tls.js";
+import { parseTlsTarget, tlsProbe, type TlsSpec } from "../../../src/probes/tls.js";
 import { makeContext } from "../../helpers/context.js";
 import { closedPort } from "../../helpers/servers.js";
 import { createPki, opensslVersion, startTlsServer, type KeyPair, type Pki, type TestCa, type TlsServer } from "../../helpers/tls.js";
@@ -191,5 +191,13 @@ describe("tls probe validation", () => {
     expect(tlsProbe.check?.({ tls: "[::1]:8443" })).toEqual([]);
     expect(tlsProbe.check?.({ tls: "example.com:99999" })).toMatchObject([{ path: "/tls" }]);
     expect(tlsProbe.check?.({ tls: "https://example.com" })).toMatchObject([{ path: "/tls" }]);
+    expect(tlsProbe.check?.({ tls: "example.com:99999" })).toEqual([{ path: "/tls", message: "port 99999 is out of range 1-65535" }]);
+  });
+
+  it("defaults the port to 443", () => {
+    expect(parseTlsTarget("example.com")).toEqual({ host: "example.com", port: 443 });
+    expect(parseTlsTarget("[::1]")).toEqual({ host: "::1", port: 443 });
+    expect(parseTlsTarget("[::1]:8443")).toEqual({ host: "::1", port: 8443 });
+    expect(parseTlsTarget("10.0.0.1:8443")).toEqual({ host: "10.0.0.1", port: 8443 });
   });
 });
