@@ -109,7 +109,7 @@ function hero(report: Report): string {
   const gate = report.gate;
   const gates = [`GO ≥ ${gate.go}`, `CONDITIONAL ≥ ${gate.conditional}`, ...(gate.verified > 0 ? [`verified ≥ ${gate.verified}`] : [])];
   const reasons = report.reasons.length
-    ? `<ul class="reasons">${report.reasons.map((r) => `<li>${h(r)}</li>`).join("")}</ul>`
+    ? `<ul class="reasons">${report.reasons.map((r) => `<li>${h(r).replace(/`([^`]*)`/g, "<code>$1</code>")}</li>`).join("")}</ul>`
     : `<p>Every gate passed.</p>`;
   return `<section class="hero" style="--verdict:${colour}">
 ${gauge(report.score, report.verified_score, colour)}

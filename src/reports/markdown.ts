@@ -50,6 +50,14 @@ export function md(text: string, max = Infinity): string {
   return escapeMarkdown(cut);
 }
 
+/**
+ * Shows `quoted` parts of already-escaped text (reasons quote item ids that way) as `<code>`.
+ * Safe: the text between is escaped, and no backtick survives escaping.
+ */
+export function codeSpans(escaped: string): string {
+  return escaped.replace(/&#96;([^&]*?)&#96;/g, "<code>$1</code>");
+}
+
 /** A GFM table. Cells must already be escaped. */
 export function mdTable(headers: string[], rows: string[][], align: ("l" | "r" | "c")[] = []): string {
   const sep = headers.map((_, i) => {
@@ -97,7 +105,7 @@ function header(report: Report, out: string[]): void {
     "",
   );
   if (report.reasons.length > 0) {
-    out.push(`**Why not GO:**`, "", ...report.reasons.map((r) => `- ${md(r, 500)}`), "");
+    out.push(`**Why not GO:**`, "", ...report.reasons.map((r) => `- ${codeSpans(md(r, 500))}`), "");
   }
   const c = report.counts;
   const keys = Object.keys(RESULT_EMOJI) as ItemResult[];

@@ -49,7 +49,7 @@ describe("html report", () => {
     const html = renderHtml(r, PLAIN);
     expect(html).toContain(`<span class="verdict" data-verdict="NO-GO">NO-GO</span>Payments API</h1>`);
     expect(html).toContain("Score <b>31</b>/100 · Verified <b>24</b>/100");
-    for (const reason of r.reasons) expect(html).toContain(`<li>${reason}</li>`);
+    for (const reason of r.reasons) expect(html).toContain(`<li>${reason.replace(/`([^`]*)`/g, "<code>$1</code>")}</li>`);
     expect(html).toMatch(/<svg role="img" aria-label="score 31 of 100, verified 24"/);
     expect(html.match(/<div class="bar"/g)).toHaveLength(4);
     expect(html).toContain('<span class="chip"><b class="r-fail">2</b>fail</span>');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MARKDOWN_MAX_CHARS, renderMarkdown, truncateMarkdown } from "../../../src/reports/markdown.js";
+import { codeSpans, MARKDOWN_MAX_CHARS, renderMarkdown, truncateMarkdown } from "../../../src/reports/markdown.js";
 import { escapeMarkdown } from "../../../src/reports/escape.js";
 import { HOSTILE, hostileReport, largeReport, noGoReport, normalizeTimes } from "../../helpers/sample-report.js";
 import { PLAIN, SAMPLES } from "./samples.js";
@@ -45,10 +45,16 @@ describe("markdown report", () => {
     expect(lines[2]).toMatch(/^\*\*Score 31\/100\*\* · verified 24\/100/);
     const firstTable = md.indexOf("\n|");
     for (const reason of noGoReport().reasons) {
-      const at = md.indexOf(escapeMarkdown(reason));
+      const at = md.indexOf(`- ${codeSpans(escapeMarkdown(reason))}\n`);
       expect(at).toBeGreaterThan(0);
       expect(at).toBeLessThan(firstTable);
     }
+  });
+
+  it("shows the ids that reasons quote as code, and nothing else as markup", () => {
+    const md = renderMarkdown(noGoReport(), PLAIN);
+    expect(md).toContain("- critical item <code>gateway-health</code> (API gateway health endpoint responds) fails\n");
+    expect(codeSpans("a &#96;x&#96; b &#96;open")).toBe("a <code>x</code> b &#96;open");
   });
 
   it("has each attention list under its own heading, with one row per item", () => {
