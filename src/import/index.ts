@@ -119,7 +119,7 @@ export function importMarkdown(input: Buffer | Uint8Array | string, options: Imp
   };
   for (const s of built.skipped) summary.skipped.byReason[s.reason] = (summary.skipped.byReason[s.reason] ?? 0) + 1;
   tally(built.sections, summary);
-  summary.probes.byType = Object.fromEntries(Object.entries(summary.probes.byType).sort(([a], [b]) => a.localeCompare(b)));
+  summary.probes.byType = Object.fromEntries(Object.entries(summary.probes.byType).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 
   if (summary.items === 0) {
     throw new ReadinessError(
