@@ -24,7 +24,7 @@ afterEach(() => {
 
 function project(content: Buffer | string = FIXTURE): { dir: string; file: string; bytes(): Buffer; run(args: string[], now?: string): Promise<CliResult> } {
   const p = tempProject({ "readiness.yaml": content });
-  cleanups.push(p.cleanup);
+  cleanups.push(() => p.cleanup());
   const file = join(p.dir, "readiness.yaml");
   return {
     dir: p.dir,
