@@ -1,24 +1,20 @@
 /**
  * `readiness diff OLD.json NEW.json` and `readiness merge REPORT.json...`: commands over JSON reports.
  */
-import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { ReadinessError } from "../errors.js";
 import { DIFF_FORMATS, diffReports, FLEET_FORMATS, mergeReports, parseReport, renderDiff, renderFleet, type DiffFormat, type FleetFormat } from "../report/index.js";
 import type { Report } from "../types.js";
-import { writeFileAtomic } from "../util/fs.js";
+import { readInputFile, writeFileAtomic } from "../util/fs.js";
+
+/** JSON reports larger than this are refused (a 50,000-item report is about 30 MiB). */
+const MAX_REPORT_BYTES = 256 * 1024 * 1024;
 import { chalkFor, colorLevel, type GlobalOptions, type Io } from "./io.js";
 
 /** Reads and validates a JSON report; a missing or malformed file is exit 2 with one line. */
 export async function readReport(io: Io, file: string): Promise<Report> {
-  let text: string;
-  try {
-    text = await readFile(resolve(io.cwd, file), "utf8");
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new ReadinessError(`${file}: ${code === "ENOENT" ? "no such file" : `cannot read (${code ?? (e as Error).message})`}`, { code: "EREPORT" });
-  }
-  return parseReport(text, file);
+  const bytes = await readInputFile(resolve(io.cwd, file), file, "JSON report", MAX_REPORT_BYTES);
+  return parseReport(bytes.toString("utf8"), file);
 }
 
 export interface ReportCommandOptions extends GlobalOptions {

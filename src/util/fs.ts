@@ -1,6 +1,41 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
+import { ReadinessError } from "../errors.js";
+
+/** One line for an I/O error a user can cause: `X: no such file`, `X: permission denied`, ... */
+export function ioErrorMessage(shown: string, e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === "ENOENT") return `${shown}: no such file`;
+  if (code === "EACCES") return `${shown}: permission denied`;
+  if (code === "EISDIR") return `${shown}: is a directory`;
+  return `${shown}: cannot read (${code ?? (e as Error).message})`;
+}
+
+/**
+ * Reads a user-named input file whole, refusing a directory, a missing file or one over `maxBytes`
+ * with one clear line (a `ReadinessError`). `what` names the expected kind ("checklist", "Markdown").
+ */
+export async function readInputFile(path: string, shown: string, what: string, maxBytes: number): Promise<Buffer> {
+  let size: number;
+  try {
+    const st = await stat(path);
+    if (st.isDirectory()) throw new ReadinessError(`${shown}: is a directory, expected a ${what} file`, { code: "ENOTFILE" });
+    size = st.size;
+  } catch (e) {
+    if (e instanceof ReadinessError) throw e;
+    throw new ReadinessError(ioErrorMessage(shown, e), { code: "EREAD" });
+  }
+  if (size > maxBytes) {
+    const mib = (n: number): string => (n / 1024 / 1024).toFixed(n % (1024 * 1024) === 0 ? 0 : 1);
+    throw new ReadinessError(`${shown}: file is too large (${mib(size)} MiB; a ${what} file may be at most ${mib(maxBytes)} MiB)`, { code: "ETOOLARGE" });
+  }
+  try {
+    return await readFile(path);
+  } catch (e) {
+    throw new ReadinessError(ioErrorMessage(shown, e), { code: "EREAD" });
+  }
+}
 
 /**
  * Writes a file atomically: a temporary file beside it, then a rename. A reader (or an interrupted

@@ -204,7 +204,7 @@ describe("bad input: exit 2, one clear line, no stack trace", () => {
       const big = p.write("big.yaml", Buffer.alloc(50 * 1024 * 1024, "#"));
       const r = await runCli(["audit", big]);
       expect(r.code).toBe(2);
-      expect(r.stderr).toMatch(/big\.yaml: file is too large \(50\.0 MiB; a checklist may be at most 8 MiB\)/);
+      expect(r.stderr).toMatch(/^readiness: \S*big\.yaml: file is too large \(50 MiB; a checklist file may be at most 8 MiB\)\n$/);
     } finally {
       p.cleanup();
     }
