@@ -45,6 +45,7 @@ export interface MdTable {
   rows: { line: number; cells: string[] }[];
 }
 
+/** What a section holds, in document order. */
 export type MdEntry = MdListItem | MdTable;
 
 /** Sections whose content is never imported, by heading. */

@@ -9,6 +9,7 @@
 
 /** The codecs whose mis-decoding we can reverse. */
 export const MOJIBAKE_CODECS = ["windows-1252", "macintosh"] as const;
+/** A single-byte codec that UTF-8 text was wrongly decoded with. */
 export type MojibakeCodec = (typeof MOJIBAKE_CODECS)[number];
 
 /** Human names of the codecs, for messages. */
