@@ -1,0 +1,370 @@
+#!/usr/bin/env node
+// `npm run bench` (after `npm run build`): measures readiness side by side with its baselines and
+// writes bench/results.md. Not part of the test run.
+//
+//   node bench/run.mjs            full run (a few minutes)
+//   node bench/run.mjs --quick    fewer repetitions, no 50,000-item checklist
+//
+// Uses hyperfine for cold start when installed (apt-get install -y hyperfine), curl for the
+// sequential loop, and wait-on installed into a temporary directory outside the repository
+// (npm install --prefix $TMPDIR/readiness-bench-tools wait-on); each is reported n/a when missing.
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import { connect, createServer as createTcpServer } from "node:net";
+import { cpus, loadavg, tmpdir, totalmem } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const BIN = join(ROOT, "bin", "readiness.js");
+const NODE = process.execPath;
+const QUICK = process.argv.includes("--quick");
+const WORK = mkdtempSync(join(tmpdir(), "readiness-bench-"));
+const log = (s) => process.stderr.write(`${s}\n`);
+
+if (!existsSync(join(ROOT, "dist", "cli.js"))) {
+  log("dist/ is missing: run `npm run build` first");
+  process.exit(2);
+}
+
+// ------------------------------------------------------------------------------------------------
+// Helpers.
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const ms = (x) => (x >= 10_000 ? `${(x / 1000).toFixed(1)} s` : x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${Math.round(x)} ms`);
+const ratio = (a, b) => `${(a / b).toFixed(2)}×`;
+const has = (cmd) => spawnSync("sh", ["-c", `command -v ${cmd}`]).status === 0;
+
+/** Runs a command to completion; resolves with wall time, exit code, output and (for node) peak RSS. */
+function timed(cmd, args, { cwd = WORK, env = {}, rss = false } = {}) {
+  const rssFile = join(WORK, `rss-${Math.random().toString(36).slice(2)}.txt`);
+  const preload = join(WORK, "rss-preload.mjs");
+  if (rss && !existsSync(preload)) {
+    writeFileSync(preload, `import { writeFileSync } from "node:fs";\nprocess.on("exit", () => process.env.BENCH_RSS_FILE && writeFileSync(process.env.BENCH_RSS_FILE, String(process.resourceUsage().maxRSS)));\n`);
+  }
+  const fullEnv = { ...process.env, NO_COLOR: "1", ...env };
+  delete fullEnv.CI;
+  if (rss) Object.assign(fullEnv, { NODE_OPTIONS: `--import=file://${preload}`, BENCH_RSS_FILE: rssFile });
+  return new Promise((done) => {
+    const t0 = performance.now();
+    const child = spawn(cmd, args, { cwd, env: fullEnv, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("close", (code) => {
+      const wall = performance.now() - t0;
+      let peakMiB;
+      if (rss && existsSync(rssFile)) peakMiB = Number(readFileSync(rssFile, "utf8")) / 1024;
+      done({ wall, code, stdout, stderr, peakMiB });
+    });
+  });
+}
+
+async function repeat(n, fn) {
+  const out = [];
+  for (let i = 0; i < n; i++) out.push(await fn());
+  return out;
+}
+
+function machine() {
+  let model = cpus()[0]?.model ?? "unknown";
+  try {
+    model = /model name\s*:\s*(.*)/.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? model;
+  } catch {
+    /* not Linux */
+  }
+  const nproc = (() => {
+    try {
+      return execFileSync("nproc", { encoding: "utf8" }).trim();
+    } catch {
+      return String(cpus().length);
+    }
+  })();
+  return { nproc, model, ramGiB: (totalmem() / 1024 ** 3).toFixed(1), node: process.version, load: loadavg().map((x) => x.toFixed(1)).join(" ") };
+}
+
+// ------------------------------------------------------------------------------------------------
+// Fixtures.
+
+const small = join(WORK, "small.yaml");
+writeFileSync(
+  small,
+  `version: 1\nname: Small\nsections:\n  - id: main\n    title: Main\n    items:\n      - id: health\n        title: Health\n        severity: critical\n        probes: [{ http: "http://127.0.0.1:9/health", status: 200 }]\n      - id: port\n        title: Port\n        probes: [{ tcp: "127.0.0.1:9" }]\n      - id: runbooks\n        title: Runbooks\n        status: done\n        attested_by: Ana\n        attested_at: 2026-10-01\n`,
+);
+
+function bigChecklist(n) {
+  const perSection = 1000;
+  const lines = ["version: 1", `name: Generated ${n}`, "sections:"];
+  const statuses = ["done", "partial", "missing", "in-progress"];
+  const sev = ["critical", "high", "medium", "low"];
+  for (let s = 0; s * perSection < n; s++) {
+    lines.push(`  - id: s${s}`, `    title: Section ${s}`, "    items:");
+    for (let i = s * perSection; i < Math.min(n, (s + 1) * perSection); i++) {
+      // One item in ten has a (network-free, instant) probe; the rest are manual claims.
+      if (i % 10 === 0) lines.push(`      - { id: i${i}, title: Item ${i}, severity: ${sev[i % 4]}, tags: [t${i % 7}], probes: [{ env: HOME }] }`);
+      else lines.push(`      - { id: i${i}, title: Item ${i} title, severity: ${sev[i % 4]}, status: ${statuses[i % 4]}, attested_by: Ana, attested_at: 2026-10-01 }`);
+    }
+  }
+  const f = join(WORK, `big-${n}.yaml`);
+  writeFileSync(f, `${lines.join("\n")}\n`);
+  return f;
+}
+
+function httpChecklist(base, n) {
+  const items = Array.from({ length: n }, (_, i) => `      - { id: h${i}, title: H${i}, probes: [{ http: "${base}/p${i}" }] }`);
+  const f = join(WORK, `http-${n}.yaml`);
+  writeFileSync(f, `version: 1\nname: HTTP ${n}\nsections:\n  - id: main\n    title: Main\n    items:\n${items.join("\n")}\n`);
+  return f;
+}
+
+function tcpChecklist(port, n) {
+  const items = Array.from({ length: n }, (_, i) => `      - { id: t${i}, title: T${i}, probes: [{ tcp: "127.0.0.1:${port}" }] }`);
+  const f = join(WORK, `tcp-${n}.yaml`);
+  writeFileSync(f, `version: 1\nname: TCP ${n}\nsections:\n  - id: main\n    title: Main\n    items:\n${items.join("\n")}\n`);
+  return f;
+}
+
+// ------------------------------------------------------------------------------------------------
+// 1. Cold start.
+
+async function coldStart() {
+  log("cold start…");
+  const runs = QUICK ? 10 : 30;
+  const cmds = [
+    ["bare node", "node -e 0", [NODE, "-e", "0"]],
+    ["readiness --version", "readiness --version", [NODE, BIN, "--version"]],
+    ["readiness validate small.yaml", "readiness validate small.yaml", [NODE, BIN, "validate", small]],
+  ];
+  const out = {};
+  if (has("hyperfine")) {
+    const json = join(WORK, "hyperfine.json");
+    const q = (a) => a.map((x) => `'${x}'`).join(" ");
+    execFileSync("hyperfine", ["-N", "-w", "3", "-r", String(runs), "--export-json", json, ...cmds.map(([, , a]) => q(a))], { cwd: WORK, stdio: "ignore" });
+    const res = JSON.parse(readFileSync(json, "utf8")).results;
+    cmds.forEach(([name], i) => (out[name] = { median: res[i].median * 1000, tool: "hyperfine" }));
+  } else {
+    for (const [name, , [cmd, ...args]] of cmds) {
+      const walls = (await repeat(runs, () => timed(cmd, args))).map((r) => r.wall);
+      out[name] = { median: median(walls), tool: "loop" };
+    }
+  }
+  return out;
+}
+
+// ------------------------------------------------------------------------------------------------
+// 2. Parallel HTTP probes.
+
+async function parallelHttp(coldValidateMs) {
+  log("parallel http…");
+  const N = 200;
+  const server = createServer((_req, res) => setTimeout(() => res.end("ok"), 100));
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  const base = `http://127.0.0.1:${server.address().port}`;
+  const f = httpChecklist(base, N);
+  const runs = QUICK ? 3 : 5;
+  const cli = await repeat(runs, () => timed(NODE, [BIN, "audit", f, "-f", "json", "--concurrency", "50"]));
+  const cliWall = median(cli.map((r) => r.wall));
+  const probePhase = median(cli.map((r) => JSON.parse(r.stdout).duration_ms));
+  const ok = cli.every((r) => r.code === 0);
+
+  let curlWall;
+  if (has("curl")) {
+    const script = `for i in $(seq 0 ${N - 1}); do curl -s -o /dev/null ${base}/p$i; done`;
+    curlWall = (await timed("sh", ["-c", script])).wall;
+  }
+
+  let waitOnWall;
+  const tools = join(tmpdir(), "readiness-bench-tools");
+  const waitOn = join(tools, "node_modules", ".bin", "wait-on");
+  if (!existsSync(waitOn)) {
+    try {
+      mkdirSync(tools, { recursive: true });
+      execFileSync("npm", ["install", "--prefix", tools, "--no-audit", "--no-fund", "--silent", "wait-on"], { stdio: "ignore", timeout: 180_000 });
+    } catch {
+      /* offline: reported as n/a */
+    }
+  }
+  if (existsSync(waitOn)) {
+    const urls = Array.from({ length: N }, (_, i) => `http-get://127.0.0.1:${server.address().port}/p${i}`);
+    const w = await repeat(runs, () => timed(waitOn, ["-t", "30000", ...urls]));
+    waitOnWall = median(w.map((r) => r.wall));
+  }
+  server.close();
+  return { N, cliWall, probePhase, ok, ideal: coldValidateMs + 4 * 100, curlWall, waitOnWall };
+}
+
+// ------------------------------------------------------------------------------------------------
+// 3. Scale.
+
+async function scale() {
+  const sizes = QUICK ? [500, 5000] : [500, 5000, 50000];
+  const rows = [];
+  for (const n of sizes) {
+    log(`scale ${n}…`);
+    const f = bigChecklist(n);
+    const lib = await timed(NODE, [join(ROOT, "bench", "scale-child.mjs"), f], { cwd: ROOT });
+    if (lib.code !== 0) throw new Error(`scale-child ${n}: ${lib.stderr}`);
+    const phases = JSON.parse(lib.stdout);
+    const outDir = join(WORK, `out-${n}`);
+    const cliArgs = [BIN, "audit", f, "-f", "terminal", "--fail-on", "never"];
+    for (const fmt of ["markdown", "json", "junit", "html", "badge"]) cliArgs.push("-o", `${fmt}=${join(outDir, `r.${fmt}`)}`);
+    const cli = await timed(NODE, cliArgs, { rss: true, env: { READINESS_NOW: "2026-11-23", HOME: "/root" } });
+    if (cli.code !== 0) throw new Error(`audit ${n}: exit ${cli.code}: ${cli.stderr.slice(0, 500)}`);
+    rows.push({ n, bytes: readFileSync(f).length, ...phases, cliWall: cli.wall, cliPeak: cli.peakMiB });
+  }
+  return rows;
+}
+
+// ------------------------------------------------------------------------------------------------
+// 4. Per-probe overhead: TCP.
+
+async function tcpOverhead() {
+  log("tcp overhead…");
+  const N = 2000;
+  const C = 50;
+  const server = createTcpServer((s) => s.destroy());
+  server.on("error", () => {});
+  await new Promise((r) => server.listen({ port: 0, host: "127.0.0.1", backlog: 4096 }, r));
+  const port = server.address().port;
+  const f = tcpChecklist(port, N);
+  const runs = QUICK ? 3 : 5;
+  const cli = await repeat(runs, () => timed(NODE, [BIN, "audit", f, "-f", "json", "--concurrency", String(C)]));
+  const cliWall = median(cli.map((r) => r.wall));
+  const probePhase = median(cli.map((r) => JSON.parse(r.stdout).duration_ms));
+  const passed = cli.every((r) => JSON.parse(r.stdout).counts.pass === N);
+  // The baseline: the same connects from a bare node process with the same concurrency.
+  const raw = `
+const { connect } = require("node:net");
+const t0 = performance.now();
+let started = 0, done = 0;
+const one = () => {
+  if (started >= ${N}) return;
+  started++;
+  const s = connect(${port}, "127.0.0.1");
+  const end = () => { s.destroy(); if (++done === ${N}) console.log(performance.now() - t0); else one(); };
+  s.once("connect", end); s.once("error", end);
+};
+for (let i = 0; i < ${C}; i++) one();
+`;
+  const rawRuns = await repeat(runs, () => timed(NODE, ["-e", raw]));
+  const rawWall = median(rawRuns.map((r) => r.wall));
+  const rawLoop = median(rawRuns.map((r) => Number(r.stdout)));
+  server.close();
+  void connect;
+  return { N, C, cliWall, probePhase, passed, rawWall, rawLoop };
+}
+
+// ------------------------------------------------------------------------------------------------
+// 5. What each import costs at start-up (fresh process per module, median of runs).
+
+async function importCosts() {
+  log("import costs…");
+  const mods = [
+    "commander",
+    "yaml",
+    "ajv",
+    "chalk",
+    "cli-table3",
+    "execa",
+    "fast-xml-parser",
+    "tinyglobby",
+    "./dist/version.js",
+    "./dist/errors.js",
+    "./dist/checklist/load.js",
+    "./dist/checklist/validate.js",
+    "./dist/probes/index.js",
+    "./dist/probes/command.js",
+    "./dist/probes/http.js",
+    "./dist/probes/metric.js",
+    "./dist/probes/coverage.js",
+    "./dist/probes/tests.js",
+    "./dist/reports/index.js",
+    "./dist/report/index.js",
+    "./dist/governance/changes.js",
+    "./dist/commands/audit.js",
+    "./dist/commands/validate.js",
+    "./dist/commands/import.js",
+    "./dist/commands/attest.js",
+    "./dist/commands/reports.js",
+    "./dist/commands/init.js",
+    "./dist/commands/schema.js",
+  ];
+  const runs = QUICK ? 3 : 7;
+  const rows = [];
+  for (const m of mods) {
+    const rs = await repeat(runs, () => timed(NODE, [join(ROOT, "bench", "import-one.mjs"), m], { cwd: ROOT }));
+    const parsed = rs.filter((r) => r.code === 0).map((r) => JSON.parse(r.stdout));
+    if (!parsed.length) continue;
+    rows.push({ m, wall: median(parsed.map((p) => p.wall)), cpu: median(parsed.map((p) => p.cpu)) });
+  }
+  // The validator compile, which the first validate pays.
+  const compile = await repeat(runs, () =>
+    timed(NODE, ["--input-type=module", "-e", `const m = await import("./dist/checklist/validate.js"); const t = performance.now(); m.checklistValidator(); console.log(performance.now() - t);`], { cwd: ROOT }),
+  );
+  rows.push({ m: "checklistValidator() — ajv compile of the checklist schema", wall: median(compile.map((r) => Number(r.stdout))), cpu: NaN });
+  return rows;
+}
+
+// ------------------------------------------------------------------------------------------------
+
+const started = new Date();
+const m = machine();
+log(`machine: ${m.nproc} cores, ${m.model}, ${m.ramGiB} GiB, node ${m.node}, load ${m.load}`);
+const cold = await coldStart();
+const http = await parallelHttp(cold["readiness validate small.yaml"].median);
+const sc = await scale();
+const tcp = await tcpOverhead();
+const imports = await importCosts();
+const loadAfter = loadavg().map((x) => x.toFixed(1)).join(" ");
+
+const bare = cold["bare node"].median;
+const verdict = (ok) => (ok ? "✅" : "❌");
+const lines = [];
+lines.push(`<!-- generated by \`npm run bench\` (bench/run.mjs) — do not edit by hand -->`);
+lines.push(`# Benchmarks`);
+lines.push("");
+lines.push(`Machine: ${m.nproc} cores (\`nproc\`), ${m.model}, ${m.ramGiB} GiB RAM; Node ${m.node}; load average ${m.load} at the start, ${loadAfter} at the end (1/5/15 min).`);
+lines.push(`Run on ${started.toISOString().slice(0, 16).replace("T", " ")} UTC with \`npm run build && npm run bench\`${QUICK ? " (--quick)" : ""}. Medians; cold start by ${cold["bare node"].tool}.`);
+lines.push("");
+lines.push(`| benchmark | readiness | baseline | ratio | target | |`);
+lines.push(`|---|---|---|---|---|---|`);
+for (const name of ["readiness --version", "readiness validate small.yaml"]) {
+  const r = cold[name].median / bare;
+  lines.push(`| cold start: \`${name}\` | ${ms(cold[name].median)} | bare \`node -e 0\` ${ms(bare)} | ${r.toFixed(2)}× | ≤ 1.5× | ${verdict(r <= 1.5)} |`);
+}
+const httpRatio = http.cliWall / http.ideal;
+lines.push(`| ${http.N} HTTP probes (server answers in 100 ms), \`--concurrency 50\`, wall | ${ms(http.cliWall)} | ideal (validate cold start + 4 × 100 ms) ${ms(http.ideal)} | ${httpRatio.toFixed(2)}× | ≤ 1.2× | ${verdict(httpRatio <= 1.2 && http.ok)} |`);
+lines.push(`| … probe phase only (report \`duration_ms\`) | ${ms(http.probePhase)} | 4 × 100 ms = 400 ms | ${ratio(http.probePhase, 400)} | | |`);
+lines.push(`| … vs a sequential \`curl\` loop | ${ms(http.cliWall)} | ${http.curlWall ? ms(http.curlWall) : "n/a (no curl)"} | ${http.curlWall ? `${(http.curlWall / http.cliWall).toFixed(1)}× faster` : ""} | | |`);
+lines.push(`| … vs \`wait-on\` (${http.N} URLs, all up) | ${ms(http.cliWall)} | ${http.waitOnWall ? ms(http.waitOnWall) : "n/a (not installed)"} | ${http.waitOnWall ? ratio(http.cliWall, http.waitOnWall) : ""} | | |`);
+const tcpRatio = tcp.cliWall / tcp.rawWall;
+lines.push(`| ${tcp.N} TCP probes, concurrency ${tcp.C}, wall | ${ms(tcp.cliWall)} | raw \`net.connect\` loop in node ${ms(tcp.rawWall)} | ${tcpRatio.toFixed(2)}× | ≤ 1.3× | ${verdict(tcpRatio <= 1.3 && tcp.passed)} |`);
+lines.push(`| … connect phase only | ${ms(tcp.probePhase)} (${(tcp.probePhase / tcp.N).toFixed(2)} ms/probe) | ${ms(tcp.rawLoop)} (${(tcp.rawLoop / tcp.N).toFixed(2)} ms/connect) | ${ratio(tcp.probePhase, tcp.rawLoop)} | | |`);
+for (const r of sc) {
+  const target = r.n === 5000 ? "< 0.5 s, < 120 MiB" : "";
+  const ok = r.n === 5000 ? verdict(r.cliWall < 500 && r.cliPeak < 120) : "";
+  lines.push(`| ${r.n.toLocaleString("en")} items (${(r.bytes / 1024 / 1024).toFixed(1)} MiB YAML): \`audit\`, terminal + 5 files, wall / peak RSS | ${ms(r.cliWall)} / ${Math.round(r.cliPeak)} MiB | | | ${target} | ${ok} |`);
+}
+lines.push("");
+lines.push(`### Scale, phase by phase (in-process, library API; one child process per size)`);
+lines.push("");
+lines.push(`| items | load + validate + resolve | plan + run + score | render 6 formats | peak RSS | CLI wall | per 1,000 items (CLI) |`);
+lines.push(`|---|---|---|---|---|---|---|`);
+for (const r of sc) lines.push(`| ${r.n.toLocaleString("en")} | ${ms(r.load_validate_ms)} | ${ms(r.run_score_ms)} | ${ms(r.render_all_ms)} | ${r.peak_rss_mib} MiB | ${ms(r.cliWall)} | ${ms((r.cliWall / r.n) * 1000)} |`);
+lines.push("");
+lines.push(`### Start-up cost of each import (fresh process each, median; includes its own imports)`);
+lines.push("");
+lines.push(`| module | wall | CPU |`);
+lines.push(`|---|---|---|`);
+for (const r of imports) lines.push(`| \`${r.m}\` | ${ms(r.wall)} | ${Number.isNaN(r.cpu) ? "" : ms(r.cpu)} |`);
+lines.push("");
+const md = `${lines.join("\n")}\n`;
+writeFileSync(join(ROOT, "bench", "results.md"), md);
+process.stdout.write(md);
+rmSync(WORK, { recursive: true, force: true });
