@@ -198,8 +198,10 @@ export function resolveExtends(ref: string, fromFile: string): string {
   const dir = dirname(resolve(fromFile));
   if (isLocalRef(ref)) {
     const abs = resolve(dir, ref);
-    if (!isFile(abs)) throw new ReadinessError(`extends ${ref}: no such file (looked for ${abs})`, { code: "ENOENT" });
-    return abs;
+    if (isFile(abs)) return abs;
+    // A folder stands for the checklist in it.
+    for (const name of ["readiness.yaml", "readiness.yml"]) if (isFile(join(abs, name))) return join(abs, name);
+    throw new ReadinessError(`extends ${ref}: no such file (looked for ${abs})`, { code: "ENOENT" });
   }
   const require = createRequire(join(dir, "noop.js"));
   const found: string[] = [];

@@ -58,9 +58,10 @@ sections:
 describe("extends", () => {
   it("merges a local baseline: overrides by id, drops, additions, positions per file", () => {
     write("base/baseline.yaml", BASE);
+    write("shared/readiness.yaml", "version: 1\nsections: []\n");
     const { checklist, issues } = load(`version: 1
 name: Payments
-extends: [./base/baseline.yaml]
+extends: [./base/baseline.yaml, ./shared]
 sections:
   - id: availability
     items:
@@ -91,7 +92,7 @@ sections:
     expect(health.overrides).toEqual([{ file: join(dir, "readiness.yaml"), line: 7, column: 9 }]);
     expect(health.probes[0]!.loc).toMatchObject({ file: join(dir, "readiness.yaml"), line: 9 });
     expect(items[1]!.loc).toMatchObject({ file: join(dir, "readiness.yaml"), line: 12 });
-    expect(c.files).toEqual([join(dir, "readiness.yaml"), join(dir, "base/baseline.yaml")]);
+    expect(c.files).toEqual([join(dir, "readiness.yaml"), join(dir, "base/baseline.yaml"), join(dir, "shared/readiness.yaml")]);
   });
 
   it("points errors in an extended file at that file's line", () => {
