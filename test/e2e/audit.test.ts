@@ -366,6 +366,27 @@ describe("modes", () => {
   });
 });
 
+describe("colour", () => {
+  it("is off without a terminal, forced by FORCE_COLOR, and --no-color / NO_COLOR win", async () => {
+    const p = tempProject({ "readiness.yaml": checklist(httpItem("a", "low", "/health")) });
+    try {
+      const plain = await runCli(["audit"], { cwd: p.dir, env: { NO_COLOR: undefined } });
+      expect(plain.stdout).not.toContain("\x1b[");
+      const forced = await runCli(["audit"], { cwd: p.dir, env: { NO_COLOR: undefined, FORCE_COLOR: "1" } });
+      expect(forced.stdout).toContain("\x1b[");
+      const flag = await runCli(["audit", "--no-color"], { cwd: p.dir, env: { NO_COLOR: undefined, FORCE_COLOR: "1" } });
+      expect(flag.stdout).not.toContain("\x1b[");
+      // JSON and Markdown are never coloured.
+      const json = await runCli(["audit", "-f", "json"], { cwd: p.dir, env: { NO_COLOR: undefined, FORCE_COLOR: "3" } });
+      expect(json.stdout).not.toContain("\x1b[");
+      // No progress display without a terminal, even when colour is forced.
+      expect(forced.stderr).toBe("");
+    } finally {
+      p.cleanup();
+    }
+  });
+});
+
 describe("interrupts", () => {
   it("SIGINT mid-run stops probes, prints the partial report marked interrupted, exits 130", async () => {
     const p = tempProject({
