@@ -2,7 +2,6 @@
  * Where a metric value comes from: a Prometheus instant query, a path into a JSON file, or the
  * stdout of a command. Each source returns the number or a one-line reason it has none.
  */
-import { execa } from "execa";
 import type { ProbeContext } from "../../types.js";
 import { truncate } from "../../util/text.js";
 import { abortMessage, describeError, displayPath, readTextFile, resolvePath } from "./common.js";
@@ -177,6 +176,8 @@ export async function commandValue(command: string | string[], ctx: ProbeContext
   const [file, ...args] = argv;
   if (!file) return { error: "empty command" };
   if (ctx.signal.aborted) return { error: abortMessage(ctx) };
+  // execa loads on first use, as in the command probe: validate and --no-exec never pay for it.
+  const { execa } = await import("execa");
   const child = execa(file, args, {
     reject: false,
     cwd: ctx.cwd,
