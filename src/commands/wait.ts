@@ -125,7 +125,8 @@ export function describeRound(r: Round, waitMs: number, leftInPauseMs = r.nextIn
   const head = `round ${r.round}: ${r.report.verdict} score ${r.report.score ?? "-"}${failing ? `, ${failing} failing` : ""}`;
   switch (r.outcome) {
     case "retry":
-      return `${head} — retrying in ${formatDuration(leftInPauseMs)}`;
+      // A countdown reads in whole seconds: 5s, 4s, ... (a sub-second pause in ms).
+      return `${head} — retrying in ${formatDuration(leftInPauseMs >= 1000 ? Math.ceil(leftInPauseMs / 1000 - 0.05) * 1000 : leftInPauseMs)}`;
     case "ready":
       return `${head} — passes the gate after ${formatDuration(r.elapsedMs)}`;
     case "timeout":

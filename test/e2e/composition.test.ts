@@ -3,7 +3,7 @@
  * and from a package in node_modules, overrides and drops, cycles, environments, matrices over real
  * loopback servers, `audit --wait`, and every starter template validated and audited.
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createServer as createHttpServer, type Server as HttpServer } from "node:http";
 import { createServer, type Server } from "node:net";
@@ -285,6 +285,23 @@ sections:
     const waited = Number(last![1]);
     expect(waited).toBeGreaterThanOrEqual(3);
     expect(waited).toBeLessThan(6);
+  });
+
+  // `script` gives the CLI a terminal for stderr: the rounds are one live line, redrawn in place.
+  const hasScript = spawnSync("script", ["--version"]).status === 0;
+  it.skipIf(!hasScript)("shows a live progress line on a terminal", async () => {
+    write("readiness.yaml", checklist(await freePort()));
+    const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} audit --wait 2s --interval 1s -f json > /dev/null`;
+    const r = await new Promise<{ code: number | null; out: string }>((done) => {
+      const child = spawn("script", ["-qfec", command, "/dev/null"], { cwd: dir, env: { ...process.env, NO_COLOR: "1", CI: "" } });
+      let out = "";
+      child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+      child.on("close", (code) => done({ code, out }));
+    });
+    expect(r.code).toBe(1);
+    expect(r.out).toContain("\r\x1b[2K  round 1: NO-GO score 9, 1 failing — retrying in 1.0s");
+    expect(r.out).toMatch(/\(\d+(\.\d)?s of --wait left\)/);
+    expect(r.out).toMatch(/\r\x1b\[2Kround \d+: NO-GO score 9, 1 failing — still not passing after [\d.]+s \(--wait 2\.0s\): giving up\r?\n/);
   });
 
   it("stops on Ctrl-C between rounds with the last report and exit 130", async () => {
