@@ -23,6 +23,8 @@ export { buildReport, decide, weightedScore, creditOf, allItems } from "./engine
 export { probes, getProbe, PROBE_TYPES } from "./probes/index.js";
 export { reporters, REPORT_FORMATS, type ReportFormat, type RenderOptions, type Reporter } from "./reports/index.js";
 export { ReadinessError, formatIssue } from "./errors.js";
+export { importMarkdown, formatImportSummary, type ImportOptions, type ImportSummary, type ImportResult } from "./import/index.js";
+export { diffReports, mergeReports, applyBaseline, parseReport, githubAnnotations, stepSummary } from "./report/index.js";
 export { createMasker } from "./util/mask.js";
 
 /** Renders a report in a format. Colour only for `terminal` with `color: true`. */

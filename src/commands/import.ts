@@ -4,6 +4,7 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { checkChecklistText } from "../checklist/load.js";
+import { MAX_CHECKLIST_BYTES } from "../checklist/read.js";
 import { formatIssue, ReadinessError } from "../errors.js";
 import { formatImportSummary, importMarkdown, MAX_IMPORT_BYTES } from "../import/index.js";
 import { readInputFile, writeFileAtomic } from "../util/fs.js";
@@ -20,6 +21,10 @@ export async function importCommand(file: string, opts: ImportCommandOptions, io
   const bytes = await readInputFile(resolve(io.cwd, file), file, "Markdown", MAX_IMPORT_BYTES);
   const result = importMarkdown(bytes, { file, withProbes: Boolean(opts.withProbes) });
 
+  if (Buffer.byteLength(result.yaml) > MAX_CHECKLIST_BYTES) {
+    const mib = (Buffer.byteLength(result.yaml) / 1024 / 1024).toFixed(1);
+    throw new ReadinessError(`${file}: the imported checklist would be ${mib} MiB, over the ${MAX_CHECKLIST_BYTES / 1024 / 1024} MiB a checklist may be: split the Markdown into several files and import each`, { code: "ETOOLARGE" });
+  }
   // The output must always be a valid checklist: check it before writing anything.
   const outName = opts.output ? displayPath(io, opts.output) : "<import>";
   const check = checkChecklistText(result.yaml, outName, { env: {} });
@@ -36,6 +41,6 @@ export async function importCommand(file: string, opts: ImportCommandOptions, io
 
   for (const w of result.warnings) if (!opts.quiet) io.err(`warning: ${w}\n`);
   if (opts.json) io.err(`${JSON.stringify(result.summary, null, 2)}\n`);
-  else if (!opts.quiet) io.err(`${formatImportSummary(result.summary)}${opts.output ? `\nWrote ${outName}. Next: readiness validate ${outName} && readiness audit ${outName}\n` : ""}`);
+  else if (!opts.quiet) io.err(`${formatImportSummary(result.summary)}\n${opts.output ? `Wrote ${outName}. Next: readiness validate ${outName} && readiness audit ${outName}\n` : ""}`);
   return 0;
 }
