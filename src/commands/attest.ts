@@ -4,7 +4,7 @@
  */
 import { resolve } from "node:path";
 import { openForEdit, saveEdit } from "../governance/checklist-file.js";
-import { cleanValue, findItem, recordAttestation, type Attestation } from "../governance/record.js";
+import { cleanValue, findItem, recordTarget, recordAttestation, type Attestation } from "../governance/record.js";
 import { ReadinessError } from "../errors.js";
 import { isoDate, parseDuration } from "../util/duration.js";
 import { createMasker } from "../util/mask.js";
@@ -33,7 +33,8 @@ export async function attestCommand(id: string, opts: AttestOptions, io: Io): Pr
 
   const file = resolve(io.cwd, requireChecklist(io.cwd, opts.file));
   const target = await openForEdit(file, displayPath(io, file), io.env);
-  const { item, path } = findItem(target.checklist, id);
+  const { item } = findItem(target.checklist, id);
+  const path = recordTarget(item, target.shown);
   const text = recordAttestation(target.text, path, a);
   await saveEdit(target, text, io.env, (c) => {
     const after = findItem(c, id).item;

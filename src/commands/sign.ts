@@ -25,7 +25,7 @@ export async function signCommand(roleArg: string, opts: SignOptions, io: Io): P
   const role = resolveRole(given, target.checklist.gate.signoffs, Boolean(opts.force));
   const index = target.checklist.signoffs.findIndex((s) => s.role === role);
   const previous = index >= 0 ? target.checklist.signoffs[index] : undefined;
-  const text = recordSignoff(target.text, { role, by, at: today }, index >= 0 ? index : undefined);
+  const text = recordSignoff(target.text, { role, by, at: today });
   await saveEdit(target, text, io.env, (c) => {
     const s = c.signoffs.filter((x) => x.role === role);
     return s.some((x) => x.by === by && x.at === today) ? undefined : `the sign-off of "${role}" does not read back`;

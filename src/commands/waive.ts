@@ -4,7 +4,7 @@
  */
 import { resolve } from "node:path";
 import { openForEdit, saveEdit } from "../governance/checklist-file.js";
-import { checkWaiverDates, cleanValue, findItem, recordWaiver, type WaiverInput } from "../governance/record.js";
+import { checkWaiverDates, cleanValue, findItem, recordTarget, recordWaiver, type WaiverInput } from "../governance/record.js";
 import { DEFAULT_MAX_WAIVER_DAYS } from "../governance/report.js";
 import { createMasker } from "../util/mask.js";
 import { clockFor, displayPath, requireChecklist, type GlobalOptions, type Io } from "./io.js";
@@ -22,7 +22,8 @@ export async function waiveCommand(id: string, opts: WaiveOptions, io: Io): Prom
 
   const file = resolve(io.cwd, requireChecklist(io.cwd, opts.file));
   const target = await openForEdit(file, displayPath(io, file), io.env);
-  const { item, path } = findItem(target.checklist, id);
+  const { item } = findItem(target.checklist, id);
+  const path = recordTarget(item, target.shown);
   const maxDays = target.checklist.gate.max_waiver_days ?? DEFAULT_MAX_WAIVER_DAYS;
   checkWaiverDates(w.until, now, maxDays);
   const text = recordWaiver(target.text, path, w);

@@ -6,10 +6,10 @@
 import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { basename, dirname, resolve } from "node:path";
-import { LineCounter, parseDocument, type Node } from "yaml";
-import type { Checklist } from "../types.js";
+import { LineCounter, parseDocument, visit } from "yaml";
+import { flattenItems } from "../engine/plan.js";
+import type { Checklist, Item, SourceLocation } from "../types.js";
 import { isoDate } from "../util/duration.js";
-import { itemPaths } from "./record.js";
 
 const UNCOMMITTED = /^0{40}$/;
 
@@ -49,35 +49,53 @@ export async function blameDates(file: string, now: Date): Promise<Map<number, s
   return dates.size ? dates : undefined;
 }
 
+/** Line ranges (1-based) of every mapping of `text`, keyed by `line:column` of its start. */
+function mappingLines(text: string): Map<string, [number, number]> {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, logLevel: "silent" });
+  const out = new Map<string, [number, number]>();
+  visit(doc, {
+    Map: (_k, node) => {
+      if (!node.range) return;
+      const start = lineCounter.linePos(node.range[0]);
+      out.set(`${start.line}:${start.col}`, [start.line, lineCounter.linePos(Math.max(node.range[0], node.range[1] - 1)).line]);
+    },
+  });
+  return out;
+}
+
 /**
  * Sets `changed_at` on every item of a file-backed checklist: the newest git date among the lines
- * of the item's node (whitespace-only changes ignored; uncommitted edits count as today).
+ * of the item's mapping, wherever it is written (its own file, and files that override it through
+ * extends). Whitespace-only changes are ignored; uncommitted edits count as today.
  */
 export async function annotateChanges(checklist: Checklist, now: Date): Promise<void> {
   if (checklist.builtin) return;
-  const file = resolve(checklist.path);
-  const dates = await blameDates(file, now);
-  if (!dates) return;
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch {
-    return;
-  }
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, logLevel: "silent" });
-  if (doc.errors.length) return;
-  for (const { item, path } of itemPaths(checklist)) {
-    const node = doc.getIn(path, true) as Node | undefined;
-    const range = node?.range;
-    if (!range) continue;
-    const first = lineCounter.linePos(range[0]).line;
-    const last = lineCounter.linePos(Math.max(range[0], range[1] - 1)).line;
-    let newest: string | undefined;
-    for (let l = first; l <= last; l++) {
-      const d = dates.get(l);
-      if (d && (!newest || d > newest)) newest = d;
+  const byFile = new Map<string, { item: Item; loc: SourceLocation }[]>();
+  for (const item of flattenItems(checklist.sections)) {
+    for (const loc of [item.loc, ...(item.overrides ?? [])]) {
+      if (!loc) continue;
+      const file = resolve(loc.file);
+      byFile.set(file, [...(byFile.get(file) ?? []), { item, loc }]);
     }
-    if (newest) item.changed_at = newest;
+  }
+  for (const [file, entries] of byFile) {
+    const dates = await blameDates(file, now);
+    if (!dates) continue;
+    let text: string;
+    try {
+      text = await readFile(file, "utf8");
+    } catch {
+      continue;
+    }
+    const ranges = mappingLines(text);
+    for (const { item, loc } of entries) {
+      const lines = ranges.get(`${loc.line}:${loc.column}`);
+      if (!lines) continue;
+      for (let l = lines[0]; l <= lines[1]; l++) {
+        const d = dates.get(l);
+        if (d && (!item.changed_at || d > item.changed_at)) item.changed_at = d;
+      }
+    }
   }
 }

@@ -5,9 +5,7 @@
  */
 import { chmod, readFile, realpath, stat } from "node:fs/promises";
 import { resolve } from "node:path";
-import { parseYaml } from "../checklist/parse.js";
-import { resolveChecklist } from "../checklist/resolve.js";
-import { validateSchema } from "../checklist/validate.js";
+import { checkChecklistText } from "../checklist/load.js";
 import { readChecklistFile } from "../checklist/read.js";
 import { formatIssue, ReadinessError } from "../errors.js";
 import type { Checklist } from "../types.js";
@@ -30,20 +28,24 @@ export interface EditableChecklist {
 }
 
 /**
- * Parses checklist text for editing; returns the checklist or the errors. An unset environment
- * variable is not an error here: recording an attestation must not need the audit's secrets.
+ * Parses checklist text for editing (extends, matrices and all); returns the checklist or the
+ * errors. An unset environment variable is not an error here: recording an attestation must not
+ * need the audit's secrets, so those variables are read as a placeholder on a second try.
  */
 export function loadForEdit(text: string, shown: string, env: Record<string, string | undefined>): { checklist?: Checklist; errors: string[] } {
-  const parsed = parseYaml(text, shown);
-  if (parsed.issues.length) return { errors: parsed.issues.map(formatIssue) };
-  const schema = validateSchema(parsed);
-  if (schema.length) return { errors: schema.map(formatIssue) };
-  const { checklist, issues } = resolveChecklist(parsed, { env });
-  const errors = issues.filter((i) => i.level !== "warning" && !ENV_UNSET.test(i.message)).map(formatIssue);
-  return errors.length ? { errors } : { checklist, errors };
+  const first = checkChecklistText(text, shown, { env });
+  if (first.checklist) return { checklist: first.checklist, errors: [] };
+  const errors = first.issues.filter((i) => i.level !== "warning");
+  const unset = errors.map((i) => ENV_UNSET.exec(i.message)?.[1]);
+  if (unset.length && unset.every((n) => n !== undefined)) {
+    const filled = { ...env, ...Object.fromEntries(unset.map((n) => [n, "readiness-unset-env"])) };
+    const second = checkChecklistText(text, shown, { env: filled });
+    if (second.checklist) return { checklist: second.checklist, errors: [] };
+  }
+  return { errors: errors.map(formatIssue) };
 }
 
-const ENV_UNSET = /^environment variable \S+ is not set/;
+const ENV_UNSET = /^environment variable (\S+) is not set/;
 
 /** Opens a checklist for editing. A checklist with errors is refused: fix it first. */
 export async function openForEdit(file: string, shown: string, env: Record<string, string | undefined>): Promise<EditableChecklist> {

@@ -4,7 +4,8 @@
  */
 import { isMap, isSeq, type YAMLMap } from "yaml";
 import { ReadinessError } from "../errors.js";
-import type { Checklist, Item, Section } from "../types.js";
+import { resolve } from "node:path";
+import type { Checklist, Item, Section, SourceLocation } from "../types.js";
 import { nearest } from "../util/text.js";
 import { DEFAULT_MAX_WAIVER_DAYS, daysUntil } from "./report.js";
 import { UNPRINTABLE, YamlEditor, type EditValue, type Fields } from "./yaml-edit.js";
@@ -68,14 +69,41 @@ export function findItem(checklist: Pick<Checklist, "sections">, id: string): { 
   throw new ReadinessError(`no item "${id}" in the checklist${guess ? ` — did you mean "${guess}"?` : ""} (readiness list shows the ids)`, { code: "EUNKNOWN" });
 }
 
-function mapAt(editor: YamlEditor, path: (string | number)[]): YAMLMap {
-  const node = editor.nodeAt(path);
-  if (!isMap(node)) throw new Error(`no mapping at /${path.join("/")}`);
+/** Where an item is written: a document path, or the 1-based line and column its mapping starts at. */
+export type Where = (string | number)[] | { line: number; column: number };
+
+function mapAt(editor: YamlEditor, where: Where): YAMLMap {
+  const node = Array.isArray(where) ? editor.nodeAt(where) : editor.mapStartingAt(where.line, where.column);
+  if (!isMap(node)) throw new Error(`no mapping at ${Array.isArray(where) ? `/${where.join("/")}` : `${where.line}:${where.column}`}`);
   return node;
 }
 
+function itemMapAt(editor: YamlEditor, where: Where): YAMLMap {
+  const map = mapAt(editor, where);
+  if (map.has("matrix")) {
+    throw new ReadinessError("the item is one expansion of a matrix item: a record there would apply to every expansion; give each its own item, or edit the YAML by hand", { code: "EMATRIX" });
+  }
+  return map;
+}
+
+/**
+ * Where to record for an item of the checklist in `file`: the item's own mapping when it is written
+ * there, else the last mapping in `file` that repeats it by id (an override, which wins). An item
+ * only inherited through `extends` is refused: the record belongs in the file that owns the claim.
+ */
+export function recordTarget(item: Item, file: string): { line: number; column: number } {
+  const here = (loc: SourceLocation | undefined): loc is SourceLocation => loc !== undefined && resolve(loc.file) === resolve(file);
+  const override = [...(item.overrides ?? [])].reverse().find(here);
+  const at = override ?? (here(item.loc) ? item.loc : undefined);
+  if (at) return { line: at.line, column: at.column };
+  const from = item.loc ? `${item.loc.file}:${item.loc.line}` : "another file";
+  throw new ReadinessError(`item "${item.id}" is inherited (extends) from ${from} and not repeated in ${file}: repeat it there by id (- id: ${item.id}) to record it for this checklist, or pass --file to record it in the file that defines it`, {
+    code: "EINHERITED",
+  });
+}
+
 /** Sets the attestation keys of the item at `path`: status done, who, when, and what was given. */
-export function recordAttestation(text: string, path: (string | number)[], a: Attestation): string {
+export function recordAttestation(text: string, path: Where, a: Attestation): string {
   const editor = new YamlEditor(text);
   const entries: [string, EditValue][] = [
     ["status", "done"],
@@ -85,28 +113,27 @@ export function recordAttestation(text: string, path: (string | number)[], a: At
   if (a.evidence !== undefined) entries.splice(1, 0, ["evidence", escapeRefs(a.evidence)]);
   if (a.expires_after !== undefined) entries.push(["expires_after", a.expires_after]);
   if (a.note !== undefined) entries.push(["note", escapeRefs(a.note)]);
-  editor.setEntries(mapAt(editor, path), entries, [...ATTESTATION_KEYS, "reason"]);
+  editor.setEntries(itemMapAt(editor, path), entries, [...ATTESTATION_KEYS, "reason"]);
   return editor.result();
 }
 
 /** Sets the waiver of the item at `path` (an existing waiver is updated in place). */
-export function recordWaiver(text: string, path: (string | number)[], w: WaiverInput): string {
+export function recordWaiver(text: string, path: Where, w: WaiverInput): string {
   const editor = new YamlEditor(text);
   const fields: Fields = [
     ["reason", escapeRefs(w.reason)],
     ["until", w.until],
     ["by", escapeRefs(w.by)],
   ];
-  editor.setEntries(mapAt(editor, path), [["waiver", fields]], [...ATTESTATION_KEYS, "reason", "waiver"]);
+  editor.setEntries(itemMapAt(editor, path), [["waiver", fields]], [...ATTESTATION_KEYS, "reason", "waiver"]);
   return editor.result();
 }
 
 /**
  * Records a sign-off under the top-level `signoffs`: an existing one of the same role is updated
  * (by, at); otherwise one is appended, and `signoffs:` is created after `gate:` when absent.
- * `index` is the position of the existing sign-off of this role in the checklist, if any.
  */
-export function recordSignoff(text: string, s: { role: string; by: string; at: string }, index: number | undefined): string {
+export function recordSignoff(text: string, s: { role: string; by: string; at: string }): string {
   const editor = new YamlEditor(text);
   const root = mapAt(editor, []);
   const fields: Fields = [
@@ -114,11 +141,12 @@ export function recordSignoff(text: string, s: { role: string; by: string; at: s
     ["by", escapeRefs(s.by)],
     ["at", s.at],
   ];
-  if (index !== undefined) {
-    editor.setEntries(mapAt(editor, ["signoffs", index]), fields.slice(1).map(([k, v]): [string, EditValue] => [k, v]));
+  const seq = editor.nodeAt(["signoffs"]);
+  const existing = isSeq(seq) ? seq.items.find((n): n is YAMLMap => isMap(n) && String(n.get("role")).trim() === escapeRefs(s.role)) : undefined;
+  if (existing) {
+    editor.setEntries(existing, fields.slice(1).map(([k, v]): [string, EditValue] => [k, v]));
     return editor.result();
   }
-  const seq = editor.nodeAt(["signoffs"]);
   if (isSeq(seq)) editor.appendToSeq(seq, fields);
   else editor.setEntries(root, [["signoffs", { list: [fields] }]], ["gate"]);
   return editor.result();

@@ -3,7 +3,7 @@
  * are applied as text patches at those ranges, so every comment, blank line, key order, quoting
  * style and indentation outside the changed values stays byte for byte what it was.
  */
-import { isMap, isScalar, parseDocument, type Document, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from "yaml";
+import { isMap, isScalar, parseDocument, visit, type Document, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from "yaml";
 
 /** Replace `text.slice(start, end)` by `text`. */
 export interface TextEdit {
@@ -87,6 +87,28 @@ export class YamlEditor {
   nodeAt(path: (string | number)[]): Node | undefined {
     const n: unknown = path.length ? this.doc.getIn(path, true) : this.doc.contents;
     return n && typeof n === "object" ? (n as Node) : undefined;
+  }
+
+  /** The mapping that starts at a 1-based line and column, or undefined. */
+  mapStartingAt(line: number, column: number): YAMLMap | undefined {
+    let offset = 0;
+    for (let l = 1; l < line; l++) {
+      const nl = this.text.indexOf("\n", offset);
+      if (nl === -1) return undefined;
+      offset = nl + 1;
+    }
+    offset += column - 1;
+    let found: YAMLMap | undefined;
+    visit(this.doc, {
+      Map: (_key, node) => {
+        if (node.range?.[0] === offset) {
+          found = node;
+          return visit.BREAK;
+        }
+        return undefined;
+      },
+    });
+    return found;
   }
 
   private column(offset: number): number {

@@ -142,6 +142,39 @@ describe("refusals exit 2 with one line and leave the file byte for byte unchang
     expect(p.bytes().equals(broken)).toBe(true);
   });
 
+  it("with extends: an override in this file is edited; an item only inherited, or a matrix expansion, is refused", async () => {
+    const root = `version: 1
+extends: [./base.yaml]
+sections:
+  - id: ops
+    title: Ops
+    items:
+      - id: backups   # override of the inherited item
+        owner: dba
+  - id: svc
+    title: Service
+    items:
+      - id: port-\${matrix.port}
+        title: Port \${matrix.port}
+        matrix: [{ port: "80" }, { port: "443" }]
+`;
+    const p = project(root);
+    const base = "version: 1\nsections:\n  - id: ops\n    title: Ops\n    items:\n      - { id: runbooks, title: Runbooks }\n      - { id: backups, title: Backups }\n";
+    writeFileSync(join(p.dir, "base.yaml"), base);
+    const inherited = await p.run(["attest", "runbooks", "--by", "Ana"]);
+    expect(inherited.code).toBe(2);
+    expect(inherited.stderr).toMatch(/item "runbooks" is inherited \(extends\) from base.yaml:6 and not repeated in readiness.yaml/);
+    const matrix = await p.run(["attest", "port-80", "--by", "Ana"]);
+    expect(matrix.code).toBe(2);
+    expect(matrix.stderr).toMatch(/one expansion of a matrix item/);
+    expect(p.bytes().toString()).toBe(root);
+    expect((await p.run(["attest", "backups", "--by", "Ana"])).code).toBe(0);
+    expect(p.bytes().toString()).toBe(root.replace("        owner: dba\n", "        owner: dba\n        status: done\n        attested_by: Ana\n        attested_at: 2026-11-23\n"));
+    expect(readFileSync(join(p.dir, "base.yaml"), "utf8")).toBe(base);
+    const { report } = await auditJson(p, TODAY);
+    expect(itemOf(report, "backups")?.result).toBe("attested");
+  });
+
   it("--force records a role the gate does not require", async () => {
     const p = project();
     const r = await p.run(["sign", "CFO", "--by", "Max", "--force"]);

@@ -146,22 +146,22 @@ describe("recordWaiver", () => {
 
 describe("recordSignoff", () => {
   it("creates signoffs after gate, then appends, then replaces the same role", () => {
-    const one = recordSignoff(BLOCK, { role: "Eng", by: "Ana", at: "2026-11-20" }, undefined);
+    const one = recordSignoff(BLOCK, { role: "Eng", by: "Ana", at: "2026-11-20" });
     expect(lineDiff(BLOCK, one)).toEqual({ removed: [], added: ["signoffs:", "  - { role: Eng, by: Ana, at: 2026-11-20 }"] });
     expect(one).toContain("  signoffs: [Eng, Sec]   # who signs\nsignoffs:\n");
-    const two = recordSignoff(one, { role: "Sec", by: "Sam", at: "2026-11-21" }, undefined);
+    const two = recordSignoff(one, { role: "Sec", by: "Sam", at: "2026-11-21" });
     expect(lineDiff(one, two)).toEqual({ removed: [], added: ["  - { role: Sec, by: Sam, at: 2026-11-21 }"] });
-    const three = recordSignoff(two, { role: "Eng", by: "Bea", at: "2026-11-22" }, 0);
+    const three = recordSignoff(two, { role: "Eng", by: "Bea", at: "2026-11-22" });
     expect(lineDiff(two, three)).toEqual({ removed: ["  - { role: Eng, by: Ana, at: 2026-11-20 }"], added: ["  - { role: Eng, by: Bea, at: 2026-11-22 }"] });
   });
 
   it("follows block-mapping items and flow lists", () => {
     const block = "version: 1\nsignoffs:\n  - role: Eng\n    by: Ana\n    at: 2026-11-20\nsections: []\n";
-    expect(recordSignoff(block, { role: "Sec", by: "Sam", at: "2026-11-21" }, undefined)).toBe(
+    expect(recordSignoff(block, { role: "Sec", by: "Sam", at: "2026-11-21" })).toBe(
       "version: 1\nsignoffs:\n  - role: Eng\n    by: Ana\n    at: 2026-11-20\n  - role: Sec\n    by: Sam\n    at: 2026-11-21\nsections: []\n",
     );
     const flow = "version: 1\nsignoffs: []\nsections: []\n";
-    expect(recordSignoff(flow, { role: "Sec", by: "Sam", at: "2026-11-21" }, undefined)).toBe("version: 1\nsignoffs: [{ role: Sec, by: Sam, at: 2026-11-21 }]\nsections: []\n");
+    expect(recordSignoff(flow, { role: "Sec", by: "Sam", at: "2026-11-21" })).toBe("version: 1\nsignoffs: [{ role: Sec, by: Sam, at: 2026-11-21 }]\nsections: []\n");
   });
 });
 
