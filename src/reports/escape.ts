@@ -45,6 +45,7 @@ export function escapeXml(text: string): string {
  */
 export function escapeMarkdown(text: string): string {
   return oneLine(text)
+    .replace(/\t/g, " ")
     .replace(XML_ILLEGAL, "\ufffd")
     .replace(/[\\*_[\]~]/g, (c) => `\\${c}`)
     .replace(/^[#+\-=]/, (c) => `\\${c}`)

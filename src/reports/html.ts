@@ -211,6 +211,32 @@ function claims(report: Report, s: ReportSummary): string {
       }`,
     );
   }
+  const outdated = report.signoffs.outdated ?? [];
+  if (outdated.length) {
+    out.push(
+      `<p><span class="r r-partial">Outdated:</span> ${outdated
+        .map((o) => `${h(`${o.role} (${o.by}, ${o.at})`)}: blocking items changed on ${h(o.changed_at)}: ${o.items.map((i) => `<code>${h(i)}</code>`).join(", ")}`)
+        .join("; ")}</p>`,
+    );
+  }
+  const expiring = report.expiring ?? [];
+  if (expiring.length) {
+    out.push(
+      `<h2>Expiring soon (${expiring.length})</h2>` +
+        table(
+          ["What", "Item", "Ends", "Days left"],
+          expiring.map((e) => [h(e.kind), `${h(e.title)}<br><code>${h(e.id)}</code>${e.target ? ` ${h(e.target)}` : ""}`, h(e.date), String(e.days_left)]),
+        ),
+    );
+  }
+  if (report.levels) {
+    const lv = report.levels;
+    out.push(
+      `<h2>Level: ${lv.achieved ? h(lv.achieved) : "none yet"}</h2><p>${lv.levels
+        .map((l) => `<span class="chip">${l.achieved ? "✔ " : ""}${h(l.level)} ${l.passing}/${l.items}</span>`)
+        .join(" ")}${lv.next ? ` Next: ${h(lv.next)}, ${lv.needs.length} item${lv.needs.length === 1 ? "" : "s"} to go.` : ""}</p>`,
+    );
+  }
   return out.join("\n");
 }
 

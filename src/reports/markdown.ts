@@ -288,6 +288,69 @@ function signoffBlock(report: Report, out: string[]): void {
   }
 }
 
+function governanceBlock(report: Report, out: string[], limits: Limits): void {
+  const outdated = report.signoffs.outdated ?? [];
+  if (outdated.length > 0) {
+    out.push(
+      `### ✍️ Outdated sign-offs (${outdated.length})`,
+      "",
+      ...outdated.map(
+        (o) => `- ${md(o.role, 100)} (${md(o.by, 100)}, ${md(o.at)}): blocking items changed since, on ${md(o.changed_at)}: ${o.items.map((i) => `<code>${md(i, 80)}</code>`).join(", ")}`,
+      ),
+      "",
+    );
+  }
+  const expiring = report.expiring ?? [];
+  if (expiring.length > 0) {
+    const { shown, note } = capped(expiring, limits);
+    out.push(
+      `### ⏳ Expiring soon (${expiring.length})`,
+      "",
+      mdTable(
+        ["What", "Item", "Ends", "Days left"],
+        shown.map((e) => [
+          e.kind,
+          `${md(e.title, 200)} <code>${md(e.id, 80)}</code>${e.target ? ` ${md(e.target, 100)}` : ""}`,
+          md(e.date),
+          String(e.days_left),
+        ]),
+        ["l", "l", "l", "r"],
+      ) + note,
+      "",
+    );
+  }
+  const levels = report.levels;
+  if (levels) {
+    out.push(
+      `**Level:** ${levels.achieved ? `**${md(levels.achieved)}**` : "none yet"}${levels.next ? ` · next: ${md(levels.next)} (${levels.needs.length} item${levels.needs.length === 1 ? "" : "s"} to go)` : ""} — ${levels.levels
+        .map((l) => `${md(l.level)} ${l.passing}/${l.items}${l.achieved ? " ✅" : ""}`)
+        .join(" · ")}`,
+      "",
+    );
+  }
+  const open = report.open_work ?? [];
+  if (open.length > 0 && limits.details) {
+    out.push(`<details><summary>Open work by owner (${open.reduce((n, g) => n + g.items.length, 0)} items)</summary>`, "");
+    for (const g of open) {
+      out.push(
+        `**${md(g.owner, 100)}**${g.overdue ? ` — ${g.overdue} overdue` : ""}`,
+        "",
+        mdTable(
+          ["Item", "Severity", "Result", "Due"],
+          g.items.map((i) => [
+            `${md(i.title, 200)} <code>${md(i.id, 80)}</code>`,
+            i.severity,
+            resultCell(i.result),
+            i.due ? `${md(i.due)}${i.overdue ? ` ⚠️ ${i.days_overdue ?? "?"} days overdue` : ""}` : "",
+          ]),
+        ),
+        "",
+      );
+    }
+    out.push("</details>", "");
+  }
+}
+
 function warningsBlock(report: Report, out: string[], limits: Limits): void {
   if (report.warnings.length === 0) return;
   const { shown, note } = capped(report.warnings, limits);
@@ -341,6 +404,7 @@ function build(report: Report, s: ReportSummary, limits: Limits): string {
   staleBlock(s, out, limits);
   waiverBlock(s, out, limits);
   signoffBlock(report, out);
+  governanceBlock(report, out, limits);
   warningsBlock(report, out, limits);
   detailsBlock(s, out, limits);
   footer(report, out);

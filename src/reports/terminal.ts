@@ -191,6 +191,23 @@ function attentionBlocks(report: Report, s: ReportSummary, c: ChalkInstance, l: 
   if (report.signoffs.present.length > 0) {
     out.push(para(c, "Signed off:", report.signoffs.present.map((p) => oneLine(`${p.role} (${p.by}, ${p.at})`)).join(", "), l.width));
   }
+  for (const o of report.signoffs.outdated ?? []) {
+    out.push(
+      c.yellow(para(c, "Outdated sign-off:", oneLine(`${o.role} (${o.by}, ${o.at}); blocking items changed on ${o.changed_at}: ${o.items.join(", ")}`), l.width)),
+    );
+  }
+  const expiring = report.expiring ?? [];
+  if (expiring.length > 0) {
+    out.push(c.bold.yellow(`Expiring soon (${expiring.length})`));
+    for (const e of expiring) {
+      out.push(bullet(c, "~", oneLine(`${e.kind} ${e.id}${e.target ? ` ${e.target}` : ""} ends ${e.date} (${e.days_left} day${e.days_left === 1 ? "" : "s"} left): ${e.title}`), l.width));
+    }
+  }
+  if (report.levels) {
+    const lv = report.levels;
+    const text = `${lv.achieved ?? "none yet"}${lv.next ? `; next ${lv.next}, ${lv.needs.length} item${lv.needs.length === 1 ? "" : "s"} to go` : ""} (${lv.levels.map((x) => `${x.level} ${x.passing}/${x.items}`).join(", ")})`;
+    out.push(para(c, "Level:", oneLine(text), l.width));
+  }
   if (report.warnings.length > 0) {
     out.push(c.bold.yellow(`Warnings (${report.warnings.length})`));
     for (const w of report.warnings) out.push(c.yellow(bullet(c, "!", oneLine(w), l.width)));

@@ -394,3 +394,37 @@ export function normalizeTimes(text: string): string {
     .replace(/\b\d+(\.\d+)?(ms|s)\b/g, "<dur>")
     .replace(/time="[\d.]+"/g, 'time="<dur>"');
 }
+
+/** The NO-GO report with governance data: expiring things, an outdated sign-off, levels, open work. */
+export function governanceReport(): Report {
+  const r = noGoReport();
+  return {
+    ...r,
+    signoffs: {
+      ...r.signoffs,
+      outdated: [{ role: "Engineering Lead", by: "Ana Ruiz", at: "2026-11-19", changed_at: "2026-11-20", items: ["gateway-health"] }],
+    },
+    expiring: [
+      { kind: "certificate", id: "tls-expiry", title: "TLS certificate valid", date: "2026-11-25", days_left: 5, target: "api.internal:443" },
+      { kind: "waiver", id: "mfa", title: "Multi-factor authentication", date: "2026-12-01", days_left: 11 },
+    ],
+    levels: {
+      achieved: "bronze",
+      next: "silver",
+      needs: [{ id: "runbooks", title: "Operational runbooks written", level: "silver", result: "missing" }],
+      levels: [
+        { level: "bronze", items: 3, passing: 3, achieved: true },
+        { level: "silver", items: 4, passing: 3, achieved: false },
+      ],
+    },
+    open_work: [
+      {
+        owner: "platform-team",
+        overdue: 1,
+        items: [
+          { id: "gateway-health", title: "API gateway health endpoint responds", severity: "critical", result: "fail", section: ["Infrastructure"], due: "2026-11-15", overdue: true, days_overdue: 5 },
+        ],
+      },
+    ],
+  };
+}
