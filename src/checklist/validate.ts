@@ -144,7 +144,7 @@ function mapErrors(errors: ErrorObject[], parsed: ParsedYaml): Issue[] {
   for (const e of kept) {
     const path = fromPointer(e.instancePath);
     const data = valueAt(parsed.value, path);
-    const parentSchema = (e.parentSchema as Record<string, unknown> | undefined) ?? parentSchemaOf(e);
+    const parentSchema = e.parentSchema ?? parentSchemaOf(e);
     let issuePath = path;
     let message: string;
     let atKey = false;
