@@ -4,6 +4,7 @@ import {
   conditionalReport,
   emptyReport,
   goReport,
+  governanceReport,
   hostileReport,
   interruptedReport,
   noGoReport,
@@ -23,6 +24,7 @@ export const SAMPLES: Record<string, () => Report> = {
   interrupted: interruptedReport,
   builtin: builtinReport,
   baseline: () => applyBaseline(noGoReport(), goReport(), "reports/last-release.json"),
+  governance: governanceReport,
   "no sections": () => report("Blank", "NO-GO", ["nothing left to score: the checklist has no items"], []),
 };
 
