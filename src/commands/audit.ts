@@ -16,6 +16,7 @@ import type { Checklist, Report, Verdict } from "../types.js";
 import { formatDuration, parseDuration } from "../util/duration.js";
 import { writeFileAtomic } from "../util/fs.js";
 import { createMasker } from "../util/mask.js";
+import { annotateChanges } from "../governance/changes.js";
 import { chalkFor, clockFor, colorLevel, displayPath, findChecklist, parseKeyValues, type GlobalOptions, type Io } from "./io.js";
 
 export const FAIL_ON = ["no-go", "conditional", "never"] as const;
@@ -160,6 +161,8 @@ export async function auditCommand(file: string | undefined, opts: AuditCommandO
         }
       : undefined,
   };
+  // Last change of each item (git), for outdated sign-offs; runPlan does it too, --wait does not.
+  await annotateChanges(planned.checklist, now());
   const report =
     waitMs === undefined
       ? await runPlan(planned, runOptions)
@@ -175,7 +178,7 @@ export async function auditCommand(file: string | undefined, opts: AuditCommandO
   if (opts.baseline) final = applyBaseline(report, await readReport(io, opts.baseline), opts.baseline);
 
   await writeReports(final, format, outputs, opts, io);
-  if (io.env.GITHUB_ACTIONS === "true") await githubActions(final, checklist.builtin ? undefined : checklist.path, opts, io);
+  if (io.env.GITHUB_ACTIONS === "true") await githubActions(final, checklist.builtin ? undefined : checklist.path, format, opts, io);
 
   const by = io.interruptedBy();
   if (by) return by === "SIGTERM" ? 143 : 130;
@@ -183,11 +186,14 @@ export async function auditCommand(file: string | undefined, opts: AuditCommandO
 }
 
 /**
- * In GitHub Actions: one annotation per failing item (on stderr, so `-f json` stays clean; the
- * runner reads workflow commands from both streams) and the Markdown report appended to the step summary.
+ * In GitHub Actions: one annotation per failing item and the Markdown report appended to the step
+ * summary. Annotations go to stdout, where GitHub documents workflow commands, unless stdout carries
+ * a machine-readable report (`-f json`, `junit`, `html`, `badge`): then to stderr, which the runner
+ * also scans, so the report stays clean.
  */
-async function githubActions(report: Report, checklistFile: string | undefined, opts: GlobalOptions, io: Io): Promise<void> {
-  for (const line of githubAnnotations(report, checklistFile, { workspace: io.env.GITHUB_WORKSPACE })) io.err(`${line}\n`);
+async function githubActions(report: Report, checklistFile: string | undefined, format: ReportFormat, opts: GlobalOptions, io: Io): Promise<void> {
+  const write = format === "terminal" || format === "markdown" ? io.out : io.err;
+  for (const line of githubAnnotations(report, checklistFile, { workspace: io.env.GITHUB_WORKSPACE })) write(`${line}\n`);
   const summaryFile = io.env.GITHUB_STEP_SUMMARY;
   if (!summaryFile) return;
   const markdown = reporters.markdown(report, { chalk: chalkFor(0), verbose: Boolean(opts.verbose) });

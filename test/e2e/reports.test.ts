@@ -103,6 +103,10 @@ describe("GitHub Actions", () => {
       expect(annotations[0]).toMatch(/^::error file=readiness\.yaml,line=9,title=readiness%3A critical item health fail::/);
       expect(annotations[1]).toMatch(/^::error file=readiness\.yaml,line=15,title=readiness%3A high item missing-doc missing::Runbook written/);
       expect(r.stderr).not.toContain(SECRET);
+      // With the terminal report, annotations go to stdout, where GitHub documents them.
+      const text = await runCli(["audit"], { cwd: p.dir, env: { API_TOKEN: SECRET, GITHUB_ACTIONS: "true", GITHUB_WORKSPACE: p.dir } });
+      expect(text.stdout.split("\n").filter((l) => l.startsWith("::error file=readiness.yaml,line=9,"))).toHaveLength(1);
+      expect(text.stderr).not.toContain("::error");
       const appended = readFileSync(summary, "utf8");
       expect(appended.startsWith("previous step\n")).toBe(true);
       expect(appended).toContain("NO-GO");
