@@ -49,6 +49,9 @@ export async function blameDates(file: string, now: Date): Promise<Map<number, s
   return dates.size ? dates : undefined;
 }
 
+/** Checklists already annotated: once per run is enough. */
+const annotated = new WeakSet<Checklist>();
+
 /** Line ranges (1-based) of every mapping of `text`, keyed by `line:column` of its start. */
 function mappingLines(text: string): Map<string, [number, number]> {
   const lineCounter = new LineCounter();
@@ -70,7 +73,8 @@ function mappingLines(text: string): Map<string, [number, number]> {
  * extends). Whitespace-only changes are ignored; uncommitted edits count as today.
  */
 export async function annotateChanges(checklist: Checklist, now: Date): Promise<void> {
-  if (checklist.builtin) return;
+  if (checklist.builtin || annotated.has(checklist)) return;
+  annotated.add(checklist);
   const byFile = new Map<string, { item: Item; loc: SourceLocation }[]>();
   for (const item of flattenItems(checklist.sections)) {
     for (const loc of [item.loc, ...(item.overrides ?? [])]) {

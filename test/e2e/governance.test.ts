@@ -326,6 +326,9 @@ describe("outdated sign-offs (git)", () => {
       { role: "Security Lead", by: "Sam Lee", at: "2026-11-05", changed_at: "2026-11-10", items: ["runbooks"] },
     ]);
     expect(report.reasons).toContain("sign-off outdated: Security Lead signed on 2026-11-05 (Sam Lee), but blocking item runbooks changed on 2026-11-10: sign again");
+    // The --wait path reports it too.
+    const waited = await runCli(["audit", "-f", "json", "--wait", "1s", "--interval", "500ms"], { cwd: p.dir, env: { READINESS_NOW: "2026-11-20" } });
+    expect((JSON.parse(waited.stdout) as Report).signoffs.outdated).toHaveLength(2);
 
     // A change to a non-blocking item does not outdate anything; re-signing clears it.
     await p.run(["sign", "Engineering Lead", "--by", "Ana Ruiz"], "2026-11-20");
