@@ -81,7 +81,11 @@ function mapAt(editor: YamlEditor, where: Where): YAMLMap {
 function itemMapAt(editor: YamlEditor, where: Where): YAMLMap {
   const map = mapAt(editor, where);
   if (map.has("matrix")) {
-    throw new ReadinessError("the item is one expansion of a matrix item: a record there would apply to every expansion; give each its own item, or edit the YAML by hand", { code: "EMATRIX" });
+    const template = map.get("id");
+    throw new ReadinessError(
+      `the item is one expansion of the matrix item${typeof template === "string" ? ` "${template}"` : ""}: a record there would apply to every expansion; give each its own item, or edit the YAML by hand`,
+      { code: "EMATRIX" },
+    );
   }
   return map;
 }
