@@ -166,7 +166,7 @@ sections:
     expect(inherited.stderr).toMatch(/item "runbooks" is inherited \(extends\) from base.yaml:6 and not repeated in readiness.yaml/);
     const matrix = await p.run(["attest", "port-80", "--by", "Ana"]);
     expect(matrix.code).toBe(2);
-    expect(matrix.stderr).toMatch(/one expansion of a matrix item/);
+    expect(matrix.stderr).toMatch(/one expansion of the matrix item "port-\$\{matrix.port\}"/);
     expect(p.bytes().toString()).toBe(root);
     expect((await p.run(["attest", "backups", "--by", "Ana"])).code).toBe(0);
     expect(p.bytes().toString()).toBe(root.replace("        owner: dba\n", "        owner: dba\n        status: done\n        attested_by: Ana\n        attested_at: 2026-11-23\n"));
