@@ -8,7 +8,7 @@
 import { formatDuration } from "../util/duration.js";
 import type { ItemReport, ItemResult, Report, Severity, Verdict } from "../types.js";
 import { escapeHtml } from "./escape.js";
-import { formatDelta, formatScore, isFailing, itemCause, pathLabel, summarize, type ReportSummary } from "./summary.js";
+import { claimedNote, formatDelta, formatScore, isFailing, itemCause, pathLabel, summarize, type ReportSummary } from "./summary.js";
 import type { Reporter } from "./types.js";
 
 const h = escapeHtml;
@@ -32,7 +32,7 @@ h3{font-size:16px;margin:20px 0 8px;overflow-wrap:anywhere}
 .hero{display:flex;gap:24px;align-items:center;padding:20px;border-radius:12px;background:var(--card);border:1px solid var(--line);border-left:8px solid var(--verdict)}
 .hero svg{flex:none}
 .verdict{display:inline-block;font-weight:800;letter-spacing:.04em;color:#fff;background:var(--verdict);padding:2px 12px;border-radius:6px;margin-right:8px;font-size:22px;vertical-align:middle}
-.scores{font-size:17px;margin:6px 0}.scores b{font-size:20px}
+.scores{font-size:17px;margin:6px 0}.scores b{font-size:20px}.claimed{margin:4px 0;color:var(--attested)}
 .muted{color:var(--muted)}
 ul.reasons{margin:8px 0 0;padding-left:20px}ul.reasons li{overflow-wrap:anywhere}
 .banner{margin:16px 0;padding:10px 14px;border-radius:8px;border:1px solid var(--partial);color:var(--partial);font-weight:700}
@@ -111,10 +111,12 @@ function hero(report: Report): string {
   const reasons = report.reasons.length
     ? `<ul class="reasons">${report.reasons.map((r) => `<li>${h(r).replace(/`([^`]*)`/g, "<code>$1</code>")}</li>`).join("")}</ul>`
     : `<p>Every gate passed.</p>`;
+  const claimed = claimedNote(report);
   return `<section class="hero" style="--verdict:${colour}">
 ${gauge(report.score, report.verified_score, colour)}
 <div><h1><span class="verdict" data-verdict="${h(report.verdict)}">${h(report.verdict)}</span>${h(report.checklist.name)}</h1>
 <p class="scores">Score <b>${formatScore(report.score)}</b>/100 · Verified <b>${formatScore(report.verified_score)}</b>/100${report.options.strict ? " · strict" : ""}</p>
+${claimed ? `<p class="claimed">${h(claimed)}.</p>` : ""}
 <p class="muted">Gates: ${gates.map(h).join(", ")}</p>
 ${reasons}</div></section>`;
 }

@@ -8,6 +8,7 @@ import { formatDuration } from "../util/duration.js";
 import type { ItemReport, ItemResult, Report, Verdict } from "../types.js";
 import { escapeMarkdown } from "./escape.js";
 import {
+  claimedNote,
   formatDelta,
   formatScore,
   itemCause,
@@ -104,6 +105,8 @@ function header(report: Report, out: string[]): void {
     `**Score ${formatScore(report.score)}/100** · verified ${formatScore(report.verified_score)}/100 · gates: ${gates.join(", ")}${report.options.strict ? " · strict (attestations earn no credit)" : ""}`,
     "",
   );
+  const claimed = claimedNote(report);
+  if (claimed) out.push(`> [!NOTE]`, `> ${claimed}.`, "");
   if (report.reasons.length > 0) {
     out.push(`**Why not GO:**`, "", ...report.reasons.map((r) => `- ${codeSpans(md(r, 500))}`), "");
   }

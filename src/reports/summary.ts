@@ -192,6 +192,18 @@ export function itemCause(item: ItemReport): string {
 }
 
 /** Score as text: `87`, or `—` when nothing is scored. */
+/**
+ * How much of the score is only claimed: `"72 of the 100 points rest on claims nobody verified
+ * (3 attested, 1 partial)"`, or undefined when every point comes from probes. Every report says it.
+ */
+export function claimedNote(report: Pick<Report, "score" | "verified_score" | "counts">): string | undefined {
+  if (report.score === null || report.verified_score === null) return undefined;
+  const claimed = report.score - report.verified_score;
+  if (claimed <= 0) return undefined;
+  const parts = [report.counts.attested ? `${report.counts.attested} attested` : "", report.counts.partial ? `${report.counts.partial} partial` : ""].filter(Boolean);
+  return `${claimed} of the ${report.score} points rest on claims nobody verified${parts.length ? ` (${parts.join(", ")})` : ""}`;
+}
+
 export function formatScore(score: number | null): string {
   return score === null ? "—" : String(score);
 }

@@ -11,7 +11,7 @@ import { oneLine } from "../errors.js";
 import { formatDuration } from "../util/duration.js";
 import type { ItemReport, ItemResult, Report, Severity, Verdict } from "../types.js";
 import { displayWidth, terminalText, wrapWidth } from "./escape.js";
-import { formatDelta, formatScore, itemCause, pathLabel, summarize, type ReportSummary } from "./summary.js";
+import { claimedNote, formatDelta, formatScore, itemCause, pathLabel, summarize, type ReportSummary } from "./summary.js";
 import type { RenderOptions, Reporter } from "./types.js";
 
 /** Default and smallest width the terminal report lays itself out for. */
@@ -282,6 +282,8 @@ function verdictBox(report: Report, c: ChalkInstance, l: Layout): string {
   const row = (text: string, styled = text): string => `${paint("║")} ${styled}${" ".repeat(Math.max(0, inner - displayWidth(text)))} ${paint("║")}`;
   lines.push(paint(`╔${"═".repeat(inner + 2)}╗`));
   lines.push(row(`${head}   ${scores}`, `${paint(head)}   ${c.bold(scores)}`));
+  const claimed = claimedNote(report);
+  if (claimed) for (const line of wrapWidth(claimed, inner, 0)) lines.push(row(line, c.yellow(line)));
   if (report.interrupted) {
     const t = "INTERRUPTED — partial results: not every probe ran";
     lines.push(row(t, c.yellow.bold(t)));

@@ -51,6 +51,7 @@ describe("importing the seed checklists", () => {
       expect([report.score, report.verified_score, report.counts.attested]).toEqual([100, 0, 4]);
       const text = await runCli(["audit"], { cwd: p.dir });
       expect(text.stdout).toMatch(/score 100\/100 · verified 0\/100/);
+      expect(text.stdout).toContain("100 of the 100 points rest on claims nobody verified (4 attested)");
       // With --strict the claims earn nothing.
       const strict = JSON.parse((await runCli(["audit", "-f", "json", "--strict"], { cwd: p.dir })).stdout) as Report;
       expect([strict.score, strict.verdict]).toEqual([0, "NO-GO"]);
