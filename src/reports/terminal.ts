@@ -283,7 +283,7 @@ function verdictBox(report: Report, c: ChalkInstance, l: Layout): string {
   lines.push(paint(`╔${"═".repeat(inner + 2)}╗`));
   lines.push(row(`${head}   ${scores}`, `${paint(head)}   ${c.bold(scores)}`));
   const claimed = claimedNote(report);
-  if (claimed) for (const line of wrapWidth(claimed, inner, 0)) lines.push(row(line, c.yellow(line)));
+  if (claimed) for (const line of wrapWidth(claimed, inner)) lines.push(row(line, c.yellow(line)));
   if (report.interrupted) {
     const t = "INTERRUPTED — partial results: not every probe ran";
     lines.push(row(t, c.yellow.bold(t)));
