@@ -29,12 +29,13 @@ describe("terminal report", () => {
 
   it("puts the verdict last, boxed, with the scores and every reason", () => {
     const r = noGoReport();
-    const box = lastLines(renderTerminal(r, PLAIN), r.reasons.length + 4);
+    const box = lastLines(renderTerminal(r, PLAIN), r.reasons.length + 5);
     expect(box[0]).toMatch(/^╔═+╗$/);
     expect(box[1]).toMatch(/^║ ✘ NO-GO {3}score 31\/100 · verified 24\/100 +║$/);
+    expect(box[2]).toMatch(/^║ 7 of the 31 points rest on claims nobody verified \(1 attested\) +║$/);
     expect(box.at(-1)).toMatch(/^╚═+╝$/);
     for (const reason of r.reasons) expect(box.join("\n")).toContain(reason);
-    expect(lastLines(renderTerminal(goReport(), PLAIN), 3)[1]).toMatch(/║ ✔ GO {3}score 100\/100/);
+    expect(lastLines(renderTerminal(goReport(), PLAIN), 4)[1]).toMatch(/║ ✔ GO {3}score 100\/100/);
     expect(lastLines(renderTerminal(conditionalReport(), PLAIN), 8).join("\n")).toMatch(/║ ! CONDITIONAL {3}score 71\/100/);
   });
 
