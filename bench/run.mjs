@@ -145,7 +145,16 @@ async function coldStart() {
   if (has("hyperfine")) {
     const json = join(WORK, "hyperfine.json");
     const q = (a) => a.map((x) => `'${x}'`).join(" ");
-    execFileSync("hyperfine", ["-N", "-w", "3", "-r", String(runs), "--export-json", json, ...cmds.map(([, , a]) => q(a))], { cwd: WORK, stdio: "ignore" });
+    // A failed run (e.g. dist/ rebuilt under our feet by a concurrent build) fails the whole set: retry.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        execFileSync("hyperfine", ["-N", "-w", "3", "-r", String(runs), "--export-json", json, ...cmds.map(([, , a]) => q(a))], { cwd: WORK, stdio: "ignore" });
+        break;
+      } catch (e) {
+        if (attempt === 3) throw e;
+        log(`hyperfine failed (attempt ${attempt}), retrying`);
+      }
+    }
     const res = JSON.parse(readFileSync(json, "utf8")).results;
     cmds.forEach(([name], i) => (out[name] = { median: res[i].median * 1000, tool: "hyperfine" }));
   } else {
