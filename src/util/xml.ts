@@ -4,7 +4,8 @@
  * entity bomb stays a few bytes), and only the five predefined entities and character references
  * are decoded.
  */
-import { XMLParser, XMLValidator } from "fast-xml-parser";
+import type { XMLParser as XMLParserClass, XMLValidator as XMLValidatorType } from "fast-xml-parser";
+import { createRequire } from "node:module";
 
 /** An element: its name, attributes (entities decoded), child elements in order, and text content. */
 export interface XmlElement {
@@ -29,7 +30,16 @@ export function decodeEntities(text: string): string {
   });
 }
 
-const parser = new XMLParser({
+// fast-xml-parser loads on first use, so a CLI start that reads no XML does not pay for it.
+let loaded: { parser: XMLParserClass; validator: typeof XMLValidatorType } | undefined;
+function xml(): { parser: XMLParserClass; validator: typeof XMLValidatorType } {
+  if (loaded) return loaded;
+  const { XMLParser, XMLValidator } = createRequire(import.meta.url)("fast-xml-parser") as { XMLParser: typeof XMLParserClass; XMLValidator: typeof XMLValidatorType };
+  loaded = { parser: new XMLParser(PARSER_OPTIONS), validator: XMLValidator };
+  return loaded;
+}
+
+const PARSER_OPTIONS = {
   ignoreAttributes: false,
   attributeNamePrefix: "",
   preserveOrder: true,
@@ -41,7 +51,7 @@ const parser = new XMLParser({
   allowBooleanAttributes: true,
   cdataPropName: "#cdata",
   trimValues: false,
-});
+};
 
 type RawNode = Record<string, unknown>;
 
@@ -76,11 +86,11 @@ function convertNodes(nodes: unknown, parent: XmlElement): void {
 
 /** Parses an XML document; returns its root element, or a one-line reason it is not well-formed XML. */
 export function parseXml(text: string): XmlElement | string {
-  const valid = XMLValidator.validate(text, { allowBooleanAttributes: true });
+  const valid = xml().validator.validate(text, { allowBooleanAttributes: true });
   if (valid !== true) return `invalid XML at line ${valid.err.line}:${valid.err.col}: ${valid.err.msg}`;
   let raw: unknown;
   try {
-    raw = parser.parse(text);
+    raw = xml().parser.parse(text);
   } catch (e) {
     return `invalid XML: ${(e as Error).message}`;
   }
