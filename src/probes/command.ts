@@ -5,6 +5,7 @@
  * splitter. The child leads its own process group, and the whole group is killed when the probe
  * times out, is aborted, or the child exits, so a probe never leaves processes behind.
  */
+import { readdirSync, readFileSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -176,6 +177,47 @@ function killTree(pid: number | undefined, fallback: () => void): void {
   }
 }
 
+/**
+ * Linux: kills every live descendant of `pid` found through /proc parent links, so one that left the
+ * process group (setsid, a daemon) while its parent still runs dies with the tree. (One whose
+ * parent already exited is adopted by init and cannot be told apart: audit untrusted checklists
+ * with --no-exec.)
+ */
+function killDescendants(pid: number | undefined): void {
+  if (pid === undefined || process.platform !== "linux") return;
+  const children = new Map<number, number[]>();
+  let entries: string[];
+  try {
+    entries = readdirSync("/proc");
+  } catch {
+    return;
+  }
+  for (const name of entries) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
+      // After the command name (which may hold spaces and parentheses): state, then the parent pid.
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      const list = children.get(ppid);
+      if (list) list.push(Number(name));
+      else children.set(ppid, [Number(name)]);
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  const queue = [pid];
+  for (let p = queue.shift(); p !== undefined; p = queue.shift()) {
+    for (const c of children.get(p) ?? []) {
+      queue.push(c);
+      try {
+        process.kill(c, "SIGKILL");
+      } catch {
+        // Already gone.
+      }
+    }
+  }
+}
+
 async function run(spec: CommandSpec, ctx: ProbeContext): Promise<ProbeOutcome> {
   const started = performance.now();
   let file: string;
@@ -233,6 +275,8 @@ async function run(spec: CommandSpec, ctx: ProbeContext): Promise<ProbeOutcome> 
   };
   let grace: NodeJS.Timeout | undefined;
   const onAbort = (): void => {
+    // The child still runs here, so descendants that left its group are still found by parent link.
+    killDescendants(sub.pid);
     kill();
     release();
   };

@@ -153,6 +153,14 @@ g.unref();
 require("node:fs").writeFileSync(process.argv[2], String(g.pid));
 process.stdout.write("started\\n");
 `,
+  // Starts a grandchild in a new session (setsid: out of the process group), then hangs.
+  "escaper.cjs": `
+const { spawn } = require("node:child_process");
+process.on("SIGTERM", () => {});
+const g = spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"], { stdio: "ignore", detached: true });
+require("node:fs").writeFileSync(process.argv[2], String(g.pid));
+setInterval(() => {}, 1000);
+`,
   // Floods stdout forever, with back-pressure.
   "flood.cjs": `
 const b = Buffer.alloc(1 << 16, "y\\n");
@@ -239,6 +247,7 @@ describe("hostile commands: the audit ends on time, output is capped, no process
           item("flood", `{ command: ${script("flood.cjs")}, stdout: { contains: never-there }, timeout: 1500ms }`) +
             item("stubborn", `{ command: [${JSON.stringify(NODE)}, stubborn.cjs, stubborn.pid], timeout: 1500ms }`) +
             item("orphaner", `{ command: [${JSON.stringify(NODE)}, orphaner.cjs, orphaner.pid], stdout: { contains: started }, timeout: 10s }`) +
+            item("escaper", `{ command: [${JSON.stringify(NODE)}, escaper.cjs, escaper.pid], timeout: 1500ms }`) +
             item("burst", `{ command: ${script("burst.cjs")}, stdout: { contains: needle }, timeout: 20s }`) +
             item("binary", `{ command: ${script("binary.cjs")}, timeout: 10s }`) +
             item("binary-ok", `{ command: ${script("binary.cjs")}, exit_code: 3, stdout: { contains: "ok " }, timeout: 10s }`),
@@ -249,18 +258,20 @@ describe("hostile commands: the audit ends on time, output is capped, no process
       const items = byId(itemsOf(r));
       expect(items.flood!.message).toMatch(/timed out after 1\.5s \(process tree killed\)/);
       expect(items.stubborn!.message).toMatch(/timed out after 1\.5s \(process tree killed\)/);
+      expect(items.escaper!.message).toMatch(/timed out after 1\.5s \(process tree killed\)/);
       expect(items.orphaner!.result).toBe("pass");
       expect(items.burst!.message).toMatch(/stdout does not contain "needle".*stdout truncated at 1048576 bytes/);
       expect(items.binary!.message).toMatch(/^exit 3 \(expected 0\): fatal /);
       expect(items["binary-ok"]!.result).toBe("pass");
-      for (const id of ["flood", "stubborn"]) for (const pr of items[id]!.probes) expect(pr.duration_ms, id).toBeLessThan(1500 + 2_000);
+      for (const id of ["flood", "stubborn", "escaper"]) for (const pr of items[id]!.probes) expect(pr.duration_ms, id).toBeLessThan(1500 + 2_000);
       expect(r.ms).toBeLessThan(20_000);
       expect(rss.peakMiB()).toBeLessThan(200);
       expect(r.stdout).not.toMatch(/[\x1b\x07\x9b]/);
 
       // The grandchildren (one of a killed tree, one orphaned by a command that exited) are gone.
-      const pids = readPids(p.dir, ["stubborn.pid", "orphaner.pid"]);
-      expect(pids).toHaveLength(2);
+      // The grandchild that left the process group (setsid) is found through /proc and killed too.
+      const pids = readPids(p.dir, ["stubborn.pid", "orphaner.pid", "escaper.pid"]);
+      expect(pids).toHaveLength(3);
       expect(await survivors(pids)).toEqual([]);
     } finally {
       p.cleanup();
