@@ -45,7 +45,9 @@ export async function runPlan(planned: Plan, options: AuditOptions = {}, previou
   const startedAt = now();
   const t0 = performance.now();
   // When each item last changed (git blame), so sign-offs given before a change read as outdated.
-  await annotateChanges(planned.checklist, startedAt);
+  // Only when sign-offs are required, and never with --no-exec: git is a program, and a repository's
+  // own config can make it run others.
+  if (!planned.noExec && planned.checklist.gate.signoffs.length > 0) await annotateChanges(planned.checklist, startedAt);
   const results = await execute(planned, {
     concurrency: options.concurrency,
     signal: options.signal,

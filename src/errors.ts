@@ -18,9 +18,9 @@ export class ReadinessError extends Error {
 /** Formats one issue as a single line: `file:line:column: message (at /path)`. */
 export function formatIssue(issue: Issue): string {
   const where = issue.file
-    ? `${issue.file}${issue.line ? `:${issue.line}:${issue.column ?? 1}` : ""}: `
+    ? `${sanitize(issue.file)}${issue.line ? `:${issue.line}:${issue.column ?? 1}` : ""}: `
     : "";
-  const path = issue.path ? ` (at ${issue.path})` : "";
+  const path = issue.path ? ` (at ${sanitize(issue.path)})` : "";
   const level = issue.level === "warning" ? "warning: " : "";
   return `${where}${level}${oneLine(issue.message)}${path}`;
 }

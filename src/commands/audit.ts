@@ -162,7 +162,8 @@ export async function auditCommand(file: string | undefined, opts: AuditCommandO
       : undefined,
   };
   // Last change of each item (git), for outdated sign-offs; runPlan does it too, --wait does not.
-  await annotateChanges(planned.checklist, now());
+  // Never with --no-exec: a repository's own git config can make git run other programs.
+  if (!planned.noExec && planned.checklist.gate.signoffs.length > 0) await annotateChanges(planned.checklist, now());
   const report =
     waitMs === undefined
       ? await runPlan(planned, runOptions)

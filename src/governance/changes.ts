@@ -15,7 +15,8 @@ const UNCOMMITTED = /^0{40}$/;
 
 function git(args: string[], cwd: string): Promise<string | undefined> {
   return new Promise((done) => {
-    execFile("git", args, { cwd, timeout: 10_000, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, GIT_OPTIONAL_LOCKS: "0" } }, (error, stdout) => done(error ? undefined : stdout));
+    // core.fsmonitor is a command git would run from the repository's own config: never let it.
+    execFile("git", ["-c", "core.fsmonitor=false", ...args], { cwd, timeout: 10_000, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, GIT_OPTIONAL_LOCKS: "0" } }, (error, stdout) => done(error ? undefined : stdout));
   });
 }
 
@@ -80,7 +81,9 @@ export async function annotateChanges(checklist: Checklist, now: Date): Promise<
     for (const loc of [item.loc, ...(item.overrides ?? [])]) {
       if (!loc) continue;
       const file = resolve(loc.file);
-      byFile.set(file, [...(byFile.get(file) ?? []), { item, loc }]);
+      let entries = byFile.get(file);
+      if (!entries) byFile.set(file, (entries = []));
+      entries.push({ item, loc });
     }
   }
   for (const [file, entries] of byFile) {
