@@ -90,6 +90,17 @@ function layout(options: RenderOptions): Layout {
   return { width, item, severity, result, cause: free - item };
 }
 
+/** Sections with more items than this print compact rows instead of a cli-table3 table. */
+export const TABLE_MAX_ROWS = 300;
+
+/** `  ✘ FAIL     high      id  title — cause`, cut to the width. */
+function compactRow(c: ChalkInstance, item: ItemReport, width: number): string {
+  const label = RESULT_LABEL[item.result].padEnd(11);
+  const cause = itemCause(item);
+  const rest = terminalText(`${item.id}  ${oneLine(item.title)}${cause ? ` — ${oneLine(cause)}` : ""}`, Math.max(20, width - 24));
+  return `  ${colourResult(c, item.result, label)} ${colourSeverity(c, item.severity)}${" ".repeat(Math.max(1, 9 - item.severity.length))}${rest}`;
+}
+
 function itemCell(c: ChalkInstance, item: ItemReport, l: Layout): string {
   const title = wrapWidth(oneLine(item.title), l.item - 2, 2).join("\n");
   const tag = item.contradicted ? c.red(" (contradicted)") : "";
@@ -112,6 +123,14 @@ function sectionTables(report: Report, s: ReportSummary, c: ChalkInstance, l: La
       `${c.bold(heading)}  ${c.dim("score")} ${scoreColour(c, section.score, report)} ${c.dim("· verified")} ${formatScore(section.verified_score)}`,
     );
     if (section.items.length === 0) {
+      out.push("");
+      continue;
+    }
+    if (section.items.length > TABLE_MAX_ROWS) {
+      // A bordered table of thousands of rows is unreadable and slow to lay out (cli-table3 measures
+      // every cell): large sections print one line per item instead.
+      out.push(c.dim(`  ${section.items.length} items — one line each (sections over ${TABLE_MAX_ROWS} items are not tabulated)`));
+      for (const item of section.items) out.push(compactRow(c, item, l.width));
       out.push("");
       continue;
     }

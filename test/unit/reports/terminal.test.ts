@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { displayWidth } from "../../../src/reports/escape.js";
-import { renderTerminal, RESULT_LABEL } from "../../../src/reports/terminal.js";
+import { renderTerminal, RESULT_LABEL, TABLE_MAX_ROWS } from "../../../src/reports/terminal.js";
 import { conditionalReport, goReport, hostileReport, largeReport, noGoReport, normalizeTimes } from "../../helpers/sample-report.js";
 import { COLOUR, PLAIN, SAMPLES } from "./samples.js";
 
@@ -95,4 +95,18 @@ describe("terminal report", () => {
       expect(normalizeTimes(renderTerminal(make(), PLAIN))).toMatchSnapshot();
     });
   }
+
+  it("prints sections over the table limit as one line per item, within the width", () => {
+    const big = largeReport(TABLE_MAX_ROWS + 1, 1);
+    const out = renderTerminal(big, PLAIN);
+    expect(out).toContain(`${TABLE_MAX_ROWS + 1} items — one line each`);
+    const rows = out.split("\n").filter((l) => /^ {2}(✔|✘)/.test(l) && / item-\d+ {2}/.test(l));
+    expect(rows).toHaveLength(TABLE_MAX_ROWS + 1);
+    for (const row of rows) expect(displayWidth(row)).toBeLessThanOrEqual(100);
+    expect(rows[1]).toMatch(/^ {2}✘ FAIL +medium +item-1 {2}Generated check number 1 with a reasonably long descriptive title —…$/);
+    const wide = renderTerminal(big, { ...PLAIN, width: 240 });
+    expect(wide).toMatch(/^ {2}✘ FAIL +medium +item-1 {2}Generated check number 1 .* — GET http:\/\/127\.0\.0\.1:9\/1: connection refused/m);
+    // A section at the limit is still a table.
+    expect(renderTerminal(largeReport(TABLE_MAX_ROWS, 1), PLAIN)).toContain("┌");
+  });
 });
