@@ -149,9 +149,18 @@ function failing(s: ReportSummary): string {
       itemCell(item),
       sev(item.severity),
       h(pathLabel(path)),
-      h(itemCause(item)),
+      h(itemCause(item)) + remediationHtml(item),
     ]),
   )}`;
+}
+
+/** Why / fix / docs of a failing item; docs is a link only when it is an http(s) URL. */
+function remediationHtml(item: ItemReport): string {
+  const rows: string[] = [];
+  if (item.why) rows.push(`<b>Why:</b> ${h(item.why)}`);
+  if (item.fix) rows.push(`<b>Fix:</b> ${h(item.fix)}`);
+  if (item.docs) rows.push(`<b>Docs:</b> ${/^https?:\/\/\S+$/i.test(item.docs) ? `<a href="${h(item.docs)}">${h(item.docs)}</a>` : h(item.docs)}`);
+  return rows.length ? `<div class="muted">${rows.join("<br>")}</div>` : "";
 }
 
 function claims(report: Report, s: ReportSummary): string {
@@ -229,6 +238,27 @@ function claims(report: Report, s: ReportSummary): string {
           ["What", "Item", "Ends", "Days left"],
           expiring.map((e) => [h(e.kind), `${h(e.title)}<br><code>${h(e.id)}</code>${e.target ? ` ${h(e.target)}` : ""}`, h(e.date), String(e.days_left)]),
         ),
+    );
+  }
+  const open = report.open_work ?? [];
+  if (open.length) {
+    out.push(
+      `<h2>Open work by owner (${open.reduce((n, g) => n + g.items.length, 0)})</h2>` +
+        open
+          .map(
+            (g) =>
+              `<h3>${h(g.owner)}${g.overdue ? ` <span class="r r-fail">${g.overdue} overdue</span>` : ""}</h3>` +
+              table(
+                ["Result", "Item", "Severity", "Due"],
+                g.items.map((i) => [
+                  resultSpan(i.result),
+                  `${h(i.title)}<br><code>${h(i.id)}</code>${i.enforce_from ? ` <span class="muted">enforced from ${h(i.enforce_from)}</span>` : ""}`,
+                  sev(i.severity),
+                  i.due ? `${h(i.due)}${i.overdue ? ` <span class="r r-fail">${i.days_overdue ?? "?"} days overdue</span>` : ""}` : "",
+                ]),
+              ),
+          )
+          .join(""),
     );
   }
   if (report.levels) {

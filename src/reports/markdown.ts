@@ -199,11 +199,17 @@ function failingBlock(s: ReportSummary, out: string[], limits: Limits): void {
         itemCell(item),
         item.severity,
         md(pathLabel(path), 120),
-        md(itemCause(item), CAUSE_MAX),
+        md(itemCause(item), CAUSE_MAX) + remediationMd(item),
       ]),
     ) + note,
     "",
   );
+}
+
+/** Why / fix / docs of a failing item, appended to its cause cell. */
+function remediationMd(item: ItemReport): string {
+  const parts = (["why", "fix", "docs"] as const).flatMap((k) => (item[k] ? [`<br>**${k}:** ${md(item[k] ?? "", 300)}`] : []));
+  return parts.join("");
 }
 
 function contradictedBlock(s: ReportSummary, out: string[], limits: Limits): void {

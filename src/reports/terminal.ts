@@ -171,6 +171,7 @@ function attentionBlocks(report: Report, s: ReportSummary, c: ChalkInstance, l: 
     for (const { item } of s.failing) {
       const head = `[${item.severity}] ${oneLine(item.id)} ${RESULT_LABEL[item.result].slice(2)}: `;
       out.push(c.red(bullet(c, "✘", `${head}${oneLine(itemCause(item))}`, l.width)));
+      for (const [label, text] of remediation(item)) out.push(c.dim(bullet(c, " ", oneLine(`${label}: ${text}`), l.width).replace(/^ {2}/gm, "    ")));
     }
     out.push("");
   }
@@ -226,6 +227,20 @@ function attentionBlocks(report: Report, s: ReportSummary, c: ChalkInstance, l: 
     const lv = report.levels;
     const text = `${lv.achieved ?? "none yet"}${lv.next ? `; next ${lv.next}, ${lv.needs.length} item${lv.needs.length === 1 ? "" : "s"} to go` : ""} (${lv.levels.map((x) => `${x.level} ${x.passing}/${x.items}`).join(", ")})`;
     out.push(para(c, "Level:", oneLine(text), l.width));
+  }
+  const open = report.open_work ?? [];
+  if (open.length > 0) {
+    const n = open.reduce((sum, g) => sum + g.items.length, 0);
+    out.push(c.bold(`Open work by owner (${n} item${n === 1 ? "" : "s"})`));
+    for (const g of open) {
+      out.push(`  ${c.bold(terminalText(g.owner, l.width - 20))}${g.overdue ? c.red(` — ${g.overdue} overdue`) : ""}`);
+      for (const i of g.items.slice(0, 20)) {
+        const due = i.due ? (i.overdue ? c.red(` due ${i.due}, ${i.days_overdue ?? "?"} days overdue`) : ` due ${i.due}`) : "";
+        const pending = i.enforce_from ? c.dim(` (enforced from ${i.enforce_from})`) : "";
+        out.push(`${bullet(c, i.overdue ? "!" : "·", oneLine(`${i.id} [${i.severity}] ${i.result}: ${i.title}`), l.width - 2).replace(/^/gm, "  ")}${due}${pending}`);
+      }
+      if (g.items.length > 20) out.push(`      …and ${g.items.length - 20} more`);
+    }
   }
   if (report.warnings.length > 0) {
     out.push(c.bold.yellow(`Warnings (${report.warnings.length})`));
@@ -315,6 +330,11 @@ function verdictBox(report: Report, c: ChalkInstance, l: Layout): string {
   }
   lines.push(paint(`╚${"═".repeat(inner + 2)}╝`));
   return lines.join("\n");
+}
+
+/** Remediation lines of an item (why, fix, docs), those it has. */
+function remediation(item: ItemReport): [string, string][] {
+  return (["why", "fix", "docs"] as const).flatMap((k): [string, string][] => (item[k] ? [[k, item[k]]] : []));
 }
 
 /** The terminal reporter. */

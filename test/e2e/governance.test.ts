@@ -274,6 +274,22 @@ describe("audits before and after", () => {
     expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
   });
 
+  it("every report shows remediation with the failing item, open work by owner, levels and expiring soon", async () => {
+    const p = project();
+    await p.run(["attest", "oncall", "--by", "Ana", "--expires-after", "30d"]);
+    const terminal = (await p.run(["audit", "--fail-on", "never"], "2026-12-20")).stdout;
+    expect(terminal).toContain("  ✘ [critical] runbooks MISSING: marked missing\n      why: On-call needs steps, not tribal knowledge\n      fix: Write one runbook per alert\n      docs: https://wiki.example.com/runbooks\n");
+    expect(terminal).toMatch(/Open work by owner \(3 items\)\n {2}sre-team — 2 overdue\n {4}! dr-plan \[medium\] missing: DR plan rehearsed due 2026-11-01, 49 days overdue/);
+    expect(terminal).toContain("Level: none yet; next bronze");
+    expect(terminal).toContain("attestation oncall ends 2026-12-23 (3 days left)");
+    const markdown = (await p.run(["audit", "-f", "markdown", "--fail-on", "never"], "2026-12-20")).stdout;
+    expect(markdown).toContain("marked missing<br>**why:** On-call needs steps, not tribal knowledge<br>**fix:** Write one runbook per alert<br>**docs:** https://wiki.example.com/runbooks |");
+    expect(markdown).toContain("Open work by owner (3 items)");
+    const html = (await p.run(["audit", "-f", "html", "--fail-on", "never"], "2026-12-20")).stdout;
+    expect(html).toContain('<b>Fix:</b> Write one runbook per alert<br><b>Docs:</b> <a href="https://wiki.example.com/runbooks">');
+    expect(html).toContain("<h2>Open work by owner (3)</h2>");
+  });
+
   it("a TLS certificate ending within gate.warn_days is listed as expiring soon", async () => {
     const pki = createPki();
     cleanups.push(() => pki.cleanup());
