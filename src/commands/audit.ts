@@ -193,7 +193,7 @@ export async function auditCommand(file: string | undefined, opts: AuditCommandO
  * also scans, so the report stays clean.
  */
 async function githubActions(report: Report, checklistFile: string | undefined, format: ReportFormat, opts: GlobalOptions, io: Io): Promise<void> {
-  const write = format === "terminal" || format === "markdown" ? io.out : io.err;
+  const write = (text: string): void => (format === "terminal" || format === "markdown" ? io.out(text) : io.err(text));
   for (const line of githubAnnotations(report, checklistFile, { workspace: io.env.GITHUB_WORKSPACE })) write(`${line}\n`);
   const summaryFile = io.env.GITHUB_STEP_SUMMARY;
   if (!summaryFile) return;
