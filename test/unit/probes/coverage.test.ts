@@ -7,42 +7,25 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Ajv } from "ajv";
-import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { coverageProbe, type CoverageSpec } from "../../../src/probes/coverage.js";
 import { probeSchema } from "../../../src/probes/index.js";
 import { parseXml } from "../../../src/util/xml.js";
 import { makeContext } from "../../helpers/context.js";
+import { runVitestFixture } from "../../helpers/vitest-fixture.js";
 
 const root = fileURLToPath(new URL("../../..", import.meta.url));
 const fixtures = join(root, "test/fixtures/evidence");
-const project = join(fixtures, "vitest-project");
 
 let out: string;
 let coverageDir: string;
 /** Percentages as istanbul itself summarised them, read straight from coverage-summary.json. */
 let summary: Record<"lines" | "branches" | "functions" | "statements", { covered: number; total: number; pct: number }>;
 
-/** Runs vitest on the fixture project once: coverage (five reporters) and JUnit into `dir`. */
-async function runFixtureProject(dir: string): Promise<void> {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith("VITEST") && k !== "TEST") env[k] = v;
-  const vitest = join(root, "node_modules/vitest/vitest.mjs");
-  const r = await execa(process.execPath, [vitest, "run", "--config", join(project, "vitest.config.mjs")], {
-    cwd: project,
-    env: { ...env, EVIDENCE_OUT: dir, NO_COLOR: "1" },
-    extendEnv: false,
-    reject: false,
-    timeout: 60_000,
-  });
-  // One fixture test fails on purpose, so vitest exits 1; anything else is a broken set-up.
-  if (r.exitCode !== 1) throw new Error(`vitest on the fixture project exited ${r.exitCode}:\n${r.stdout}\n${r.stderr}`);
-}
-
 beforeAll(async () => {
   out = mkdtempSync(join(tmpdir(), "readiness-coverage-"));
   coverageDir = join(out, "coverage");
-  await runFixtureProject(out);
+  await runVitestFixture(out, { coverage: true });
   summary = JSON.parse(readFileSync(join(coverageDir, "coverage-summary.json"), "utf8")).total;
 });
 afterAll(() => rmSync(out, { recursive: true, force: true }));

@@ -7,39 +7,21 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Ajv } from "ajv";
-import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { probeSchema } from "../../../src/probes/index.js";
 import { testsProbe, type TestsSpec } from "../../../src/probes/tests.js";
 import { makeContext } from "../../helpers/context.js";
+import { runVitestFixture } from "../../helpers/vitest-fixture.js";
 
 const root = fileURLToPath(new URL("../../..", import.meta.url));
 const fixtures = join(root, "test/fixtures/evidence");
 const samples = join(fixtures, "junit");
-const project = join(fixtures, "vitest-project");
 
 let out: string;
 
-/** Runs vitest on the fixture project once, JUnit reporter only (no coverage), into `dir`. */
-async function runFixtureProject(dir: string): Promise<void> {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith("VITEST") && k !== "TEST") env[k] = v;
-  const vitest = join(root, "node_modules/vitest/vitest.mjs");
-  const args = [vitest, "run", "--config", join(project, "vitest.config.mjs"), "--coverage.enabled=false"];
-  const r = await execa(process.execPath, args, {
-    cwd: project,
-    env: { ...env, EVIDENCE_OUT: dir, NO_COLOR: "1" },
-    extendEnv: false,
-    reject: false,
-    timeout: 60_000,
-  });
-  // One fixture test fails on purpose, so vitest exits 1; anything else is a broken set-up.
-  if (r.exitCode !== 1) throw new Error(`vitest on the fixture project exited ${r.exitCode}:\n${r.stdout}\n${r.stderr}`);
-}
-
 beforeAll(async () => {
   out = mkdtempSync(join(tmpdir(), "readiness-tests-"));
-  await runFixtureProject(out);
+  await runVitestFixture(out, { coverage: false });
 });
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
