@@ -309,7 +309,7 @@ export type Counts = Record<ItemResult, number>;
 export interface Report {
   schema_version: 1;
   tool: { name: string; version: string };
-  checklist: { name: string; path: string; builtin?: boolean };
+  checklist: { name: string; path: string; builtin?: boolean; /** The environment applied with `--env`. */ environment?: string };
   started_at: string;
   duration_ms: number;
   verdict: Verdict;

@@ -276,6 +276,7 @@ export function buildReport(planned: Plan, results: ExecuteResults, options: Sco
     warnings,
   };
   if (checklist.builtin) report.checklist.builtin = true;
+  if (checklist.environment) report.checklist.environment = checklist.environment;
   if (checklist.levels) report.levels = levelsReport(checklist.levels, items, Boolean(options.strict));
   report.expiring = expiringSoon(evaluated, options.now, gate.warn_days ?? DEFAULT_WARN_DAYS);
   report.open_work = openWork(checklist, byItem, options.now);

@@ -199,6 +199,9 @@ describe("environments", () => {
     expect(staging.code).toBe(0);
     expect(staging.stdout).toContain("tcp 127.0.0.1:2");
     expect(staging.stdout).toContain("(environment staging)");
+    // The JSON report records which environment was audited.
+    const report = await cli(["audit", "--env", "staging", "--var", "ledger_port=5", "-f", "json", "--timeout", "300ms"], dir);
+    expect((JSON.parse(report.stdout) as { checklist: { environment?: string } }).checklist.environment).toBe("staging");
 
     const unknown = await cli(["audit", "--env", "stagin", "--var", "ledger_port=5"], dir);
     expect(unknown.code).toBe(2);
