@@ -41,7 +41,8 @@ export function escapeXml(text: string): string {
  * Newlines collapse to spaces; HTML-significant characters become entities (so no tag survives);
  * `|` and backtick become entities (a GFM table splits cells before inline parsing, so a
  * backslash-escaped pipe after a backslash is ambiguous, an entity never is); Markdown
- * punctuation is backslash-escaped so no emphasis, link or heading can be injected.
+ * punctuation is backslash-escaped so no emphasis, link or heading can be injected; a zero-width
+ * space after `@` keeps a title like `@org/team` from notifying people when posted as a PR comment.
  */
 export function escapeMarkdown(text: string): string {
   return oneLine(text)
@@ -54,7 +55,8 @@ export function escapeMarkdown(text: string): string {
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;")
     .replace(/\|/g, "&#124;")
-    .replace(/`/g, "&#96;");
+    .replace(/`/g, "&#96;")
+    .replace(/@(?=[A-Za-z0-9])/g, "@\u200b");
 }
 
 /** Columns a string occupies in a terminal: East Asian wide and fullwidth characters count two. */

@@ -36,6 +36,11 @@ describe("escaping", () => {
     expect(escapeMarkdown("**a** [b](c) R&D")).toBe("\\*\\*a\\*\\* \\[b\\](c) R&amp;D");
   });
 
+  it("escapeMarkdown: an @mention cannot notify anyone, an e-mail-like text keeps its shape", () => {
+    expect(escapeMarkdown("ping @everyone and @acme/sre")).toBe("ping @\u200beveryone and @\u200bacme/sre");
+    expect(escapeMarkdown("a @ b")).toBe("a @ b");
+  });
+
   it("terminal text: never a control character, never wider than asked", () => {
     fc.assert(
       fc.property(anyText, fc.integer({ min: 1, max: 80 }), (s, w) => {
