@@ -11,14 +11,12 @@ import {
   type Gate,
   type Issue,
   type Item,
-  type ManualStatus,
   type ProbeSpecBase,
   type ResolvedProbe,
   type Section,
   type Severity,
   type Signoff,
   type SourceLocation,
-  type Waiver,
 } from "../types.js";
 import { parseDate, parseDuration } from "../util/duration.js";
 import { nearest, slugify } from "../util/text.js";
@@ -39,29 +37,16 @@ export const DEFAULT_RETRY_DELAY_MS = 1_000;
 
 /* The shapes below are what the schema guarantees; this file is the one trust boundary. */
 type RawProbe = ProbeSpecBase;
-interface RawItem {
+/** Keys an item carries through resolution unchanged, as the model types them. */
+type PassThrough = "description" | "owner" | "status" | "evidence" | "attested_by" | "attested_at" | "reason" | "waiver" | "note" | "due" | "enforce_from" | "level" | "why" | "fix" | "docs";
+interface RawItem extends Partial<Pick<Item, PassThrough>> {
   id?: string;
   title: string;
-  description?: string;
   severity?: Severity;
   weight?: number;
   tags?: string[];
-  owner?: string;
   probes?: RawProbe[];
-  status?: ManualStatus;
-  evidence?: string;
-  attested_by?: string;
-  attested_at?: string;
   expires_after?: string;
-  reason?: string;
-  waiver?: Waiver;
-  note?: string;
-  due?: string;
-  enforce_from?: string;
-  level?: string;
-  why?: string;
-  fix?: string;
-  docs?: string;
 }
 interface RawSection {
   id?: string;
