@@ -3,8 +3,6 @@
  */
 import { appendFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { applyBaseline, githubAnnotations, stepSummary } from "../report/index.js";
-import { readReport } from "./reports.js";
 import { runPlan, type AuditOptions } from "../audit.js";
 import { auditUntilReady, DEFAULT_INTERVAL_MS, waitReporter } from "./wait.js";
 import { builtinChecklist } from "../checklist/builtin.js";
@@ -176,7 +174,11 @@ export async function auditCommand(file: string | undefined, opts: AuditCommandO
   if (showProgress) io.err("\r\x1b[2K");
 
   let final = report;
-  if (opts.baseline) final = applyBaseline(report, await readReport(io, opts.baseline), opts.baseline);
+  if (opts.baseline) {
+    // Report reading (with its ajv schema) loads only when a baseline is given.
+    const [{ applyBaseline }, { readReport }] = await Promise.all([import("../report/baseline.js"), import("./reports.js")]);
+    final = applyBaseline(report, await readReport(io, opts.baseline), opts.baseline);
+  }
 
   await writeReports(final, format, outputs, opts, io);
   if (io.env.GITHUB_ACTIONS === "true") await githubActions(final, checklist.builtin ? undefined : checklist.path, format, opts, io);
@@ -193,6 +195,7 @@ export async function auditCommand(file: string | undefined, opts: AuditCommandO
  * also scans, so the report stays clean.
  */
 async function githubActions(report: Report, checklistFile: string | undefined, format: ReportFormat, opts: GlobalOptions, io: Io): Promise<void> {
+  const { githubAnnotations, stepSummary } = await import("../report/github.js");
   const write = (text: string): void => (format === "terminal" || format === "markdown" ? io.out(text) : io.err(text));
   for (const line of githubAnnotations(report, checklistFile, { workspace: io.env.GITHUB_WORKSPACE })) write(`${line}\n`);
   const summaryFile = io.env.GITHUB_STEP_SUMMARY;
