@@ -7,15 +7,20 @@ import { oneLine, sanitize } from "../errors.js";
 /** Characters XML 1.0 forbids (C0 controls except tab/LF/CR, U+FFFE/U+FFFF) and lone surrogates. */
 const XML_ILLEGAL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
-/** Escapes text for HTML element content and double- or single-quoted attributes. */
-export function escapeHtml(text: string): string {
+/** The five markup-significant characters as entities, after control characters are shown escaped. */
+function escapeMarkup(text: string, apos: string): string {
   return sanitize(text)
     .replace(XML_ILLEGAL, "\ufffd")
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;")
     .replace(/"/g, "&quot;")
-    .replace(/'/g, "&#39;");
+    .replace(/'/g, apos);
+}
+
+/** Escapes text for HTML element content and double- or single-quoted attributes. */
+export function escapeHtml(text: string): string {
+  return escapeMarkup(text, "&#39;");
 }
 
 /**
@@ -24,16 +29,7 @@ export function escapeHtml(text: string): string {
  * parses whatever the input held. Newlines become `&#10;` so attributes keep them.
  */
 export function escapeXml(text: string): string {
-  return sanitize(text)
-    .replace(XML_ILLEGAL, "\ufffd")
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;")
-    .replace(/'/g, "&apos;")
-    .replace(/\r/g, "&#13;")
-    .replace(/\n/g, "&#10;")
-    .replace(/\t/g, "&#9;");
+  return escapeMarkup(text, "&apos;").replace(/\r/g, "&#13;").replace(/\n/g, "&#10;").replace(/\t/g, "&#9;");
 }
 
 /**
