@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dnsProbe, type DnsSpec } from "../../../src/probes/dns.js";
 import { probeSchema } from "../../../src/probes/index.js";
 import { makeContext } from "../../helpers/context.js";
+import { UNRESOLVABLE_HOST } from "../../helpers/unresolvable.js";
 
 // ---------------------------------------------------------------------------------------------
 // A tiny DNS responder (RFC 1035 wire format): enough for A, AAAA, CNAME, TXT, MX, NS, SRV.
@@ -129,9 +130,9 @@ describe("dns probe: system lookup (no type)", () => {
   });
 
   it("fails with the cause on a name that cannot resolve", async () => {
-    const r = await dnsProbe.run({ dns: "readiness-test.invalid" }, makeContext());
+    const r = await dnsProbe.run({ dns: UNRESOLVABLE_HOST }, makeContext());
     expect(r.result).toBe("fail");
-    expect(r.message).toMatch(/^readiness-test\.invalid: (not found|temporary failure in name resolution|.*timed out)/);
+    expect(r.message).toBe(`${UNRESOLVABLE_HOST}: not found`);
   });
 });
 

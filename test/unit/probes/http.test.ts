@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { httpProbe, type HttpSpec } from "../../../src/probes/http.js";
 import { describeNetError } from "../../../src/util/net.js";
 import { makeContext } from "../../helpers/context.js";
+import { UNRESOLVABLE_HOST } from "../../helpers/unresolvable.js";
 import {
   closedPort,
   ipv6Available,
@@ -243,8 +244,8 @@ describe("http probe: connection failures and timeouts", () => {
   });
 
   it("reports an unknown host", async () => {
-    const out = await probe({ http: "http://no-such-host.invalid/health" });
-    expect(out).toEqual({ result: "fail", message: "GET http://no-such-host.invalid/health: host not found" });
+    const out = await probe({ http: `http://${UNRESOLVABLE_HOST}/health` });
+    expect(out).toEqual({ result: "fail", message: `GET http://${UNRESOLVABLE_HOST}/health: host not found` });
   });
 
   it("ends at the timeout when the server never answers", async () => {

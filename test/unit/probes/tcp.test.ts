@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tcpProbe } from "../../../src/probes/tcp.js";
 import { parseHostPort } from "../../../src/util/net.js";
 import { makeContext } from "../../helpers/context.js";
+import { UNRESOLVABLE_HOST } from "../../helpers/unresolvable.js";
 import { closedPort, ipv6Available, startTcpServer, type Running } from "../../helpers/servers.js";
 import { Ajv } from "ajv";
 import { probeSchema } from "../../../src/probes/index.js";
@@ -61,8 +62,8 @@ describe("tcp probe", () => {
   });
 
   it("fails on a host that does not resolve", async () => {
-    const out = await tcpProbe.run({ tcp: "no-such-host.invalid:80" }, makeContext());
-    expect(out).toEqual({ result: "fail", message: "no-such-host.invalid:80: host not found" });
+    const out = await tcpProbe.run({ tcp: `${UNRESOLVABLE_HOST}:80` }, makeContext());
+    expect(out).toEqual({ result: "fail", message: `${UNRESOLVABLE_HOST}:80: host not found` });
   });
 
   it("names the timeout when the signal times out (and open: false reads silence as closed)", async () => {
