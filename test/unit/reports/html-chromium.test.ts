@@ -30,6 +30,13 @@ function chromium(args: string[]): Promise<string> {
     "--no-first-run",
     "--no-default-browser-check",
     "--hide-scrollbars",
+    // The page is a local file and needs no network. Chromium still resolves update and DNS-probe
+    // hosts on its own; answer every lookup "not found" inside Chromium so nothing leaves loopback.
+    "--host-resolver-rules=MAP * ~NOTFOUND",
+    "--disable-features=DnsOverHttps,AsyncDns,OptimizationHints,MediaRouter,Translate,NetworkTimeServiceQuerying",
+    "--disable-domain-reliability",
+    "--disable-client-side-phishing-detection",
+    "--no-pings",
     `--user-data-dir=${profile}`,
   ];
   return new Promise((resolve, reject) => {
