@@ -50,29 +50,28 @@ export function takeCheckbox(text: string): { box?: Checkbox; rest: string } {
   return { rest: text };
 }
 
-/** The status claimed by an emoji at `pos`, with its length (variation selector included). */
-export function statusEmojiAt(text: string, pos: number): { status: ManualStatus; length: number } | undefined {
+/** The entry of `table` whose emoji starts at `pos`, with its length (variation selector included). */
+function emojiAt<T>(text: string, pos: number, table: ReadonlyArray<readonly [string, T]>): { value: T; length: number } | undefined {
   if (!FIRST_UNITS.has(text.charCodeAt(pos))) return undefined;
-  for (const [emoji, status] of STATUS_EMOJI) {
+  for (const [emoji, value] of table) {
     if (text.startsWith(emoji, pos)) {
       let length = emoji.length;
       if (text.charCodeAt(pos + length) === 0xfe0f) length++;
-      return { status, length };
+      return { value, length };
     }
   }
   return undefined;
 }
 
+/** The status claimed by an emoji at `pos`, with its length (variation selector included). */
+export function statusEmojiAt(text: string, pos: number): { status: ManualStatus; length: number } | undefined {
+  const hit = emojiAt(text, pos, STATUS_EMOJI);
+  return hit && { status: hit.value, length: hit.length };
+}
+
 function severityEmojiAt(text: string, pos: number): { severity: Severity; length: number } | undefined {
-  if (!FIRST_UNITS.has(text.charCodeAt(pos))) return undefined;
-  for (const [emoji, severity] of SEVERITY_EMOJI) {
-    if (text.startsWith(emoji, pos)) {
-      let length = emoji.length;
-      if (text.charCodeAt(pos + length) === 0xfe0f) length++;
-      return { severity, length };
-    }
-  }
-  return undefined;
+  const hit = emojiAt(text, pos, SEVERITY_EMOJI);
+  return hit && { severity: hit.value, length: hit.length };
 }
 
 const STATUS_WORDS: ReadonlyArray<readonly [RegExp, ManualStatus]> = [
