@@ -4,7 +4,7 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "coverage/**", "test/fixtures/**", "bench/results/**", "**/*.js", "!eslint.config.js"] },
+  { ignores: ["dist/**", "node_modules/**", "coverage/**", "test/fixtures/**", "bench/results/**", "**/*.js", "!eslint.config.js", "!bin/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -31,7 +31,7 @@ export default tseslint.config(
   { files: ["eslint.config.js"], ...tseslint.configs.disableTypeChecked },
   {
     // Plain-JS scripts (build steps, benchmarks): linted without type information.
-    files: ["**/*.mjs"],
+    files: ["**/*.mjs", "bin/**/*.js"],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: { ...tseslint.configs.disableTypeChecked.languageOptions, globals: { ...globals.node } },
     rules: { ...tseslint.configs.disableTypeChecked.rules, "no-console": "off" },

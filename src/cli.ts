@@ -205,7 +205,8 @@ Exit codes: 0 GO (or CONDITIONAL unless --fail-on conditional), 1 NO-GO, 2 bad i
   return cli;
 }
 
-async function main(argv: string[]): Promise<void> {
+/** Runs the command line on `argv` (as `process.argv`); sets `process.exitCode`. Started by src/main.ts or the bundle. */
+export async function main(argv: string[]): Promise<void> {
   const controller = new AbortController();
   const interrupted: { by?: "SIGINT" | "SIGTERM" } = {};
   const onSignal = (sig: "SIGINT" | "SIGTERM"): void => {
@@ -264,5 +265,3 @@ function handleError(e: unknown, io: Io, verbose: boolean): number {
   if (verbose && err.stack) io.err(`${err.stack}\n`);
   return 3;
 }
-
-await main(process.argv);

@@ -1,0 +1,69 @@
+/**
+ * The command line runs from dist/readiness.cjs with V8's code cache (scripts/bundle.mjs,
+ * bin/start.js). Every other end-to-end test runs through the bundle; these check what is special
+ * about it: the cache is accepted, built-ins a run does not need stay unloaded, and without the
+ * bundle the unbundled modules give the same answers.
+ */
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BIN, ROOT } from "../helpers/cli.js";
+
+const CHECKLIST = join(ROOT, "examples", "web-service.yaml");
+let scratch: string;
+
+beforeAll(() => {
+  scratch = mkdtempSync(join(tmpdir(), "readiness-bundle-test-"));
+});
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+function run(bin: string, args: string[], nodeArgs: string[] = []): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [...nodeArgs, bin, ...args], { cwd: ROOT, encoding: "utf8", env: { PATH: process.env.PATH ?? "", NO_COLOR: "1", READINESS_NOW: "2026-11-23" } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe("the bundled command line", () => {
+  it("is built with a code cache that this Node accepts", () => {
+    expect(existsSync(join(ROOT, "dist", "readiness.cjs"))).toBe(true);
+    expect(existsSync(join(ROOT, "dist", "readiness.cjs.cache"))).toBe(true);
+    const probe = `import { loadBundle } from ${JSON.stringify(join(ROOT, "bin", "start.js"))}; const b = loadBundle(); console.log(JSON.stringify({ main: typeof b?.main, rejected: b?.cacheRejected }));`;
+    const r = spawnSync(process.execPath, ["--input-type=module", "-e", probe], { encoding: "utf8" });
+    expect(JSON.parse(r.stdout)).toEqual({ main: "function", rejected: false });
+  });
+
+  it("does not load the network, crypto or process built-ins to validate a checklist", () => {
+    const list = join(scratch, "modules.txt");
+    const preload = join(scratch, "record.cjs");
+    writeFileSync(preload, `process.on("exit", () => require("node:fs").writeFileSync(${JSON.stringify(list)}, process.moduleLoadList.join("\\n")));\n`);
+    const r = run(BIN, ["validate", CHECKLIST], ["--require", preload]);
+    expect(r.code, r.stderr).toBe(0);
+    const loaded = readFileSync(list, "utf8").split("\n");
+    for (const heavy of ["http", "https", "tls", "dns", "crypto", "child_process", "perf_hooks", "zlib"]) {
+      expect(loaded, heavy).not.toContain(`NativeModule ${heavy}`);
+    }
+    // ...and an audit loads what its probes need when they run.
+    const audit = run(BIN, ["audit", CHECKLIST, "--no-exec", "-f", "json"], ["--require", preload]);
+    expect([0, 1]).toContain(audit.code);
+    expect(readFileSync(list, "utf8").split("\n")).toContain("NativeModule perf_hooks");
+  });
+
+  it("without the bundle, runs the modules in dist/ with the same results", () => {
+    // A copy of the package without dist/readiness.cjs: bin/start.js falls back to dist/main.js.
+    const pkg = join(scratch, "package");
+    for (const part of ["bin", "dist", "schemas", "package.json"]) cpSync(join(ROOT, part), join(pkg, part), { recursive: true });
+    rmSync(join(pkg, "dist", "readiness.cjs"));
+    symlinkSync(join(ROOT, "node_modules"), join(pkg, "node_modules"), "dir");
+    const bin = join(pkg, "bin", "readiness.js");
+    for (const args of [["--version"], ["validate", CHECKLIST], ["validate", "--print", CHECKLIST], ["list", CHECKLIST, "--json"], ["schema", "report"], ["validate", join(ROOT, "package.json")]]) {
+      const bundled = run(BIN, args);
+      const modules = run(bin, args);
+      expect(modules, args.join(" ")).toEqual(bundled);
+    }
+    // A bundle older than dist/ (tsc run again without the bundle step) is not used either.
+    writeFileSync(join(pkg, "dist", "readiness.cjs"), "throw new Error('stale bundle ran');\n");
+    utimesSync(join(pkg, "dist", "readiness.cjs"), new Date(2000, 0, 1), new Date(2000, 0, 1));
+    expect(run(bin, ["--version"]).stdout).toBe(run(BIN, ["--version"]).stdout);
+  });
+});
