@@ -140,6 +140,8 @@ async function coldStart() {
     ["bare node", "node -e 0", [NODE, "-e", "0"]],
     ["readiness --version", "readiness --version", [NODE, BIN, "--version"]],
     ["readiness validate small.yaml", "readiness validate small.yaml", [NODE, BIN, "validate", small]],
+    // The same without the bundle and its code cache: the ES modules in dist/ as tsc wrote them.
+    ["unbundled validate small.yaml", "node dist/main.js validate small.yaml", [NODE, join(ROOT, "dist", "main.js"), "validate", small]],
   ];
   const out = {};
   if (has("hyperfine")) {
@@ -346,6 +348,10 @@ lines.push(`|---|---|---|---|---|---|`);
 for (const name of ["readiness --version", "readiness validate small.yaml"]) {
   const r = cold[name].median / bare;
   lines.push(`| cold start: \`${name}\` | ${ms(cold[name].median)} | bare \`node -e 0\` ${ms(bare)} | ${r.toFixed(2)}× | ≤ 1.5× | ${verdict(r <= 1.5)} |`);
+}
+{
+  const name = "unbundled validate small.yaml";
+  lines.push(`| … \`validate\` without the bundle and code cache (\`node dist/main.js\`) | ${ms(cold[name].median)} | bare \`node -e 0\` ${ms(bare)} | ${(cold[name].median / bare).toFixed(2)}× | | |`);
 }
 const httpRatio = http.cliWall / http.ideal;
 lines.push(`| ${http.N} HTTP probes (server answers in 100 ms), \`--concurrency 50\`, wall | ${ms(http.cliWall)} | ideal (validate cold start + 4 × 100 ms) ${ms(http.ideal)} | ${httpRatio.toFixed(2)}× | ≤ 1.2× | ${verdict(httpRatio <= 1.2 && http.ok)} |`);
