@@ -25,8 +25,16 @@ export function formatIssue(issue: Issue): string {
   return `${where}${level}${oneLine(issue.message)}${path}`;
 }
 
+/** The characters `sanitize` shows escaped: C0 except tab and LF, DEL, C1. */
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+const CONTROL_ALL = new RegExp(CONTROL.source, "g");
+/** Any character `oneLine` changes besides surrounding whitespace: C0 (tab and line breaks too), DEL and C1. */
+const CONTROL_OR_BREAK = /[\u0000-\u001f\u007f-\u009f]/;
+
 /** Collapses a message to one line and strips terminal control sequences. */
 export function oneLine(text: string): string {
+  // Most text has no control character and no line break: then only the trim applies.
+  if (!CONTROL_OR_BREAK.test(text)) return text.trim();
   return sanitize(text).replace(/\s*[\r\n]+\s*/g, " ").trim();
 }
 
@@ -36,5 +44,8 @@ export function oneLine(text: string): string {
  * Newlines and tabs are kept.
  */
 export function sanitize(text: string): string {
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+  // Tested first: clean text, the common case, is returned without building a new string.
+  if (!CONTROL.test(text)) return text;
+  return text.replace(CONTROL_ALL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
 }
+

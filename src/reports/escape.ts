@@ -7,20 +7,29 @@ import { oneLine, sanitize } from "../errors.js";
 /** Characters XML 1.0 forbids (C0 controls except tab/LF/CR, U+FFFE/U+FFFF) and lone surrogates. */
 const XML_ILLEGAL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
-/** The five markup-significant characters as entities, after control characters are shown escaped. */
-function escapeMarkup(text: string, apos: string): string {
+/** Whatever either markup escaper changes; text without any of these is returned as it is. */
+const MARKUP_SIGNIFICANT = /[\u0000-\u001f\u007f-\u009f&<>"'\ud800-\udfff\ufffe\uffff]/;
+
+const HTML_ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+const HTML_SPECIAL = /[&<>"']/g;
+/** In XML, line breaks and tabs become character references too, so attributes keep them. */
+const XML_ENTITIES: Record<string, string> = { ...HTML_ENTITIES, "'": "&apos;", "\r": "&#13;", "\n": "&#10;", "\t": "&#9;" };
+const XML_SPECIAL = /[&<>"'\r\n\t]/g;
+
+/**
+ * Control characters shown escaped (`sanitize`), anything still illegal in XML 1.0 replaced, then
+ * each special character replaced by its entity in one pass.
+ */
+function escapeMarkup(text: string, special: RegExp, entities: Record<string, string>): string {
+  if (!MARKUP_SIGNIFICANT.test(text)) return text;
   return sanitize(text)
     .replace(XML_ILLEGAL, "\ufffd")
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;")
-    .replace(/'/g, apos);
+    .replace(special, (c) => entities[c] ?? c);
 }
 
 /** Escapes text for HTML element content and double- or single-quoted attributes. */
 export function escapeHtml(text: string): string {
-  return escapeMarkup(text, "&#39;");
+  return escapeMarkup(text, HTML_SPECIAL, HTML_ENTITIES);
 }
 
 /**
@@ -29,8 +38,26 @@ export function escapeHtml(text: string): string {
  * parses whatever the input held. Newlines become `&#10;` so attributes keep them.
  */
 export function escapeXml(text: string): string {
-  return escapeMarkup(text, "&apos;").replace(/\r/g, "&#13;").replace(/\n/g, "&#10;").replace(/\t/g, "&#9;");
+  return escapeMarkup(text, XML_SPECIAL, XML_ENTITIES);
 }
+
+/** Whatever `escapeMarkdown` changes in a line: text without any of these is returned as it is. */
+const MARKDOWN_SIGNIFICANT = /[\t\\*_[\]~&<>|`@\ud800-\udfff\ufffe\uffff]|^[#+\-=\d]/;
+const MARKDOWN_ESCAPES: Record<string, string> = {
+  "\\": "\\\\",
+  "*": "\\*",
+  _: "\\_",
+  "[": "\\[",
+  "]": "\\]",
+  "~": "\\~",
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  "|": "&#124;",
+  "`": "&#96;",
+  "@": "@\u200b",
+};
+const MARKDOWN_SPECIAL = /[\\*_[\]~&<>|`]|@(?=[A-Za-z0-9])/g;
 
 /**
  * Escapes one line of user text for GitHub-flavoured Markdown, safe inside a table cell.
@@ -41,22 +68,25 @@ export function escapeXml(text: string): string {
  * space after `@` keeps a title like `@org/team` from notifying people when posted as a PR comment.
  */
 export function escapeMarkdown(text: string): string {
-  return oneLine(text)
+  const line = oneLine(text);
+  if (!MARKDOWN_SIGNIFICANT.test(line)) return line;
+  // One pass for the characters, then the line starts (a heading, a list marker, `1.`), which the
+  // pass leaves as they were.
+  return line
     .replace(/\t/g, " ")
     .replace(XML_ILLEGAL, "\ufffd")
-    .replace(/[\\*_[\]~]/g, (c) => `\\${c}`)
+    .replace(MARKDOWN_SPECIAL, (c) => MARKDOWN_ESCAPES[c] ?? c)
     .replace(/^[#+\-=]/, (c) => `\\${c}`)
-    .replace(/^(\d+)([.)])/, "$1\\$2")
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/\|/g, "&#124;")
-    .replace(/`/g, "&#96;")
-    .replace(/@(?=[A-Za-z0-9])/g, "@\u200b");
+    .replace(/^(\d+)([.)])/, "$1\\$2");
 }
+
+/** Text whose every character takes exactly one terminal column. */
+const ONE_COLUMN_EACH = /^[\u0001-\u02ff]*$/;
 
 /** Columns a string occupies in a terminal: East Asian wide and fullwidth characters count two. */
 export function displayWidth(text: string): number {
+  // Up to U+02FF every character but NUL is one column: the common case needs no walk.
+  if (ONE_COLUMN_EACH.test(text)) return text.length;
   let width = 0;
   for (const ch of text) width += charWidth(ch.codePointAt(0) ?? 0);
   return width;

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { XMLValidator } from "fast-xml-parser";
 import { describe, expect, it } from "vitest";
+import { oneLine, sanitize } from "../../../src/errors.js";
 import { displayWidth, escapeHtml, escapeMarkdown, escapeXml, terminalText, truncateWidth, wrapWidth } from "../../../src/reports/escape.js";
 
 const anyText = fc.string({ unit: "binary", maxLength: 200 });
@@ -66,5 +67,99 @@ describe("escaping", () => {
   it("counts CJK as two columns", () => {
     expect(displayWidth("データ")).toBe(6);
     expect(truncateWidth("データベース", 7)).toBe("データ…");
+  });
+});
+
+/**
+ * The escapers take a fast path for text with nothing to escape and replace in one pass otherwise.
+ * These are the straightforward chains they replaced, kept here as the reference: the output must
+ * not change by a byte, with or without characters that need escaping.
+ */
+describe("escaping fast paths match the reference chains", () => {
+  const referenceSanitize = (t: string): string =>
+    t.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+  const referenceOneLine = (t: string): string => referenceSanitize(t).replace(/\s*[\r\n]+\s*/g, " ").trim();
+  const ILLEGAL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+  const referenceMarkup = (t: string, apos: string): string =>
+    referenceSanitize(t).replace(ILLEGAL, "\ufffd").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, apos);
+  const referenceHtml = (t: string): string => referenceMarkup(t, "&#39;");
+  const referenceXml = (t: string): string => referenceMarkup(t, "&apos;").replace(/\r/g, "&#13;").replace(/\n/g, "&#10;").replace(/\t/g, "&#9;");
+  const referenceMarkdown = (t: string): string =>
+    referenceOneLine(t)
+      .replace(/\t/g, " ")
+      .replace(ILLEGAL, "\ufffd")
+      .replace(/[\\*_[\]~]/g, (c) => `\\${c}`)
+      .replace(/^[#+\-=]/, (c) => `\\${c}`)
+      .replace(/^(\d+)([.)])/, "$1\\$2")
+      .replace(/&/g, "&amp;")
+      .replace(/</g, "&lt;")
+      .replace(/>/g, "&gt;")
+      .replace(/\|/g, "&#124;")
+      .replace(/`/g, "&#96;")
+      .replace(/@(?=[A-Za-z0-9])/g, "@\u200b");
+  const referenceWidth = (t: string): number => {
+    let w = 0;
+    for (const ch of t) w += displayWidth(`x${ch}`) - 1;
+    return w;
+  };
+
+  // Characters every escaper treats specially, mixed with plain ones, so both paths are exercised.
+  const special = fc.constantFrom(
+    ..."aZ09 .)#+-=@_*[]~\\|`&<>\"'\t\r\n\u001b\u0000\u0007\u000b\u000c\u007f\u0085\u009b\u00a0\u2028\u200b\ufffe\uffff\ud800\udc00データ🚀\u0301".split(""),
+    "🚀",
+    "1. ",
+    "@a",
+    "  ",
+  );
+  const hostile = fc.array(special, { maxLength: 40 }).map((parts) => parts.join(""));
+  const texts = fc.oneof(hostile, anyText, fc.string({ maxLength: 60 }));
+
+  it("sanitize and oneLine", () => {
+    fc.assert(
+      fc.property(texts, (s) => {
+        expect(sanitize(s)).toBe(referenceSanitize(s));
+        expect(oneLine(s)).toBe(referenceOneLine(s));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("escapeHtml, escapeXml, escapeMarkdown", () => {
+    fc.assert(
+      fc.property(texts, (s) => {
+        expect(escapeHtml(s)).toBe(referenceHtml(s));
+        expect(escapeXml(s)).toBe(referenceXml(s));
+        expect(escapeMarkdown(s)).toBe(referenceMarkdown(s));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("displayWidth of plain text is its length; of anything else, the sum over code points", () => {
+    fc.assert(
+      fc.property(texts, (s) => {
+        expect(displayWidth(s)).toBe(referenceWidth(s));
+      }),
+      { numRuns: 1000 },
+    );
+    expect(displayWidth("plain ASCII, Latin-1 é and ʯ")).toBe(28);
+    expect(displayWidth("\u0000")).toBe(0);
+  });
+
+  it("clean text comes back as it was; text to escape does not", () => {
+    for (const clean of ["Item 42 title", "GET http://127.0.0.1:9/health: 200 in 12ms"]) {
+      expect(sanitize(clean)).toBe(clean);
+      expect(oneLine(clean)).toBe(clean);
+      expect(escapeHtml(clean)).toBe(clean);
+      expect(escapeXml(clean)).toBe(clean);
+    }
+    expect(oneLine("  padded  ")).toBe("padded");
+    expect(sanitize("a\u001b[31mb")).toBe("a\\x1b[31mb");
+    expect(oneLine("a\n  b\n")).toBe("a b");
+    expect(escapeHtml(`<a href="x">'&'</a>`)).toBe("&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+    expect(escapeXml("a'\tb\nc\rd")).toBe("a&apos;&#9;b&#10;c\\x0dd");
+    expect(escapeMarkdown("Item 42 title")).toBe("Item 42 title");
+    expect(escapeMarkdown("42) a_b | c @d")).toBe("42\\) a\\_b &#124; c @\u200bd");
+    expect(escapeMarkdown("- x")).toBe("\\- x");
   });
 });
