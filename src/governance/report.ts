@@ -164,16 +164,40 @@ function itemContext(checklist: Pick<Checklist, "sections" | "owner">): Map<Item
   return out;
 }
 
+/** An open work item with its sort keys, computed once rather than in every comparison. */
+interface Ranked {
+  work: OpenWorkItem;
+  daysOverdue: number;
+  due: string;
+  severity: number;
+  order: number;
+}
+
+/** `YYYY-MM-DD`, or the `9999` that sorts items without a due date last. */
+const DUE_KEY = /^[0-9]{4}(-[0-9]{2}-[0-9]{2})?$/;
+
+/** Due dates in order: ISO dates compare as plain text, the same order `localeCompare` gives, without its cost. */
+function compareDue(a: string, b: string): number {
+  if (a === b) return 0;
+  if (DUE_KEY.test(a) && DUE_KEY.test(b)) return a < b ? -1 : 1;
+  return a.localeCompare(b);
+}
+
+/** Most overdue first, then by due date, severity and checklist order. */
+function byUrgency(a: Ranked, b: Ranked): number {
+  return b.daysOverdue - a.daysOverdue || compareDue(a.due, b.due) || a.severity - b.severity || a.order - b.order;
+}
+
 /** Items not done, grouped by owner: overdue groups first, overdue items first (most overdue first), then by due date and severity. */
 export function openWork(checklist: Pick<Checklist, "sections" | "owner">, byItem: Map<Item, ItemReport>, now: Date): OpenWorkGroup[] {
   const context = itemContext(checklist);
-  const groups = new Map<string, { items: (OpenWorkItem & { order: number })[] }>();
+  const groups = new Map<string, Ranked[]>();
   let order = 0;
   for (const [item, report] of byItem) {
     order++;
     if (!NOT_DONE.has(report.result)) continue;
     const ctx = context.get(item) ?? { section: [] };
-    const w: OpenWorkItem & { order: number } = { id: report.id, title: report.title, severity: report.severity, result: report.result, section: ctx.section, overdue: false, order };
+    const w: OpenWorkItem = { id: report.id, title: report.title, severity: report.severity, result: report.result, section: ctx.section, overdue: false };
     if (report.due) {
       w.due = report.due;
       const left = daysUntil(report.due, now);
@@ -185,19 +209,14 @@ export function openWork(checklist: Pick<Checklist, "sections" | "owner">, byIte
     if (report.enforced === false && report.enforce_from) w.enforce_from = report.enforce_from;
     if (report.message) w.message = report.message;
     const owner = ctx.owner ?? UNOWNED;
-    const g = groups.get(owner) ?? { items: [] };
-    g.items.push(w);
-    groups.set(owner, g);
+    let group = groups.get(owner);
+    if (!group) groups.set(owner, (group = []));
+    group.push({ work: w, daysOverdue: w.days_overdue ?? -1, due: w.due ?? "9999", severity: severityRank(w.severity), order });
   }
-  const byUrgency = (a: OpenWorkItem & { order: number }, b: OpenWorkItem & { order: number }): number =>
-    (b.days_overdue ?? -1) - (a.days_overdue ?? -1) ||
-    (a.due ?? "9999").localeCompare(b.due ?? "9999") ||
-    severityRank(a.severity) - severityRank(b.severity) ||
-    a.order - b.order;
-  const out: OpenWorkGroup[] = [...groups].map(([owner, g]) => ({
+  const out: OpenWorkGroup[] = [...groups].map(([owner, ranked]) => ({
     owner,
-    overdue: g.items.filter((i) => i.overdue).length,
-    items: g.items.sort(byUrgency).map(({ order: _order, ...rest }) => rest),
+    overdue: ranked.filter((r) => r.work.overdue).length,
+    items: ranked.sort(byUrgency).map((r) => r.work),
   }));
   return out.sort((a, b) => Number(b.overdue > 0) - Number(a.overdue > 0) || Number(a.owner === UNOWNED) - Number(b.owner === UNOWNED) || a.owner.localeCompare(b.owner));
 }

@@ -25,12 +25,19 @@ export function formatDuration(ms: number): string {
 /** ISO calendar date `YYYY-MM-DD` that is a real date. */
 export const DATE_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$";
 
+const DATE_RE = new RegExp(DATE_PATTERN);
+
 /** Parses `YYYY-MM-DD` as midnight UTC; undefined when not a real date. */
 export function parseDate(text: string): Date | undefined {
-  if (!new RegExp(DATE_PATTERN).test(text)) return undefined;
-  const d = new Date(`${text}T00:00:00Z`);
-  if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== text) return undefined;
-  return d;
+  if (!DATE_RE.test(text)) return undefined;
+  const year = Number(text.slice(0, 4));
+  const month = Number(text.slice(5, 7)) - 1;
+  const day = Number(text.slice(8, 10));
+  // setUTCFullYear, unlike Date.UTC, takes years 0-99 as they are. A day or month out of range rolls
+  // over into the next month or year, so a date that does not round-trip is not a real one.
+  const d = new Date(0);
+  d.setUTCFullYear(year, month, day);
+  return d.getUTCMonth() === month && d.getUTCDate() === day ? d : undefined;
 }
 
 /** `YYYY-MM-DD` of a date in UTC. */
