@@ -2,9 +2,15 @@
  * Runs the plan's probes: a concurrency limit, a timeout per attempt, retries with delay, and
  * results in plan order whatever order probes finish in. Anything a probe throws becomes a failed
  * result with its cause; nothing a target does can crash or hang the run.
+ *
+ * The per-probe plumbing is kept lean, because a run of thousands of fast probes (TCP connects to
+ * loopback take ~0.3 ms) is otherwise dominated by it: a fixed pool of workers instead of a promise
+ * per queued probe, one AbortController per attempt aborted by a plain timer (AbortSignal.timeout
+ * plus AbortSignal.any cost ~45 µs per attempt on Node 20), and the run's interrupt reaching the
+ * attempts in flight through one listener for the whole run rather than one per attempt.
  */
 import { getProbe } from "../probes/index.js";
-import type { Masker, ProbeContext, ProbeLimits, ProbeOutcome, ProbeResult, ResolvedProbe } from "../types.js";
+import type { Masker, Probe, ProbeContext, ProbeLimits, ProbeOutcome, ProbeResult, ResolvedProbe } from "../types.js";
 import { formatDuration } from "../util/duration.js";
 import { oneLine } from "../errors.js";
 import { createMasker } from "../util/mask.js";
@@ -33,24 +39,18 @@ export interface ExecuteOptions {
 /** Per item of the plan, per probe: the result, or undefined for items whose probes did not run. */
 export type ExecuteResults = (ProbeResult | undefined)[][];
 
-/** A tiny FIFO limiter: at most `n` tasks run at once. */
-export function createLimiter(n: number): <T>(task: () => Promise<T>) => Promise<T> {
-  let active = 0;
-  const queue: (() => void)[] = [];
-  const next = (): void => {
-    active--;
-    queue.shift()?.();
-  };
-  return <T>(task: () => Promise<T>): Promise<T> =>
-    new Promise<T>((resolve, reject) => {
-      const start = (): void => {
-        active++;
-        task().then(resolve, reject).finally(next);
-      };
-      if (active < n) start();
-      else queue.push(start);
-    });
+/** What every attempt of a run shares. */
+interface Run {
+  signal: AbortSignal;
+  cwd: string;
+  now: () => Date;
+  secrets: Masker;
+  limits: ProbeLimits;
+  /** Attempts in flight, so an interrupt reaches each of them. */
+  live: Set<Attempt>;
 }
+
+const INTERRUPTED: ProbeOutcome = Object.freeze({ result: "skipped", message: "interrupted" });
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
@@ -65,110 +65,193 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-/** Runs one attempt of a probe with its own timeout; never throws. */
-async function attempt(rp: ResolvedProbe, ctxBase: Omit<ProbeContext, "signal" | "timeoutMs">, runSignal: AbortSignal): Promise<ProbeOutcome> {
-  const probe = getProbe(rp.type);
-  if (!probe) return { result: "fail", message: `unknown probe type ${rp.type}` };
-  const timeout = AbortSignal.timeout(rp.timeoutMs);
-  const signal = AbortSignal.any([runSignal, timeout]);
-  const ctx: ProbeContext = { ...ctxBase, signal, timeoutMs: rp.timeoutMs };
-  const target = (): string => {
-    try {
-      return probe.target(rp.spec);
-    } catch {
-      return rp.type;
-    }
-  };
-  const timedOut = (): ProbeOutcome =>
-    runSignal.aborted
-      ? { result: "skipped", message: "interrupted" }
-      : { result: "fail", message: `${target()}: timed out after ${formatDuration(rp.timeoutMs)}` };
-
-  let onAbort: (() => void) | undefined;
-  // If a probe ignores its signal, stop waiting for it shortly after the abort.
-  const watchdog = new Promise<ProbeOutcome>((resolve) => {
-    onAbort = (): void => void setTimeout(() => resolve(timedOut()), ABORT_GRACE_MS).unref();
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
+/** The probe's target for messages; a target() that throws falls back to the type. */
+function targetOf(probe: Probe, rp: ResolvedProbe): string {
   try {
-    const outcome = await Promise.race([
-      probe.run(rp.spec as never, ctx).catch((e: unknown): ProbeOutcome => {
-        if (signal.aborted) return timedOut();
-        return { result: "fail", message: `${target()}: ${e instanceof Error ? e.message : String(e)}` };
-      }),
-      watchdog,
-    ]);
-    if (runSignal.aborted && outcome.result !== "pass") return { result: "skipped", message: "interrupted" };
-    return outcome;
-  } finally {
-    if (onAbort) signal.removeEventListener("abort", onAbort);
+    return probe.target(rp.spec);
+  } catch {
+    return rp.type;
   }
 }
 
+function timeoutReason(): DOMException {
+  // The reason AbortSignal.timeout gives, so probes (abortCause) tell a timeout from an interrupt by name.
+  return new DOMException("The operation was aborted due to timeout", "TimeoutError");
+}
+
+function onTimeout(a: Attempt): void {
+  a.timer = undefined;
+  a.abort(timeoutReason());
+}
+
+function onGraceOver(a: Attempt): void {
+  a.grace = undefined;
+  a.settle(a.stopped());
+}
+
+/**
+ * One attempt of a probe with its own timeout. Its signal aborts at the timeout (a timer, cleared
+ * when the probe settles first) or when the run is interrupted; if the probe then ignores its signal,
+ * the attempt stops waiting for it after ABORT_GRACE_MS. Never rejects.
+ */
+class Attempt implements ProbeContext {
+  readonly controller = new AbortController();
+  readonly signal: AbortSignal = this.controller.signal;
+  readonly timeoutMs: number;
+  readonly cwd: string;
+  readonly now: () => Date;
+  readonly secrets: Masker;
+  readonly limits: ProbeLimits;
+  timer: NodeJS.Timeout | undefined;
+  grace: NodeJS.Timeout | undefined;
+  private done = false;
+  private resolve!: (outcome: ProbeOutcome) => void;
+
+  constructor(
+    private readonly run: Run,
+    private readonly probe: Probe,
+    private readonly rp: ResolvedProbe,
+  ) {
+    this.timeoutMs = rp.timeoutMs;
+    this.cwd = run.cwd;
+    this.now = run.now;
+    this.secrets = run.secrets;
+    this.limits = run.limits;
+  }
+
+  start(): Promise<ProbeOutcome> {
+    const outcome = new Promise<ProbeOutcome>((resolve) => (this.resolve = resolve));
+    this.run.live.add(this);
+    this.timer = setTimeout(onTimeout, this.rp.timeoutMs, this);
+    let running: Promise<ProbeOutcome>;
+    try {
+      running = this.probe.run(this.rp.spec, this);
+    } catch (e) {
+      running = Promise.reject(e instanceof Error ? e : new Error(String(e)));
+    }
+    running.then(
+      (o) => this.settle(this.run.signal.aborted && o.result !== "pass" ? INTERRUPTED : o),
+      (e: unknown) => this.settle(this.signal.aborted ? this.stopped() : { result: "fail", message: `${targetOf(this.probe, this.rp)}: ${e instanceof Error ? e.message : String(e)}` }),
+    );
+    return outcome;
+  }
+
+  /** Aborts the probe (timeout or interrupt) and gives it ABORT_GRACE_MS to return. */
+  abort(reason: unknown): void {
+    if (this.done || this.signal.aborted) return;
+    this.controller.abort(reason);
+    if (!this.done) this.grace = setTimeout(onGraceOver, ABORT_GRACE_MS, this);
+  }
+
+  /** The outcome of an attempt stopped by its signal, when the probe did not give its own. */
+  stopped(): ProbeOutcome {
+    if (this.run.signal.aborted) return INTERRUPTED;
+    return { result: "fail", message: `${targetOf(this.probe, this.rp)}: timed out after ${formatDuration(this.rp.timeoutMs)}` };
+  }
+
+  settle(outcome: ProbeOutcome): void {
+    if (this.done) return;
+    this.done = true;
+    clearTimeout(this.timer);
+    clearTimeout(this.grace);
+    this.run.live.delete(this);
+    this.resolve(outcome);
+  }
+}
+
+/** Characters oneLine() would change: controls, and whitespace it trims. */
+const NOT_ONE_LINE = /[\u0000-\u001f\u007f-\u009f]|^\s|\s$/;
+
 /** Runs one probe with its retries. */
-export async function runProbe(
-  rp: ResolvedProbe,
-  ctxBase: Omit<ProbeContext, "signal" | "timeoutMs">,
-  runSignal: AbortSignal,
-): Promise<ProbeResult> {
+async function runProbe(rp: ResolvedProbe, run: Run): Promise<ProbeResult> {
   const started = performance.now();
-  let outcome: ProbeOutcome = { result: "skipped", message: "interrupted" };
+  const probe = getProbe(rp.type);
+  let outcome: ProbeOutcome = INTERRUPTED;
   let attempts = 0;
   for (let i = 0; i <= rp.retries; i++) {
-    if (runSignal.aborted) break;
-    if (i > 0) await sleep(rp.retryDelayMs, runSignal);
-    if (runSignal.aborted) break;
+    if (run.signal.aborted) break;
+    if (i > 0) {
+      await sleep(rp.retryDelayMs, run.signal);
+      if (run.signal.aborted) break;
+    }
     attempts++;
-    outcome = await attempt(rp, ctxBase, runSignal);
+    outcome = probe ? await new Attempt(run, probe, rp).start() : { result: "fail", message: `unknown probe type ${rp.type}` };
     if (outcome.result !== "fail") break;
   }
   const duration_ms = Math.round(performance.now() - started);
-  let message = oneLine(ctxBase.secrets.mask(outcome.message));
+  let message = run.secrets.mask(outcome.message);
+  if (NOT_ONE_LINE.test(message)) message = oneLine(message);
   if (outcome.result === "fail" && attempts > 1) message += ` (after ${attempts} attempts, ${formatDuration(duration_ms)})`;
   const result: ProbeResult = { result: outcome.result, message, duration_ms, attempts };
   if (outcome.observed !== undefined) result.observed = outcome.observed;
   return result;
 }
 
+/** A probe to run, and where its result goes. */
+interface Job {
+  item: number;
+  index: number;
+  probe: ResolvedProbe;
+}
+
 /** Executes every probe the plan runs. Results come back in plan order. */
 export async function execute(planned: Plan, options: ExecuteOptions = {}): Promise<ExecuteResults> {
-  const masker = options.masker ?? createMasker(planned.checklist.secrets);
   const runSignal = options.signal ?? new AbortController().signal;
-  const limit = createLimiter(Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY));
-  const ctxBase = {
+  const run: Run = {
+    signal: runSignal,
     cwd: planned.checklist.dir,
     now: options.now ?? (() => new Date()),
-    secrets: masker,
+    secrets: options.masker ?? createMasker(planned.checklist.secrets),
     limits: { ...DEFAULT_LIMITS, ...options.limits },
+    live: new Set(),
   };
-  const total = planned.items.reduce((n, p, i) => n + (runsProbes(p) ? p.probes.filter((pp, j) => !pp.skip && (options.rerun?.(i, j) ?? true)).length : 0), 0);
-  let done = 0;
   const results: ExecuteResults = planned.items.map(() => []);
-  const tasks: Promise<void>[] = [];
+  const jobs: Job[] = [];
   planned.items.forEach((p, i) => {
     if (!runsProbes(p)) return;
+    const row = results[i] as (ProbeResult | undefined)[];
     p.probes.forEach((pp, j) => {
-      const prev = options.previous?.[i]?.[j];
       if (pp.skip) {
-        (results[i] as (ProbeResult | undefined)[])[j] = { result: "skipped", message: pp.skip, duration_ms: 0, attempts: 0 };
+        row[j] = { result: "skipped", message: pp.skip, duration_ms: 0, attempts: 0 };
         return;
       }
-      if (options.rerun && !options.rerun(i, j) && prev) {
-        (results[i] as (ProbeResult | undefined)[])[j] = prev;
-        return;
+      if (options.rerun && !options.rerun(i, j)) {
+        const prev = options.previous?.[i]?.[j];
+        if (prev) {
+          row[j] = prev;
+          return;
+        }
       }
-      tasks.push(
-        limit(async () => {
-          const r = runSignal.aborted
-            ? { result: "skipped" as const, message: "interrupted", duration_ms: 0, attempts: 0 }
-            : await runProbe(pp.probe, ctxBase, runSignal);
-          (results[i] as (ProbeResult | undefined)[])[j] = r;
-          done++;
-          options.onProbeDone?.(done, total);
-        }),
-      );
+      jobs.push({ item: i, index: j, probe: pp.probe });
     });
   });
-  await Promise.all(tasks);
+
+  const total = jobs.length;
+  let next = 0;
+  let done = 0;
+  // A fixed pool of workers, each taking the next probe in plan order: at most `concurrency` run at once.
+  const worker = async (): Promise<void> => {
+    while (next < jobs.length) {
+      const job = jobs[next++] as Job;
+      const r: ProbeResult = runSignal.aborted
+        ? { result: "skipped", message: "interrupted", duration_ms: 0, attempts: 0 }
+        : await runProbe(job.probe, run);
+      (results[job.item] as (ProbeResult | undefined)[])[job.index] = r;
+      done++;
+      options.onProbeDone?.(done, total);
+    }
+  };
+  const interrupt = (): void => {
+    for (const a of run.live) a.abort(runSignal.reason);
+  };
+  runSignal.addEventListener("abort", interrupt, { once: true });
+  try {
+    const workers: Promise<void>[] = [];
+    const n = Math.min(Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY), jobs.length);
+    for (let w = 0; w < n; w++) workers.push(worker());
+    await Promise.all(workers);
+  } finally {
+    runSignal.removeEventListener("abort", interrupt);
+  }
   return results;
 }

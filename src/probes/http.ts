@@ -6,7 +6,6 @@
  */
 import { request, type IncomingMessage, type OutgoingHttpHeaders } from "node:http";
 import { isIP, type Socket } from "node:net";
-import { performance } from "node:perf_hooks";
 import { connect as tlsConnect } from "node:tls";
 import type { Issue, Probe, ProbeContext, ProbeOutcome, ProbeSpecBase } from "../types.js";
 import { DURATION_PATTERN, formatDuration, parseDuration } from "../util/duration.js";
@@ -111,7 +110,7 @@ async function exchange(url: URL, o: ExchangeOptions): Promise<Exchange> {
   const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
   const https = url.protocol === "https:";
   const port = url.port ? Number(url.port) : https ? 443 : 80;
-  const raw = await connectHost(host, port, o.signal);
+  const { socket: raw } = await connectHost(host, port, o.signal);
   o.sockets.add(raw);
   let socket: Socket = raw;
   if (https) {

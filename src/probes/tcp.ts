@@ -1,7 +1,6 @@
 /**
  * The `tcp` probe: whether a port accepts connections (or, with `open: false`, that it does not).
  */
-import { performance } from "node:perf_hooks";
 import type { Issue, Probe, ProbeContext, ProbeOutcome, ProbeSpecBase } from "../types.js";
 import { formatDuration } from "../util/duration.js";
 import { abortCause, connectHost, describeNetError, parseHostPort } from "../util/net.js";
@@ -24,9 +23,8 @@ async function run(spec: TcpSpec, ctx: ProbeContext): Promise<ProbeOutcome> {
   if (typeof parsed === "string") return { result: "fail", message: `${target}: ${parsed}` };
   const wantOpen = spec.open !== false;
   try {
-    const socket = await connectHost(parsed.host, parsed.port, ctx.signal);
+    const { socket, address } = await connectHost(parsed.host, parsed.port, ctx.signal);
     const ms = Math.round(performance.now() - started);
-    const address = socket.remoteAddress;
     socket.destroy();
     const observed = { open: true, latency_ms: ms, address };
     if (wantOpen) return { result: "pass", message: `connected to ${target} in ${formatDuration(ms)}`, observed };

@@ -136,26 +136,34 @@ function mostInformative(errors: Error[]): Error {
   return [...errors].sort((a, b) => rank(a) - rank(b))[0] ?? new Error("no address to connect to");
 }
 
+/** A connected socket and the address it connected to (what `socket.remoteAddress` would ask the kernel for). */
+export interface Connection {
+  socket: Socket;
+  address: string;
+}
+
 /**
  * Connects to the first of `addresses` that accepts, Happy-Eyeballs style: the next address is tried
  * at once when one fails and after 250ms when one is merely slow, so neither a refused IPv4 nor a
  * black-holed IPv6 address hides a listening one. Losing attempts are destroyed.
  */
-export function connectAny(addresses: ResolvedAddress[], port: number, signal: AbortSignal): Promise<Socket> {
+export function connectAny(addresses: ResolvedAddress[], port: number, signal: AbortSignal): Promise<Connection> {
   if (signal.aborted) return Promise.reject(abortError(signal));
-  return new Promise<Socket>((resolve, reject) => {
+  const only = addresses.length === 1 ? addresses[0] : undefined;
+  if (only) return connectOne(only, port, signal);
+  return new Promise<Connection>((resolve, reject) => {
     const pending = new Set<Socket>();
     const errors: Error[] = [];
     let next = 0;
     let done = false;
     let timer: NodeJS.Timeout | undefined;
 
-    const finish = (err: Error | undefined, winner?: Socket): void => {
+    const finish = (err: Error | undefined, winner?: Connection): void => {
       if (done) return;
       done = true;
       clearTimeout(timer);
       signal.removeEventListener("abort", onAbort);
-      for (const s of pending) if (s !== winner) s.destroy();
+      for (const s of pending) if (s !== winner?.socket) s.destroy();
       pending.clear();
       if (winner) resolve(winner);
       else reject(err ?? new Error("connection failed"));
@@ -184,7 +192,7 @@ export function connectAny(addresses: ResolvedAddress[], port: number, signal: A
         socket.removeListener("error", onError);
         pending.delete(socket);
         if (done) socket.destroy();
-        else finish(undefined, socket);
+        else finish(undefined, { socket, address: a.address });
       });
       socket.connect({ host: a.address, port, family: a.family });
       if (next < addresses.length) timer = setTimeout(startNext, ATTEMPT_DELAY_MS);
@@ -195,10 +203,41 @@ export function connectAny(addresses: ResolvedAddress[], port: number, signal: A
   });
 }
 
-/** Resolves `host` and connects to it; the socket is connected when this resolves. */
-export async function connectHost(host: string, port: number, signal: AbortSignal): Promise<Socket> {
-  const addresses = await resolveAll(host, signal);
-  return connectAny(addresses, port, signal);
+/** connectAny for one address (an IP literal, most often): no race to run, so none of its bookkeeping. */
+function connectOne(a: ResolvedAddress, port: number, signal: AbortSignal): Promise<Connection> {
+  return new Promise<Connection>((resolve, reject) => {
+    const socket = new Socket();
+    const cleanup = (): void => {
+      signal.removeEventListener("abort", onAbort);
+      socket.removeListener("error", onError);
+      socket.removeListener("connect", onConnect);
+    };
+    const onAbort = (): void => {
+      cleanup();
+      socket.destroy();
+      reject(abortError(signal));
+    };
+    const onError = (e: Error): void => {
+      cleanup();
+      socket.destroy();
+      reject(e);
+    };
+    const onConnect = (): void => {
+      cleanup();
+      resolve({ socket, address: a.address });
+    };
+    signal.addEventListener("abort", onAbort);
+    socket.once("error", onError);
+    socket.once("connect", onConnect);
+    socket.connect({ host: a.address, port, family: a.family });
+  });
+}
+
+/** Resolves `host` and connects to it; the socket is connected when this resolves. An IP literal is not looked up. */
+export function connectHost(host: string, port: number, signal: AbortSignal): Promise<Connection> {
+  const literal = isIP(host);
+  if (literal) return connectAny([{ address: host, family: literal === 6 ? 6 : 4 }], port, signal);
+  return resolveAll(host, signal).then((addresses) => connectAny(addresses, port, signal));
 }
 
 /** One-line cause of a TLS verification failure, by OpenSSL's code. */

@@ -1,0 +1,154 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { parseChecklist } from "../../../src/checklist/load.js";
+import { execute } from "../../../src/engine/execute.js";
+import { plan } from "../../../src/engine/plan.js";
+import { tcpProbe, type TcpSpec } from "../../../src/probes/tcp.js";
+import type { ProbeContext, ProbeOutcome } from "../../../src/types.js";
+import { abortCause } from "../../../src/util/net.js";
+import { createMasker } from "../../../src/util/mask.js";
+
+/**
+ * The executor with stand-in probes: tcp probes whose `run` is replaced, so each test decides what a
+ * probe does (answers late, ignores its signal, throws). The probe's port tells the probes apart.
+ */
+type Behaviour = (port: number, ctx: ProbeContext) => Promise<ProbeOutcome>;
+
+function stub(behaviour: Behaviour): void {
+  vi.spyOn(tcpProbe, "run").mockImplementation((spec: TcpSpec, ctx: ProbeContext) => behaviour(Number(spec.tcp.split(":")[1]), ctx));
+}
+
+/** A plan with one item per port, each with one tcp probe; `probe` adds keys to every probe mapping. */
+function planFor(ports: number[], probe = ""): ReturnType<typeof plan> {
+  const items = ports.map((p) => `      - { id: i${p}, title: I${p}, probes: [{ tcp: "127.0.0.1:${p}"${probe} }] }`).join("\n");
+  const c = parseChecklist(`version: 1\nsections:\n  - id: s\n    title: S\n    items:\n${items}\n`, "c.yaml", { env: {} });
+  return plan(c);
+}
+
+const pass = (message = "ok"): ProbeOutcome => ({ result: "pass", message });
+const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/** Resolves when `signal` aborts (never otherwise). */
+const aborted = (signal: AbortSignal): Promise<void> => new Promise((r) => signal.addEventListener("abort", () => r(), { once: true }));
+const timers = (): number => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe("execute", () => {
+  it("returns results in plan order whatever order probes finish in", async () => {
+    stub(async (port) => {
+      await delay((10 - port) * 5);
+      return pass(`p${port}`);
+    });
+    const results = await execute(planFor([1, 2, 3, 4, 5, 6, 7, 8, 9]), { concurrency: 9 });
+    expect(results.map((r) => r[0]?.message)).toEqual(["p1", "p2", "p3", "p4", "p5", "p6", "p7", "p8", "p9"]);
+    expect(results.every((r) => r[0]?.attempts === 1 && r[0].result === "pass")).toBe(true);
+  });
+
+  it("runs at most `concurrency` probes at once, starting them in plan order", async () => {
+    let running = 0;
+    let most = 0;
+    const started: number[] = [];
+    stub(async (port) => {
+      started.push(port);
+      most = Math.max(most, ++running);
+      await delay(5);
+      running--;
+      return pass();
+    });
+    const done: number[] = [];
+    await execute(planFor([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]), { concurrency: 3, onProbeDone: (d, total) => done.push(d * 100 + total) });
+    expect(most).toBe(3);
+    expect(started).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(done).toEqual([110, 210, 310, 410, 510, 610, 710, 810, 910, 1010]);
+  });
+
+  it("aborts a probe at its timeout with a TimeoutError reason, so the probe can name the cause", async () => {
+    stub(async (_port, ctx) => {
+      const t0 = performance.now();
+      await aborted(ctx.signal);
+      expect((ctx.signal.reason as Error).name).toBe("TimeoutError");
+      return { result: "fail", message: `x: ${abortCause(ctx.signal, ctx.timeoutMs, t0)}` };
+    });
+    const t0 = performance.now();
+    const r = (await execute(planFor([1], ", timeout: 50ms")))[0]?.[0];
+    expect(r).toMatchObject({ result: "fail", message: "x: timed out after 50ms" });
+    expect(performance.now() - t0).toBeLessThan(900);
+  });
+
+  it("stops waiting for a probe that ignores its signal one grace second after the timeout", async () => {
+    stub(() => new Promise<ProbeOutcome>(() => undefined));
+    const t0 = performance.now();
+    const results = await execute(planFor([1, 2], ", timeout: 50ms"), { concurrency: 2 });
+    const took = performance.now() - t0;
+    expect(results.map((r) => r[0]?.message)).toEqual(["127.0.0.1:1: timed out after 50ms", "127.0.0.1:2: timed out after 50ms"]);
+    expect(took).toBeGreaterThanOrEqual(1000);
+    expect(took).toBeLessThan(3000);
+  });
+
+  it("turns a probe that throws, synchronously or not, into a failed result with the cause", async () => {
+    vi.spyOn(tcpProbe, "run").mockImplementation((spec: TcpSpec) => {
+      if (spec.tcp.endsWith(":1")) throw new Error("boom");
+      return Promise.reject(new Error("bang"));
+    });
+    const results = await execute(planFor([1, 2]));
+    expect(results.map((r) => r[0]?.message)).toEqual(["127.0.0.1:1: boom", "127.0.0.1:2: bang"]);
+  });
+
+  it("retries a failed probe after its delay and counts the attempts", async () => {
+    let calls = 0;
+    stub(() => Promise.resolve({ result: "fail", message: `refused ${++calls}` }));
+    const t0 = performance.now();
+    const r = (await execute(planFor([1], ", retries: 2, retry_delay: 30ms")))[0]?.[0];
+    expect(calls).toBe(3);
+    expect(r?.attempts).toBe(3);
+    expect(r?.message).toMatch(/^refused 3 \(after 3 attempts, \d+ms\)$/);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(55);
+  });
+
+  it("stops retrying once a probe passes", async () => {
+    let calls = 0;
+    stub(() => Promise.resolve(++calls === 2 ? pass() : { result: "fail", message: "no" }));
+    const r = (await execute(planFor([1], ", retries: 5, retry_delay: 1ms")))[0]?.[0];
+    expect(r).toMatchObject({ result: "pass", attempts: 2 });
+  });
+
+  it("on interrupt cancels running probes, skips queued ones and ends without waiting for their timeouts", async () => {
+    const controller = new AbortController();
+    const reasons: unknown[] = [];
+    stub(async (_port, ctx) => {
+      await aborted(ctx.signal);
+      reasons.push(ctx.signal.reason);
+      return { result: "fail", message: "aborted" };
+    });
+    setTimeout(() => controller.abort(new Error("SIGINT")), 30);
+    const t0 = performance.now();
+    const results = await execute(planFor([1, 2, 3, 4, 5]), { concurrency: 2, signal: controller.signal });
+    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(results.map((r) => r[0])).toEqual(Array(5).fill(expect.objectContaining({ result: "skipped", message: "interrupted" })));
+    expect(reasons).toEqual([controller.signal.reason, controller.signal.reason]);
+  });
+
+  it("gives up on a probe that ignores an interrupt after the grace second, as interrupted", async () => {
+    const controller = new AbortController();
+    stub(() => new Promise<ProbeOutcome>(() => undefined));
+    setTimeout(() => controller.abort(), 20);
+    const t0 = performance.now();
+    const r = (await execute(planFor([1]), { signal: controller.signal }))[0]?.[0];
+    expect(r).toMatchObject({ result: "skipped", message: "interrupted" });
+    expect(performance.now() - t0).toBeLessThan(2500);
+  });
+
+  it("leaves no timer behind, so a finished run lets the process exit", async () => {
+    stub(() => Promise.resolve(pass()));
+    const before = timers();
+    await execute(planFor([1, 2, 3], ", timeout: 60s"), { concurrency: 2 });
+    expect(timers()).toBe(before);
+  });
+
+  it("masks secrets and keeps messages on one line", async () => {
+    stub(() => Promise.resolve({ result: "fail", message: "  token s3cr3t\n rejected \u001b[2J " }));
+    const r = (await execute(planFor([1]), { masker: createMasker(["s3cr3t"]) }))[0]?.[0];
+    expect(r?.message).toBe("token *** rejected \\x1b[2J");
+  });
+});
