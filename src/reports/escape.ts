@@ -143,17 +143,23 @@ export function wrapWidth(text: string, width: number, maxLines = Infinity): str
   const w = Math.max(2, width);
   const lines: string[] = [];
   let line = "";
+  // The width of `line`, kept as words are added: widths add up, since words and the single
+  // spaces between them split the text at code points.
+  let lineWidth = 0;
   const push = (): void => {
     lines.push(line);
     line = "";
+    lineWidth = 0;
   };
   for (const word of text.split(/[ \t]+/)) {
     if (!word) continue;
     let rest = word;
     while (rest) {
       const sep = line ? " " : "";
-      if (displayWidth(line + sep + rest) <= w) {
+      const restWidth = displayWidth(rest);
+      if (lineWidth + sep.length + restWidth <= w) {
         line += sep + rest;
+        lineWidth += sep.length + restWidth;
         rest = "";
       } else if (line) {
         push();

@@ -26,7 +26,12 @@ function attrs(pairs: Record<string, string | number>): string {
 
 /** Element text: each line escaped, lines joined by real newlines (readable in the raw file too). */
 function text(lines: string[]): string {
-  return lines.flatMap((l) => l.split(/\r?\n/)).map(escapeXml).join("\n");
+  const out: string[] = [];
+  for (const l of lines) {
+    if (!l.includes("\n")) out.push(escapeXml(l));
+    else for (const part of l.split(/\r?\n/)) out.push(escapeXml(part));
+  }
+  return out.join("\n");
 }
 
 function caseBody(item: ItemReport): string[] {
@@ -82,7 +87,10 @@ export const renderJunit: Reporter = (report: Report) => {
     ];
     for (const item of section.items) {
       const body = caseBody(item);
-      const open = `    <testcase ${attrs({ classname: name, name: `${item.title} [${item.id}]`, time: seconds(itemDuration(item)), ...(item.file ? { file: item.file } : {}), ...(item.line ? { line: item.line } : {}) })}`;
+      const caseAttrs: Record<string, string | number> = { classname: name, name: `${item.title} [${item.id}]`, time: seconds(itemDuration(item)) };
+      if (item.file) caseAttrs.file = item.file;
+      if (item.line) caseAttrs.line = item.line;
+      const open = `    <testcase ${attrs(caseAttrs)}`;
       lines.push(body.length ? `${open}>\n${body.join("\n")}\n    </testcase>` : `${open}/>`);
     }
     lines.push(`  </testsuite>`);

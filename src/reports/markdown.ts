@@ -11,6 +11,7 @@ import {
   claimedNote,
   formatDelta,
   formatScore,
+  isFailing,
   itemCause,
   pathLabel,
   summarize,
@@ -61,12 +62,42 @@ export function codeSpans(escaped: string): string {
 
 /** A GFM table. Cells must already be escaped. */
 export function mdTable(headers: string[], rows: string[][], align: ("l" | "r" | "c")[] = []): string {
+  return tableOfLines(headers, rows.map(mdRow), align);
+}
+
+/** One GFM table row. Cells must already be escaped. */
+function mdRow(cells: string[]): string {
+  return `| ${cells.map((c) => c || " ").join(" | ")} |`;
+}
+
+/** A GFM table from rows already made lines by `mdRow`. */
+function tableOfLines(headers: string[], lines: readonly string[], align: ("l" | "r" | "c")[] = []): string {
   const sep = headers.map((_, i) => {
     const a = align[i] ?? "l";
     return a === "r" ? "---:" : a === "c" ? ":---:" : "---";
   });
-  const line = (cells: string[]): string => `| ${cells.map((c) => c || " ").join(" | ")} |`;
-  return [line(headers), line(sep), ...rows.map(line)].join("\n");
+  return [mdRow(headers), mdRow(sep), ...lines].join("\n");
+}
+
+/**
+ * Each list's lines (table rows, bullets), kept for one render: the layouts tried one after another
+ * (see `renderMarkdown`) differ only in how many rows they show, so each row is escaped once.
+ */
+type RowCache = Map<string, string[]>;
+
+/** The lines stored under `key`, made on first use and reused by later layouts. */
+function cached(cache: RowCache, key: string, make: () => string[]): string[] {
+  let lines = cache.get(key);
+  if (!lines) {
+    lines = make();
+    cache.set(key, lines);
+  }
+  return lines;
+}
+
+/** The rows of `list` as table lines, made once per render. */
+function rowLines<T>(cache: RowCache, key: string, list: readonly T[], cells: (x: T) => string[]): string[] {
+  return cached(cache, key, () => list.map((x) => mdRow(cells(x))));
 }
 
 function itemCell(item: ItemReport): string {
@@ -92,7 +123,7 @@ function capped<T>(list: readonly T[], limits: Limits): { shown: readonly T[]; n
   };
 }
 
-function header(report: Report, out: string[]): void {
+function header(report: Report, out: string[], cache: RowCache): void {
   const v = report.verdict;
   out.push(`## ${VERDICT_EMOJI[v]} ${v} — ${md(report.checklist.name, 200)}`, "");
   if (report.interrupted) {
@@ -108,7 +139,8 @@ function header(report: Report, out: string[]): void {
   const claimed = claimedNote(report);
   if (claimed) out.push(`> [!NOTE]`, `> ${claimed}.`, "");
   if (report.reasons.length > 0) {
-    out.push(`**Why not GO:**`, "", ...report.reasons.map((r) => `- ${codeSpans(md(r, 500))}`), "");
+    const reasons = cached(cache, "reasons", () => report.reasons.map((r) => `- ${codeSpans(md(r, 500))}`));
+    out.push(`**Why not GO:**`, "", ...reasons, "");
   }
   const c = report.counts;
   const keys = Object.keys(RESULT_EMOJI) as ItemResult[];
@@ -122,7 +154,7 @@ function header(report: Report, out: string[]): void {
   );
 }
 
-function baselineBlock(report: Report, out: string[], limits: Limits): void {
+function baselineBlock(report: Report, out: string[], limits: Limits, cache: RowCache): void {
   const b = report.baseline;
   if (!b) return;
   const icon = b.regressed ? "📉" : "📈";
@@ -142,68 +174,64 @@ function baselineBlock(report: Report, out: string[], limits: Limits): void {
   ];
   for (const [label, list] of changes) {
     if (list.length === 0) continue;
-    const { shown, note } = capped(list, limits);
-    out.push(
-      `**${label} (${list.length})**`,
-      "",
-      mdTable(
-        ["Item", "Severity", "Section", "Was", "Now"],
-        shown.map((ch) => [
-          `${md(ch.title, 200)} <code>${md(ch.id, 80)}</code>`,
-          ch.severity,
-          md(pathLabel(ch.section), 120),
-          ch.from ? resultCell(ch.from) : "—",
-          ch.to ? resultCell(ch.to) : "—",
-        ]),
-      ) + note,
-      "",
-    );
+    const rows = rowLines(cache, `baseline ${label}`, list, (ch) => [
+      `${md(ch.title, 200)} <code>${md(ch.id, 80)}</code>`,
+      ch.severity,
+      md(pathLabel(ch.section), 120),
+      ch.from ? resultCell(ch.from) : "—",
+      ch.to ? resultCell(ch.to) : "—",
+    ]);
+    const { shown, note } = capped(rows, limits);
+    out.push(`**${label} (${list.length})**`, "", tableOfLines(["Item", "Severity", "Section", "Was", "Now"], shown) + note, "");
   }
 }
 
-function sectionsTable(s: ReportSummary, out: string[], limits: Limits): void {
+function sectionsTable(s: ReportSummary, out: string[], limits: Limits, cache: RowCache): void {
   if (s.sections.length === 0) return;
-  const { shown, note } = capped(s.sections, limits);
-  out.push(
-    "### Sections",
-    "",
-    mdTable(
-      ["Section", "Score", "", "Verified", "Failing"],
-      shown.map(({ section, path, depth }) => {
-        const items = s.items.filter((l) => l.path.length >= path.length && path.every((p, i) => l.path[i] === p));
-        const failing = items.filter((l) => ["fail", "missing", "stale"].includes(l.item.result)).length;
-        return [
-          `${"&nbsp;&nbsp;".repeat(depth)}${depth > 0 ? "↳ " : ""}${md(section.title, 120)}`,
-          formatScore(section.score),
-          bar(section.score),
-          formatScore(section.verified_score),
-          failing > 0 ? `❌ ${failing}` : "0",
-        ];
-      }),
-      ["l", "r", "l", "r", "r"],
-    ) + note,
-    "",
-  );
+  let failingUnder: Map<string, number> | undefined;
+  const rows = rowLines(cache, "sections", s.sections, ({ section, path, depth }) => {
+    failingUnder ??= failingByPath(s);
+    const failing = failingUnder.get(JSON.stringify(path)) ?? 0;
+    return [
+      `${"&nbsp;&nbsp;".repeat(depth)}${depth > 0 ? "↳ " : ""}${md(section.title, 120)}`,
+      formatScore(section.score),
+      bar(section.score),
+      formatScore(section.verified_score),
+      failing > 0 ? `❌ ${failing}` : "0",
+    ];
+  });
+  const { shown, note } = capped(rows, limits);
+  out.push("### Sections", "", tableOfLines(["Section", "Score", "", "Verified", "Failing"], shown, ["l", "r", "l", "r", "r"]) + note, "");
 }
 
-function failingBlock(s: ReportSummary, out: string[], limits: Limits): void {
+/**
+ * Failing items under each section title path, subsections included, keyed by the path as JSON.
+ * Sections are matched by their titles, so two sibling sections of the same title share a count.
+ */
+function failingByPath(s: ReportSummary): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const { section, path } of s.sections) {
+    const n = section.items.filter((i) => isFailing(i.result)).length;
+    if (n === 0) continue;
+    for (let depth = 1; depth <= path.length; depth++) {
+      const key = JSON.stringify(path.slice(0, depth));
+      counts.set(key, (counts.get(key) ?? 0) + n);
+    }
+  }
+  return counts;
+}
+
+function failingBlock(s: ReportSummary, out: string[], limits: Limits, cache: RowCache): void {
   if (s.failing.length === 0) return;
-  const { shown, note } = capped(s.failing, limits);
-  out.push(
-    `### ❌ Failing items (${s.failing.length})`,
-    "",
-    mdTable(
-      ["Result", "Item", "Severity", "Section", "Cause"],
-      shown.map(({ item, path }) => [
-        resultCell(item.result),
-        itemCell(item),
-        item.severity,
-        md(pathLabel(path), 120),
-        md(itemCause(item), CAUSE_MAX) + remediationMd(item),
-      ]),
-    ) + note,
-    "",
-  );
+  const rows = rowLines(cache, "failing", s.failing, ({ item, path }) => [
+    resultCell(item.result),
+    itemCell(item),
+    item.severity,
+    md(pathLabel(path), 120),
+    md(itemCause(item), CAUSE_MAX) + remediationMd(item),
+  ]);
+  const { shown, note } = capped(rows, limits);
+  out.push(`### ❌ Failing items (${s.failing.length})`, "", tableOfLines(["Result", "Item", "Severity", "Section", "Cause"], shown) + note, "");
 }
 
 /** Why / fix / docs of a failing item, appended to its cause cell. */
@@ -212,23 +240,21 @@ function remediationMd(item: ItemReport): string {
   return parts.join("");
 }
 
-function contradictedBlock(s: ReportSummary, out: string[], limits: Limits): void {
+function contradictedBlock(s: ReportSummary, out: string[], limits: Limits, cache: RowCache): void {
   if (s.contradicted.length === 0) return;
-  const { shown, note } = capped(s.contradicted, limits);
+  const rows = rowLines(cache, "contradicted", s.contradicted, ({ item }) => [
+    itemCell(item),
+    item.severity,
+    md(`${item.status ?? "done"}${item.attested_by ? ` by ${item.attested_by}` : ""}${item.attested_at ? ` on ${item.attested_at}` : ""}`, 150),
+    md(failedProbeText(item), CAUSE_MAX),
+  ]);
+  const { shown, note } = capped(rows, limits);
   out.push(
     `### ⚠️ Contradicted claims (${s.contradicted.length})`,
     "",
     "Marked done by a person, but the probes say otherwise.",
     "",
-    mdTable(
-      ["Item", "Severity", "Claimed", "Probes say"],
-      shown.map(({ item }) => [
-        itemCell(item),
-        item.severity,
-        md(`${item.status ?? "done"}${item.attested_by ? ` by ${item.attested_by}` : ""}${item.attested_at ? ` on ${item.attested_at}` : ""}`, 150),
-        md(failedProbeText(item), CAUSE_MAX),
-      ]),
-    ) + note,
+    tableOfLines(["Item", "Severity", "Claimed", "Probes say"], shown) + note,
     "",
   );
 }
@@ -238,50 +264,41 @@ function failedProbeText(item: ItemReport): string {
   return failed.join("; ") || item.message || "a probe failed";
 }
 
-function staleBlock(s: ReportSummary, out: string[], limits: Limits): void {
+function staleBlock(s: ReportSummary, out: string[], limits: Limits, cache: RowCache): void {
   if (s.stale.length === 0) return;
-  const { shown, note } = capped(s.stale, limits);
-  out.push(
-    `### ⌛ Stale attestations (${s.stale.length})`,
-    "",
-    mdTable(
-      ["Item", "Severity", "Attested", "Expired", "Evidence"],
-      shown.map(({ item }) => [
-        itemCell(item),
-        item.severity,
-        md(`${item.attested_by ?? "—"}${item.attested_at ? `, ${item.attested_at}` : ""}`, 150),
-        md(item.expires_at ?? "—"),
-        md(item.evidence ?? "—", 200),
-      ]),
-    ) + note,
-    "",
-  );
+  const rows = rowLines(cache, "stale", s.stale, ({ item }) => [
+    itemCell(item),
+    item.severity,
+    md(`${item.attested_by ?? "—"}${item.attested_at ? `, ${item.attested_at}` : ""}`, 150),
+    md(item.expires_at ?? "—"),
+    md(item.evidence ?? "—", 200),
+  ]);
+  const { shown, note } = capped(rows, limits);
+  out.push(`### ⌛ Stale attestations (${s.stale.length})`, "", tableOfLines(["Item", "Severity", "Attested", "Expired", "Evidence"], shown) + note, "");
 }
 
-function waiverBlock(s: ReportSummary, out: string[], limits: Limits): void {
+function waiverBlock(s: ReportSummary, out: string[], limits: Limits, cache: RowCache): void {
   if (s.waivers.length === 0) return;
   const expiring = s.waivers.filter((w) => w.expiring).length;
   const expired = s.waivers.filter((w) => w.waiver.expired).length;
   const notes = [expired ? `${expired} expired` : "", expiring ? `${expiring} expiring soon` : ""].filter(Boolean).join(", ");
-  const { shown, note } = capped(s.waivers, limits);
+  const rows = rowLines(cache, "waivers", s.waivers, (w) => [
+    itemCell(w.item),
+    w.item.severity,
+    md(w.waiver.until),
+    md(w.waiver.by, 100),
+    md(w.waiver.reason, 200),
+    w.waiver.expired
+      ? "⚠️ expired — ignored, item scored"
+      : w.expiring
+        ? `⏳ expires in ${w.daysLeft ?? "?"} day${w.daysLeft === 1 ? "" : "s"}`
+        : "active",
+  ]);
+  const { shown, note } = capped(rows, limits);
   out.push(
     `### 🛡️ Waivers (${s.waivers.length}${notes ? `: ${notes}` : ""})`,
     "",
-    mdTable(
-      ["Item", "Severity", "Until", "By", "Reason", "State"],
-      shown.map((w) => [
-        itemCell(w.item),
-        w.item.severity,
-        md(w.waiver.until),
-        md(w.waiver.by, 100),
-        md(w.waiver.reason, 200),
-        w.waiver.expired
-          ? "⚠️ expired — ignored, item scored"
-          : w.expiring
-            ? `⏳ expires in ${w.daysLeft ?? "?"} day${w.daysLeft === 1 ? "" : "s"}`
-            : "active",
-      ]),
-    ) + note,
+    tableOfLines(["Item", "Severity", "Until", "By", "Reason", "State"], shown) + note,
     "",
   );
 }
@@ -297,7 +314,7 @@ function signoffBlock(report: Report, out: string[]): void {
   }
 }
 
-function governanceBlock(report: Report, out: string[], limits: Limits): void {
+function governanceBlock(report: Report, out: string[], limits: Limits, cache: RowCache): void {
   const outdated = report.signoffs.outdated ?? [];
   if (outdated.length > 0) {
     out.push(
@@ -311,22 +328,14 @@ function governanceBlock(report: Report, out: string[], limits: Limits): void {
   }
   const expiring = report.expiring ?? [];
   if (expiring.length > 0) {
-    const { shown, note } = capped(expiring, limits);
-    out.push(
-      `### ⏳ Expiring soon (${expiring.length})`,
-      "",
-      mdTable(
-        ["What", "Item", "Ends", "Days left"],
-        shown.map((e) => [
-          e.kind,
-          `${md(e.title, 200)} <code>${md(e.id, 80)}</code>${e.target ? ` ${md(e.target, 100)}` : ""}`,
-          md(e.date),
-          String(e.days_left),
-        ]),
-        ["l", "l", "l", "r"],
-      ) + note,
-      "",
-    );
+    const rows = rowLines(cache, "expiring", expiring, (e) => [
+      e.kind,
+      `${md(e.title, 200)} <code>${md(e.id, 80)}</code>${e.target ? ` ${md(e.target, 100)}` : ""}`,
+      md(e.date),
+      String(e.days_left),
+    ]);
+    const { shown, note } = capped(rows, limits);
+    out.push(`### ⏳ Expiring soon (${expiring.length})`, "", tableOfLines(["What", "Item", "Ends", "Days left"], shown, ["l", "l", "l", "r"]) + note, "");
   }
   const levels = report.levels;
   if (levels) {
@@ -360,10 +369,11 @@ function governanceBlock(report: Report, out: string[], limits: Limits): void {
   }
 }
 
-function warningsBlock(report: Report, out: string[], limits: Limits): void {
+function warningsBlock(report: Report, out: string[], limits: Limits, cache: RowCache): void {
   if (report.warnings.length === 0) return;
-  const { shown, note } = capped(report.warnings, limits);
-  out.push(`### Warnings (${report.warnings.length})`, "", ...shown.map((w) => `- ${md(w, 300)}`));
+  const lines = cached(cache, "warnings", () => report.warnings.map((w) => `- ${md(w, 300)}`));
+  const { shown, note } = capped(lines, limits);
+  out.push(`### Warnings (${report.warnings.length})`, "", ...shown);
   out.push(note ? note.trim() : "", "");
 }
 
@@ -403,18 +413,18 @@ function footer(report: Report, out: string[]): void {
   out.push(`<sub>${parts.join(" · ")}</sub>`, "");
 }
 
-function build(report: Report, s: ReportSummary, limits: Limits): string {
+function build(report: Report, s: ReportSummary, limits: Limits, cache: RowCache): string {
   const out: string[] = [];
-  header(report, out);
-  baselineBlock(report, out, limits);
-  sectionsTable(s, out, limits);
-  failingBlock(s, out, limits);
-  contradictedBlock(s, out, limits);
-  staleBlock(s, out, limits);
-  waiverBlock(s, out, limits);
+  header(report, out, cache);
+  baselineBlock(report, out, limits, cache);
+  sectionsTable(s, out, limits, cache);
+  failingBlock(s, out, limits, cache);
+  contradictedBlock(s, out, limits, cache);
+  staleBlock(s, out, limits, cache);
+  waiverBlock(s, out, limits, cache);
   signoffBlock(report, out);
-  governanceBlock(report, out, limits);
-  warningsBlock(report, out, limits);
+  governanceBlock(report, out, limits, cache);
+  warningsBlock(report, out, limits, cache);
   detailsBlock(s, out, limits);
   footer(report, out);
   return out.join("\n").replace(/\n{3,}/g, "\n\n");
@@ -453,9 +463,10 @@ export const renderMarkdown: Reporter = (report, options) => {
     { details: false, rows: 5 },
   ];
   const shortened = "\n_Some detail was left out to fit GitHub's size limit; see the full report file._\n";
+  const cache: RowCache = new Map();
   let text = "";
   for (const limits of attempts) {
-    text = build(report, s, limits);
+    text = build(report, s, limits, cache);
     if (limits.details && text.length <= max) return text;
     if (text.length + shortened.length <= max) return text + shortened;
   }

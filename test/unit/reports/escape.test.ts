@@ -146,6 +146,55 @@ describe("escaping fast paths match the reference chains", () => {
     expect(displayWidth("\u0000")).toBe(0);
   });
 
+  /** wrapWidth as it was, measuring the whole line again for every word. */
+  const referenceWrap = (text: string, width: number, maxLines = Infinity): string[] => {
+    const w = Math.max(2, width);
+    const lines: string[] = [];
+    let line = "";
+    for (const word of text.split(/[ \t]+/)) {
+      if (!word) continue;
+      let rest = word;
+      while (rest) {
+        const sep = line ? " " : "";
+        if (displayWidth(line + sep + rest) <= w) {
+          line += sep + rest;
+          rest = "";
+        } else if (line) {
+          lines.push(line);
+          line = "";
+        } else {
+          let head = "";
+          for (const ch of rest) {
+            if (displayWidth(head + ch) > w) break;
+            head += ch;
+          }
+          lines.push(head);
+          rest = rest.slice(head.length);
+        }
+      }
+    }
+    if (line) lines.push(line);
+    if (lines.length > maxLines) {
+      const kept = lines.slice(0, maxLines);
+      const last = kept[maxLines - 1] ?? "";
+      kept[maxLines - 1] = displayWidth(last) + 1 <= w ? `${last}…` : truncateWidth(`${last}……`, w);
+      return kept;
+    }
+    return lines.length ? lines : [""];
+  };
+
+  it("wrapWidth keeps the line width as it goes and wraps exactly as before", () => {
+    const words = fc.array(fc.oneof(hostile, fc.constantFrom("a", "word", "データベース", "🚀🚀", "x".repeat(30), "\u200b", "é\u0301")), { maxLength: 30 });
+    fc.assert(
+      fc.property(words, fc.constantFrom(" ", "  ", "\t", " \t "), fc.integer({ min: 0, max: 50 }), fc.integer({ min: 1, max: 6 }), (parts, gap, w, max) => {
+        const text = parts.join(gap);
+        expect(wrapWidth(text, w, max)).toEqual(referenceWrap(text, w, max));
+        expect(wrapWidth(text, w)).toEqual(referenceWrap(text, w));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it("clean text comes back as it was; text to escape does not", () => {
     for (const clean of ["Item 42 title", "GET http://127.0.0.1:9/health: 200 in 12ms"]) {
       expect(sanitize(clean)).toBe(clean);
