@@ -23,6 +23,20 @@ import { isoDate, parseDate } from "../util/duration.js";
 
 const DAY_MS = 86_400_000;
 
+/** `YYYY-MM-DD`, or the `9999` that sorts items without a due date last. */
+const DATE_KEY = /^[0-9]{4}(-[0-9]{2}-[0-9]{2})?$/;
+
+/**
+ * Dates in order. ISO dates compare as plain text, in the same order `localeCompare` gives, without
+ * its cost (the first call in a process sets up ICU collation: tens of milliseconds); anything else
+ * still goes through `localeCompare`.
+ */
+function compareDates(a: string, b: string): number {
+  if (a === b) return 0;
+  if (DATE_KEY.test(a) && DATE_KEY.test(b)) return a < b ? -1 : 1;
+  return a.localeCompare(b);
+}
+
 /** Default of `gate.warn_days`. */
 export const DEFAULT_WARN_DAYS = 14;
 /** Default of `gate.max_waiver_days`. */
@@ -38,6 +52,10 @@ const LEVEL_EXCLUDED: ReadonlySet<ItemResult> = new Set(["waived", "skipped"]);
 
 /** Midnight UTC of `now`'s day. */
 export function today(now: Date): Date {
+  // Years 0-9999, the ones an ISO date is written with: the day's start by arithmetic (UTC days
+  // have no leap seconds). Any other date as always: through its ISO text.
+  const year = now.getUTCFullYear();
+  if (year >= 0 && year <= 9999) return new Date(Math.floor(now.getTime() / DAY_MS) * DAY_MS);
   return parseDate(isoDate(now)) ?? now;
 }
 
@@ -142,7 +160,7 @@ export function expiringSoon(evaluated: EvaluatedItem[], now: Date, warnDays: nu
       out.push(entry);
     });
   }
-  return out.sort((a, b) => a.date.localeCompare(b.date) || a.id.localeCompare(b.id));
+  return out.sort((a, b) => compareDates(a.date, b.date) || a.id.localeCompare(b.id));
 }
 
 const UNOWNED = "(unowned)";
@@ -173,19 +191,11 @@ interface Ranked {
   order: number;
 }
 
-/** `YYYY-MM-DD`, or the `9999` that sorts items without a due date last. */
-const DUE_KEY = /^[0-9]{4}(-[0-9]{2}-[0-9]{2})?$/;
 
-/** Due dates in order: ISO dates compare as plain text, the same order `localeCompare` gives, without its cost. */
-function compareDue(a: string, b: string): number {
-  if (a === b) return 0;
-  if (DUE_KEY.test(a) && DUE_KEY.test(b)) return a < b ? -1 : 1;
-  return a.localeCompare(b);
-}
 
 /** Most overdue first, then by due date, severity and checklist order. */
 function byUrgency(a: Ranked, b: Ranked): number {
-  return b.daysOverdue - a.daysOverdue || compareDue(a.due, b.due) || a.severity - b.severity || a.order - b.order;
+  return b.daysOverdue - a.daysOverdue || compareDates(a.due, b.due) || a.severity - b.severity || a.order - b.order;
 }
 
 /** Items not done, grouped by owner: overdue groups first, overdue items first (most overdue first), then by due date and severity. */

@@ -14,7 +14,9 @@ import {
   levelsReport,
   openWork,
   outdatedSignoffs,
+  today,
 } from "../../../src/governance/report.js";
+import { isoDate, parseDate } from "../../../src/util/duration.js";
 import { DEFAULT_GATE, type Item, type ItemReport, type ItemResult, type ProbeResult, type Section } from "../../../src/types.js";
 
 const NOW = new Date("2026-11-23T10:00:00Z");
@@ -36,6 +38,18 @@ describe("daysUntil", () => {
     ["not-a-date", undefined],
   ])("%s is %s days from 2026-11-23", (date, days) => {
     expect(daysUntil(date, NOW)).toBe(days);
+  });
+});
+
+describe("today", () => {
+  it("is midnight UTC of the day, as the ISO date of now parsed back (the way it was computed before)", () => {
+    const reference = (now: Date): Date => parseDate(isoDate(now)) ?? now;
+    const times = ["2026-11-23T10:00:00Z", "2026-11-23T00:00:00Z", "2026-11-23T23:59:59.999Z", "1970-01-01T00:00:00Z", "1969-12-31T23:59:59.999Z", "0000-01-01T12:00:00Z", "9999-12-31T23:00:00Z", "2024-02-29T05:00:00Z"];
+    for (const t of times) expect(today(new Date(t)).getTime(), t).toBe(reference(new Date(t)).getTime());
+    for (let ms = -5e12; ms < 5e12; ms += 7_777_777_777) expect(today(new Date(ms)).getTime()).toBe(reference(new Date(ms)).getTime());
+    // Outside the years ISO dates are written with: now itself, as before.
+    const far = new Date("+010000-06-01T12:00:00Z");
+    expect(today(far)).toBe(far);
   });
 });
 
@@ -152,6 +166,22 @@ describe("expiringSoon", () => {
     else expect(out).toEqual([]);
   });
 
+  it("sorts by date, then id as localeCompare orders ids (punctuation before digits before letters)", () => {
+    const waived = (id: string, until: string): { item: Item; report: ItemReport; results: ProbeResult[] } => ({
+      item: item({ id }),
+      report: rep({ id, result: "waived", waiver: { reason: "r", until, by: "b", expired: false } }),
+      results: [],
+    });
+    const out = expiringSoon(
+      [waived("b1", "2026-11-30"), waived("a_b", "2026-11-25"), waived("a1", "2026-11-25"), waived("a-b", "2026-11-25"), waived("z", "2026-11-24"), waived("c", "2026-12-01")],
+      NOW,
+      14,
+    );
+    expect(out.map((e) => `${e.date} ${e.id}`)).toEqual(["2026-11-24 z", "2026-11-25 a_b", "2026-11-25 a-b", "2026-11-25 a1", "2026-11-30 b1", "2026-12-01 c"]);
+    const byLocale = [...out].sort((a, b) => a.date.localeCompare(b.date) || a.id.localeCompare(b.id));
+    expect(out).toEqual(byLocale);
+  });
+
   it("sorts soonest first and names the certificate's target", () => {
     const out = expiringSoon(
       [
@@ -199,6 +229,23 @@ describe("openWork", () => {
     ]);
     expect(groups[0]!.items[0]).toMatchObject({ overdue: true, days_overdue: 22, section: ["Infra"] });
     expect(groups[0]!.items[3]).toMatchObject({ overdue: false, section: ["Infra", "DB"] });
+  });
+
+  it("orders items exactly as the old comparator did (localeCompare on due dates, severity rank, checklist order)", () => {
+    const dues = [undefined, "2026-10-01", "2026-11-20", "2026-11-25", "2027-02-01", "9999-12-31"];
+    const severities = ["critical", "high", "medium", "low"] as const;
+    const items = Array.from({ length: 60 }, (_, i) => item({ id: `i${i}`, severity: severities[(i * 7) % 4]!, due: dues[(i * 5) % dues.length] }));
+    const reports = new Map(items.map((it) => [it, rep({ id: it.id, severity: it.severity, result: "missing", ...(it.due ? { due: it.due } : {}) })]));
+    const [group] = openWork({ sections: [{ id: "s", title: "S", items, sections: [] }] }, reports, NOW);
+    const order = new Map(items.map((it, i) => [it.id, i]));
+    const reference = [...group!.items].sort(
+      (a, b) =>
+        (b.days_overdue ?? -1) - (a.days_overdue ?? -1) ||
+        (a.due ?? "9999").localeCompare(b.due ?? "9999") ||
+        severities.indexOf(a.severity) - severities.indexOf(b.severity) ||
+        order.get(a.id)! - order.get(b.id)!,
+    );
+    expect(group!.items.map((i) => i.id)).toEqual(reference.map((i) => i.id));
   });
 
   it("puts unowned work last and marks items not yet enforced", () => {
