@@ -163,8 +163,10 @@ async function exchange(url: URL, o: ExchangeOptions): Promise<Exchange> {
       const status = res.statusCode ?? 0;
       const head = { status, statusText: res.statusMessage ?? "", location: res.headers.location };
       if (!o.wantsBody(status)) {
+        // The caller destroys the socket as soon as this resolves, before any more I/O: the rest of the
+        // body is never read. Leaving `res` alone until then is cheaper than res.destroy(), which
+        // watches the socket close and builds two errors; a small body is by then complete anyway.
         settle(() => resolve({ ...head, truncated: false }));
-        res.destroy();
         return;
       }
       const chunks: Buffer[] = [];
@@ -218,13 +220,14 @@ function fail(message: string, observed?: unknown): ProbeOutcome {
 async function run(spec: HttpSpec, ctx: ProbeContext): Promise<ProbeOutcome> {
   const started = performance.now();
   const method = (spec.method ?? "GET").toUpperCase();
-  const label = `${method} ${displayUrl(spec.http)}`;
   let url: URL;
   try {
     url = new URL(spec.http);
   } catch {
-    return fail(`${label}: invalid URL`);
+    return fail(`${method} ${spec.http}: invalid URL`);
   }
+  // displayUrl(spec.http) without parsing the URL a second time.
+  const label = `${method} ${url.password ? displayUrl(spec.http) : spec.http}`;
   if (url.protocol !== "http:" && url.protocol !== "https:") return fail(`${label}: only http:// and https:// URLs can be probed`);
 
   const needBody = hasTextAssertions(spec) || spec.json !== undefined;
