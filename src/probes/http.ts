@@ -62,6 +62,8 @@ const STATUS_ITEM = {
 
 /** The URL as written, with any password replaced: it is shown in plans and reports. */
 function displayUrl(raw: string): string {
+  // Only userinfo (`user:pass@`) can carry a password, and it needs an "@": most URLs need no parsing.
+  if (!raw.includes("@")) return raw;
   try {
     const u = new URL(raw);
     if (!u.password) return raw;
@@ -226,8 +228,7 @@ async function run(spec: HttpSpec, ctx: ProbeContext): Promise<ProbeOutcome> {
   } catch {
     return fail(`${method} ${spec.http}: invalid URL`);
   }
-  // displayUrl(spec.http) without parsing the URL a second time.
-  const label = `${method} ${url.password ? displayUrl(spec.http) : spec.http}`;
+  const label = `${method} ${displayUrl(spec.http)}`;
   if (url.protocol !== "http:" && url.protocol !== "https:") return fail(`${label}: only http:// and https:// URLs can be probed`);
 
   const needBody = hasTextAssertions(spec) || spec.json !== undefined;
