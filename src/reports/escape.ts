@@ -135,12 +135,17 @@ export function terminalText(text: string, max = Infinity): string {
   return Number.isFinite(max) ? truncateWidth(line, Math.max(1, max)) : line;
 }
 
+/** Spacing that wrapping would change: a tab, two spaces in a row, a space at either end. */
+const LOOSE_SPACING = /\t| {2}|^ | $/;
+
 /**
  * Word-wraps one line of (already sanitised) text to `width` columns, at most `maxLines` lines;
  * the last line ends with `…` when text was left out. Words longer than a line are broken.
  */
 export function wrapWidth(text: string, width: number, maxLines = Infinity): string[] {
   const w = Math.max(2, width);
+  // The common case: one line that fits, with single spaces between words (nothing to collapse).
+  if (text && maxLines >= 1 && !LOOSE_SPACING.test(text) && displayWidth(text) <= w) return [text];
   const lines: string[] = [];
   let line = "";
   // The width of `line`, kept as words are added: widths add up, since words and the single

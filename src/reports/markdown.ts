@@ -236,8 +236,11 @@ function failingBlock(s: ReportSummary, out: string[], limits: Limits, cache: Ro
 
 /** Why / fix / docs of a failing item, appended to its cause cell. */
 function remediationMd(item: ItemReport): string {
-  const parts = (["why", "fix", "docs"] as const).flatMap((k) => (item[k] ? [`<br>**${k}:** ${md(item[k] ?? "", 300)}`] : []));
-  return parts.join("");
+  let out = "";
+  if (item.why) out += `<br>**why:** ${md(item.why, 300)}`;
+  if (item.fix) out += `<br>**fix:** ${md(item.fix, 300)}`;
+  if (item.docs) out += `<br>**docs:** ${md(item.docs, 300)}`;
+  return out;
 }
 
 function contradictedBlock(s: ReportSummary, out: string[], limits: Limits, cache: RowCache): void {

@@ -334,7 +334,11 @@ function verdictBox(report: Report, c: ChalkInstance, l: Layout): string {
 
 /** Remediation lines of an item (why, fix, docs), those it has. */
 function remediation(item: ItemReport): [string, string][] {
-  return (["why", "fix", "docs"] as const).flatMap((k): [string, string][] => (item[k] ? [[k, item[k]]] : []));
+  const out: [string, string][] = [];
+  if (item.why) out.push(["why", item.why]);
+  if (item.fix) out.push(["fix", item.fix]);
+  if (item.docs) out.push(["docs", item.docs]);
+  return out;
 }
 
 /** The terminal reporter. */

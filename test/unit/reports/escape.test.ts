@@ -210,5 +210,8 @@ describe("escaping fast paths match the reference chains", () => {
     expect(escapeMarkdown("Item 42 title")).toBe("Item 42 title");
     expect(escapeMarkdown("42) a_b | c @d")).toBe("42\\) a\\_b &#124; c @\u200bd");
     expect(escapeMarkdown("- x")).toBe("\\- x");
+    expect(wrapWidth("fits on one line", 20)).toEqual(["fits on one line"]);
+    expect(wrapWidth(" loose  spacing\there ", 40)).toEqual(["loose spacing here"]);
+    expect(wrapWidth("does not fit on one line", 12)).toEqual(["does not fit", "on one line"]);
   });
 });
