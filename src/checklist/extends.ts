@@ -737,7 +737,10 @@ export function composeChecklist(root: ParsedYaml, options: ComposeOptions = {})
   const final = merged;
   const parsed: ParsedYaml = {
     file: root.file,
-    doc: root.doc,
+    // The root's `yaml` document, read only if someone asks for it (a fast read has none until then).
+    get doc() {
+      return root.doc;
+    },
     value: final,
     issues: [],
     locate: (path, key = false) => locateIn(origins, final, path, key),

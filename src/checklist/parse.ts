@@ -1,6 +1,16 @@
 /**
  * YAML → JS value with positions. Every later issue can point at a line through `locate(path)`.
+ *
+ * Two parsers, one behaviour. `yaml` (parseDocument with a LineCounter) is the reference: it reports
+ * every syntax problem with a position and refuses alias bombs, but parses at about 1 MB/s. js-yaml
+ * parses the same text about ten times faster, so a well-formed document is read with js-yaml first,
+ * recording where each mapping and sequence starts; `yaml` runs only when that fast read fails or
+ * meets anything the two parsers could read differently (anchors and aliases, tags, directives,
+ * `<<` and null keys, collections as keys, lone CR line breaks), and lazily when an issue needs the
+ * position of a key or a scalar. Plain scalars resolve with a copy of `yaml`'s core schema, so both
+ * paths give the same value; test/unit/checklist/parse-fast.test.ts checks that differentially.
  */
+import { load, Schema, Type, type State } from "js-yaml";
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
 import type { Issue, SourceLocation } from "../types.js";
 
@@ -26,6 +36,11 @@ export interface ParsedYaml {
 const MAX_ALIAS_COUNT = 200;
 
 export function parseYaml(text: string, file: string): ParsedYaml {
+  return parseFast(text, file) ?? parseReference(text, file);
+}
+
+/** The reference read: `yaml`'s document, its errors as issues, and positions of every node. */
+export function parseReference(text: string, file: string): ParsedYaml {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
   const at = (offset: number): SourceLocation => {
@@ -83,6 +98,189 @@ export function parseYaml(text: string, file: string): ParsedYaml {
   };
 
   return { file, doc, value, issues, locate };
+}
+
+// ---- the fast read ------------------------------------------------------------------------------
+
+/*
+ * Plain scalars resolve exactly as in `yaml`'s core schema (yaml/dist/schema/core: null, bool,
+ * int, float, tried in that order), not with js-yaml's own core types, which differ at the edges
+ * (`0b1`, `-0x1`, `1_000`). One implicit type under a tag no YAML text can name (it has a space),
+ * so an explicit tag such as `!!int` is unknown to this schema and sends the read to `yaml`.
+ */
+const CORE_TAG = "readiness yaml-core-scalar";
+const NULL = /^(?:~|[Nn]ull|NULL)?$/;
+const BOOL = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
+const INT_OCT = /^0o[0-7]+$/;
+const INT = /^[-+]?[0-9]+$/;
+const INT_HEX = /^0x[0-9a-fA-F]+$/;
+const FLOAT_NAN = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
+const FLOAT_EXP = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/;
+const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
+/** Every core scalar starts with one of these (or is empty): most strings are ruled out by one test. */
+const CORE_START = /^[-+.~0-9nNtTfF]/;
+
+/** The value `yaml`'s core schema gives a plain scalar, or the string itself when no core type matches. */
+function coreScalar(s: string): unknown {
+  if (s !== "" && !CORE_START.test(s)) return s;
+  if (NULL.test(s)) return null;
+  if (BOOL.test(s)) return s[0] === "t" || s[0] === "T";
+  if (INT_OCT.test(s)) return parseInt(s.substring(2), 8);
+  if (INT.test(s)) return parseInt(s, 10);
+  if (INT_HEX.test(s)) return parseInt(s.substring(2), 16);
+  if (FLOAT_NAN.test(s)) return s.slice(-3).toLowerCase() === "nan" ? NaN : s[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+  if (FLOAT_EXP.test(s) || FLOAT.test(s)) return parseFloat(s);
+  return s;
+}
+
+const FAST_SCHEMA = new Schema({
+  implicit: [
+    new Type(CORE_TAG, {
+      kind: "scalar",
+      resolve: (s: string) => coreScalar(s) !== s,
+      construct: (s: string) => coreScalar(s),
+    }),
+  ],
+});
+
+/** Thrown from the listener to stop a fast read that meets something only `yaml` reads exactly. */
+const FALL_BACK = new Error("fall back to the yaml reference read");
+
+/** js-yaml's parser state as its listener sees it: the typings leave out the node's tag and anchor. */
+type ListenerState = State & { tag: string | null; anchor: string | null };
+
+/** The first offset at or after `p` that is not white space, a line break or a comment. */
+function skipBlank(text: string, p: number): number {
+  for (;;) {
+    const c = text.charCodeAt(p);
+    if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) p++;
+    else if (c === 0x23) {
+      const nl = text.indexOf("\n", p);
+      p = nl < 0 ? text.length : nl;
+    } else return p;
+  }
+}
+
+const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+
+/**
+ * Reads `text` with js-yaml when that gives exactly what `parseReference` would; else undefined.
+ * Only a mapping at the root is read fast (anything else is small, or an error anyway).
+ */
+export function parseFast(text: string, file: string): ParsedYaml | undefined {
+  // Directives (`%YAML 1.1` changes the schema in `yaml`), `---x` at the start (a document marker to
+  // js-yaml, a plain scalar to `yaml`), a BOM after the start (`yaml` skips it, js-yaml keeps it),
+  // NUL (js-yaml's end of input), lone CRs (a line break only for js-yaml) and tabs (the two
+  // disagree on where a tab may stand).
+  if (/^\ufeff?(?:%|---\S)|[\t\0]|\r(?!\n)|[^]\ufeff/m.test(text)) return undefined;
+  // js-yaml drops a leading BOM before counting; `yaml` counts it.
+  const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const starts = new WeakMap<object, number>();
+  // The nodes being read, three numbers each: where the node opened (offset, line) and how many
+  // nodes opened directly inside it.
+  const frames: number[] = [];
+  const listener = (event: "open" | "close", state: State): void => {
+    if (event === "open") {
+      // An explicit key (`? key`): js-yaml and `yaml` stringify a collection key differently.
+      if (text.charCodeAt(state.position + bom - 1) === 0x3f) throw FALL_BACK;
+      const top = frames.length - 1;
+      if (top >= 0) frames[top] = (frames[top] ?? 0) + 1;
+      frames.push(state.position, state.line, 0);
+      return;
+    }
+    const children = frames.pop() ?? 0;
+    const line0 = frames.pop();
+    const p0 = frames.pop() ?? 0;
+    const { tag, anchor } = state as ListenerState;
+    const result: unknown = state.result;
+    // A comment that touches what it follows (`"x"#c`, `[x]#c`): js-yaml reads it, `yaml` refuses it.
+    if (text.charCodeAt(state.position + bom) === 0x23) {
+      const c = text.charCodeAt(state.position + bom - 1);
+      if (c !== 0x20 && c !== 0x0a && c !== 0x0d) throw FALL_BACK;
+    }
+    // Anchors (and so aliases), `!` and explicit tags: only `yaml` counts aliases and reads tags.
+    if (anchor !== null || (tag !== null && tag !== "?" && tag !== CORE_TAG)) throw FALL_BACK;
+    const collection = typeof result === "object" && result !== null;
+    // A flow scalar or a flow collection over several lines: `yaml` has rules for the indentation of
+    // continuation lines (and for implicit keys) that js-yaml does not check.
+    if (state.line !== line0 && (collection || typeof result === "string")) {
+      const start = skipBlank(text, p0 + bom);
+      const c = text.charCodeAt(start);
+      const flow = collection ? c === 0x5b || c === 0x7b : c !== 0x7c && c !== 0x3e; // `[` `{`; not `|` `>`
+      if (flow && text.lastIndexOf("\n", state.position + bom - 1) >= start) throw FALL_BACK;
+      // A block scalar with an indentation indicator (`|2`, `>-1`): the two disagree on blank lines.
+      if (!collection && !flow && /^.[-+]?[0-9]/.test(text.slice(start, start + 3))) throw FALL_BACK;
+    }
+    if (typeof result !== "object" || result === null) return;
+    // An empty block sequence entry (`-` and a line break) is the one entry js-yaml adds without
+    // reading a node, and after it js-yaml takes a less indented `- x` into the same sequence.
+    if (Array.isArray(result)) {
+      if (children < result.length) throw FALL_BACK;
+      // A pair in a flow sequence (`[a: b]`) is a mapping js-yaml makes without reading a node for it.
+      for (const item of result as unknown[]) if (typeof item === "object" && item !== null && !starts.has(item)) throw FALL_BACK;
+    }
+    // A collection used as a key: js-yaml and `yaml` stringify it differently.
+    if (text.charCodeAt(skipBlank(text, state.position + bom)) === 0x3a) throw FALL_BACK;
+    // `<<` (a merge key in YAML 1.1) and a null key (js-yaml writes "null", `yaml` "").
+    if (!Array.isArray(result) && (hasOwn(result, "<<") || hasOwn(result, "null"))) throw FALL_BACK;
+    starts.set(result, skipBlank(text, p0 + bom));
+  };
+  // `yaml` refuses an implicit key whose `:` is more than 1024 characters after its start: on one
+  // line, as implicit keys are (a key over several lines falls back above). js-yaml has no limit.
+  const lineStarts = [0];
+  for (let nl = text.indexOf("\n"); nl >= 0; nl = text.indexOf("\n", nl + 1)) {
+    if (nl - (lineStarts[lineStarts.length - 1] ?? 0) > 1024) return undefined;
+    lineStarts.push(nl + 1);
+  }
+  if (text.length - (lineStarts[lineStarts.length - 1] ?? 0) > 1024) return undefined;
+  let value: unknown;
+  try {
+    value = load(text, { schema: FAST_SCHEMA, listener });
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
+
+  let reference: ParsedYaml | undefined;
+  const slow = (): ParsedYaml => (reference ??= parseReference(text, file));
+  // `yaml`'s LineCounter: a line starts at 0 and after every LF (a CRLF ends at its LF).
+  const at = (offset: number): SourceLocation => {
+    let low = 0;
+    let high = lineStarts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if ((lineStarts[mid] ?? 0) <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return { file, line: low + 1, column: offset - (lineStarts[low] ?? 0) + 1 };
+  };
+  const locate = (path: Path, key = false): SourceLocation => {
+    // A mapping or a sequence (an item, a probe, a section): from the offsets recorded while reading.
+    if (!key) {
+      let node: unknown = value;
+      for (const seg of path) {
+        if (Array.isArray(node)) node = node[Number(seg)];
+        else if (typeof node === "object" && node !== null && hasOwn(node, String(seg))) node = (node as Record<string, unknown>)[String(seg)];
+        else {
+          node = undefined;
+          break;
+        }
+      }
+      const offset = typeof node === "object" && node !== null ? starts.get(node) : undefined;
+      if (offset !== undefined) return at(offset);
+    }
+    // A key or a scalar (only when an issue is reported): the reference read, once.
+    return slow().locate(path, key);
+  };
+  return {
+    file,
+    get doc() {
+      return slow().doc;
+    },
+    value,
+    issues: [],
+    locate,
+  };
 }
 
 /** Formats a path as a JSON pointer (`/sections/0/items/1`). */

@@ -16,7 +16,6 @@ import {
   type Section,
   type Severity,
   type Signoff,
-  type SourceLocation,
 } from "../types.js";
 import { parseDate, parseDuration } from "../util/duration.js";
 import { nearest, slugify } from "../util/text.js";
@@ -130,12 +129,17 @@ export function resolveChecklist(parsed: ParsedYaml, options: ResolveOptions = {
   levels?.forEach((l, i) => {
     if (levels.indexOf(l) !== i) err(["levels", i], `level "${l}" is listed twice`);
   });
-  const ids = new Map<string, SourceLocation>();
+  // Where each id was first used, located only when it is used again (a scalar's position may need
+  // the reference YAML read, which a valid checklist never pays for).
+  const ids = new Map<string, Path>();
   const claim = (id: string, path: Path): void => {
-    const loc = parsed.locate(path);
-    const prev = ids.get(id);
-    if (prev) err(path, `duplicate id "${id}": also used at ${prev.file}:${prev.line}:${prev.column} (ids are unique across sections and items)`);
-    else ids.set(id, loc);
+    const first = ids.get(id);
+    if (!first) {
+      ids.set(id, path);
+      return;
+    }
+    const prev = parsed.locate(first);
+    err(path, `duplicate id "${id}": also used at ${prev.file}:${prev.line}:${prev.column} (ids are unique across sections and items)`);
   };
   const idOf = (rawId: string | undefined, title: string, path: Path): string => {
     const id = rawId ?? slugify(title);

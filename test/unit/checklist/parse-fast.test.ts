@@ -1,0 +1,342 @@
+/**
+ * The fast YAML read (js-yaml) against the reference read (`yaml`): whenever the fast read gives a
+ * result, the reference gives no error, a deep-equal value and the same position for every mapping
+ * and sequence. Property tests over generated YAML (`READINESS_FUZZ_RUNS` scales them, as in
+ * test/unit/fuzz), then fixed cases for what must fall back to the reference.
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { parseFast, parseReference, parseYaml, type ParsedYaml, type Path } from "../../../src/checklist/parse.js";
+import { checkChecklistText } from "../../../src/checklist/load.js";
+import { FUZZ_SCALE, mutatedChecklist, randomYaml, splicedYaml } from "../fuzz/arbitraries.js";
+
+const FILE = "c.yaml";
+
+/** Every path to a mapping or a sequence in a value, the root first. */
+function collectionPaths(value: unknown, path: Path = [], out: Path[] = []): Path[] {
+  if (typeof value !== "object" || value === null) return out;
+  out.push(path);
+  if (Array.isArray(value)) value.forEach((v, i) => collectionPaths(v, [...path, i], out));
+  else for (const [k, v] of Object.entries(value)) collectionPaths(v, [...path, k], out);
+  return out;
+}
+
+/**
+ * Where two values differ, or undefined when they are the same: same types and prototypes, numbers
+ * by Object.is (NaN, -0), own keys in the same order. (toStrictEqual also compares `constructor`
+ * properties, which a YAML key may define.)
+ */
+function difference(a: unknown, b: unknown, at = ""): string | undefined {
+  if (typeof a !== "object" || a === null || typeof b !== "object" || b === null) return Object.is(a, b) ? undefined : `${at || "/"}: ${String(a)} ≠ ${String(b)}`;
+  if (Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return `${at || "/"}: different kinds`;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.join("\u0000") !== kb.join("\u0000")) return `${at || "/"}: keys ${JSON.stringify(ka)} ≠ ${JSON.stringify(kb)}`;
+  for (const k of ka) {
+    const d = difference((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${at}/${k}`);
+    if (d) return d;
+  }
+  return undefined;
+}
+
+/** The differential property: a fast result is exactly the reference result. Returns the fast one. */
+function agree(text: string): ParsedYaml | undefined {
+  const fast = parseFast(text, FILE);
+  if (!fast) return undefined;
+  const ref = parseReference(text, FILE);
+  const context = `on ${JSON.stringify(text.length > 600 ? `${text.slice(0, 600)}…` : text)}`;
+  expect(ref.issues, context).toEqual([]);
+  expect(fast.issues).toEqual([]);
+  expect(difference(fast.value, ref.value), context).toBeUndefined();
+  for (const path of collectionPaths(fast.value)) expect(fast.locate(path), `${context} at /${path.join("/")}`).toEqual(ref.locate(path));
+  return fast;
+}
+
+// ---- a generator of YAML text in many styles --------------------------------------------------
+
+/** A small deterministic PRNG (mulberry32): the generator's choices follow from one seed. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Plain scalars, including every edge of the core schema and characters with a meaning in YAML. */
+const PLAIN = [
+  "x", "hello world", "Item 5 title", "2026-10-01", "1", "01", "-0", "+1", "1.", ".5", "1.50", "1e3", "-1E-3", "1_000", "0x1F", "-0x1F", "0o17", "0o8", "0b101",
+  ".inf", "-.Inf", "+.INF", ".NaN", ".nan", "~", "null", "Null", "NULL", "nULL", "true", "True", "TRUE", "tRUE", "false", "yes", "no", "on", "off", "y", "n",
+  "http://127.0.0.1:9/health", "a:b", "a :b", "a# b", "${env.HOME}", "${vars.x}", "ünïcödé", "💥 boom", "a'b", 'a"b', "-", "--x", "?x", ":x", "x:", "@x", "`x",
+  "%x", "!x", "&x", "*x", "|x", ">x", "a,b", "a]b", "a}b", "a[b", "\u2028x", "x\u0085y", "a\u00a0b", "ok!",
+];
+const FLOW_PLAIN = PLAIN.filter((s) => !/[,[\]{}]/.test(s));
+const KEYS = ["id", "title", "a", "b-c", "x y", "1", "01", "true", "3.0", "0x10", "é", "a#b", "toString", "__proto__", "k.k", "'quoted'", '"dq"', "''", "\"a\\tb\""];
+const ESCAPES = ["\\n", "\\t", '\\"', "\\\\", "\\x41", "\\u00e9", "\\U0001F600", "\\0", "\\a", "\\e", "\\N", "\\_", "\\L", "\\P", "\\/", "\\ ", "\\\t", "\t"];
+const HAZARDS = ["\t", "&a ", "*a", "!!str ", "!x ", "! ", "? ", "<<: ", "~: ", ": ", "---\n", "...\n", "%YAML 1.1\n", "[k]: ", "#", " #", "'", '"', "- ", "\r", "{", "]"];
+
+function generate(seed: number, size: number): string {
+  const r = prng(seed);
+  const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
+  const chance = (p: number): boolean => r() < p;
+  const spaces = (n: number): string => " ".repeat(n);
+  const width = (): number => pick([1, 2, 2, 2, 3, 4]);
+  let budget = size;
+
+  const comment = (): string => (chance(0.1) ? ` # ${pick(PLAIN)}` : "");
+  const singleQuoted = (): string => `'${pick(PLAIN).replace(/'/g, "''")}${chance(0.1) ? "\n  more" : ""}'`;
+  const doubleQuoted = (): string => {
+    let s = pick(PLAIN).replace(/\\/g, "\\\\").replace(/"/g, '\\"');
+    for (let i = 0; i < 3; i++) if (chance(0.3)) s += pick(ESCAPES);
+    if (chance(0.1)) s += `\n${spaces(pick([0, 1, 4]))}${pick(FLOW_PLAIN)}`;
+    return `"${s}"`;
+  };
+  const key = (): string => (chance(0.005) ? "k".repeat(1030) : pick(KEYS));
+
+  /** A scalar after `key: ` or `- ` at indentation `indent`. */
+  const blockScalar = (indent: number): string => {
+    const n = r();
+    if (n < 0.5) {
+      const s = pick(PLAIN);
+      return chance(0.08) ? `${s}\n${spaces(indent + width())}${pick(PLAIN)}` : s;
+    }
+    if (n < 0.65) return singleQuoted();
+    if (n < 0.8) return doubleQuoted();
+    if (n < 0.85) return "";
+    const header = `${pick(["|", ">"])}${pick(["", "", "-", "+", "2", "1-"])}`;
+    const inner = indent + width();
+    const lines = Array.from({ length: 1 + Math.floor(r() * 3) }, () => (chance(0.2) ? "" : `${spaces(inner + (chance(0.15) ? 2 : 0))}${pick(PLAIN)}`));
+    return `${header}${comment()}\n${lines.join("\n")}${chance(0.3) ? "\n" : ""}`;
+  };
+
+  const flowNode = (depth: number, indent: number): string => {
+    budget--;
+    const br = (): string => (chance(0.1) ? `\n${spaces(pick([0, indent, indent + 1, indent + 2]))}` : pick(["", " ", " "]));
+    if (depth > 3 || budget <= 0 || chance(0.5)) return chance(0.7) ? pick(FLOW_PLAIN) : chance(0.5) ? singleQuoted() : doubleQuoted();
+    const n = Math.floor(r() * 4);
+    const trailing = chance(0.1) ? "," : "";
+    if (chance(0.5)) return `[${br()}${Array.from({ length: n }, () => flowNode(depth + 1, indent)).join(`,${br()}`)}${trailing}${br()}]`;
+    return `{${br()}${Array.from({ length: n }, () => `${key()}: ${flowNode(depth + 1, indent)}`).join(`,${br()}`)}${trailing}${br()}}`;
+  };
+
+  /** Lines of a block collection (or a scalar) at `indent`; `inline` when it follows `- ` on the same line. */
+  const blockNode = (depth: number, indent: number): { inline: string; lines: string[] } => {
+    budget--;
+    const n = r();
+    if (depth > 5 || budget <= 0 || n < 0.35) return { inline: blockScalar(indent), lines: [] };
+    if (n < 0.5) return { inline: flowNode(0, indent), lines: [] };
+    const count = 1 + Math.floor(r() * 4);
+    const lines: string[] = [];
+    const childIndent = indent + width();
+    const extra = (): void => {
+      if (chance(0.1)) lines.push(`${spaces(pick([0, indent, childIndent]))}# ${pick(PLAIN)}`);
+      if (chance(0.05)) lines.push("");
+    };
+    if (n < 0.75) {
+      for (let i = 0; i < count; i++) {
+        extra();
+        const child = blockNode(depth + 1, childIndent);
+        if (child.lines.length === 0) lines.push(`${spaces(indent)}${key()}:${child.inline === "" ? "" : ` ${child.inline}`}${comment()}`);
+        else {
+          lines.push(`${spaces(indent)}${key()}:${comment()}`);
+          lines.push(...child.lines);
+        }
+      }
+    } else {
+      for (let i = 0; i < count; i++) {
+        extra();
+        const child = blockNode(depth + 1, chance(0.3) ? indent : childIndent);
+        if (child.lines.length === 0) lines.push(`${spaces(indent)}-${child.inline === "" ? "" : ` ${child.inline}`}${comment()}`);
+        else if (chance(0.6)) {
+          // Compact: the first line of the child after `- `.
+          const first = child.lines[0] ?? "";
+          const pad = first.length - first.trimStart().length;
+          lines.push(`${spaces(indent)}-${spaces(Math.max(1, pad - indent))}${first.trimStart()}`);
+          lines.push(...child.lines.slice(1).map((l) => (l.startsWith(spaces(pad)) ? spaces(indent + Math.max(1, pad - indent) + 1) + l.slice(pad) : l)));
+        } else {
+          lines.push(`${spaces(indent)}-${comment()}`);
+          lines.push(...child.lines);
+        }
+      }
+    }
+    return { inline: "", lines };
+  };
+
+  // A root mapping, as a checklist has.
+  const rootLines: string[] = [];
+  if (chance(0.1)) rootLines.push(`# ${pick(PLAIN)}`, "");
+  if (chance(0.1)) rootLines.push("---");
+  const root = blockNode(1, 0);
+  rootLines.push(...(root.lines.length ? root.lines : [`${key()}: ${root.inline}`]));
+  if (chance(0.05)) rootLines.push("...");
+  let text = rootLines.join("\n") + (chance(0.9) ? "\n" : "");
+  if (chance(0.15)) text = text.replace(/\n/g, "\r\n");
+  if (chance(0.05)) text = `\ufeff${text}`;
+  // Now and then a hazard spliced in anywhere, or a character dropped.
+  for (let i = 0; i < 2; i++) {
+    if (!chance(0.15)) continue;
+    const at = Math.floor(r() * (text.length + 1));
+    text = chance(0.7) ? text.slice(0, at) + pick(HAZARDS) + text.slice(at) : text.slice(0, at) + text.slice(at + 1);
+  }
+  return text;
+}
+
+const generated = fc.tuple(fc.nat(), fc.integer({ min: 1, max: 40 })).map(([seed, size]) => generate(seed, size));
+
+const runs = (n: number): { numRuns: number; seed?: number } => {
+  const seed = process.env.READINESS_FUZZ_SEED;
+  return seed === undefined ? { numRuns: n * FUZZ_SCALE } : { numRuns: n * FUZZ_SCALE, seed: Number(seed) };
+};
+const timeout = (n: number): number => 30_000 + n * FUZZ_SCALE * 20;
+
+describe("the fast YAML read agrees with the reference read", () => {
+  it("on generated YAML in every style (block and flow, quoting, block scalars, comments, CRLF, BOM, hazards)", { timeout: timeout(3000) }, () => {
+    fc.assert(fc.property(generated, (text) => void agree(text)), runs(3000));
+  });
+
+  it("reads most generated YAML fast (the fallback is for the unusual, not the common case)", () => {
+    const texts = fc.sample(generated, { numRuns: 500, seed: 7 });
+    const fast = texts.filter((t) => parseFast(t, FILE) !== undefined).length;
+    expect(fast).toBeGreaterThan(texts.length * 0.3);
+  });
+
+  it("on mutated checklists, random YAML-ish text and spliced YAML trouble", { timeout: timeout(1500) }, () => {
+    fc.assert(fc.property(fc.oneof(mutatedChecklist, randomYaml, splicedYaml), (text) => void agree(text)), runs(1500));
+  });
+});
+
+describe("fixed cases", () => {
+  const fastAndAgrees = (text: string): ParsedYaml => {
+    const fast = agree(text);
+    expect(fast, "read fast").toBeDefined();
+    return fast!;
+  };
+  const fallsBack = (text: string): ParsedYaml => {
+    expect(parseFast(text, FILE), "falls back").toBeUndefined();
+    const parsed = parseYaml(text, FILE);
+    expect(parsed).toEqual(expect.objectContaining({ value: parseReference(text, FILE).value, issues: parseReference(text, FILE).issues }));
+    return parsed;
+  };
+
+  it("block mappings in sequences, flow mappings, nested sequences, comments", () => {
+    const p = fastAndAgrees(
+      "# a checklist\nversion: 1\nsections:\n  # first\n  - id: s\n    items:\n      - id: a # trailing\n        probes: [{ env: HOME }, { tcp: 'x:1' }]\n      -   { id: b, tags: [x, [y]] }\n      -\n        id: c\n",
+    );
+    expect(p.locate(["sections", 0, "items", 0])).toEqual({ file: FILE, line: 7, column: 9 });
+    expect(p.locate(["sections", 0, "items", 0, "probes", 1])).toEqual({ file: FILE, line: 8, column: 33 });
+    expect(p.locate(["sections", 0, "items", 1])).toEqual({ file: FILE, line: 9, column: 11 });
+    expect(p.locate(["sections", 0, "items", 2])).toEqual({ file: FILE, line: 11, column: 9 });
+  });
+
+  it("CRLF line endings, a BOM, block scalars", () => {
+    fastAndAgrees("a:\r\n  - { b: 1 }\r\n  - c: 2\r\n");
+    const bom = fastAndAgrees("\ufeffa: {b: 1}\nc: [1]\n");
+    expect(bom.locate(["a"])).toEqual({ file: FILE, line: 1, column: 5 }); // `yaml` counts the BOM as a column
+    fastAndAgrees("a: 'x y'\nd: |\n  block\n\n  text\ne: {f: g}\nf: >-\n  folded\n   more\n\ng: [x]\n");
+  });
+
+  it("flow scalars and flow collections over several lines, and lines over 1024 characters, fall back", () => {
+    fallsBack("a: 'x\n  y'\n");
+    fallsBack('a: "multi\n  line"\n');
+    fallsBack("a: plain\n  text\n");
+    fallsBack("a: [1,\n  2]\n");
+    fallsBack("a: {b: 1,\n  c: 2}\n");
+    fallsBack(`${"k".repeat(1030)}: 1\n`);
+    fallsBack(`a: ${"v".repeat(1030)}\n`);
+  });
+
+  it("tabs, NUL, comments touching a token and empty sequence entries fall back", () => {
+    fallsBack("a: 'x\ty'\n");
+    fallsBack('a: "x\u0000y"\n');
+    fallsBack("a:\n  b: 1\n\t\n");
+    fallsBack('a: "x"# comment\n');
+    fallsBack("a: [x]# comment\n");
+    fallsBack("---x: 1\n");
+    fallsBack("\ufeff---x: 1\n");
+    fallsBack("# c\n\ufeffa: 1\n");
+    fallsBack("a: [b: 1]\n");
+    fallsBack("a: [~: ]\n");
+    fallsBack("a: >2\n   \n");
+    fallsBack("a: |-1\n  x\n");
+    // js-yaml takes the less indented `- x` into the inner sequence after an empty entry.
+    fallsBack("a:\n  - -\n  - x\n");
+    fallsBack("a:\n  - b:\n    -\n  - x\n");
+    expect(fallsBack("a:\n  - - b\n    -\n  - x\n").value).toEqual({ a: [["b", null], "x"] });
+  });
+
+  it("keys and scalars are located by the reference read, lazily", () => {
+    const p = fastAndAgrees("a:\n  b: 1\n  c: [x]\n");
+    const ref = parseReference("a:\n  b: 1\n  c: [x]\n", FILE);
+    for (const [path, key] of [[["a", "b"], false], [["a", "b"], true], [["a", "c"], true], [["a", "nope"], false], [["a", "c", 0], false], [["a", "c", 5], false]] as const) {
+      expect(p.locate([...path], key)).toEqual(ref.locate([...path], key));
+    }
+    expect(p.doc.toJS()).toEqual(ref.value);
+  });
+
+  it("anchors and aliases fall back, and an alias bomb is still refused", () => {
+    fallsBack("a: &x {b: 1}\nc: *x\n");
+    fallsBack("a: &x 1\nc: *x\n");
+    const bomb = `a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [${"*a, ".repeat(9)}*a]\nc: &c [${"*b, ".repeat(9)}*b]\nd: [${"*c, ".repeat(9)}*c]\n`;
+    const p = fallsBack(bomb);
+    expect(p.issues.map((i) => i.message)).toEqual(["too many YAML alias expansions (more than 200): refusing a possible alias bomb"]);
+  });
+
+  it("duplicate keys give the same positioned error as before", () => {
+    const p = fallsBack("version: 1\nsections:\n  - id: a\n    id: b\n");
+    expect(p.issues).toEqual([{ file: FILE, line: 4, column: 5, message: "YAML duplicate key: a key appears twice in this mapping", level: "error" }]);
+    expect(checkChecklistText("version: 1\nsections: []\nversion: 1\n", FILE).issues).toEqual([
+      { file: FILE, line: 3, column: 1, message: "YAML duplicate key: a key appears twice in this mapping", level: "error" },
+    ]);
+  });
+
+  it("syntax errors give the reference's message and position", () => {
+    for (const text of ["a: [1, 2\n", "a:\n\t- b\n", "a: b: c\n", "a: 'x\n", "- a\nb: c\n"]) {
+      const p = fallsBack(text);
+      expect(p.issues.length).toBeGreaterThan(0);
+    }
+  });
+
+  it("several documents, tags, directives, merge keys and null or collection keys fall back", () => {
+    fallsBack("a: 1\n---\nb: 2\n");
+    fallsBack("a: !!str 1\n");
+    fallsBack("a: !!int '1'\n");
+    fallsBack("a: ! 1\n");
+    fallsBack("a: !custom x\n");
+    fallsBack("a: !!map {b: 1}\n");
+    fallsBack("%YAML 1.1\n---\na: yes\n");
+    fallsBack("a: {b: 1}\nc:\n  <<: {d: 2}\n  e: 3\n");
+    fallsBack("a: {~: 1}\n");
+    fallsBack("a:\n  null: 1\n");
+    fallsBack("a:\n  : 1\n");
+    fallsBack("a: {[b, c]: 1}\n");
+    fallsBack("? [b, c]\n: 1\n");
+    fallsBack("a: 1\rb: 2\r");
+  });
+
+  it("an empty file, a file of only comments and a scalar document fall back (yaml gives null)", () => {
+    expect(fallsBack("").value).toBeNull();
+    expect(fallsBack("# nothing here\n\n# at all\n").value).toBeNull();
+    expect(fallsBack("just text\n").value).toBe("just text");
+    expect(fallsBack("- a\n- b\n").value).toEqual(["a", "b"]);
+  });
+
+  it("plain scalars resolve with yaml's core schema, not js-yaml's", () => {
+    const p = fastAndAgrees("a: [0b101, -0x1F, 1_000, 0o17, 0x1F, 1.50, .inf, -.Inf, .NaN, ~, Null, yes, True, 01, +1, 1e3, 1., .5, -0]\n");
+    expect(p.value).toStrictEqual({ a: ["0b101", "-0x1F", "1_000", 15, 31, 1.5, Infinity, -Infinity, NaN, null, null, "yes", true, 1, 1, 1000, 1, 0.5, -0] });
+  });
+
+  it("a checklist read fast loads exactly as one read by the reference", () => {
+    const text = "version: 1\nname: X\nsections:\n  - id: s\n    title: S\n    items:\n      - { id: a, title: A, probes: [{ env: HOME }] }\n      - id: b\n        title: B\n        status: done\n";
+    expect(parseFast(text, FILE)).toBeDefined();
+    const { checklist } = checkChecklistText(text, FILE, { env: { HOME: "/root" } });
+    const items = checklist!.sections[0]!.items;
+    expect(items.map((i) => i.loc)).toEqual([
+      { file: FILE, line: 7, column: 9 },
+      { file: FILE, line: 8, column: 9 },
+    ]);
+    expect(items[0]!.probes[0]!.loc).toEqual({ file: FILE, line: 7, column: 37 });
+  });
+});
