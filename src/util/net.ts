@@ -203,32 +203,25 @@ export function connectAny(addresses: ResolvedAddress[], port: number, signal: A
   });
 }
 
-/** connectAny for one address (an IP literal, most often): no race to run, so none of its bookkeeping. */
+/**
+ * connectAny for one address (an IP literal, most often): no race to run, so none of its bookkeeping.
+ * One listener serves the three outcomes (it runs once per probe; the bundle names every closure).
+ */
 function connectOne(a: ResolvedAddress, port: number, signal: AbortSignal): Promise<Connection> {
   return new Promise<Connection>((resolve, reject) => {
     const socket = new Socket();
-    const cleanup = (): void => {
-      signal.removeEventListener("abort", onAbort);
-      socket.removeListener("error", onError);
-      socket.removeListener("connect", onConnect);
-    };
-    const onAbort = (): void => {
-      cleanup();
+    // "connect" passes nothing, "error" an Error, "abort" an Event.
+    const settle = (outcome?: Error | Event): void => {
+      signal.removeEventListener("abort", settle);
+      socket.removeListener("error", settle);
+      socket.removeListener("connect", settle);
+      if (outcome === undefined) return resolve({ socket, address: a.address });
       socket.destroy();
-      reject(abortError(signal));
+      reject(outcome instanceof Event ? abortError(signal) : outcome);
     };
-    const onError = (e: Error): void => {
-      cleanup();
-      socket.destroy();
-      reject(e);
-    };
-    const onConnect = (): void => {
-      cleanup();
-      resolve({ socket, address: a.address });
-    };
-    signal.addEventListener("abort", onAbort);
-    socket.once("error", onError);
-    socket.once("connect", onConnect);
+    signal.addEventListener("abort", settle);
+    socket.once("error", settle);
+    socket.once("connect", settle);
     socket.connect({ host: a.address, port, family: a.family });
   });
 }
