@@ -80,15 +80,28 @@ export function escapeMarkdown(text: string): string {
     .replace(/^(\d+)([.)])/, "$1\\$2");
 }
 
-/** Text whose every character takes exactly one terminal column. */
-const ONE_COLUMN_EACH = /^[\u0001-\u02ff]*$/;
-
 /** Columns a string occupies in a terminal: East Asian wide and fullwidth characters count two. */
 export function displayWidth(text: string): number {
-  // Up to U+02FF every character but NUL is one column: the common case needs no walk.
-  if (ONE_COLUMN_EACH.test(text)) return text.length;
   let width = 0;
-  for (const ch of text) width += charWidth(ch.codePointAt(0) ?? 0);
+  // By UTF-16 unit rather than with the string iterator, which allocates a string per character.
+  // A surrogate pair is one code point; a lone surrogate counts as itself, as the iterator yields it.
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x300) {
+      // Up to U+02FF every character but NUL is one column: the common case.
+      if (unit !== 0) width++;
+      continue;
+    }
+    let cp = unit;
+    if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
+      const low = text.charCodeAt(i + 1);
+      if (low >= 0xdc00 && low <= 0xdfff) {
+        cp = 0x10000 + ((unit - 0xd800) << 10) + (low - 0xdc00);
+        i++;
+      }
+    }
+    width += charWidth(cp);
+  }
   return width;
 }
 

@@ -160,10 +160,15 @@ export function itemDuration(item: ItemReport): number {
  * skipped. Not yet escaped: each view escapes it for its format.
  */
 export function itemCause(item: ItemReport): string {
-  const failedProbes = item.probes.filter((p) => p.result === "fail").map((p) => p.message);
   switch (item.result) {
     case "fail": {
-      const cause = item.message ?? (failedProbes.join("; ") || "a probe failed");
+      const cause =
+        item.message ??
+        (item.probes
+          .filter((p) => p.result === "fail")
+          .map((p) => p.message)
+          .join("; ") ||
+          "a probe failed");
       return item.contradicted ? `claimed done, but ${cause}` : cause;
     }
     case "missing":

@@ -99,7 +99,7 @@ describe("escaping fast paths match the reference chains", () => {
       .replace(/@(?=[A-Za-z0-9])/g, "@\u200b");
   const referenceWidth = (t: string): number => {
     let w = 0;
-    for (const ch of t) w += displayWidth(`x${ch}`) - 1;
+    for (const ch of t) w += displayWidth(ch);
     return w;
   };
 
@@ -135,7 +135,7 @@ describe("escaping fast paths match the reference chains", () => {
     );
   });
 
-  it("displayWidth of plain text is its length; of anything else, the sum over code points", () => {
+  it("displayWidth is the sum over code points (surrogate pairs as one, lone surrogates as themselves)", () => {
     fc.assert(
       fc.property(texts, (s) => {
         expect(displayWidth(s)).toBe(referenceWidth(s));
@@ -144,6 +144,9 @@ describe("escaping fast paths match the reference chains", () => {
     );
     expect(displayWidth("plain ASCII, Latin-1 é and ʯ")).toBe(28);
     expect(displayWidth("\u0000")).toBe(0);
+    expect(displayWidth("🤖 robot")).toBe(8);
+    expect(displayWidth("lone \ud800 \udc00")).toBe(8);
+    expect(displayWidth("e\u0301 — データ")).toBe(10);
   });
 
   /** wrapWidth as it was, measuring the whole line again for every word. */
