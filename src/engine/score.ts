@@ -252,9 +252,10 @@ export function buildReport(planned: Plan, results: ExecuteResults, options: Sco
   for (const i of items) counts[i.result]++;
   const warnings = checklist.warnings.map((w) => w.message);
   for (const i of items) if (i.waiver?.expired) warnings.push(`waiver of "${i.id}" expired on ${i.waiver.until}: it no longer applies`);
-  const evaluated: EvaluatedItem[] = planned.items.flatMap((p, i) => {
+  const evaluated: EvaluatedItem[] = [];
+  planned.items.forEach((p, i) => {
     const r = byItem.get(p.item);
-    return r ? [{ item: p.item, report: r, results: results[i] ?? [] }] : [];
+    if (r) evaluated.push({ item: p.item, report: r, results: results[i] ?? [] });
   });
   warnings.push(...governanceWarnings(evaluated, gate, options.now));
   const report: Report = {

@@ -144,7 +144,8 @@ export function truncateWidth(text: string, max: number): string {
 
 /** One line of untrusted text made safe for a terminal (no control sequence survives) and cut to `max` columns. */
 export function terminalText(text: string, max = Infinity): string {
-  const line = oneLine(text).replace(/\t/g, " ");
+  const oneline = oneLine(text);
+  const line = oneline.includes("\t") ? oneline.replace(/\t/g, " ") : oneline;
   return Number.isFinite(max) ? truncateWidth(line, Math.max(1, max)) : line;
 }
 

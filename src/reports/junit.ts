@@ -6,7 +6,7 @@
  * `<system-out>`. Every string goes through `escapeXml`, so the document is well-formed XML 1.0
  * whatever the titles hold. Times are in seconds.
  */
-import { formatScore, isFailing, itemCause, itemDuration, pathLabel, summarize } from "./summary.js";
+import { flattenSections, formatScore, isFailing, itemCause, itemDuration, pathLabel } from "./summary.js";
 import { oneLine } from "../errors.js";
 import { escapeXml } from "./escape.js";
 import type { ItemReport, Report } from "../types.js";
@@ -72,11 +72,12 @@ function suiteCounts(items: ItemReport[]): { tests: number; failures: number; sk
 
 /** The JUnit reporter. */
 export const renderJunit: Reporter = (report: Report) => {
-  const s = summarize(report);
+  // Only the sections in document order: JUnit lists no failing-first views, so no `summarize`.
+  const sections = flattenSections(report.sections);
   const suites: string[] = [];
-  const all = s.items.map((l) => l.item);
+  const all = sections.flatMap(({ section }) => section.items);
   const total = suiteCounts(all);
-  s.sections.forEach(({ section, path }, index) => {
+  sections.forEach(({ section, path }, index) => {
     if (section.items.length === 0) return;
     const name = pathLabel(path);
     const c = suiteCounts(section.items);
