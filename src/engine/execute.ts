@@ -6,9 +6,12 @@
  * The per-probe plumbing is kept lean, because a run of thousands of fast probes (TCP connects to
  * loopback take ~0.3 ms) is otherwise dominated by it: a fixed pool of workers instead of a promise
  * per queued probe, one AbortController per attempt aborted by a plain timer (AbortSignal.timeout
- * plus AbortSignal.any cost ~45 µs per attempt on Node 20), and the run's interrupt reaching the
- * attempts in flight through one listener for the whole run rather than one per attempt.
+ * plus AbortSignal.any cost ~45 µs per attempt on Node 20), reused by the next attempt when it never
+ * fired and nothing listens to it any more (creating the EventTarget is most of what a signal costs),
+ * and the run's interrupt reaching the attempts in flight through one listener for the whole run
+ * rather than one per attempt.
  */
+import { getEventListeners } from "node:events";
 import { getProbe } from "../probes/index.js";
 import type { Masker, Probe, ProbeContext, ProbeLimits, ProbeOutcome, ProbeResult, ResolvedProbe } from "../types.js";
 import { formatDuration } from "../util/duration.js";
@@ -48,6 +51,8 @@ interface Run {
   limits: ProbeLimits;
   /** Attempts in flight, so an interrupt reaches each of them. */
   live: Set<Attempt>;
+  /** Controllers of finished attempts that never aborted and that no listener holds: the next attempts reuse them. */
+  spare: AbortController[];
 }
 
 const INTERRUPTED: ProbeOutcome = Object.freeze({ result: "skipped", message: "interrupted" });
@@ -95,8 +100,8 @@ function onGraceOver(a: Attempt): void {
  * the attempt stops waiting for it after ABORT_GRACE_MS. Never rejects.
  */
 class Attempt implements ProbeContext {
-  readonly controller = new AbortController();
-  readonly signal: AbortSignal = this.controller.signal;
+  readonly controller: AbortController;
+  readonly signal: AbortSignal;
   readonly timeoutMs: number;
   readonly cwd: string;
   readonly now: () => Date;
@@ -112,6 +117,8 @@ class Attempt implements ProbeContext {
     private readonly probe: Probe,
     private readonly rp: ResolvedProbe,
   ) {
+    this.controller = run.spare.pop() ?? new AbortController();
+    this.signal = this.controller.signal;
     this.timeoutMs = rp.timeoutMs;
     this.cwd = run.cwd;
     this.now = run.now;
@@ -155,6 +162,9 @@ class Attempt implements ProbeContext {
     clearTimeout(this.timer);
     clearTimeout(this.grace);
     this.run.live.delete(this);
+    // A signal is an EventTarget, costly to create; one that never fired and that the probe let go of
+    // (no listener left) is as good as new for the next attempt.
+    if (!this.signal.aborted && getEventListeners(this.signal, "abort").length === 0) this.run.spare.push(this.controller);
     this.resolve(outcome);
   }
 }
@@ -204,6 +214,7 @@ export async function execute(planned: Plan, options: ExecuteOptions = {}): Prom
     secrets: options.masker ?? createMasker(planned.checklist.secrets),
     limits: { ...DEFAULT_LIMITS, ...options.limits },
     live: new Set(),
+    spare: [],
   };
   const results: ExecuteResults = planned.items.map(() => []);
   const jobs: Job[] = [];

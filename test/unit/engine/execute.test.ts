@@ -139,6 +139,36 @@ describe("execute", () => {
     expect(performance.now() - t0).toBeLessThan(2500);
   });
 
+  it("never hands a probe a signal that has aborted or that an earlier probe still listens to", async () => {
+    const seen: AbortSignal[] = [];
+    const retired = new Set<AbortSignal>();
+    const badHandOuts: number[] = [];
+    stub(async (port, ctx) => {
+      // (An expect() here would only fail the probe, not the test.)
+      if (ctx.signal.aborted || retired.has(ctx.signal)) badHandOuts.push(port);
+      seen.push(ctx.signal);
+      if (port % 3 === 0) {
+        // Times out: its signal aborts and must not come back.
+        await aborted(ctx.signal);
+        retired.add(ctx.signal);
+        return { result: "fail", message: "timed out" };
+      }
+      if (port % 3 === 1) {
+        // Leaves a listener behind: someone still holds the signal.
+        ctx.signal.addEventListener("abort", () => undefined);
+        retired.add(ctx.signal);
+      }
+      await delay(1);
+      return pass();
+    });
+    const ports = Array.from({ length: 30 }, (_, i) => i + 1);
+    await execute(planFor(ports, ", timeout: 30ms"), { concurrency: 3 });
+    expect(seen).toHaveLength(30);
+    expect(badHandOuts).toEqual([]);
+    // Clean signals are reused, so far fewer than 30 were made.
+    expect(new Set(seen).size).toBeLessThan(30);
+  });
+
   it("leaves no timer behind, so a finished run lets the process exit", async () => {
     stub(() => Promise.resolve(pass()));
     const before = timers();
