@@ -453,6 +453,9 @@ export function truncateMarkdown(text: string, max: number): string {
   return `${cut}${opens > closes ? closing : "\n"}${TRUNCATED_NOTE}`.slice(0, max);
 }
 
+/** The shortest `itemCell`: an empty title and id still leave " <code></code>". */
+const MIN_ITEM_CELL = " <code></code>".length;
+
 /** The Markdown reporter. */
 export const renderMarkdown: Reporter = (report, options) => {
   const max = options.maxChars ?? MARKDOWN_MAX_CHARS;
@@ -469,6 +472,9 @@ export const renderMarkdown: Reporter = (report, options) => {
   const cache: RowCache = new Map();
   let text = "";
   for (const limits of attempts) {
+    // The folded tables hold a row per item, each with at least `itemCell`'s " <code></code>":
+    // past that many items the first layout cannot fit, so it is not built only to be dropped.
+    if (limits.details && s.items.length * MIN_ITEM_CELL > max) continue;
     text = build(report, s, limits, cache);
     if (limits.details && text.length <= max) return text;
     if (text.length + shortened.length <= max) return text + shortened;

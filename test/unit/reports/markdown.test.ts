@@ -125,6 +125,23 @@ describe("markdown report", () => {
     expect(smaller).toContain("left out to fit");
   });
 
+  it("keeps the folded detail whenever it fits, and skips building it when the items alone cannot fit", () => {
+    for (const n of [1, 12, 60]) {
+      const report = largeReport(n, 3);
+      const full = renderMarkdown(report, { ...PLAIN, maxChars: 10_000_000 });
+      expect(full).toContain(`<summary>All ${n} items by section</summary>`);
+      // The skip needs more than maxChars / 14 items, and a layout that fits has at most that many.
+      expect(renderMarkdown(report, { ...PLAIN, maxChars: full.length })).toBe(full);
+      const shorter = renderMarkdown(report, { ...PLAIN, maxChars: full.length - 1 });
+      expect(shorter).not.toContain("items by section</summary>");
+      expect(shorter.length).toBeLessThanOrEqual(full.length - 1);
+    }
+    // 60 items × 14 characters > 800: the detailed layout is skipped, the next one that fits is used.
+    const small = renderMarkdown(largeReport(60, 3), { ...PLAIN, maxChars: 800 });
+    expect(small.length).toBeLessThanOrEqual(800);
+    expect(small).not.toContain("items by section</summary>");
+  });
+
   it("honours a tiny limit by cutting at a line and closing <details>", () => {
     const cut = truncateMarkdown("a\n<details><summary>x</summary>\n\n" + "line\n".repeat(100), 120);
     expect(cut.length).toBeLessThanOrEqual(120);
