@@ -77,11 +77,19 @@ class Origins {
   readonly partial = new WeakSet<object>();
 
   /** Records the origin of a parsed value and of everything in it. */
-  annotate(value: unknown, parsed: ParsedYaml, path: Path): void {
-    if (typeof value !== "object" || value === null) return;
+  annotate(value: object, parsed: ParsedYaml, path: Path): void {
     this.nodes.set(value, { parsed, path });
-    if (Array.isArray(value)) value.forEach((v, i) => this.annotate(v, parsed, [...path, i]));
-    else for (const [k, v] of Object.entries(value)) this.annotate(v, parsed, [...path, k]);
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        const v: unknown = value[i];
+        if (typeof v === "object" && v !== null) this.annotate(v, parsed, [...path, i]);
+      }
+    } else {
+      for (const k of Object.keys(value)) {
+        const v = (value as Obj)[k];
+        if (typeof v === "object" && v !== null) this.annotate(v, parsed, [...path, k]);
+      }
+    }
   }
 
   set(node: object, origin: Origin): void {
@@ -744,6 +752,9 @@ export function composeChecklist(root: ParsedYaml, options: ComposeOptions = {})
     value: final,
     issues: [],
     locate: (path, key = false) => locateIn(origins, final, path, key),
+    // A node of the merged document that is a file's own node (not a copy made while merging) is
+    // where that file wrote it: the file's reader may know its position without walking a path.
+    locateNode: (node) => origins.of(node)?.parsed.locateNode?.(node),
     pointerOf: (path) => pointer(origins.resolve(final, path).path),
   };
   return {

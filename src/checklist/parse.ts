@@ -26,6 +26,11 @@ export interface ParsedYaml {
   /** Position of the node at `path`; with `key: true`, of the key of the last segment. */
   locate(path: Path, key?: boolean): SourceLocation;
   /**
+   * Position of a mapping or sequence of `value`, found by identity: what `locate` gives for its
+   * path, in O(1). Undefined when not known (then use `locate`); only a fast read knows any.
+   */
+  locateNode?(node: object): SourceLocation | undefined;
+  /**
    * The JSON pointer of `path` in the file that defines it. Set by composition (`extends`, matrices),
    * where a path in the merged document differs from the path in the file; else `pointer(path)`.
    */
@@ -175,22 +180,26 @@ export function parseFast(text: string, file: string): ParsedYaml | undefined {
   if (/^\ufeff?(?:%|---\S)|[\t\0]|\r(?!\n)|[^]\ufeff/m.test(text)) return undefined;
   // js-yaml drops a leading BOM before counting; `yaml` counts it.
   const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  const starts = new WeakMap<object, number>();
-  // The nodes being read, three numbers each: where the node opened (offset, line) and how many
-  // nodes opened directly inside it.
-  const frames: number[] = [];
+  const starts = new Map<object, number>();
+  // The nodes being read, a stack of three numbers each: where the node opened (offset, line) and
+  // how many nodes opened directly inside it. js-yaml stops at depth 100.
+  const frames = new Int32Array(3 * 128);
+  let top = 0;
   const listener = (event: "open" | "close", state: State): void => {
     if (event === "open") {
       // An explicit key (`? key`): js-yaml and `yaml` stringify a collection key differently.
       if (text.charCodeAt(state.position + bom - 1) === 0x3f) throw FALL_BACK;
-      const top = frames.length - 1;
-      if (top >= 0) frames[top] = (frames[top] ?? 0) + 1;
-      frames.push(state.position, state.line, 0);
+      if (top > 0) frames[top - 1] = (frames[top - 1] ?? 0) + 1;
+      frames[top] = state.position;
+      frames[top + 1] = state.line;
+      frames[top + 2] = 0;
+      top += 3;
       return;
     }
-    const children = frames.pop() ?? 0;
-    const line0 = frames.pop();
-    const p0 = frames.pop() ?? 0;
+    top -= 3;
+    const p0 = frames[top] ?? 0;
+    const line0 = frames[top + 1];
+    const children = frames[top + 2] ?? 0;
     const { tag, anchor } = state as ListenerState;
     const result: unknown = state.result;
     // A comment that touches what it follows (`"x"#c`, `[x]#c`): js-yaml reads it, `yaml` refuses it.
@@ -280,6 +289,10 @@ export function parseFast(text: string, file: string): ParsedYaml | undefined {
     value,
     issues: [],
     locate,
+    locateNode: (node) => {
+      const offset = starts.get(node);
+      return offset === undefined ? undefined : at(offset);
+    },
   };
 }
 

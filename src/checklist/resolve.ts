@@ -91,24 +91,65 @@ export function resolveChecklist(parsed: ParsedYaml, options: ResolveOptions = {
   }
   for (const [name, v] of Object.entries(options.vars ?? {})) vars[name] = v;
 
-  // Then every other string in the document, once.
+  // Then every other string in the document, once. Copy on write: a mapping or list in which
+  // nothing changes is kept as it is (the same object), so a checklist without `${…}` is not copied
+  // and its items are still the parsed nodes, which `locateNode` finds without walking a path.
   const scope: InterpolationScope = { vars, env };
-  const substitute = (value: unknown, path: Path): unknown => {
+  const at: Path = [];
+  const substitute = (value: unknown): unknown => {
     if (typeof value === "string") {
+      if (!value.includes("${")) return value;
       const r = interpolate(value, scope);
       r.secrets.forEach((s) => secrets.add(s));
-      r.errors.forEach((m) => err(path, m));
+      if (r.errors.length) {
+        const path = [...at];
+        r.errors.forEach((m) => err(path, m));
+      }
       return r.value;
     }
-    if (Array.isArray(value)) return value.map((v, i) => substitute(v, [...path, i]));
+    if (Array.isArray(value)) {
+      let out: unknown[] | undefined;
+      for (let i = 0; i < value.length; i++) {
+        const v: unknown = value[i];
+        at.push(i);
+        const w = substitute(v);
+        at.pop();
+        if (!Object.is(w, v)) out ??= value.slice(0, i);
+        out?.push(w);
+      }
+      return out ?? value;
+    }
     if (value && typeof value === "object") {
-      const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = path.length === 0 && k === "vars" ? v : substitute(v, [...path, k]);
-      return out;
+      const o = value as Record<string, unknown>;
+      const keys = Object.keys(o);
+      let out: Record<string, unknown> | undefined;
+      for (const k of keys) {
+        const v = o[k];
+        let w = v;
+        if (at.length !== 0 || k !== "vars") {
+          at.push(k);
+          w = substitute(v);
+          at.pop();
+        }
+        if (!out && !Object.is(w, v)) {
+          out = {};
+          for (const before of keys) {
+            if (before === k) break;
+            out[before] = o[before];
+          }
+        }
+        if (out) out[k] = w;
+      }
+      // A copy drops a `__proto__` key (assigning it sets the prototype): keep doing so.
+      if (!out && Object.prototype.hasOwnProperty.call(o, "__proto__")) {
+        out = {};
+        for (const k of keys) out[k] = o[k];
+      }
+      return out ?? value;
     }
     return value;
   };
-  const raw = substitute(raw0, []) as RawChecklist;
+  const raw = substitute(raw0) as RawChecklist;
 
   const defaults = {
     timeoutMs: raw.defaults?.timeout ? (parseDuration(raw.defaults.timeout) ?? DEFAULT_TIMEOUT_MS) : DEFAULT_TIMEOUT_MS,
@@ -167,7 +208,7 @@ export function resolveChecklist(parsed: ParsedYaml, options: ResolveOptions = {
       timeoutMs,
       retries: p.retries ?? defaults.retries,
       retryDelayMs: p.retry_delay ? (parseDuration(p.retry_delay) ?? defaults.retryDelayMs) : defaults.retryDelayMs,
-      loc: parsed.locate(path),
+      loc: parsed.locateNode?.(p) ?? parsed.locate(path),
     };
   };
 
@@ -200,7 +241,7 @@ export function resolveChecklist(parsed: ParsedYaml, options: ResolveOptions = {
       tags: r.tags ?? [],
       sectionPath,
       probes,
-      loc: parsed.locate(path),
+      loc: parsed.locateNode?.(r) ?? parsed.locate(path),
     };
     if (r.description !== undefined) item.description = r.description;
     if (r.owner !== undefined) item.owner = r.owner;
@@ -231,7 +272,7 @@ export function resolveChecklist(parsed: ParsedYaml, options: ResolveOptions = {
       title: r.title,
       items: (r.items ?? []).map((it, i) => resolveItem(it, [...path, "items", i], here, due)),
       sections: (r.sections ?? []).map((s, i) => resolveSection(s, [...path, "sections", i], here, due)),
-      loc: parsed.locate(path),
+      loc: parsed.locateNode?.(r) ?? parsed.locate(path),
     };
     if (r.owner !== undefined) section.owner = r.owner;
     if (r.due !== undefined) section.due = r.due;

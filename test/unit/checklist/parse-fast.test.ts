@@ -21,6 +21,12 @@ function collectionPaths(value: unknown, path: Path = [], out: Path[] = []): Pat
   return out;
 }
 
+function nodeAt(value: unknown, path: Path): object {
+  let node = value;
+  for (const seg of path) node = (node as Record<string | number, unknown>)[seg];
+  return node as object;
+}
+
 /**
  * Where two values differ, or undefined when they are the same: same types and prototypes, numbers
  * by Object.is (NaN, -0), own keys in the same order. (toStrictEqual also compares `constructor`
@@ -48,7 +54,11 @@ function agree(text: string): ParsedYaml | undefined {
   expect(ref.issues, context).toEqual([]);
   expect(fast.issues).toEqual([]);
   expect(difference(fast.value, ref.value), context).toBeUndefined();
-  for (const path of collectionPaths(fast.value)) expect(fast.locate(path), `${context} at /${path.join("/")}`).toEqual(ref.locate(path));
+  for (const path of collectionPaths(fast.value)) {
+    const expected = ref.locate(path);
+    expect(fast.locate(path), `${context} at /${path.join("/")}`).toEqual(expected);
+    expect(fast.locateNode?.(nodeAt(fast.value, path)), `${context} node at /${path.join("/")}`).toEqual(expected);
+  }
   return fast;
 }
 
@@ -326,6 +336,42 @@ describe("fixed cases", () => {
   it("plain scalars resolve with yaml's core schema, not js-yaml's", () => {
     const p = fastAndAgrees("a: [0b101, -0x1F, 1_000, 0o17, 0x1F, 1.50, .inf, -.Inf, .NaN, ~, Null, yes, True, 01, +1, 1e3, 1., .5, -0]\n");
     expect(p.value).toStrictEqual({ a: ["0b101", "-0x1F", "1_000", 15, 31, 1.5, Infinity, -Infinity, NaN, null, null, "yes", true, 1, 1, 1000, 1, 0.5, -0] });
+  });
+
+  it("items and probes point where the reference read puts them, with variables, a matrix and derived ids", () => {
+    const text = [
+      "version: 1",
+      "vars: { host: localhost }",
+      "sections:",
+      "  - title: One",
+      "    items:",
+      "      - { id: a, title: A, probes: [{ tcp: '${vars.host}:1' }, { env: HOME }] }",
+      "      - id: m-${matrix.n}",
+      "        title: M ${matrix.n}",
+      "        matrix: { n: [1, 2] }",
+      "        probes: [{ env: HOME }]",
+      "      - title: Derived",
+      "        probes:",
+      "          - env: HOME",
+      "    sections:",
+      "      - { id: inner, title: Inner, items: [{ id: b, title: 'B ${vars.host}' }] }",
+      "",
+    ].join("\n");
+    expect(parseFast(text, FILE)).toBeDefined();
+    const ref = parseReference(text, FILE);
+    const { checklist, issues } = checkChecklistText(text, FILE, { env: { HOME: "/root" } });
+    expect(issues).toEqual([]);
+    const [one] = checklist!.sections;
+    const item = (path: Path): ReturnType<ParsedYaml["locate"]> => ref.locate(path);
+    expect(one!.loc).toEqual(item(["sections", 0]));
+    expect(one!.items.map((i) => i.loc)).toEqual([item(["sections", 0, "items", 0]), item(["sections", 0, "items", 1]), item(["sections", 0, "items", 1]), item(["sections", 0, "items", 2])]);
+    expect(one!.items.map((i) => i.probes.map((p) => p.loc))).toEqual([
+      [item(["sections", 0, "items", 0, "probes", 0]), item(["sections", 0, "items", 0, "probes", 1])],
+      [item(["sections", 0, "items", 1, "probes", 0])],
+      [item(["sections", 0, "items", 1, "probes", 0])],
+      [item(["sections", 0, "items", 2, "probes", 0])],
+    ]);
+    expect(one!.sections[0]!.items[0]!.loc).toEqual(item(["sections", 0, "sections", 0, "items", 0]));
   });
 
   it("a checklist read fast loads exactly as one read by the reference", () => {
