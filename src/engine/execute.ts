@@ -70,6 +70,12 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+const RESULTS = new Set<unknown>(["pass", "fail", "skipped"]);
+
+function isOutcome(o: unknown): o is ProbeOutcome {
+  return typeof o === "object" && o !== null && "result" in o && RESULTS.has(o.result) && "message" in o && typeof o.message === "string";
+}
+
 /** The probe's target for messages; a target() that throws falls back to the type. */
 function targetOf(probe: Probe, rp: ResolvedProbe): string {
   try {
@@ -136,11 +142,21 @@ class Attempt implements ProbeContext {
     } catch (e) {
       running = Promise.reject(e instanceof Error ? e : new Error(String(e)));
     }
-    running.then(
-      (o) => this.settle(this.run.signal.aborted && o.result !== "pass" ? INTERRUPTED : o),
-      (e: unknown) => this.settle(this.signal.aborted ? this.stopped() : { result: "fail", message: `${targetOf(this.probe, this.rp)}: ${e instanceof Error ? e.message : String(e)}` }),
-    );
+    // Whatever a probe throws, returns or rejects with ends as a result: nothing it does reaches the run.
+    Promise.resolve(running)
+      .then(
+        (o) => {
+          if (!isOutcome(o)) return this.settle(this.failure(new Error("the probe returned no result")));
+          this.settle(this.run.signal.aborted && o.result !== "pass" ? INTERRUPTED : o);
+        },
+        (e: unknown) => this.settle(this.signal.aborted ? this.stopped() : this.failure(e)),
+      )
+      .catch((e: unknown) => this.settle(this.failure(e)));
     return outcome;
+  }
+
+  private failure(e: unknown): ProbeOutcome {
+    return { result: "fail", message: `${targetOf(this.probe, this.rp)}: ${e instanceof Error ? e.message : String(e)}` };
   }
 
   /** Aborts the probe (timeout or interrupt) and gives it ABORT_GRACE_MS to return. */

@@ -95,6 +95,13 @@ describe("execute", () => {
     expect(results.map((r) => r[0]?.message)).toEqual(["127.0.0.1:1: boom", "127.0.0.1:2: bang"]);
   });
 
+  it("turns a probe that returns nonsense into a failed result, never a crash", async () => {
+    vi.spyOn(tcpProbe, "run").mockImplementation((spec: TcpSpec) => (spec.tcp.endsWith(":1") ? Promise.resolve(null as never) : ("not a promise" as never)));
+    const results = await execute(planFor([1, 2]));
+    expect(results.map((r) => r[0]?.result)).toEqual(["fail", "fail"]);
+    expect(results[0]?.[0]?.message).toMatch(/^127\.0\.0\.1:1: /);
+  });
+
   it("retries a failed probe after its delay and counts the attempts", async () => {
     let calls = 0;
     stub(() => Promise.resolve({ result: "fail", message: `refused ${++calls}` }));
