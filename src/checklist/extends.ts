@@ -68,13 +68,16 @@ const objects = (v: unknown): Obj[] => (Array.isArray(v) ? v.filter(isObj) : [])
 /** Keys of the root that describe the file itself and are not inherited. */
 const OWN_KEYS = new Set(["name", "owner", "description", "$schema", "extends", "environments"]);
 
-/** Remembers where every node of a merged document was written. */
+/**
+ * Remembers where every node of a merged document was written. Plain maps, not weak ones: they live
+ * only as long as one load, and a weak map's entries cost the garbage collector far more.
+ */
 class Origins {
-  private readonly nodes = new WeakMap<object, Origin>();
-  private readonly keys = new WeakMap<object, Map<string, Origin>>();
-  readonly overrides = new WeakMap<object, Origin[]>();
+  private readonly nodes = new Map<object, Origin>();
+  private readonly keys = new Map<object, Map<string, Origin>>();
+  readonly overrides = new Map<object, Origin[]>();
   /** Entries without a title that override nothing yet: a later file may complete them. */
-  readonly partial = new WeakSet<object>();
+  readonly partial = new Set<object>();
 
   /** Records the origin of a parsed value and of everything in it. */
   annotate(value: object, parsed: ParsedYaml, path: Path): void {

@@ -122,28 +122,57 @@ const INT_HEX = /^0x[0-9a-fA-F]+$/;
 const FLOAT_NAN = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
 const FLOAT_EXP = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/;
 const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
-/** Every core scalar starts with one of these (or is empty): most strings are ruled out by one test. */
-const CORE_START = /^[-+.~0-9nNtTfF]/;
-
 /** The value `yaml`'s core schema gives a plain scalar, or the string itself when no core type matches. */
 function coreScalar(s: string): unknown {
-  if (s !== "" && !CORE_START.test(s)) return s;
-  if (NULL.test(s)) return null;
-  if (BOOL.test(s)) return s[0] === "t" || s[0] === "T";
-  if (INT_OCT.test(s)) return parseInt(s.substring(2), 8);
-  if (INT.test(s)) return parseInt(s, 10);
-  if (INT_HEX.test(s)) return parseInt(s.substring(2), 16);
-  if (FLOAT_NAN.test(s)) return s.slice(-3).toLowerCase() === "nan" ? NaN : s[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
-  if (FLOAT_EXP.test(s) || FLOAT.test(s)) return parseFloat(s);
-  return s;
+  // The first character rules out most strings at once (the types' patterns do not overlap).
+  switch (s.charCodeAt(0)) {
+    case 0x7e: // ~
+    case 0x6e: // n
+    case 0x4e: // N
+      return NULL.test(s) ? null : s;
+    case 0x74: // t
+    case 0x54: // T
+    case 0x66: // f
+    case 0x46: // F
+      return BOOL.test(s) ? s[0] === "t" || s[0] === "T" : s;
+    case 0x2b: // +
+    case 0x2d: // -
+    case 0x2e: // .
+    case 0x30: // 0
+    case 0x31:
+    case 0x32:
+    case 0x33:
+    case 0x34:
+    case 0x35:
+    case 0x36:
+    case 0x37:
+    case 0x38:
+    case 0x39: // 9
+      if (INT_OCT.test(s)) return parseInt(s.substring(2), 8);
+      if (INT.test(s)) return parseInt(s, 10);
+      if (INT_HEX.test(s)) return parseInt(s.substring(2), 16);
+      if (FLOAT_NAN.test(s)) return s.slice(-3).toLowerCase() === "nan" ? NaN : s[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+      if (FLOAT_EXP.test(s) || FLOAT.test(s)) return parseFloat(s);
+      return s;
+    default:
+      return s === "" ? null : s;
+  }
 }
+
+/** js-yaml asks whether a scalar resolves, then for its value: the second answer is the first's. */
+let lastScalar = "";
+let lastValue: unknown = "";
 
 const FAST_SCHEMA = new Schema({
   implicit: [
     new Type(CORE_TAG, {
       kind: "scalar",
-      resolve: (s: string) => coreScalar(s) !== s,
-      construct: (s: string) => coreScalar(s),
+      resolve: (s: string) => {
+        lastScalar = s;
+        lastValue = coreScalar(s);
+        return lastValue !== s;
+      },
+      construct: (s: string) => (s === lastScalar ? lastValue : coreScalar(s)),
     }),
   ],
 });

@@ -213,6 +213,17 @@ describe("the fast YAML read agrees with the reference read", () => {
     expect(fast).toBeGreaterThan(texts.length * 0.3);
   });
 
+  it("on plain scalars made of the characters of numbers, booleans and nulls, as values and as keys", { timeout: timeout(2000) }, () => {
+    const scalar = fc.string({ unit: fc.constantFrom(..."0123456789+-._~eExXoOabfFnNtTlLrRuUsSiI"), maxLength: 8 });
+    fc.assert(
+      fc.property(scalar, (s) => {
+        agree(`a: ${s}\nb: [${s}]\n`);
+        agree(`${s}: {x: ${s}}\n`);
+      }),
+      runs(2000),
+    );
+  });
+
   it("on mutated checklists, random YAML-ish text and spliced YAML trouble", { timeout: timeout(1500) }, () => {
     fc.assert(fc.property(fc.oneof(mutatedChecklist, randomYaml, splicedYaml), (text) => void agree(text)), runs(1500));
   });
