@@ -77,6 +77,8 @@ function allIds(sections: Section[]): { items: Set<string>; sections: Set<string
 
 /** Parses selectors and checks that each names something in the checklist. */
 export function parseSelectors(raw: string[], checklist: Checklist, option: string): Selector[] {
+  // Collecting every id walks the whole checklist (~20 ms at 2,000 items): only when there is a selector to check.
+  if (raw.length === 0) return [];
   const known = allIds(checklist.sections);
   return raw.map((r) => {
     const m = /^(section|tag|severity):(.+)$/.exec(r);
