@@ -6,9 +6,11 @@
  * parses the same text about ten times faster, so a well-formed document is read with js-yaml first,
  * recording where each mapping and sequence starts; `yaml` runs only when that fast read fails or
  * meets anything the two parsers could read differently (anchors and aliases, tags, directives,
- * `<<` and null keys, collections as keys, lone CR line breaks), and lazily when an issue needs the
- * position of a key or a scalar. Plain scalars resolve with a copy of `yaml`'s core schema, so both
- * paths give the same value; test/unit/checklist/parse-fast.test.ts checks that differentially.
+ * `<<`, null and collection keys, flow scalars and flow collections over several lines, tabs, lone
+ * CRs, lines over 1024 characters, empty block sequence entries: see `parseFast`), and lazily when
+ * an issue needs the position of a key or a scalar, or someone asks for `doc`. Plain scalars resolve
+ * with a copy of `yaml`'s core schema, so both paths give the same value;
+ * test/unit/checklist/parse-fast.test.ts checks that differentially.
  */
 import { load, Schema, Type, type State } from "js-yaml";
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
