@@ -164,7 +164,8 @@ export function expiringSoon(evaluated: EvaluatedItem[], now: Date, warnDays: nu
 }
 
 const UNOWNED = "(unowned)";
-const severityRank = (s: string): number => SEVERITIES.indexOf(s as (typeof SEVERITIES)[number]);
+const SEVERITY_RANK: ReadonlyMap<string, number> = new Map(SEVERITIES.map((s, i) => [s, i]));
+const severityRank = (s: string): number => SEVERITY_RANK.get(s) ?? -1;
 
 /** Each item's effective owner (its own, else the nearest section's, else the checklist's) and section titles. */
 function itemContext(checklist: Pick<Checklist, "sections" | "owner">): Map<Item, { owner?: string; section: string[] }> {
