@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { codeSpans, MARKDOWN_MAX_CHARS, renderMarkdown, truncateMarkdown } from "../../../src/reports/markdown.js";
 import { escapeMarkdown } from "../../../src/reports/escape.js";
-import { HOSTILE, hostileReport, largeReport, noGoReport, normalizeTimes } from "../../helpers/sample-report.js";
+import { HOSTILE, hostileReport, item, largeReport, noGoReport, normalizeTimes, report, section } from "../../helpers/sample-report.js";
 import { PLAIN, SAMPLES } from "./samples.js";
 
 /** The GFM tables of a document: each a list of rows, each row its cells (split on unescaped pipes). */
@@ -123,6 +123,21 @@ describe("markdown report", () => {
     expect(smaller).not.toContain("<details>");
     expect(smaller).toContain("### ❌ Failing items (5)");
     expect(smaller).toContain("left out to fit");
+  });
+
+  it("counts failing items per section with its subsections, sections matched by title path", () => {
+    const fail = (id: string) => item(id, id, "medium", "fail");
+    const r = report("Counts", "NO-GO", [], [
+      section("a1", "A", [fail("x1"), fail("x2"), item("ok", "ok", "low", "pass")], [section("b", "B", [fail("y")]), section("c", "C", [])]),
+      section("a2", "A", [fail("z")]),
+      section("d", "D", [item("p", "p", "low", "pass")]),
+    ]);
+    const rows = renderMarkdown(r, PLAIN)
+      .split("\n")
+      .filter((l) => /^\| (&nbsp;)*(↳ )?[A-D] \|/.test(l))
+      .map((l) => l.split(" | ").at(-1)!.replace(" |", ""));
+    // Both sections titled "A" count every item under either (as the title-path match always has).
+    expect(rows).toEqual(["❌ 4", "❌ 1", "0", "❌ 4", "0"]);
   });
 
   it("keeps the folded detail whenever it fits, and skips building it when the items alone cannot fit", () => {
