@@ -46,6 +46,8 @@ export interface ComposeResult {
   environments: string[];
   /** Where inheriting files changed an item, by the item's path in the merged document. */
   overridesAt(path: Path): SourceLocation[];
+  /** The same, by the item itself (a node of `parsed.value`). */
+  overridesOf(node: unknown): SourceLocation[];
 }
 
 /** Deeper `extends` chains than this are refused (a chain that long is a mistake). */
@@ -746,6 +748,10 @@ export function composeChecklist(root: ParsedYaml, options: ComposeOptions = {})
   if (!origins.of(merged)) origins.set(merged, { parsed: root, path: [] });
 
   const final = merged;
+  const overridesOf = (node: unknown): SourceLocation[] => {
+    if (typeof node !== "object" || node === null) return [];
+    return (origins.overrides.get(node) ?? []).map((o) => o.parsed.locate(o.path));
+  };
   const parsed: ParsedYaml = {
     file: root.file,
     // The root's `yaml` document, read only if someone asks for it (a fast read has none until then).
@@ -768,9 +774,9 @@ export function composeChecklist(root: ParsedYaml, options: ComposeOptions = {})
     overridesAt: (path) => {
       let node: unknown = final;
       for (const seg of path) node = typeof node === "object" && node !== null ? (node as Record<string | number, unknown>)[seg] : undefined;
-      if (typeof node !== "object" || node === null) return [];
-      return (origins.overrides.get(node) ?? []).map((o) => o.parsed.locate(o.path));
+      return overridesOf(node);
     },
+    overridesOf,
   };
 }
 
@@ -784,14 +790,18 @@ export function annotateComposition(checklist: Checklist, composed: ComposeResul
   checklist.files = composed.files;
   if (composed.environments.length) checklist.environments = composed.environments;
   if (environment !== undefined) checklist.environment = environment;
-  const walk = (sections: Section[], path: Path): void => {
+  // The merged document alongside the resolved one (what `overridesAt` would walk to, path by path).
+  const child = (node: unknown, key: string | number): unknown => (typeof node === "object" && node !== null ? (node as Record<string | number, unknown>)[key] : undefined);
+  const walk = (sections: Section[], nodes: unknown): void => {
     sections.forEach((s, i) => {
+      const node = child(nodes, i);
+      const items = child(node, "items");
       s.items.forEach((item, j) => {
-        const at = composed.overridesAt([...path, i, "items", j]);
+        const at = composed.overridesOf(child(items, j));
         if (at.length) item.overrides = at;
       });
-      walk(s.sections, [...path, i, "sections"]);
+      walk(s.sections, child(node, "sections"));
     });
   };
-  walk(checklist.sections, ["sections"]);
+  walk(checklist.sections, child(composed.parsed.value, "sections"));
 }

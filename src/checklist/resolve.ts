@@ -111,9 +111,12 @@ export function resolveChecklist(parsed: ParsedYaml, options: ResolveOptions = {
       let out: unknown[] | undefined;
       for (let i = 0; i < value.length; i++) {
         const v: unknown = value[i];
-        at.push(i);
-        const w = substitute(v);
-        at.pop();
+        let w = v;
+        if (typeof v === "string" ? v.includes("${") : typeof v === "object" && v !== null) {
+          at.push(i);
+          w = substitute(v);
+          at.pop();
+        }
         if (!Object.is(w, v)) out ??= value.slice(0, i);
         out?.push(w);
       }
@@ -126,7 +129,8 @@ export function resolveChecklist(parsed: ParsedYaml, options: ResolveOptions = {
       for (const k of keys) {
         const v = o[k];
         let w = v;
-        if (at.length !== 0 || k !== "vars") {
+        // Only a string with `${` or a mapping or list can change (the top-level vars are done).
+        if ((typeof v === "string" ? v.includes("${") : typeof v === "object" && v !== null) && (at.length !== 0 || k !== "vars")) {
           at.push(k);
           w = substitute(v);
           at.pop();
