@@ -185,9 +185,6 @@ class Attempt implements ProbeContext {
   }
 }
 
-/** Characters oneLine() would change: controls, and whitespace it trims. */
-const NOT_ONE_LINE = /[\u0000-\u001f\u007f-\u009f]|^\s|\s$/;
-
 /** Runs one probe with its retries. */
 async function runProbe(rp: ResolvedProbe, run: Run): Promise<ProbeResult> {
   const started = performance.now();
@@ -205,8 +202,7 @@ async function runProbe(rp: ResolvedProbe, run: Run): Promise<ProbeResult> {
     if (outcome.result !== "fail") break;
   }
   const duration_ms = Math.round(performance.now() - started);
-  let message = run.secrets.mask(outcome.message);
-  if (NOT_ONE_LINE.test(message)) message = oneLine(message);
+  let message = oneLine(run.secrets.mask(outcome.message));
   if (outcome.result === "fail" && attempts > 1) message += ` (after ${attempts} attempts, ${formatDuration(duration_ms)})`;
   const result: ProbeResult = { result: outcome.result, message, duration_ms, attempts };
   if (outcome.observed !== undefined) result.observed = outcome.observed;
