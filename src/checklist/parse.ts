@@ -49,7 +49,8 @@ export function parseYaml(text: string, file: string): ParsedYaml {
 /** The reference read: `yaml`'s document, its errors as issues, and positions of every node. */
 export function parseReference(text: string, file: string): ParsedYaml {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+  // logLevel: yaml would print its own warnings (a collection as a key) to stderr; issues say it.
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true, logLevel: "error" });
   const at = (offset: number): SourceLocation => {
     const p = lineCounter.linePos(offset);
     return { file, line: p.line, column: p.col };
