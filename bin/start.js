@@ -14,7 +14,7 @@ export const CODE_CACHE = `${BUNDLE}.cache`;
 
 /**
  * Compiles the bundle (from the code cache when there is one V8 accepts) and returns it with its
- * `main(argv)`; undefined when there is no bundle.
+ * `main(argv)`; undefined when there is no usable bundle.
  */
 export function loadBundle() {
   let source;
@@ -31,15 +31,21 @@ export function loadBundle() {
   } catch {
     /* no cache: compile from source */
   }
-  const script = new vm.Script(Module.wrap(source), {
-    filename: BUNDLE,
-    cachedData,
-    // The bundle has no import() of its own; a module it loads at run time might.
-    importModuleDynamically: vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-  });
-  const module = { exports: {} };
-  script.runInThisContext().call(module.exports, module.exports, createRequire(BUNDLE), module, BUNDLE, dirname(BUNDLE));
-  return { main: module.exports.main, script, cacheRejected: cachedData ? script.cachedDataRejected === true : undefined };
+  // A bundle that does not compile or load (a damaged install) is passed over for dist/main.js.
+  try {
+    const script = new vm.Script(Module.wrap(source), {
+      filename: BUNDLE,
+      cachedData,
+      // The bundle has no import() of its own; a module it loads at run time might.
+      importModuleDynamically: vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+    });
+    const module = { exports: {} };
+    script.runInThisContext().call(module.exports, module.exports, createRequire(BUNDLE), module, BUNDLE, dirname(BUNDLE));
+    if (typeof module.exports.main !== "function") return undefined;
+    return { main: module.exports.main, script, cacheRejected: cachedData ? script.cachedDataRejected === true : undefined };
+  } catch {
+    return undefined;
+  }
 }
 
 /** Writes the code cache of a loaded bundle: what V8 compiled so far, lazily compiled functions included. */

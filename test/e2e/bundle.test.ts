@@ -65,5 +65,11 @@ describe("the bundled command line", () => {
     writeFileSync(join(pkg, "dist", "readiness.cjs"), "throw new Error('stale bundle ran');\n");
     utimesSync(join(pkg, "dist", "readiness.cjs"), new Date(2000, 0, 1), new Date(2000, 0, 1));
     expect(run(bin, ["--version"]).stdout).toBe(run(BIN, ["--version"]).stdout);
+    // A damaged bundle (does not compile, or defines no main) is not used: no stack trace, same answer.
+    for (const damaged of ["module.exports = (((;\n", "module.exports = {};\n"]) {
+      writeFileSync(join(pkg, "dist", "readiness.cjs"), damaged);
+      const r = run(bin, ["validate", CHECKLIST]);
+      expect(r, damaged).toEqual(run(BIN, ["validate", CHECKLIST]));
+    }
   });
 });
