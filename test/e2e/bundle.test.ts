@@ -33,6 +33,11 @@ describe("the bundled command line", () => {
     expect(JSON.parse(r.stdout)).toEqual({ main: "function", rejected: false });
   });
 
+  it("is pure ASCII, so bin/start.js may read it as latin1", () => {
+    const bytes = readFileSync(join(ROOT, "dist", "readiness.cjs"));
+    expect(bytes.findIndex((b) => b > 0x7f)).toBe(-1);
+  });
+
   it("does not load the network, crypto or process built-ins to validate a checklist", () => {
     const list = join(scratch, "modules.txt");
     const preload = join(scratch, "record.cjs");
@@ -56,7 +61,7 @@ describe("the bundled command line", () => {
     rmSync(join(pkg, "dist", "readiness.cjs"));
     symlinkSync(join(ROOT, "node_modules"), join(pkg, "node_modules"), "dir");
     const bin = join(pkg, "bin", "readiness.js");
-    for (const args of [["--version"], ["validate", CHECKLIST], ["validate", "--print", CHECKLIST], ["list", CHECKLIST, "--json"], ["schema", "report"], ["validate", join(ROOT, "package.json")]]) {
+    for (const args of [["--version"], ["validate", CHECKLIST], ["validate", "--print", CHECKLIST], ["list", CHECKLIST, "--json"], ["schema", "report"], ["schema", "checklist"], ["validate", join(ROOT, "package.json")]]) {
       const bundled = run(BIN, args);
       const modules = run(bin, args);
       expect(modules, args.join(" ")).toEqual(bundled);
