@@ -29,10 +29,35 @@ const commands = {
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 const selectors = (value: string, previous: string[] = []): string[] => [...previous, ...value.split(",").filter(Boolean)];
 
-function makeIo(controller: AbortController, interrupted: { by?: "SIGINT" | "SIGTERM" }): Io {
+/**
+ * What became of stdout and stderr. A reader that goes away (`readiness audit | head -1`) ends what
+ * that stream shows, not the run: `-o` files are still written and the exit code still gives the
+ * verdict. Any other write error on stdout (a full disk behind `> report.json`) means the report
+ * written there is incomplete: one line on stderr, and exit 2 as for an `-o` file that cannot be
+ * written.
+ */
+interface Streams {
+  outGone: boolean;
+  errGone: boolean;
+  outFailed?: string;
+}
+
+function watchStreams(): Streams {
+  const state: Streams = { outGone: false, errGone: false };
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    state.outGone = true;
+    if (e.code !== "EPIPE") state.outFailed ??= e.code ?? e.message;
+  });
+  process.stderr.on("error", () => {
+    state.errGone = true;
+  });
+  return state;
+}
+
+function makeIo(controller: AbortController, interrupted: { by?: "SIGINT" | "SIGTERM" }, streams: Streams): Io {
   return {
-    out: (t) => void process.stdout.write(t),
-    err: (t) => void process.stderr.write(t),
+    out: (t) => void (streams.outGone || process.stdout.write(t)),
+    err: (t) => void (streams.errGone || process.stderr.write(t)),
     env: process.env,
     cwd: process.cwd(),
     stdoutIsTTY: Boolean(process.stdout.isTTY),
@@ -222,7 +247,8 @@ export async function main(argv: string[]): Promise<void> {
   process.on("SIGINT", () => onSignal("SIGINT"));
   process.on("SIGTERM", () => onSignal("SIGTERM"));
 
-  const io = makeIo(controller, interrupted);
+  const streams = watchStreams();
+  const io = makeIo(controller, interrupted, streams);
   let code = 0;
   const cli = program(io, (c) => (code = c));
   cli.exitOverride();
@@ -244,6 +270,12 @@ export async function main(argv: string[]): Promise<void> {
     await cli.parseAsync(argv);
   } catch (e) {
     code = handleError(e, io, verbose);
+  }
+  // Flushed, or failed: a write error on stdout arrives after the write that caused it.
+  await new Promise<void>((done) => (streams.outGone ? done() : process.stdout.write("", () => done())));
+  if (streams.outFailed) {
+    io.err(`readiness: cannot write to stdout (${streams.outFailed}): the report there is incomplete\n`);
+    code = 2;
   }
   process.exitCode = code;
 }
