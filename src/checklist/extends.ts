@@ -273,7 +273,8 @@ function readSync(abs: string, shown: string): string {
  * Composes a schema-valid root file with everything it extends, expands matrices, applies drops,
  * the chosen environment and `--var`. Never throws for bad input: issues say what is wrong.
  */
-export function composeChecklist(root: ParsedYaml, options: ComposeOptions = {}): ComposeResult {
+export function composeChecklist(root: ParsedYaml, options: ComposeOptions = {}, shortcut = true): ComposeResult {
+  if (shortcut && composesToItself(root.value, options)) return itself(root);
   const origins = new Origins();
   const issues: Issue[] = [];
   const show = displayer(root.file);
@@ -778,6 +779,33 @@ export function composeChecklist(root: ParsedYaml, options: ComposeOptions = {})
     },
     overridesOf,
   };
+}
+
+/**
+ * Whether composing `value` could only give `value` again, as far as `resolve` can tell: one file
+ * (no `extends`), no environments and no `--env`, no `--var`, no matrix, no drop, and every section
+ * and item titled (untitled entries are errors here, or overrides). Then the full composition
+ * would copy every section and record the origin of every node, and change nothing a checklist
+ * shows; test/unit/checklist/compose-shortcut.test.ts compares the two.
+ */
+function composesToItself(value: unknown, options: ComposeOptions): boolean {
+  if (options.environment !== undefined || (options.vars && Object.keys(options.vars).length)) return false;
+  if (!isObj(value) || "extends" in value || "environments" in value || !Array.isArray(value.sections)) return false;
+  const entries = (list: unknown, sections: boolean): boolean => {
+    if (list === undefined) return true;
+    if (!Array.isArray(list)) return false;
+    for (const e of list as unknown[]) {
+      if (!isObj(e) || typeof e.title !== "string" || "drop" in e) return false;
+      if (sections ? !entries(e.items, false) || !entries(e.sections, true) : "matrix" in e) return false;
+    }
+    return true;
+  };
+  return entries(value.sections, true);
+}
+
+/** The composition of a file that composes to itself (see `composesToItself`). */
+function itself(root: ParsedYaml): ComposeResult {
+  return { parsed: root, issues: [], files: [root.file], environments: [], overridesAt: () => [], overridesOf: () => [] };
 }
 
 function locateIn(origins: Origins, root: Obj, path: Path, key = false): SourceLocation {
