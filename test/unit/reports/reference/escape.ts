@@ -1,0 +1,208 @@
+// Frozen copy of src/reports/escape.ts as of commit ad1432c: the reference the faster code is compared with, byte for byte
+// (test/unit/reports/differential.test.ts). Keep it as it is; only its import paths were changed.
+/**
+ * Escaping for every output format. Everything a checklist author, a probe or an earlier report
+ * wrote is untrusted: it goes through one of these before it reaches a report.
+ */
+import { oneLine, sanitize } from "../../../../src/errors.js";
+
+/** Characters XML 1.0 forbids (C0 controls except tab/LF/CR, U+FFFE/U+FFFF) and lone surrogates. */
+const XML_ILLEGAL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** Whatever either markup escaper changes; text without any of these is returned as it is. */
+const MARKUP_SIGNIFICANT = /[\u0000-\u001f\u007f-\u009f&<>"'\ud800-\udfff\ufffe\uffff]/;
+
+const HTML_ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+const HTML_SPECIAL = /[&<>"']/g;
+/** In XML, line breaks and tabs become character references too, so attributes keep them. */
+const XML_ENTITIES: Record<string, string> = { ...HTML_ENTITIES, "'": "&apos;", "\r": "&#13;", "\n": "&#10;", "\t": "&#9;" };
+const XML_SPECIAL = /[&<>"'\r\n\t]/g;
+
+/**
+ * Control characters shown escaped (`sanitize`), anything still illegal in XML 1.0 replaced, then
+ * each special character replaced by its entity in one pass.
+ */
+function escapeMarkup(text: string, special: RegExp, entities: Record<string, string>): string {
+  if (!MARKUP_SIGNIFICANT.test(text)) return text;
+  return sanitize(text)
+    .replace(XML_ILLEGAL, "\ufffd")
+    .replace(special, (c) => entities[c] ?? c);
+}
+
+/** Escapes text for HTML element content and double- or single-quoted attributes. */
+export function escapeHtml(text: string): string {
+  return escapeMarkup(text, HTML_SPECIAL, HTML_ENTITIES);
+}
+
+/**
+ * Escapes text for XML 1.0 content or attributes. Control characters are first shown escaped
+ * (`\x1b`, via `sanitize`), then anything still illegal in XML 1.0 is replaced, so the document
+ * parses whatever the input held. Newlines become `&#10;` so attributes keep them.
+ */
+export function escapeXml(text: string): string {
+  return escapeMarkup(text, XML_SPECIAL, XML_ENTITIES);
+}
+
+/** Whatever `escapeMarkdown` changes in a line: text without any of these is returned as it is. */
+const MARKDOWN_SIGNIFICANT = /[\t\\*_[\]~&<>|`@\ud800-\udfff\ufffe\uffff]|^[#+\-=\d]/;
+const MARKDOWN_ESCAPES: Record<string, string> = {
+  "\\": "\\\\",
+  "*": "\\*",
+  _: "\\_",
+  "[": "\\[",
+  "]": "\\]",
+  "~": "\\~",
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  "|": "&#124;",
+  "`": "&#96;",
+  "@": "@\u200b",
+};
+const MARKDOWN_SPECIAL = /[\\*_[\]~&<>|`]|@(?=[A-Za-z0-9])/g;
+
+/**
+ * Escapes one line of user text for GitHub-flavoured Markdown, safe inside a table cell.
+ * Newlines collapse to spaces; HTML-significant characters become entities (so no tag survives);
+ * `|` and backtick become entities (a GFM table splits cells before inline parsing, so a
+ * backslash-escaped pipe after a backslash is ambiguous, an entity never is); Markdown
+ * punctuation is backslash-escaped so no emphasis, link or heading can be injected; a zero-width
+ * space after `@` keeps a title like `@org/team` from notifying people when posted as a PR comment.
+ */
+export function escapeMarkdown(text: string): string {
+  const line = oneLine(text);
+  if (!MARKDOWN_SIGNIFICANT.test(line)) return line;
+  // One pass for the characters, then the line starts (a heading, a list marker, `1.`), which the
+  // pass leaves as they were.
+  return line
+    .replace(/\t/g, " ")
+    .replace(XML_ILLEGAL, "\ufffd")
+    .replace(MARKDOWN_SPECIAL, (c) => MARKDOWN_ESCAPES[c] ?? c)
+    .replace(/^[#+\-=]/, (c) => `\\${c}`)
+    .replace(/^(\d+)([.)])/, "$1\\$2");
+}
+
+/** Columns a string occupies in a terminal: East Asian wide and fullwidth characters count two. */
+export function displayWidth(text: string): number {
+  let width = 0;
+  // By UTF-16 unit rather than with the string iterator, which allocates a string per character.
+  // A surrogate pair is one code point; a lone surrogate counts as itself, as the iterator yields it.
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x300) {
+      // Up to U+02FF every character but NUL is one column: the common case.
+      if (unit !== 0) width++;
+      continue;
+    }
+    let cp = unit;
+    if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
+      const low = text.charCodeAt(i + 1);
+      if (low >= 0xdc00 && low <= 0xdfff) {
+        cp = 0x10000 + ((unit - 0xd800) << 10) + (low - 0xdc00);
+        i++;
+      }
+    }
+    width += charWidth(cp);
+  }
+  return width;
+}
+
+function charWidth(cp: number): number {
+  if (cp === 0 || (cp >= 0x300 && cp <= 0x36f) || cp === 0x200b || (cp >= 0xfe00 && cp <= 0xfe0f)) return 0;
+  if (
+    (cp >= 0x1100 && cp <= 0x115f) ||
+    (cp >= 0x2e80 && cp <= 0x303e) ||
+    (cp >= 0x3041 && cp <= 0x33ff) ||
+    (cp >= 0x3400 && cp <= 0x4dbf) ||
+    (cp >= 0x4e00 && cp <= 0x9fff) ||
+    (cp >= 0xa000 && cp <= 0xa4cf) ||
+    (cp >= 0xac00 && cp <= 0xd7a3) ||
+    (cp >= 0xf900 && cp <= 0xfaff) ||
+    (cp >= 0xfe30 && cp <= 0xfe4f) ||
+    (cp >= 0xff00 && cp <= 0xff60) ||
+    (cp >= 0xffe0 && cp <= 0xffe6) ||
+    (cp >= 0x1f300 && cp <= 0x1f64f) ||
+    (cp >= 0x1f900 && cp <= 0x1f9ff) ||
+    (cp >= 0x20000 && cp <= 0x3fffd)
+  ) {
+    return 2;
+  }
+  return 1;
+}
+
+/** Cuts text to at most `max` terminal columns, ending with `…` when cut. */
+export function truncateWidth(text: string, max: number): string {
+  if (displayWidth(text) <= max) return text;
+  let out = "";
+  let width = 0;
+  for (const ch of text) {
+    const w = charWidth(ch.codePointAt(0) ?? 0);
+    if (width + w > max - 1) break;
+    out += ch;
+    width += w;
+  }
+  return `${out}…`;
+}
+
+/** One line of untrusted text made safe for a terminal (no control sequence survives) and cut to `max` columns. */
+export function terminalText(text: string, max = Infinity): string {
+  const oneline = oneLine(text);
+  const line = oneline.includes("\t") ? oneline.replace(/\t/g, " ") : oneline;
+  return Number.isFinite(max) ? truncateWidth(line, Math.max(1, max)) : line;
+}
+
+/** Spacing that wrapping would change: a tab, two spaces in a row, a space at either end. */
+const LOOSE_SPACING = /\t| {2}|^ | $/;
+
+/**
+ * Word-wraps one line of (already sanitised) text to `width` columns, at most `maxLines` lines;
+ * the last line ends with `…` when text was left out. Words longer than a line are broken.
+ */
+export function wrapWidth(text: string, width: number, maxLines = Infinity): string[] {
+  const w = Math.max(2, width);
+  // The common case: one line that fits, with single spaces between words (nothing to collapse).
+  if (text && maxLines >= 1 && !LOOSE_SPACING.test(text) && displayWidth(text) <= w) return [text];
+  const lines: string[] = [];
+  let line = "";
+  // The width of `line`, kept as words are added: widths add up, since words and the single
+  // spaces between them split the text at code points.
+  let lineWidth = 0;
+  const push = (): void => {
+    lines.push(line);
+    line = "";
+    lineWidth = 0;
+  };
+  for (const word of text.split(/[ \t]+/)) {
+    if (!word) continue;
+    let rest = word;
+    while (rest) {
+      const sep = line ? " " : "";
+      const restWidth = displayWidth(rest);
+      if (lineWidth + sep.length + restWidth <= w) {
+        line += sep + rest;
+        lineWidth += sep.length + restWidth;
+        rest = "";
+      } else if (line) {
+        push();
+      } else {
+        // A word wider than the line: take as many characters as fit.
+        let head = "";
+        for (const ch of rest) {
+          if (displayWidth(head + ch) > w) break;
+          head += ch;
+        }
+        line = head;
+        rest = rest.slice(head.length);
+        push();
+      }
+    }
+  }
+  if (line) push();
+  if (lines.length > maxLines) {
+    const kept = lines.slice(0, maxLines);
+    const last = kept[maxLines - 1] ?? "";
+    kept[maxLines - 1] = displayWidth(last) + 1 <= w ? `${last}…` : truncateWidth(`${last}……`, w);
+    return kept;
+  }
+  return lines.length ? lines : [""];
+}

@@ -1,0 +1,344 @@
+// Frozen copy of src/reports/html.ts as of commit ad1432c: the reference the faster code is compared with, byte for byte
+// (test/unit/reports/differential.test.ts). Keep it as it is; only its import paths were changed.
+/**
+ * The HTML report: one self-contained page (inline CSS, inline SVG, no script, no font, no image,
+ * nothing fetched: a Content-Security-Policy of `default-src 'none'` makes sure of it). A score
+ * gauge and the verdict with every reason on top, per-section bars, then the failing items, the
+ * contradicted claims, stale attestations, waivers and sign-offs, and every item by section.
+ * Every string goes through `escapeHtml`. Light and dark colour schemes follow the reader's system.
+ */
+import { formatDuration } from "../../../../src/util/duration.js";
+import type { ItemReport, ItemResult, Report, Severity, Verdict } from "../../../../src/types.js";
+import { escapeHtml } from "./escape.js";
+import { claimedNote, formatDelta, formatScore, isFailing, itemCause, pathLabel, summarize, type ReportSummary } from "./summary.js";
+import type { Reporter } from "../../../../src/reports/types.js";
+
+const h = escapeHtml;
+
+/** Verdict colours (same in light and dark: they sit on their own background). */
+export const VERDICT_COLOUR: Record<Verdict, string> = { GO: "#1a7f37", CONDITIONAL: "#c45f00", "NO-GO": "#cf222e" };
+
+const RESULTS: ItemResult[] = ["pass", "fail", "attested", "partial", "missing", "stale", "waived", "skipped"];
+
+/** The page's stylesheet; shared with the fleet report. */
+export const HTML_STYLE = `
+:root{color-scheme:light dark;--bg:#ffffff;--fg:#1f2328;--muted:#59636e;--line:#d1d9e0;--card:#f6f8fa;--track:#e3e8ee;
+--pass:#1a7f37;--fail:#cf222e;--attested:#0969da;--partial:#9a6700;--missing:#cf222e;--stale:#8250df;--waived:#59636e;--skipped:#59636e}
+@media (prefers-color-scheme:dark){:root{--bg:#0d1117;--fg:#e6edf3;--muted:#9198a1;--line:#3d444d;--card:#151b23;--track:#2a313c;
+--pass:#3fb950;--fail:#f85149;--attested:#4493f8;--partial:#d29922;--missing:#f85149;--stale:#ab7df8;--waived:#9198a1;--skipped:#9198a1}}
+*{box-sizing:border-box}
+body{margin:0;background:var(--bg);color:var(--fg);font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Noto Sans CJK JP",sans-serif}
+main{max-width:1100px;margin:0 auto;padding:24px}
+h1{font-size:26px;margin:0 0 4px;overflow-wrap:anywhere}h2{font-size:19px;margin:32px 0 10px;padding-bottom:6px;border-bottom:1px solid var(--line)}
+h3{font-size:16px;margin:20px 0 8px;overflow-wrap:anywhere}
+.hero{display:flex;gap:24px;align-items:center;padding:20px;border-radius:12px;background:var(--card);border:1px solid var(--line);border-left:8px solid var(--verdict)}
+.hero svg{flex:none}
+.verdict{display:inline-block;font-weight:800;letter-spacing:.04em;color:#fff;background:var(--verdict);padding:2px 12px;border-radius:6px;margin-right:8px;font-size:22px;vertical-align:middle}
+.scores{font-size:17px;margin:6px 0}.scores b{font-size:20px}.claimed{margin:4px 0;color:var(--attested)}
+.muted{color:var(--muted)}
+ul.reasons{margin:8px 0 0;padding-left:20px}ul.reasons li{overflow-wrap:anywhere}
+.banner{margin:16px 0;padding:10px 14px;border-radius:8px;border:1px solid var(--partial);color:var(--partial);font-weight:700}
+.counts{display:flex;flex-wrap:wrap;gap:8px;margin:16px 0}
+.chip{border:1px solid var(--line);border-radius:999px;padding:2px 12px;background:var(--card)}
+.chip b{margin-right:4px}
+.r{font-weight:700;white-space:nowrap}
+.r-pass{color:var(--pass)}.r-fail{color:var(--fail)}.r-attested{color:var(--attested)}.r-partial{color:var(--partial)}
+.r-missing{color:var(--missing)}.r-stale{color:var(--stale)}.r-waived{color:var(--waived)}.r-skipped{color:var(--skipped)}
+table{border-collapse:collapse;width:100%;margin:4px 0 12px}
+th,td{text-align:left;vertical-align:top;padding:6px 8px;border-bottom:1px solid var(--line)}
+th{font-size:13px;color:var(--muted);font-weight:600}
+td{overflow-wrap:anywhere}
+code{font:13px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;color:var(--muted)}
+.sev{white-space:nowrap}.sev-critical{color:var(--fail);font-weight:700}.sev-high{color:var(--partial);font-weight:600}
+.bars{display:grid;grid-template-columns:minmax(160px,2fr) 5fr 90px;gap:6px 12px;align-items:center}
+.bar{position:relative;height:14px;border-radius:7px;background:var(--track);overflow:hidden}
+.bar span{position:absolute;left:0;top:0;bottom:0;border-radius:7px}
+.bar .total{opacity:.45}
+.name{overflow-wrap:anywhere}.num{text-align:right;font-variant-numeric:tabular-nums}
+.legend{font-size:13px}
+details{margin:8px 0}summary{cursor:pointer;font-weight:600}
+footer{margin-top:32px;font-size:13px;color:var(--muted);overflow-wrap:anywhere}
+@media print{.hero{break-inside:avoid}details{display:block}}
+`;
+
+function resultSpan(result: ItemResult): string {
+  return `<span class="r r-${result}">${isFailing(result) ? result.toUpperCase() : result}</span>`;
+}
+
+/** Bar colour for a score against the gate. */
+function scoreColour(score: number | null, report: Report): string {
+  if (score === null) return "var(--muted)";
+  return score >= report.gate.go ? "var(--pass)" : score >= report.gate.conditional ? "var(--partial)" : "var(--fail)";
+}
+
+/** An SVG ring gauge: outer ring the score, inner ring the verified score. */
+export function gauge(score: number | null, verified: number | null, colour: string, size = 150): string {
+  const ring = (r: number, value: number | null, stroke: string, width: number): string => {
+    const c = 2 * Math.PI * r;
+    const len = ((value ?? 0) / 100) * c;
+    return (
+      `<circle cx="75" cy="75" r="${r}" fill="none" stroke="var(--track)" stroke-width="${width}"/>` +
+      `<circle cx="75" cy="75" r="${r}" fill="none" stroke="${stroke}" stroke-width="${width}" stroke-linecap="round" ` +
+      `stroke-dasharray="${len.toFixed(2)} ${c.toFixed(2)}" transform="rotate(-90 75 75)"/>`
+    );
+  };
+  return (
+    `<svg role="img" aria-label="score ${formatScore(score)} of 100, verified ${formatScore(verified)}" width="${size}" height="${size}" viewBox="0 0 150 150">` +
+    ring(64, score, colour, 12) +
+    ring(48, verified, "var(--attested)", 7) +
+    `<text x="75" y="80" text-anchor="middle" font-size="34" font-weight="800" fill="currentColor">${formatScore(score)}</text>` +
+    `<text x="75" y="102" text-anchor="middle" font-size="12" fill="currentColor" opacity=".7">verified ${formatScore(verified)}</text>` +
+    `</svg>`
+  );
+}
+
+function sev(severity: Severity): string {
+  return `<span class="sev sev-${severity}">${severity}</span>`;
+}
+
+function itemCell(item: ItemReport): string {
+  return `${h(item.title)}<br><code>${h(item.id)}</code>${item.contradicted ? ` <span class="r r-fail">contradicted</span>` : ""}`;
+}
+
+function table(headers: string[], rows: string[][]): string {
+  return `<table><thead><tr>${headers.map((x) => `<th>${x}</th>`).join("")}</tr></thead><tbody>${rows
+    .map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join("")}</tr>`)
+    .join("")}</tbody></table>`;
+}
+
+function hero(report: Report): string {
+  const colour = VERDICT_COLOUR[report.verdict];
+  const gate = report.gate;
+  const gates = [`GO ≥ ${gate.go}`, `CONDITIONAL ≥ ${gate.conditional}`, ...(gate.verified > 0 ? [`verified ≥ ${gate.verified}`] : [])];
+  const reasons = report.reasons.length
+    ? `<ul class="reasons">${report.reasons.map((r) => `<li>${h(r).replace(/`([^`]*)`/g, "<code>$1</code>")}</li>`).join("")}</ul>`
+    : `<p>Every gate passed.</p>`;
+  const claimed = claimedNote(report);
+  return `<section class="hero" style="--verdict:${colour}">
+${gauge(report.score, report.verified_score, colour)}
+<div><h1><span class="verdict" data-verdict="${h(report.verdict)}">${h(report.verdict)}</span>${h(report.checklist.name)}</h1>
+<p class="scores">Score <b>${formatScore(report.score)}</b>/100 · Verified <b>${formatScore(report.verified_score)}</b>/100${report.options.strict ? " · strict" : ""}</p>
+${claimed ? `<p class="claimed">${h(claimed)}.</p>` : ""}
+<p class="muted">Gates: ${gates.map(h).join(", ")}</p>
+${reasons}</div></section>`;
+}
+
+function counts(report: Report): string {
+  return `<div class="counts">${RESULTS.map((r) => `<span class="chip"><b class="r-${r}">${report.counts[r]}</b>${r}</span>`).join("")}</div>`;
+}
+
+function bars(report: Report, s: ReportSummary): string {
+  if (s.sections.length === 0) return "";
+  const rows = s.sections
+    .map(({ section, path, depth }) => {
+      const score = section.score ?? 0;
+      const verified = section.verified_score ?? 0;
+      const colour = scoreColour(section.score, report);
+      return `<div class="name" style="padding-left:${depth * 18}px" title="${h(pathLabel(path))}">${depth ? "↳ " : ""}${h(section.title)}</div>
+<div class="bar" role="img" aria-label="score ${formatScore(section.score)}, verified ${formatScore(section.verified_score)}"><span class="total" style="width:${score}%;background:${colour}"></span><span style="width:${verified}%;background:${colour}"></span></div>
+<div class="num"><b>${formatScore(section.score)}</b> <span class="muted">/ ${formatScore(section.verified_score)}</span></div>`;
+    })
+    .join("\n");
+  return `<h2>Sections</h2><p class="legend muted">Bar: score (light) and verified score (solid). Numbers: score / verified.</p><div class="bars">${rows}</div>`;
+}
+
+function failing(s: ReportSummary): string {
+  if (s.failing.length === 0) return `<h2>Failing items (0)</h2><p>Nothing fails.</p>`;
+  return `<h2>Failing items (${s.failing.length})</h2>${table(
+    ["Result", "Item", "Severity", "Section", "Cause"],
+    s.failing.map(({ item, path }) => [
+      resultSpan(item.result),
+      itemCell(item),
+      sev(item.severity),
+      h(pathLabel(path)),
+      h(itemCause(item)) + remediationHtml(item),
+    ]),
+  )}`;
+}
+
+/** Why / fix / docs of a failing item; docs is a link only when it is an http(s) URL. */
+function remediationHtml(item: ItemReport): string {
+  const rows: string[] = [];
+  if (item.why) rows.push(`<b>Why:</b> ${h(item.why)}`);
+  if (item.fix) rows.push(`<b>Fix:</b> ${h(item.fix)}`);
+  if (item.docs) rows.push(`<b>Docs:</b> ${/^https?:\/\/\S+$/i.test(item.docs) ? `<a href="${h(item.docs)}">${h(item.docs)}</a>` : h(item.docs)}`);
+  return rows.length ? `<div class="muted">${rows.join("<br>")}</div>` : "";
+}
+
+function claims(report: Report, s: ReportSummary): string {
+  const out: string[] = [];
+  if (s.contradicted.length) {
+    out.push(
+      `<h2>Contradicted claims (${s.contradicted.length})</h2><p class="muted">Marked done by a person, but the probes say otherwise.</p>` +
+        table(
+          ["Item", "Severity", "Claimed", "Probes say"],
+          s.contradicted.map(({ item }) => [
+            itemCell(item),
+            sev(item.severity),
+            h(`${item.status ?? "done"}${item.attested_by ? ` by ${item.attested_by}` : ""}${item.attested_at ? ` on ${item.attested_at}` : ""}`),
+            h(item.probes.filter((p) => p.result === "fail").map((p) => p.message).join("; ") || item.message || "a probe failed"),
+          ]),
+        ),
+    );
+  }
+  if (s.stale.length) {
+    out.push(
+      `<h2>Stale attestations (${s.stale.length})</h2>` +
+        table(
+          ["Item", "Severity", "Attested", "Expired", "Evidence"],
+          s.stale.map(({ item }) => [
+            itemCell(item),
+            sev(item.severity),
+            h(`${item.attested_by ?? "—"}${item.attested_at ? `, ${item.attested_at}` : ""}`),
+            h(item.expires_at ?? "—"),
+            h(item.evidence ?? "—"),
+          ]),
+        ),
+    );
+  }
+  if (s.waivers.length) {
+    out.push(
+      `<h2>Waivers (${s.waivers.length})</h2>` +
+        table(
+          ["Item", "Severity", "Until", "By", "Reason", "State"],
+          s.waivers.map((w) => [
+            itemCell(w.item),
+            sev(w.item.severity),
+            h(w.waiver.until),
+            h(w.waiver.by),
+            h(w.waiver.reason),
+            w.waiver.expired
+              ? `<span class="r r-fail">expired — ignored</span>`
+              : w.expiring
+                ? `<span class="r r-partial">expires in ${w.daysLeft ?? "?"} day${w.daysLeft === 1 ? "" : "s"}</span>`
+                : "active",
+          ]),
+        ),
+    );
+  }
+  const { missing, present } = report.signoffs;
+  if (missing.length || present.length) {
+    out.push(
+      `<h2>Sign-offs</h2>${missing.length ? `<p><span class="r r-fail">Missing:</span> ${missing.map(h).join(", ")}</p>` : ""}${
+        present.length ? `<p><span class="r r-pass">Signed:</span> ${present.map((p) => h(`${p.role} (${p.by}, ${p.at})`)).join(", ")}</p>` : ""
+      }`,
+    );
+  }
+  const outdated = report.signoffs.outdated ?? [];
+  if (outdated.length) {
+    out.push(
+      `<p><span class="r r-partial">Outdated:</span> ${outdated
+        .map((o) => `${h(`${o.role} (${o.by}, ${o.at})`)}: blocking items changed on ${h(o.changed_at)}: ${o.items.map((i) => `<code>${h(i)}</code>`).join(", ")}`)
+        .join("; ")}</p>`,
+    );
+  }
+  const expiring = report.expiring ?? [];
+  if (expiring.length) {
+    out.push(
+      `<h2>Expiring soon (${expiring.length})</h2>` +
+        table(
+          ["What", "Item", "Ends", "Days left"],
+          expiring.map((e) => [h(e.kind), `${h(e.title)}<br><code>${h(e.id)}</code>${e.target ? ` ${h(e.target)}` : ""}`, h(e.date), String(e.days_left)]),
+        ),
+    );
+  }
+  const open = report.open_work ?? [];
+  if (open.length) {
+    out.push(
+      `<h2>Open work by owner (${open.reduce((n, g) => n + g.items.length, 0)})</h2>` +
+        open
+          .map(
+            (g) =>
+              `<h3>${h(g.owner)}${g.overdue ? ` <span class="r r-fail">${g.overdue} overdue</span>` : ""}</h3>` +
+              table(
+                ["Result", "Item", "Severity", "Due"],
+                g.items.map((i) => [
+                  resultSpan(i.result),
+                  `${h(i.title)}<br><code>${h(i.id)}</code>${i.enforce_from ? ` <span class="muted">enforced from ${h(i.enforce_from)}</span>` : ""}`,
+                  sev(i.severity),
+                  i.due ? `${h(i.due)}${i.overdue ? ` <span class="r r-fail">${i.days_overdue ?? "?"} days overdue</span>` : ""}` : "",
+                ]),
+              ),
+          )
+          .join(""),
+    );
+  }
+  if (report.levels) {
+    const lv = report.levels;
+    out.push(
+      `<h2>Level: ${lv.achieved ? h(lv.achieved) : "none yet"}</h2><p>${lv.levels
+        .map((l) => `<span class="chip">${l.achieved ? "✔ " : ""}${h(l.level)} ${l.passing}/${l.items}</span>`)
+        .join(" ")}${lv.next ? ` Next: ${h(lv.next)}, ${lv.needs.length} item${lv.needs.length === 1 ? "" : "s"} to go.` : ""}</p>`,
+    );
+  }
+  return out.join("\n");
+}
+
+function baseline(report: Report): string {
+  const b = report.baseline;
+  if (!b) return "";
+  const list = (label: string, items: typeof b.newly_failing): string =>
+    items.length
+      ? `<h3>${label} (${items.length})</h3>${table(
+          ["Item", "Severity", "Was", "Now"],
+          items.map((c) => [`${h(c.title)}<br><code>${h(c.id)}</code>`, sev(c.severity), c.from ? resultSpan(c.from) : "—", c.to ? resultSpan(c.to) : "—"]),
+        )}`
+      : "";
+  return `<h2>Since the baseline</h2><p>Baseline ${h(b.path ?? "")} ${h(b.started_at.slice(0, 10))}: ${h(b.verdict)}, score ${formatScore(b.score)}, verified ${formatScore(b.verified_score)}. Score <b>${formatDelta(b.score_delta)}</b>, verified <b>${formatDelta(b.verified_delta)}</b>${b.regressed ? ` — <span class="r r-fail">regressed</span>` : ""}.</p>${list("Newly failing", b.newly_failing)}${list("Newly passing", b.newly_passing)}${list("Added", b.added)}${list("Removed", b.removed)}`;
+}
+
+function allItems(s: ReportSummary, verbose: boolean): string {
+  const parts = s.sections
+    .filter(({ section }) => section.items.length > 0)
+    .map(({ section, path }) => {
+      const bad = section.items.filter((i) => isFailing(i.result)).length;
+      const rows = section.items.map((item) => [
+        resultSpan(item.result),
+        itemCell(item),
+        sev(item.severity),
+        h(item.result === "pass" ? item.probes.map((p) => `${p.type} ${p.target}: ${p.message}`).join("; ") : itemCause(item)),
+      ]);
+      return `<details${bad || verbose ? " open" : ""}><summary>${h(pathLabel(path))} — ${formatScore(section.score)}${bad ? ` · ${bad} failing` : ""}</summary>${table(["Result", "Item", "Severity", "Detail"], rows)}</details>`;
+    });
+  return parts.length ? `<h2>All items by section</h2>${parts.join("\n")}` : "";
+}
+
+/** The HTML document around a body: head, inline style, strict CSP. */
+export function htmlDocument(title: string, body: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<meta name="color-scheme" content="light dark">
+<meta name="referrer" content="no-referrer">
+<title>${h(title)}</title>
+<style>${HTML_STYLE}</style>
+</head>
+<body><main>
+${body}
+</main></body>
+</html>
+`;
+}
+
+/** The HTML reporter. */
+export const renderHtml: Reporter = (report, options) => {
+  const s = summarize(report);
+  const body = [
+    hero(report),
+    report.interrupted ? `<p class="banner">INTERRUPTED — partial results: the run was stopped before every probe finished.</p>` : "",
+    counts(report),
+    bars(report, s),
+    failing(s),
+    claims(report, s),
+    baseline(report),
+    report.warnings.length ? `<h2>Warnings (${report.warnings.length})</h2><ul>${report.warnings.map((w) => `<li>${h(w)}</li>`).join("")}</ul>` : "",
+    allItems(s, options.verbose),
+    `<footer>${h(report.tool.name)} ${h(report.tool.version)} · ${report.checklist.builtin ? "built-in baseline checklist" : `<code>${h(report.checklist.path)}</code>`} · started <time>${h(report.started_at)}</time> · took ${formatDuration(report.duration_ms)}${report.options.no_exec ? " · --no-exec" : ""}</footer>`,
+  ]
+    .filter(Boolean)
+    .join("\n");
+  return htmlDocument(`${report.verdict} · ${report.checklist.name} — readiness`, body);
+};
