@@ -80,8 +80,14 @@ export function escapeMarkdown(text: string): string {
     .replace(/^(\d+)([.)])/, "$1\\$2");
 }
 
+/** Any character that is not one column wide by itself: NUL, and anything from U+0300 on. */
+const NOT_NARROW = /[^\u0001-\u02ff]/;
+
 /** Columns a string occupies in a terminal: East Asian wide and fullwidth characters count two. */
 export function displayWidth(text: string): number {
+  // Text of characters U+0001-U+02FF only, the common case, is one column each: found by a regex
+  // (native code) rather than by the loop below, slow before the JIT has warmed up.
+  if (!NOT_NARROW.test(text)) return text.length;
   let width = 0;
   // By UTF-16 unit rather than with the string iterator, which allocates a string per character.
   // A surrogate pair is one code point; a lone surrogate counts as itself, as the iterator yields it.

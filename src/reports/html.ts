@@ -6,7 +6,7 @@
  * Every string goes through `escapeHtml`. Light and dark colour schemes follow the reader's system.
  */
 import { formatDuration } from "../util/duration.js";
-import type { ItemReport, ItemResult, Report, Severity, Verdict } from "../types.js";
+import { SEVERITIES, type ItemReport, type ItemResult, type Report, type Severity, type Verdict } from "../types.js";
 import { escapeHtml } from "./escape.js";
 import { claimedNote, formatDelta, formatScore, isFailing, itemCause, pathLabel, summarize, type ReportSummary } from "./summary.js";
 import type { Reporter } from "./types.js";
@@ -60,8 +60,15 @@ footer{margin-top:32px;font-size:13px;color:var(--muted);overflow-wrap:anywhere}
 `;
 
 function resultSpan(result: ItemResult): string {
+  return RESULT_SPAN.get(result) ?? makeResultSpan(result);
+}
+
+function makeResultSpan(result: ItemResult): string {
   return `<span class="r r-${result}">${isFailing(result) ? result.toUpperCase() : result}</span>`;
 }
+
+/** `resultSpan` of each result, made once: every row shows one. */
+const RESULT_SPAN: ReadonlyMap<string, string> = new Map(RESULTS.map((r) => [r, makeResultSpan(r)]));
 
 /** Bar colour for a score against the gate. */
 function scoreColour(score: number | null, report: Report): string {
@@ -91,17 +98,45 @@ export function gauge(score: number | null, verified: number | null, colour: str
 }
 
 function sev(severity: Severity): string {
+  return SEV_SPAN.get(severity) ?? makeSev(severity);
+}
+
+function makeSev(severity: Severity): string {
   return `<span class="sev sev-${severity}">${severity}</span>`;
 }
+
+/** `sev` of each severity, made once. */
+const SEV_SPAN: ReadonlyMap<string, string> = new Map(SEVERITIES.map((x) => [x, makeSev(x)]));
 
 function itemCell(item: ItemReport): string {
   return `${h(item.title)}<br><code>${h(item.id)}</code>${item.contradicted ? ` <span class="r r-fail">contradicted</span>` : ""}`;
 }
 
 function table(headers: string[], rows: string[][]): string {
-  return `<table><thead><tr>${headers.map((x) => `<th>${x}</th>`).join("")}</tr></thead><tbody>${rows
-    .map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join("")}</tr>`)
-    .join("")}</tbody></table>`;
+  let body = "";
+  for (const r of rows) body += row(r);
+  return tableOf(headers, body);
+}
+
+/** A table around rows already made (`row`, or `<tr>` text). */
+function tableOf(headers: readonly string[], body: string): string {
+  let head = "";
+  for (const x of headers) head += `<th>${x}</th>`;
+  return `<table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
+}
+
+/** One `<tr>` of cells (already HTML). */
+function row(cells: readonly string[]): string {
+  let out = "<tr>";
+  for (const c of cells) out += `<td>${c}</td>`;
+  return `${out}</tr>`;
+}
+
+/** `h(pathLabel(path))`, once per path: the items of a section share their path array. */
+function pathCell(cache: Map<readonly string[], string>, path: readonly string[]): string {
+  let cell = cache.get(path);
+  if (cell === undefined) cache.set(path, (cell = h(pathLabel(path))));
+  return cell;
 }
 
 function hero(report: Report): string {
@@ -109,7 +144,7 @@ function hero(report: Report): string {
   const gate = report.gate;
   const gates = [`GO ≥ ${gate.go}`, `CONDITIONAL ≥ ${gate.conditional}`, ...(gate.verified > 0 ? [`verified ≥ ${gate.verified}`] : [])];
   const reasons = report.reasons.length
-    ? `<ul class="reasons">${report.reasons.map((r) => `<li>${h(r).replace(/`([^`]*)`/g, "<code>$1</code>")}</li>`).join("")}</ul>`
+    ? `<ul class="reasons">${report.reasons.map((r) => `<li>${codeSpans(h(r))}</li>`).join("")}</ul>`
     : `<p>Every gate passed.</p>`;
   const claimed = claimedNote(report);
   return `<section class="hero" style="--verdict:${colour}">
@@ -119,6 +154,11 @@ ${gauge(report.score, report.verified_score, colour)}
 ${claimed ? `<p class="claimed">${h(claimed)}.</p>` : ""}
 <p class="muted">Gates: ${gates.map(h).join(", ")}</p>
 ${reasons}</div></section>`;
+}
+
+/** `quoted` parts of escaped text as `<code>`. */
+function codeSpans(escaped: string): string {
+  return escaped.includes("`") ? escaped.replace(/`([^`]*)`/g, "<code>$1</code>") : escaped;
 }
 
 function counts(report: Report): string {
@@ -142,20 +182,17 @@ function bars(report: Report, s: ReportSummary): string {
 
 function failing(s: ReportSummary): string {
   if (s.failing.length === 0) return `<h2>Failing items (0)</h2><p>Nothing fails.</p>`;
-  return `<h2>Failing items (${s.failing.length})</h2>${table(
-    ["Result", "Item", "Severity", "Section", "Cause"],
-    s.failing.map(({ item, path }) => [
-      resultSpan(item.result),
-      itemCell(item),
-      sev(item.severity),
-      h(pathLabel(path)),
-      h(itemCause(item)) + remediationHtml(item),
-    ]),
-  )}`;
+  const paths = new Map<readonly string[], string>();
+  let rows = "";
+  for (const { item, path } of s.failing) {
+    rows += `<tr><td>${resultSpan(item.result)}</td><td>${itemCell(item)}</td><td>${sev(item.severity)}</td><td>${pathCell(paths, path)}</td><td>${h(itemCause(item))}${remediationHtml(item)}</td></tr>`;
+  }
+  return `<h2>Failing items (${s.failing.length})</h2>${tableOf(["Result", "Item", "Severity", "Section", "Cause"], rows)}`;
 }
 
 /** Why / fix / docs of a failing item; docs is a link only when it is an http(s) URL. */
 function remediationHtml(item: ItemReport): string {
+  if (!item.why && !item.fix && !item.docs) return "";
   const rows: string[] = [];
   if (item.why) rows.push(`<b>Why:</b> ${h(item.why)}`);
   if (item.fix) rows.push(`<b>Fix:</b> ${h(item.fix)}`);
@@ -245,19 +282,15 @@ function claims(report: Report, s: ReportSummary): string {
     out.push(
       `<h2>Open work by owner (${open.reduce((n, g) => n + g.items.length, 0)})</h2>` +
         open
-          .map(
-            (g) =>
-              `<h3>${h(g.owner)}${g.overdue ? ` <span class="r r-fail">${g.overdue} overdue</span>` : ""}</h3>` +
-              table(
-                ["Result", "Item", "Severity", "Due"],
-                g.items.map((i) => [
-                  resultSpan(i.result),
-                  `${h(i.title)}<br><code>${h(i.id)}</code>${i.enforce_from ? ` <span class="muted">enforced from ${h(i.enforce_from)}</span>` : ""}`,
-                  sev(i.severity),
-                  i.due ? `${h(i.due)}${i.overdue ? ` <span class="r r-fail">${i.days_overdue ?? "?"} days overdue</span>` : ""}` : "",
-                ]),
-              ),
-          )
+          .map((g) => {
+            let rows = "";
+            for (const i of g.items) {
+              rows += `<tr><td>${resultSpan(i.result)}</td><td>${h(i.title)}<br><code>${h(i.id)}</code>${i.enforce_from ? ` <span class="muted">enforced from ${h(i.enforce_from)}</span>` : ""}</td><td>${sev(i.severity)}</td><td>${
+                i.due ? `${h(i.due)}${i.overdue ? ` <span class="r r-fail">${i.days_overdue ?? "?"} days overdue</span>` : ""}` : ""
+              }</td></tr>`;
+            }
+            return `<h3>${h(g.owner)}${g.overdue ? ` <span class="r r-fail">${g.overdue} overdue</span>` : ""}</h3>${tableOf(["Result", "Item", "Severity", "Due"], rows)}`;
+          })
           .join(""),
     );
   }
@@ -286,19 +319,29 @@ function baseline(report: Report): string {
 }
 
 function allItems(s: ReportSummary, verbose: boolean): string {
-  const parts = s.sections
-    .filter(({ section }) => section.items.length > 0)
-    .map(({ section, path }) => {
-      const bad = section.items.filter((i) => isFailing(i.result)).length;
-      const rows = section.items.map((item) => [
-        resultSpan(item.result),
-        itemCell(item),
-        sev(item.severity),
-        h(item.result === "pass" ? item.probes.map((p) => `${p.type} ${p.target}: ${p.message}`).join("; ") : itemCause(item)),
-      ]);
-      return `<details${bad || verbose ? " open" : ""}><summary>${h(pathLabel(path))} — ${formatScore(section.score)}${bad ? ` · ${bad} failing` : ""}</summary>${table(["Result", "Item", "Severity", "Detail"], rows)}</details>`;
-    });
-  return parts.length ? `<h2>All items by section</h2>${parts.join("\n")}` : "";
+  let parts = "";
+  for (const { section, path } of s.sections) {
+    if (section.items.length === 0) continue;
+    let bad = 0;
+    let rows = "";
+    for (const item of section.items) {
+      if (isFailing(item.result)) bad++;
+      rows += `<tr><td>${resultSpan(item.result)}</td><td>${itemCell(item)}</td><td>${sev(item.severity)}</td><td>${h(item.result === "pass" ? passDetail(item) : itemCause(item))}</td></tr>`;
+    }
+    parts += `${parts ? "\n" : ""}<details${bad || verbose ? " open" : ""}><summary>${h(pathLabel(path))} — ${formatScore(section.score)}${bad ? ` · ${bad} failing` : ""}</summary>${tableOf(["Result", "Item", "Severity", "Detail"], rows)}</details>`;
+  }
+  return parts ? `<h2>All items by section</h2>${parts}` : "";
+}
+
+/** A passing item's probes: `type target: message`, joined by `; `. */
+function passDetail(item: ItemReport): string {
+  const probes = item.probes;
+  let out = "";
+  for (let i = 0; i < probes.length; i++) {
+    const p = probes[i] as ItemReport["probes"][number];
+    out += `${i ? "; " : ""}${p.type} ${p.target}: ${p.message}`;
+  }
+  return out;
 }
 
 /** The HTML document around a body: head, inline style, strict CSP. */

@@ -17,6 +17,11 @@ export function seconds(ms: number): string {
   return (Math.max(0, Number.isFinite(ms) ? ms : 0) / 1000).toFixed(3);
 }
 
+/** An attribute value: one line, escaped (numbers need neither). */
+function attr(value: string): string {
+  return escapeXml(oneLine(value));
+}
+
 /** `name="value"` pairs, escaped. */
 function attrs(pairs: Record<string, string | number>): string {
   let out = "";
@@ -25,47 +30,48 @@ function attrs(pairs: Record<string, string | number>): string {
 }
 
 /** Element text: each line escaped, lines joined by real newlines (readable in the raw file too). */
-function text(lines: string[]): string {
-  const out: string[] = [];
-  for (const l of lines) {
-    if (!l.includes("\n")) out.push(escapeXml(l));
-    else for (const part of l.split(/\r?\n/)) out.push(escapeXml(part));
-  }
-  return out.join("\n");
+function textLine(l: string): string {
+  if (!l.includes("\n")) return escapeXml(l);
+  const parts = l.split(/\r?\n/);
+  let out = "";
+  for (let i = 0; i < parts.length; i++) out += (i ? "\n" : "") + escapeXml(parts[i] as string);
+  return out;
 }
 
-function caseBody(item: ItemReport): string[] {
-  const inner: string[] = [];
+/** The elements inside an item's `<testcase>` (each on its own line), or "" when there are none. */
+function caseBody(item: ItemReport): string {
+  let inner = "";
+  const result = item.result;
+  const failing = isFailing(result);
   const cause = itemCause(item);
-  if (isFailing(item.result)) {
-    const detail = [
-      `${item.result} (${item.severity})${item.contradicted ? ": contradicted claim, marked done but the probes fail" : ""}`,
-      ...item.probes.map((p) => `${p.result.toUpperCase()} ${p.type} ${p.target}: ${p.message}`),
-      item.evidence ? `evidence: ${item.evidence}` : "",
-      item.file && item.line ? `at ${item.file}:${item.line}` : "",
-    ].filter(Boolean);
-    inner.push(
-      `      <failure ${attrs({ message: cause || item.result, type: item.result })}>${text(detail)}</failure>`,
-    );
-  } else if (item.result === "skipped" || item.result === "waived") {
-    inner.push(`      <skipped ${attrs({ message: cause || item.result })}/>`);
+  if (failing) {
+    let detail = textLine(`${result} (${item.severity})${item.contradicted ? ": contradicted claim, marked done but the probes fail" : ""}`);
+    for (const p of item.probes) detail += `\n${textLine(`${p.result.toUpperCase()} ${p.type} ${p.target}: ${p.message}`)}`;
+    if (item.evidence) detail += `\n${textLine(`evidence: ${item.evidence}`)}`;
+    if (item.file && item.line) detail += `\n${textLine(`at ${item.file}:${item.line}`)}`;
+    inner = `      <failure message="${attr(cause || result)}" type="${attr(result)}">${detail}</failure>`;
+  } else if (result === "skipped" || result === "waived") {
+    inner = `      <skipped message="${attr(cause || result)}"/>`;
   }
-  const out: string[] = [];
-  if (item.result === "attested" || item.result === "partial") out.push(`${item.result}: ${cause}`);
-  if (item.evidence && !isFailing(item.result)) out.push(`evidence: ${item.evidence}`);
-  if (item.result === "pass") out.push(...item.probes.map((p) => `${p.type} ${p.target}: ${p.message}`));
-  if (out.length > 0) inner.push(`      <system-out>${text(out)}</system-out>`);
+  // Every line of <system-out> is non-empty, so the element is there exactly when `out` is not empty.
+  let out = "";
+  if (result === "attested" || result === "partial") out = textLine(`${result}: ${cause}`);
+  if (item.evidence && !failing) out += (out ? "\n" : "") + textLine(`evidence: ${item.evidence}`);
+  if (result === "pass") for (const p of item.probes) out += (out ? "\n" : "") + textLine(`${p.type} ${p.target}: ${p.message}`);
+  if (out) inner += `${inner ? "\n" : ""}      <system-out>${out}</system-out>`;
   return inner;
 }
 
-function suiteCounts(items: ItemReport[]): { tests: number; failures: number; skipped: number; ms: number } {
+function suiteCounts(items: ItemReport[], durations?: number[]): { tests: number; failures: number; skipped: number; ms: number } {
   let failures = 0;
   let skipped = 0;
   let ms = 0;
   for (const i of items) {
     if (isFailing(i.result)) failures++;
     else if (i.result === "skipped" || i.result === "waived") skipped++;
-    ms += itemDuration(i);
+    const d = itemDuration(i);
+    durations?.push(d);
+    ms += d;
   }
   return { tests: items.length, failures, skipped, ms };
 }
@@ -77,28 +83,30 @@ export const renderJunit: Reporter = (report: Report) => {
   const suites: string[] = [];
   const all = sections.flatMap(({ section }) => section.items);
   const total = suiteCounts(all);
+  const timestamp = attr(report.started_at.replace(/Z$|\.\d+Z$/, ""));
   sections.forEach(({ section, path }, index) => {
     if (section.items.length === 0) return;
     const name = pathLabel(path);
-    const c = suiteCounts(section.items);
-    const lines = [
-      `  <testsuite ${attrs({ name, id: index, tests: c.tests, failures: c.failures, errors: 0, skipped: c.skipped, time: seconds(c.ms), timestamp: report.started_at.replace(/Z$|\.\d+Z$/, "") })}>`,
-      `    <properties>`,
-      `      <property ${attrs({ name: "section.id", value: section.id })}/>`,
-      `      <property ${attrs({ name: "score", value: formatScore(section.score) })}/>`,
-      `      <property ${attrs({ name: "verified_score", value: formatScore(section.verified_score) })}/>`,
-      `    </properties>`,
-    ];
-    for (const item of section.items) {
+    const classname = attr(name);
+    const durations: number[] = [];
+    const c = suiteCounts(section.items, durations);
+    let suite =
+      `  <testsuite name="${classname}" id="${index}" tests="${c.tests}" failures="${c.failures}" errors="0" skipped="${c.skipped}" time="${seconds(c.ms)}" timestamp="${timestamp}">\n` +
+      `    <properties>\n` +
+      `      <property name="section.id" value="${attr(section.id)}"/>\n` +
+      `      <property name="score" value="${attr(formatScore(section.score))}"/>\n` +
+      `      <property name="verified_score" value="${attr(formatScore(section.verified_score))}"/>\n` +
+      `    </properties>`;
+    const items = section.items;
+    for (let k = 0; k < items.length; k++) {
+      const item = items[k] as ItemReport;
       const body = caseBody(item);
-      const caseAttrs: Record<string, string | number> = { classname: name, name: `${item.title} [${item.id}]`, time: seconds(itemDuration(item)) };
-      if (item.file) caseAttrs.file = item.file;
-      if (item.line) caseAttrs.line = item.line;
-      const open = `    <testcase ${attrs(caseAttrs)}`;
-      lines.push(body.length ? `${open}>\n${body.join("\n")}\n    </testcase>` : `${open}/>`);
+      let open = `\n    <testcase classname="${classname}" name="${attr(`${item.title} [${item.id}]`)}" time="${seconds(durations[k] as number)}"`;
+      if (item.file) open += ` file="${attr(item.file)}"`;
+      if (item.line) open += ` line="${attr(String(item.line))}"`;
+      suite += body ? `${open}>\n${body}\n    </testcase>` : `${open}/>`;
     }
-    lines.push(`  </testsuite>`);
-    suites.push(lines.join("\n"));
+    suites.push(`${suite}\n  </testsuite>`);
   });
   const summary = `verdict ${report.verdict}, score ${formatScore(report.score)}, verified ${formatScore(report.verified_score)}${report.interrupted ? ", INTERRUPTED (partial results)" : ""}`;
   return [

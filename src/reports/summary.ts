@@ -52,23 +52,34 @@ export interface ReportSummary {
 
 /** Whether a result counts against readiness (fail, missing, stale). */
 export function isFailing(result: ItemResult): boolean {
-  return FAILING_RESULTS.includes(result);
+  return result === "fail" || result === "missing" || result === "stale";
 }
 
 /** Sections in document order (pre-order), each with its title path. */
 export function flattenSections(sections: readonly SectionReport[], parent: string[] = []): FlatSection[] {
   const out: FlatSection[] = [];
+  flattenInto(sections, parent, out);
+  return out;
+}
+
+function flattenInto(sections: readonly SectionReport[], parent: string[], out: FlatSection[]): void {
   for (const section of sections) {
     const path = [...parent, section.title];
     out.push({ section, path, depth: parent.length });
-    out.push(...flattenSections(section.sections, path));
+    flattenInto(section.sections, path, out);
   }
-  return out;
 }
 
 /** Every item in document order with its section path. */
 export function allItems(sections: readonly SectionReport[]): LocatedItem[] {
-  return flattenSections(sections).flatMap(({ section, path }) => section.items.map((item) => ({ item, path })));
+  return locate(flattenSections(sections));
+}
+
+/** The items of flattened sections, in order, each with its section's path (shared by the section's items). */
+function locate(sections: readonly FlatSection[]): LocatedItem[] {
+  const out: LocatedItem[] = [];
+  for (const { section, path } of sections) for (const item of section.items) out.push({ item, path });
+  return out;
 }
 
 /** `Infrastructure › Databases`. */
@@ -114,13 +125,29 @@ export function daysBetween(fromIso: string, toDate: string): number | null {
 /** Builds the shared view of a report. */
 export function summarize(report: Report): ReportSummary {
   const sections = flattenSections(report.sections);
-  const items = allItems(report.sections);
-  const failing = items.filter((l) => isFailing(l.item.result)).sort(bySeverity);
-  const contradicted = items.filter((l) => l.item.contradicted).sort(bySeverity);
-  const stale = items.filter((l) => l.item.result === "stale").sort(bySeverity);
+  const items = locate(sections);
+  const failing: LocatedItem[] = [];
+  const contradicted: LocatedItem[] = [];
+  const stale: LocatedItem[] = [];
   const waivers: WaiverView[] = [];
+  // The five slowest items with probes, slowest first, ties in checklist order (as a stable sort).
+  const slowest: { item: LocatedItem; ms: number }[] = [];
   for (const l of items) {
-    const waiver = l.item.waiver;
+    const item = l.item;
+    const result = item.result;
+    if (isFailing(result)) failing.push(l);
+    if (item.contradicted) contradicted.push(l);
+    if (result === "stale") stale.push(l);
+    if (item.probes.length > 0) {
+      const ms = itemDuration(item);
+      if (slowest.length < 5 || ms > (slowest[4] as { ms: number }).ms) {
+        let at = slowest.length;
+        while (at > 0 && (slowest[at - 1] as { ms: number }).ms < ms) at--;
+        slowest.splice(at, 0, { item: l, ms });
+        if (slowest.length > 5) slowest.pop();
+      }
+    }
+    const waiver = item.waiver;
     if (!waiver) continue;
     const daysLeft = daysBetween(report.started_at, waiver.until);
     const expiring = !waiver.expired && daysLeft !== null && daysLeft <= EXPIRING_WAIVER_DAYS;
@@ -133,11 +160,9 @@ export function summarize(report: Report): ReportSummary {
       (a.daysLeft ?? Infinity) - (b.daysLeft ?? Infinity) ||
       SEVERITY_RANK[a.item.severity] - SEVERITY_RANK[b.item.severity],
   );
-  const slowest = items
-    .filter((l) => l.item.probes.length > 0)
-    .map((l) => ({ item: l, ms: itemDuration(l.item) }))
-    .sort((a, b) => b.ms - a.ms)
-    .slice(0, 5);
+  failing.sort(bySeverity);
+  contradicted.sort(bySeverity);
+  stale.sort(bySeverity);
   return {
     sections,
     items,
@@ -152,7 +177,9 @@ export function summarize(report: Report): ReportSummary {
 
 /** Total probe time of an item, in milliseconds. */
 export function itemDuration(item: ItemReport): number {
-  return item.probes.reduce((sum, p) => sum + (Number.isFinite(p.duration_ms) ? p.duration_ms : 0), 0);
+  let sum = 0;
+  for (const p of item.probes) sum += Number.isFinite(p.duration_ms) ? p.duration_ms : 0;
+  return sum;
 }
 
 /**

@@ -9,7 +9,7 @@ import Table from "cli-table3";
 import type { ChalkInstance } from "chalk";
 import { oneLine } from "../errors.js";
 import { formatDuration } from "../util/duration.js";
-import type { ItemReport, ItemResult, Report, Severity, Verdict } from "../types.js";
+import { SEVERITIES, type ItemReport, type ItemResult, type Report, type Severity, type Verdict } from "../types.js";
 import { displayWidth, terminalText, wrapWidth } from "./escape.js";
 import { claimedNote, formatDelta, formatScore, itemCause, pathLabel, summarize, type ReportSummary } from "./summary.js";
 import type { RenderOptions, Reporter } from "./types.js";
@@ -93,12 +93,31 @@ function layout(options: RenderOptions): Layout {
 /** Sections with more items than this print compact rows instead of a cli-table3 table. */
 export const TABLE_MAX_ROWS = 300;
 
+/**
+ * The coloured labels every row repeats, made once per render (the chalk instance is the render's):
+ * results as compact rows and tables show them, severities.
+ */
+interface Paints {
+  compact: Map<string, string>;
+  result: Map<string, string>;
+  severity: Map<string, string>;
+}
+
+function paints(c: ChalkInstance): Paints {
+  const results = Object.keys(RESULT_LABEL) as ItemResult[];
+  return {
+    compact: new Map(results.map((r) => [r, colourResult(c, r, RESULT_LABEL[r].padEnd(11))])),
+    result: new Map(results.map((r) => [r, colourResult(c, r, RESULT_LABEL[r])])),
+    severity: new Map(SEVERITIES.map((x) => [x, colourSeverity(c, x)])),
+  };
+}
+
 /** `  ✘ FAIL     high      id  title — cause`, cut to the width. */
-function compactRow(c: ChalkInstance, item: ItemReport, width: number): string {
-  const label = RESULT_LABEL[item.result].padEnd(11);
+function compactRow(c: ChalkInstance, item: ItemReport, width: number, p: Paints): string {
+  const label = p.compact.get(item.result) ?? colourResult(c, item.result, RESULT_LABEL[item.result].padEnd(11));
   const cause = itemCause(item);
   const rest = terminalText(`${item.id}  ${oneLine(item.title)}${cause ? ` — ${oneLine(cause)}` : ""}`, Math.max(20, width - 24));
-  return `  ${colourResult(c, item.result, label)} ${colourSeverity(c, item.severity)}${" ".repeat(Math.max(1, 9 - item.severity.length))}${rest}`;
+  return `  ${label} ${p.severity.get(item.severity) ?? colourSeverity(c, item.severity)}${" ".repeat(Math.max(1, 9 - item.severity.length))}${rest}`;
 }
 
 function itemCell(c: ChalkInstance, item: ItemReport, l: Layout): string {
@@ -130,7 +149,8 @@ function sectionTables(report: Report, s: ReportSummary, c: ChalkInstance, l: La
       // A bordered table of thousands of rows is unreadable and slow to lay out (cli-table3 measures
       // every cell): large sections print one line per item instead.
       out.push(c.dim(`  ${section.items.length} items — one line each (sections over ${TABLE_MAX_ROWS} items are not tabulated)`));
-      for (const item of section.items) out.push(compactRow(c, item, l.width));
+      const p = paints(c);
+      for (const item of section.items) out.push(compactRow(c, item, l.width, p));
       out.push("");
       continue;
     }
