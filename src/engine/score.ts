@@ -66,7 +66,8 @@ export function creditOf(result: ItemResult, strict: boolean): number | null {
 }
 
 /** `round(100 × Σ weight × credit / Σ weight)` over items in the score; null when none are. */
-export function weightedScore(items: Pick<ItemReport, "weight" | "credit">[], credit: (i: Pick<ItemReport, "weight" | "credit">) => number = (i) => i.credit ?? 0): number | null {
+export function weightedScore(items: Pick<ItemReport, "weight" | "credit">[], credit?: (i: Pick<ItemReport, "weight" | "credit">) => number): number | null {
+  if (!credit) return plainScore(items);
   let total = 0;
   let earned = 0;
   for (const i of items) {
@@ -78,7 +79,31 @@ export function weightedScore(items: Pick<ItemReport, "weight" | "credit">[], cr
   return Math.round((100 * earned) / total);
 }
 
-const verifiedCredit = (i: Pick<ItemReport, "weight" | "credit"> & { verified?: boolean }): number => (i.verified ? (i.credit ?? 0) : 0);
+/** `weightedScore` with each item's own credit: the same sums in the same order, without a call per item. */
+function plainScore(items: Pick<ItemReport, "weight" | "credit">[]): number | null {
+  let total = 0;
+  let earned = 0;
+  for (const i of items) {
+    if (i.credit === null) continue;
+    total += i.weight;
+    earned += i.weight * (i.credit ?? 0);
+  }
+  if (total === 0) return null;
+  return Math.round((100 * earned) / total);
+}
+
+/** `weightedScore(items, verifiedCredit)`, without a call per item. */
+function verifiedScore(items: Pick<ItemReport, "weight" | "credit" | "verified">[]): number | null {
+  let total = 0;
+  let earned = 0;
+  for (const i of items) {
+    if (i.credit === null) continue;
+    total += i.weight;
+    earned += i.weight * (i.verified ? (i.credit ?? 0) : 0);
+  }
+  if (total === 0) return null;
+  return Math.round((100 * earned) / total);
+}
 
 /** Evaluates one item from its plan entry and probe results. */
 export function evaluateItem(p: PlannedItem, probeResults: (ProbeResult | undefined)[], options: ScoreOptions, masker?: Masker): ItemReport {
@@ -185,12 +210,19 @@ function emptyCounts(): Counts {
 
 /** Section reports mirroring the checklist's tree, with scores over each subtree. */
 function sectionReports(sections: Section[], byItem: Map<Item, ItemReport>): SectionReport[] {
-  return sections.map((s) => {
-    const items = s.items.map((i) => byItem.get(i)).filter((r): r is ItemReport => r !== undefined);
+  const out: SectionReport[] = [];
+  for (const s of sections) {
+    const items: ItemReport[] = [];
+    for (const i of s.items) {
+      const r = byItem.get(i);
+      if (r !== undefined) items.push(r);
+    }
     const subs = sectionReports(s.sections, byItem);
-    const all = [...items, ...collect(subs)];
-    return { id: s.id, title: s.title, score: weightedScore(all), verified_score: weightedScore(all, verifiedCredit), sections: subs, items };
-  });
+    // The section's items, then its subsections' in document order: the order the sums are taken in.
+    const all = subs.length ? [...items, ...collect(subs)] : items;
+    out.push({ id: s.id, title: s.title, score: plainScore(all), verified_score: verifiedScore(all), sections: subs, items });
+  }
+  return out;
 }
 
 function collect(sections: SectionReport[]): ItemReport[] {
@@ -237,12 +269,15 @@ export interface ReportMeta {
 export function buildReport(planned: Plan, results: ExecuteResults, options: ScoreOptions & { masker?: Masker }, meta: ReportMeta): Report {
   const checklist: Checklist = planned.checklist;
   const byItem = new Map<Item, ItemReport>();
-  planned.items.forEach((p, i) => byItem.set(p.item, evaluateItem(p, results[i] ?? [], options, options.masker)));
+  for (let i = 0; i < planned.items.length; i++) {
+    const p = planned.items[i] as PlannedItem;
+    byItem.set(p.item, evaluateItem(p, results[i] ?? [], options, options.masker));
+  }
   const items = [...byItem.values()];
   const gate: Gate = { ...checklist.gate, go: options.minScore ?? checklist.gate.go };
   if (gate.conditional > gate.go) gate.conditional = gate.go;
-  const score = weightedScore(items);
-  const verified = weightedScore(items, verifiedCredit);
+  const score = plainScore(items);
+  const verified = verifiedScore(items);
   const present = checklist.signoffs.filter((s) => gate.signoffs.includes(s.role));
   const missing = gate.signoffs.filter((r) => !checklist.signoffs.some((s) => s.role === r));
   const outdated = outdatedSignoffs(checklist.signoffs, [...byItem.keys()], gate);
@@ -253,10 +288,11 @@ export function buildReport(planned: Plan, results: ExecuteResults, options: Sco
   const warnings = checklist.warnings.map((w) => w.message);
   for (const i of items) if (i.waiver?.expired) warnings.push(`waiver of "${i.id}" expired on ${i.waiver.until}: it no longer applies`);
   const evaluated: EvaluatedItem[] = [];
-  planned.items.forEach((p, i) => {
+  for (let i = 0; i < planned.items.length; i++) {
+    const p = planned.items[i] as PlannedItem;
     const r = byItem.get(p.item);
     if (r) evaluated.push({ item: p.item, report: r, results: results[i] ?? [] });
-  });
+  }
   warnings.push(...governanceWarnings(evaluated, gate, options.now));
   const report: Report = {
     schema_version: 1,

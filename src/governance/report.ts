@@ -139,26 +139,26 @@ function tlsObservation(observed: unknown): { days_left: number; valid_to: strin
 export function expiringSoon(evaluated: EvaluatedItem[], now: Date, warnDays: number): ExpiringEntry[] {
   const out: ExpiringEntry[] = [];
   for (const { item, report, results } of evaluated) {
-    const base = { id: report.id, title: report.title };
     if (report.result === "attested" && report.expires_at) {
       const left = daysUntil(report.expires_at, now);
-      if (left !== undefined && left >= 0 && left <= warnDays) out.push({ kind: "attestation", ...base, date: report.expires_at, days_left: left });
+      if (left !== undefined && left >= 0 && left <= warnDays) out.push({ kind: "attestation", id: report.id, title: report.title, date: report.expires_at, days_left: left });
     }
     if (report.result === "waived" && report.waiver && !report.waiver.expired) {
       const left = daysUntil(report.waiver.until, now);
-      if (left !== undefined && left >= 0 && left <= warnDays) out.push({ kind: "waiver", ...base, date: report.waiver.until, days_left: left });
+      if (left !== undefined && left >= 0 && left <= warnDays) out.push({ kind: "waiver", id: report.id, title: report.title, date: report.waiver.until, days_left: left });
     }
-    item.probes.forEach((p, j) => {
-      if (p.type !== "tls") return;
+    const probes = item.probes;
+    for (let j = 0; j < probes.length; j++) {
+      if ((probes[j] as Item["probes"][number]).type !== "tls") continue;
       const tls = tlsObservation(results[j]?.observed);
-      if (!tls) return;
+      if (!tls) continue;
       const validTo = new Date(tls.valid_to);
-      if (Number.isNaN(validTo.getTime()) || validTo.getTime() <= now.getTime() || tls.days_left > warnDays) return;
-      const entry: ExpiringEntry = { kind: "certificate", ...base, date: isoDate(validTo), days_left: Math.max(0, tls.days_left) };
+      if (Number.isNaN(validTo.getTime()) || validTo.getTime() <= now.getTime() || tls.days_left > warnDays) continue;
+      const entry: ExpiringEntry = { kind: "certificate", id: report.id, title: report.title, date: isoDate(validTo), days_left: Math.max(0, tls.days_left) };
       const target = report.probes[j]?.target;
       if (target) entry.target = target;
       out.push(entry);
-    });
+    }
   }
   return out.sort((a, b) => compareDates(a.date, b.date) || a.id.localeCompare(b.id));
 }
@@ -167,19 +167,20 @@ const UNOWNED = "(unowned)";
 const SEVERITY_RANK: ReadonlyMap<string, number> = new Map(SEVERITIES.map((s, i) => [s, i]));
 const severityRank = (s: string): number => SEVERITY_RANK.get(s) ?? -1;
 
-/** Each item's effective owner (its own, else the nearest section's, else the checklist's) and section titles. */
+/**
+ * Each item's section: its owner (the nearest section's, else the checklist's) and titles. One
+ * object per section, shared by its items; an item's own owner wins over the section's.
+ */
 function itemContext(checklist: Pick<Checklist, "sections" | "owner">): Map<Item, { owner?: string; section: string[] }> {
   const out = new Map<Item, { owner?: string; section: string[] }>();
   const walk = (s: Section, owner: string | undefined, titles: string[]): void => {
     const here = s.owner ?? owner;
     const path = [...titles, s.title];
-    for (const i of s.items) {
-      const o = i.owner ?? here;
-      out.set(i, o !== undefined ? { owner: o, section: path } : { section: path });
-    }
-    s.sections.forEach((sub) => walk(sub, here, path));
+    const ctx = { owner: here, section: path };
+    for (const i of s.items) out.set(i, ctx);
+    for (const sub of s.sections) walk(sub, here, path);
   };
-  checklist.sections.forEach((s) => walk(s, checklist.owner, []));
+  for (const s of checklist.sections) walk(s, checklist.owner, []);
   return out;
 }
 
@@ -188,15 +189,22 @@ interface Ranked {
   work: OpenWorkItem;
   daysOverdue: number;
   due: string;
+  /** `due` is an ISO date (or the `9999` of none): compared as plain text, see `compareDates`. */
+  isoDue: boolean;
   severity: number;
   order: number;
 }
 
-
-
 /** Most overdue first, then by due date, severity and checklist order. */
 function byUrgency(a: Ranked, b: Ranked): number {
-  return b.daysOverdue - a.daysOverdue || compareDates(a.due, b.due) || a.severity - b.severity || a.order - b.order;
+  return b.daysOverdue - a.daysOverdue || compareDue(a, b) || a.severity - b.severity || a.order - b.order;
+}
+
+/** `compareDates(a.due, b.due)`, with each due date tested against `DATE_KEY` once rather than in every comparison. */
+function compareDue(a: Ranked, b: Ranked): number {
+  if (a.due === b.due) return 0;
+  if (a.isoDue && b.isoDue) return a.due < b.due ? -1 : 1;
+  return a.due.localeCompare(b.due);
 }
 
 /** Items not done, grouped by owner: overdue groups first, overdue items first (most overdue first), then by due date and severity. */
@@ -207,8 +215,8 @@ export function openWork(checklist: Pick<Checklist, "sections" | "owner">, byIte
   for (const [item, report] of byItem) {
     order++;
     if (!NOT_DONE.has(report.result)) continue;
-    const ctx = context.get(item) ?? { section: [] };
-    const w: OpenWorkItem = { id: report.id, title: report.title, severity: report.severity, result: report.result, section: ctx.section, overdue: false };
+    const ctx = context.get(item);
+    const w: OpenWorkItem = { id: report.id, title: report.title, severity: report.severity, result: report.result, section: ctx ? ctx.section : [], overdue: false };
     if (report.due) {
       w.due = report.due;
       const left = daysUntil(report.due, now);
@@ -219,16 +227,22 @@ export function openWork(checklist: Pick<Checklist, "sections" | "owner">, byIte
     }
     if (report.enforced === false && report.enforce_from) w.enforce_from = report.enforce_from;
     if (report.message) w.message = report.message;
-    const owner = ctx.owner ?? UNOWNED;
+    // An item outside the checklist's sections has no owner: not even its own.
+    const owner = (ctx && (item.owner ?? ctx.owner)) ?? UNOWNED;
     let group = groups.get(owner);
     if (!group) groups.set(owner, (group = []));
-    group.push({ work: w, daysOverdue: w.days_overdue ?? -1, due: w.due ?? "9999", severity: severityRank(w.severity), order });
+    const due = w.due ?? "9999";
+    group.push({ work: w, daysOverdue: w.days_overdue ?? -1, due, isoDue: due === "9999" || DATE_KEY.test(due), severity: severityRank(w.severity), order });
   }
-  const out: OpenWorkGroup[] = [...groups].map(([owner, ranked]) => ({
-    owner,
-    overdue: ranked.filter((r) => r.work.overdue).length,
-    items: ranked.sort(byUrgency).map((r) => r.work),
-  }));
+  const out: OpenWorkGroup[] = [];
+  for (const [owner, ranked] of groups) {
+    let overdue = 0;
+    for (const r of ranked) if (r.work.overdue) overdue++;
+    ranked.sort(byUrgency);
+    const items: OpenWorkItem[] = [];
+    for (const r of ranked) items.push(r.work);
+    out.push({ owner, overdue, items });
+  }
   return out.sort((a, b) => Number(b.overdue > 0) - Number(a.overdue > 0) || Number(a.owner === UNOWNED) - Number(b.owner === UNOWNED) || a.owner.localeCompare(b.owner));
 }
 
