@@ -95,9 +95,38 @@ function cached(cache: RowCache, key: string, make: () => string[]): string[] {
   return lines;
 }
 
-/** The rows of `list` as table lines, made once per render. */
-function rowLines<T>(cache: RowCache, key: string, list: readonly T[], cells: (x: T) => string[]): string[] {
-  return cached(cache, key, () => list.map((x) => mdRow(cells(x))));
+/** A list's table lines, made on demand: only as many as a layout shows, each once per render. */
+interface LazyRows {
+  /** Rows the whole list makes. */
+  count: number;
+  /** The first rows, made so far. */
+  lines: string[];
+  /** Makes the first `n` rows (n ≤ count). */
+  make(n: number): void;
+}
+
+/** The rows of `list` as table lines, made as far as needed and kept for the later layouts. */
+function rowLines<T>(cache: RowCache, key: string, list: readonly T[], cells: (x: T) => string[]): LazyRows {
+  let lines = cache.get(key);
+  if (!lines) cache.set(key, (lines = []));
+  const made = lines;
+  return {
+    count: list.length,
+    lines: made,
+    make(n: number): void {
+      while (made.length < n) made.push(mdRow(cells(list[made.length] as T)));
+    },
+  };
+}
+
+/** `capped` of every row of `rows`, making only the rows shown. */
+function cappedRows(rows: LazyRows, limits: Limits): { shown: readonly string[]; note: string } {
+  if (rows.count <= limits.rows) {
+    rows.make(rows.count);
+    return { shown: rows.lines, note: "" };
+  }
+  rows.make(limits.rows);
+  return { shown: rows.lines.slice(0, limits.rows), note: cappedNote(rows.count - limits.rows) };
 }
 
 function itemCell(item: ItemReport): string {
@@ -116,11 +145,11 @@ function bar(score: number | null): string {
 
 function capped<T>(list: readonly T[], limits: Limits): { shown: readonly T[]; note: string } {
   if (list.length <= limits.rows) return { shown: list, note: "" };
-  const rest = list.length - limits.rows;
-  return {
-    shown: list.slice(0, limits.rows),
-    note: `\n\n_…and ${rest} more not shown here to keep this report within GitHub's size limit; see the full report (\`-o html=…\` or \`-o json=…\`)._`,
-  };
+  return { shown: list.slice(0, limits.rows), note: cappedNote(list.length - limits.rows) };
+}
+
+function cappedNote(rest: number): string {
+  return `\n\n_…and ${rest} more not shown here to keep this report within GitHub's size limit; see the full report (\`-o html=…\` or \`-o json=…\`)._`;
 }
 
 function header(report: Report, out: string[], cache: RowCache): void {
@@ -181,7 +210,7 @@ function baselineBlock(report: Report, out: string[], limits: Limits, cache: Row
       ch.from ? resultCell(ch.from) : "—",
       ch.to ? resultCell(ch.to) : "—",
     ]);
-    const { shown, note } = capped(rows, limits);
+    const { shown, note } = cappedRows(rows, limits);
     out.push(`**${label} (${list.length})**`, "", tableOfLines(["Item", "Severity", "Section", "Was", "Now"], shown) + note, "");
   }
 }
@@ -200,7 +229,7 @@ function sectionsTable(s: ReportSummary, out: string[], limits: Limits, cache: R
       failing > 0 ? `❌ ${failing}` : "0",
     ];
   });
-  const { shown, note } = capped(rows, limits);
+  const { shown, note } = cappedRows(rows, limits);
   out.push("### Sections", "", tableOfLines(["Section", "Score", "", "Verified", "Failing"], shown, ["l", "r", "l", "r", "r"]) + note, "");
 }
 
@@ -230,7 +259,7 @@ function failingBlock(s: ReportSummary, out: string[], limits: Limits, cache: Ro
     md(pathLabel(path), 120),
     md(itemCause(item), CAUSE_MAX) + remediationMd(item),
   ]);
-  const { shown, note } = capped(rows, limits);
+  const { shown, note } = cappedRows(rows, limits);
   out.push(`### ❌ Failing items (${s.failing.length})`, "", tableOfLines(["Result", "Item", "Severity", "Section", "Cause"], shown) + note, "");
 }
 
@@ -251,7 +280,7 @@ function contradictedBlock(s: ReportSummary, out: string[], limits: Limits, cach
     md(`${item.status ?? "done"}${item.attested_by ? ` by ${item.attested_by}` : ""}${item.attested_at ? ` on ${item.attested_at}` : ""}`, 150),
     md(failedProbeText(item), CAUSE_MAX),
   ]);
-  const { shown, note } = capped(rows, limits);
+  const { shown, note } = cappedRows(rows, limits);
   out.push(
     `### ⚠️ Contradicted claims (${s.contradicted.length})`,
     "",
@@ -276,7 +305,7 @@ function staleBlock(s: ReportSummary, out: string[], limits: Limits, cache: RowC
     md(item.expires_at ?? "—"),
     md(item.evidence ?? "—", 200),
   ]);
-  const { shown, note } = capped(rows, limits);
+  const { shown, note } = cappedRows(rows, limits);
   out.push(`### ⌛ Stale attestations (${s.stale.length})`, "", tableOfLines(["Item", "Severity", "Attested", "Expired", "Evidence"], shown) + note, "");
 }
 
@@ -297,7 +326,7 @@ function waiverBlock(s: ReportSummary, out: string[], limits: Limits, cache: Row
         ? `⏳ expires in ${w.daysLeft ?? "?"} day${w.daysLeft === 1 ? "" : "s"}`
         : "active",
   ]);
-  const { shown, note } = capped(rows, limits);
+  const { shown, note } = cappedRows(rows, limits);
   out.push(
     `### 🛡️ Waivers (${s.waivers.length}${notes ? `: ${notes}` : ""})`,
     "",
@@ -337,7 +366,7 @@ function governanceBlock(report: Report, out: string[], limits: Limits, cache: R
       md(e.date),
       String(e.days_left),
     ]);
-    const { shown, note } = capped(rows, limits);
+    const { shown, note } = cappedRows(rows, limits);
     out.push(`### ⏳ Expiring soon (${expiring.length})`, "", tableOfLines(["What", "Item", "Ends", "Days left"], shown, ["l", "l", "l", "r"]) + note, "");
   }
   const levels = report.levels;
@@ -456,6 +485,12 @@ export function truncateMarkdown(text: string, max: number): string {
 /** The shortest `itemCell`: an empty title and id still leave " <code></code>". */
 const MIN_ITEM_CELL = " <code></code>".length;
 
+/**
+ * The shortest row of the failing-items table: `| a | b | c | d | e |` has 16 characters besides
+ * its cells, each cell at least one (an empty one is a space), the item cell at least `MIN_ITEM_CELL`.
+ */
+const MIN_FAILING_ROW = 16 + MIN_ITEM_CELL + 4;
+
 /** The Markdown reporter. */
 export const renderMarkdown: Reporter = (report, options) => {
   const max = options.maxChars ?? MARKDOWN_MAX_CHARS;
@@ -475,6 +510,9 @@ export const renderMarkdown: Reporter = (report, options) => {
     // The folded tables hold a row per item, each with at least `itemCell`'s " <code></code>":
     // past that many items the first layout cannot fit, so it is not built only to be dropped.
     if (limits.details && s.items.length * MIN_ITEM_CELL > max) continue;
+    // A layout without the folded tables fits only with its note; one whose failing-items rows alone
+    // are longer than that cannot, so it is not built either (the last layout always is).
+    if (!limits.details && limits !== attempts[attempts.length - 1] && Math.min(s.failing.length, limits.rows) * MIN_FAILING_ROW + shortened.length > max) continue;
     text = build(report, s, limits, cache);
     if (limits.details && text.length <= max) return text;
     if (text.length + shortened.length <= max) return text + shortened;
