@@ -3,7 +3,9 @@
  *
  * Two parsers, one behaviour. `yaml` (parseDocument with a LineCounter) is the reference: it reports
  * every syntax problem with a position and refuses alias bombs, but parses at about 1 MB/s. js-yaml
- * parses the same text about ten times faster, so a well-formed document is read with js-yaml first,
+ * parses the same text about ten times faster, so a well-formed document is read with js-yaml first
+ * (and before it, with the hand-written reader of yaml-subset.ts, when the document is in the subset
+ * of YAML checklists are written in: fastest of the three on a cold start),
  * recording where each mapping and sequence starts; `yaml` runs only when that fast read fails or
  * meets anything the two parsers could read differently (anchors and aliases, tags, directives,
  * `<<`, null and collection keys, flow scalars and flow collections over several lines, tabs, lone
@@ -15,6 +17,7 @@
 import { load, Schema, Type, type State } from "js-yaml";
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
 import type { Issue, SourceLocation } from "../types.js";
+import { coreScalar, readSubset } from "./yaml-subset.js";
 
 /** Path segments from the document root, as ajv's instancePath splits them. */
 export type Path = (string | number)[];
@@ -111,56 +114,12 @@ export function parseReference(text: string, file: string): ParsedYaml {
 // ---- the fast read ------------------------------------------------------------------------------
 
 /*
- * Plain scalars resolve exactly as in `yaml`'s core schema (yaml/dist/schema/core: null, bool,
- * int, float, tried in that order), not with js-yaml's own core types, which differ at the edges
- * (`0b1`, `-0x1`, `1_000`). One implicit type under a tag no YAML text can name (it has a space),
- * so an explicit tag such as `!!int` is unknown to this schema and sends the read to `yaml`.
+ * Plain scalars resolve with `coreScalar` (yaml-subset.ts), a copy of `yaml`'s core schema, not
+ * with js-yaml's own core types, which differ at the edges (`0b1`, `-0x1`, `1_000`). One implicit
+ * type under a tag no YAML text can name (it has a space), so an explicit tag such as `!!int` is
+ * unknown to this schema and sends the read to `yaml`.
  */
 const CORE_TAG = "readiness yaml-core-scalar";
-const NULL = /^(?:~|[Nn]ull|NULL)?$/;
-const BOOL = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
-const INT_OCT = /^0o[0-7]+$/;
-const INT = /^[-+]?[0-9]+$/;
-const INT_HEX = /^0x[0-9a-fA-F]+$/;
-const FLOAT_NAN = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
-const FLOAT_EXP = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/;
-const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
-/** The value `yaml`'s core schema gives a plain scalar, or the string itself when no core type matches. */
-function coreScalar(s: string): unknown {
-  // The first character rules out most strings at once (the types' patterns do not overlap).
-  switch (s.charCodeAt(0)) {
-    case 0x7e: // ~
-    case 0x6e: // n
-    case 0x4e: // N
-      return NULL.test(s) ? null : s;
-    case 0x74: // t
-    case 0x54: // T
-    case 0x66: // f
-    case 0x46: // F
-      return BOOL.test(s) ? s[0] === "t" || s[0] === "T" : s;
-    case 0x2b: // +
-    case 0x2d: // -
-    case 0x2e: // .
-    case 0x30: // 0
-    case 0x31:
-    case 0x32:
-    case 0x33:
-    case 0x34:
-    case 0x35:
-    case 0x36:
-    case 0x37:
-    case 0x38:
-    case 0x39: // 9
-      if (INT_OCT.test(s)) return parseInt(s.substring(2), 8);
-      if (INT.test(s)) return parseInt(s, 10);
-      if (INT_HEX.test(s)) return parseInt(s.substring(2), 16);
-      if (FLOAT_NAN.test(s)) return s.slice(-3).toLowerCase() === "nan" ? NaN : s[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
-      if (FLOAT_EXP.test(s) || FLOAT.test(s)) return parseFloat(s);
-      return s;
-    default:
-      return s === "" ? null : s;
-  }
-}
 
 /** js-yaml asks whether a scalar resolves, then for its value: the second answer is the first's. */
 let lastScalar = "";
@@ -205,11 +164,16 @@ const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnPropert
  * Only a mapping at the root is read fast (anything else is small, or an error anyway).
  */
 export function parseFast(text: string, file: string): ParsedYaml | undefined {
+  // First the reader of the subset of YAML checklists are written in (yaml-subset.ts): fastest on
+  // a cold start; it answers undefined on anything it is not sure of, and js-yaml reads that.
+  const subset = readSubset(text);
+  if (subset) return fastResult(text, file, subset.value, subset.starts, subset.lineStarts);
   // Directives (`%YAML 1.1` changes the schema in `yaml`), `---x` at the start (a document marker to
   // js-yaml, a plain scalar to `yaml`), a BOM after the start (`yaml` skips it, js-yaml keeps it),
   // NUL (js-yaml's end of input), lone CRs (a line break only for js-yaml) and tabs (the two
-  // disagree on where a tab may stand).
-  if (/^\ufeff?(?:%|---\S)|[\t\0]|\r(?!\n)|[^]\ufeff/m.test(text)) return undefined;
+  // disagree on where a tab may stand), and `\U` not followed by a code point's first digits (an
+  // escape past U+10FFFF is an error to `yaml`, js-yaml reads one).
+  if (/^\ufeff?(?:%|---\S)|[\t\0]|\r(?!\n)|[^]\ufeff|\\U(?!000|0010)/m.test(text)) return undefined;
   // js-yaml drops a leading BOM before counting; `yaml` counts it.
   const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   const starts = new Map<object, number>();
@@ -281,7 +245,14 @@ export function parseFast(text: string, file: string): ParsedYaml | undefined {
     return undefined;
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
+  return fastResult(text, file, value, starts, lineStarts);
+}
 
+/**
+ * A fast read's result: positions of mappings and sequences from `starts` (offsets, turned into
+ * lines with `lineStarts`), anything else from the reference read, made when first needed.
+ */
+function fastResult(text: string, file: string, value: object, starts: Map<object, number>, lineStarts: number[]): ParsedYaml {
   let reference: ParsedYaml | undefined;
   const slow = (): ParsedYaml => (reference ??= parseReference(text, file));
   // `yaml`'s LineCounter: a line starts at 0 and after every LF (a CRLF ends at its LF).

@@ -8,6 +8,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseFast, parseReference, parseYaml, type ParsedYaml, type Path } from "../../../src/checklist/parse.js";
 import { checkChecklistText } from "../../../src/checklist/load.js";
+import { readSubset } from "../../../src/checklist/yaml-subset.js";
 import { FUZZ_SCALE, mutatedChecklist, randomYaml, splicedYaml } from "../fuzz/arbitraries.js";
 
 const FILE = "c.yaml";
@@ -60,6 +61,45 @@ function agree(text: string): ParsedYaml | undefined {
     expect(fast.locateNode?.(nodeAt(fast.value, path)), `${context} node at /${path.join("/")}`).toEqual(expected);
   }
   return fast;
+}
+
+/** A fast read that agrees with the reference. */
+function fastAndAgrees(text: string): ParsedYaml {
+  const fast = agree(text);
+  expect(fast, "read fast").toBeDefined();
+  return fast!;
+}
+
+/** Line and column of an offset, counted here (a line starts at 0 and after every LF), as `yaml` counts. */
+function position(text: string, offset: number): { file: string; line: number; column: number } {
+  const before = text.slice(0, offset);
+  const nl = before.lastIndexOf("\n");
+  return { file: FILE, line: before.split("\n").length, column: offset - nl };
+}
+
+/**
+ * The differential property for the subset reader alone: when it reads `text`, the reference reads it
+ * without issues, to a deep-equal value, with every mapping and sequence where `starts` puts it.
+ * Returns whether the subset reader read it.
+ */
+function subsetAgrees(text: string): boolean {
+  const read = readSubset(text);
+  if (!read) return false;
+  const ref = parseReference(text, FILE);
+  const context = `on ${JSON.stringify(text.length > 600 ? `${text.slice(0, 600)}…` : text)}`;
+  expect(ref.issues, context).toEqual([]);
+  expect(difference(read.value, ref.value), context).toBeUndefined();
+  const paths = collectionPaths(read.value);
+  expect(read.starts.size, context).toBe(paths.length);
+  for (const path of paths) {
+    const offset = read.starts.get(nodeAt(read.value, path));
+    expect(offset, `${context} at /${path.join("/")}`).toBeDefined();
+    expect(position(text, offset!), `${context} at /${path.join("/")}`).toEqual(ref.locate(path));
+  }
+  const lineStarts = [0];
+  for (let i = 0; i < text.length; i++) if (text[i] === "\n") lineStarts.push(i + 1);
+  expect(read.lineStarts).toEqual(lineStarts);
+  return true;
 }
 
 // ---- a generator of YAML text in many styles --------------------------------------------------
@@ -195,6 +235,119 @@ function generate(seed: number, size: number): string {
 }
 
 const generated = fc.tuple(fc.nat(), fc.integer({ min: 1, max: 40 })).map(([seed, size]) => generate(seed, size));
+/** Plain scalars as checklists write them (the subset reader takes all of these). */
+const PLAIN_SAFE = [
+  "x", "Item 5 title", "hello world", "2026-10-01", "critical", "done", "in-progress", "n/a", "Ana", "HOME", "^/", "1", "0", "42", "-1", "1.5", "-0", "1e3",
+  "0x1F", "0o17", "01", "true", "false", "null", "~", "yes", "No", ".inf", "-.Inf", ".NaN", "${env.HOME}", "${vars.base_url}/health", "http://127.0.0.1:9/health",
+  "a:b", "a#b", "a'b", 'a"b', "ünïcödé", "💥 boom", "5s", "500ms", "2xx", "< 10ms", "TLSv1.2", "[::1]:9229", "a]b", "x!", "-x", "--x", "a\u00a0b",
+];
+const FLOW_SAFE = PLAIN_SAFE.filter((s) => !/[,[\]{}]/.test(s));
+const KEYS_SAFE = ["id", "title", "severity", "status", "probes", "items", "tags", "env", "http", "x y", "b-c", "é", "a#b", "toString", "constructor", "k.k", "'quoted'", '"dq"', "'1'"];
+
+/**
+ * YAML as checklists are written, in the subset the subset reader takes: block mappings and
+ * sequences (compact entries, sequences at their key's indentation), one-line flow collections,
+ * quoted scalars with escapes, comments, blank lines, now and then CRLF or a BOM, and rarely a
+ * hazard, so that most of it is read by the subset reader and some is not.
+ */
+function generateSubset(seed: number, size: number): string {
+  const r = prng(seed);
+  const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
+  const chance = (p: number): boolean => r() < p;
+  const spaces = (n: number): string => " ".repeat(n);
+  const width = (): number => pick([2, 2, 2, 4, 1, 3]);
+  let budget = size;
+  const comment = (): string => (chance(0.1) ? `${spaces(pick([1, 1, 3]))}# ${pick(PLAIN_SAFE)}` : "");
+  const plain = (flow: boolean): string => (chance(0.02) ? pick(PLAIN) : pick(flow ? FLOW_SAFE : PLAIN_SAFE));
+  const single = (): string => `'${pick(PLAIN).replace(/'/g, "''")}'`;
+  const double = (): string => {
+    let s = pick(PLAIN).replace(/\\/g, "\\\\").replace(/"/g, '\\"');
+    for (let i = 0; i < 2; i++) if (chance(0.3)) s += pick(ESCAPES.filter((e) => !e.includes("\t")));
+    return `"${s}"`;
+  };
+  const scalar = (flow: boolean): string => (chance(0.7) ? plain(flow) : chance(0.5) ? single() : double());
+  const key = (): string => (chance(0.9) ? pick(KEYS_SAFE) : pick(KEYS));
+  const sp = (): string => pick(["", " ", " ", "  "]);
+  const flowNode = (depth: number): string => {
+    budget--;
+    if (depth > 3 || budget <= 0 || chance(0.5)) return scalar(true);
+    const n = Math.floor(r() * 4);
+    const trailing = chance(0.05) ? "," : "";
+    const used = new Set<string>();
+    if (chance(0.5)) return `[${sp()}${Array.from({ length: n }, () => flowNode(depth + 1)).join(`,${sp()}`)}${trailing}${sp()}]`;
+    const entries: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const k = key();
+      if (used.has(k)) continue;
+      used.add(k);
+      entries.push(`${k}: ${flowNode(depth + 1)}`);
+    }
+    return `{${sp()}${entries.join(`,${sp()}`)}${trailing}${sp()}}`;
+  };
+  const blockNode = (depth: number, indent: number): { inline: string; lines: string[] } => {
+    budget--;
+    const n = r();
+    if (depth > 6 || budget <= 0 || n < 0.3) return { inline: chance(0.03) ? "" : scalar(false), lines: [] };
+    if (n < 0.45) return { inline: flowNode(0), lines: [] };
+    const count = 1 + Math.floor(r() * 4);
+    const lines: string[] = [];
+    const childIndent = indent + width();
+    const extra = (): void => {
+      if (chance(0.1)) lines.push(`${spaces(pick([0, indent, childIndent]))}# ${pick(PLAIN_SAFE)}`);
+      if (chance(0.05)) lines.push(pick(["", spaces(indent)]));
+    };
+    if (n < 0.75) {
+      const used = new Set<string>();
+      for (let i = 0; i < count; i++) {
+        extra();
+        let k = key();
+        if (used.has(k) && chance(0.95)) k = `${k}${i}`;
+        used.add(k);
+        // A sequence at its key's indentation, as many write it.
+        const child = blockNode(depth + 1, chance(0.8) ? childIndent : indent);
+        if (child.lines.length === 0) lines.push(`${spaces(indent)}${k}:${child.inline === "" ? "" : ` ${child.inline}`}${comment()}`);
+        else {
+          lines.push(`${spaces(indent)}${k}:${comment()}`);
+          lines.push(...child.lines);
+        }
+      }
+    } else {
+      for (let i = 0; i < count; i++) {
+        extra();
+        const child = blockNode(depth + 1, childIndent);
+        if (child.lines.length === 0) lines.push(`${spaces(indent)}-${child.inline === "" ? "" : ` ${child.inline}`}${comment()}`);
+        else if (chance(0.8)) {
+          // Compact: the child's first line after `- `, the rest re-indented to match.
+          const first = child.lines[0] ?? "";
+          const pad = first.length - first.trimStart().length;
+          const gap = Math.max(1, pad - indent - 1);
+          const shift = indent + 1 + gap - pad;
+          lines.push(`${spaces(indent)}-${spaces(gap)}${first.trimStart()}`);
+          lines.push(...child.lines.slice(1).map((l) => (l.trim() === "" ? l : shift >= 0 ? spaces(shift) + l : l.slice(-shift))));
+        } else {
+          lines.push(`${spaces(indent)}-${comment()}`);
+          lines.push(...child.lines);
+        }
+      }
+    }
+    return { inline: "", lines };
+  };
+  const rootLines: string[] = [];
+  if (chance(0.2)) rootLines.push(`# ${pick(PLAIN_SAFE)}`, "");
+  const root = blockNode(1, 0);
+  rootLines.push(...(root.lines.length && !root.lines[0]!.trimStart().startsWith("-") ? root.lines : [`version: 1`, ...(root.lines.length ? ["sections:", ...root.lines] : [`name: ${root.inline}`])]));
+  let text = rootLines.join("\n") + (chance(0.9) ? "\n" : "");
+  if (chance(0.1)) text = text.replace(/\n/g, "\r\n");
+  if (chance(0.05)) text = `\ufeff${text}`;
+  if (chance(0.1)) {
+    const at = Math.floor(r() * (text.length + 1));
+    text = chance(0.7) ? text.slice(0, at) + pick(HAZARDS) + text.slice(at) : text.slice(0, at) + text.slice(at + 1);
+  }
+  return text;
+}
+
+const subsetStyle = fc.tuple(fc.nat(), fc.integer({ min: 1, max: 60 })).map(([seed, size]) => generateSubset(seed, size));
+
 
 const runs = (n: number): { numRuns: number; seed?: number } => {
   const seed = process.env.READINESS_FUZZ_SEED;
@@ -229,12 +382,252 @@ describe("the fast YAML read agrees with the reference read", () => {
   });
 });
 
-describe("fixed cases", () => {
-  const fastAndAgrees = (text: string): ParsedYaml => {
-    const fast = agree(text);
-    expect(fast, "read fast").toBeDefined();
-    return fast!;
+describe("the subset reader agrees with the reference read", () => {
+  it("on subset-style checklists (block and flow, quoted scalars, comments), and reads most of them", { timeout: timeout(3000) }, () => {
+    let read = 0;
+    let total = 0;
+    fc.assert(
+      fc.property(subsetStyle, (text) => {
+        total++;
+        if (subsetAgrees(text)) read++;
+      }),
+      runs(3000),
+    );
+    // Not vacuous: the subset reader answers for most of what it is made for.
+    expect(read).toBeGreaterThan(total * 0.5);
+  });
+
+  it("reads the subset-style sample at a fixed seed mostly by itself, and parseFast gives its reading", () => {
+    const texts = fc.sample(subsetStyle, { numRuns: 500, seed: 11 });
+    const read = texts.filter((t) => readSubset(t) !== undefined);
+    expect(read.length).toBeGreaterThan(texts.length * 0.6);
+    for (const t of read.slice(0, 50)) expect(difference(parseFast(t, FILE)?.value, readSubset(t)?.value)).toBeUndefined();
+  });
+
+  it("on generated YAML in every style (hazards, block scalars, multi-line scalars)", { timeout: timeout(3000) }, () => {
+    fc.assert(fc.property(generated, (text) => void subsetAgrees(text)), runs(3000));
+  });
+
+  it("on plain scalars made of the characters of numbers, booleans and nulls, as values and as keys", { timeout: timeout(2000) }, () => {
+    const scalar = fc.string({ unit: fc.constantFrom(..."0123456789+-._~eExXoOabfFnNtTlLrRuUsSiI:#"), maxLength: 8 });
+    fc.assert(
+      fc.property(scalar, (s) => {
+        subsetAgrees(`a: ${s}\nb: [${s}]\n`);
+        subsetAgrees(`${s}: {x: ${s}}\n`);
+        subsetAgrees(`- ${s}\n`);
+        subsetAgrees(`a:\n  - ${s}\n  - {${s}: ${s}}\n`);
+      }),
+      runs(2000),
+    );
+  });
+
+  it("on arbitrary characters in scalars, quoted and plain, in a block and in a flow", { timeout: timeout(2000) }, () => {
+    const chars = fc.string({ unit: fc.constantFrom(..." :#,[]{}'\"\\-?!&*|>%@`xy01\u00a0\u0085\u2028é💥\r\n"), maxLength: 8 });
+    fc.assert(
+      fc.property(chars, chars, (a, b) => {
+        subsetAgrees(`k: ${a}\n`);
+        subsetAgrees(`k: '${a}'\nl: "${b}"\n`);
+        subsetAgrees(`k: [${a}, ${b}]\n`);
+        subsetAgrees(`k: { x: ${a}, y: '${b}' }\n`);
+        subsetAgrees(`${a}: ${b}\n`);
+        subsetAgrees(`s:\n  - ${a}\n  - ${b}: 1\n`);
+      }),
+      runs(2000),
+    );
+  });
+
+  it("on mutated checklists, random YAML-ish text and spliced YAML trouble", { timeout: timeout(1500) }, () => {
+    fc.assert(fc.property(fc.oneof(mutatedChecklist, randomYaml, splicedYaml), (text) => void subsetAgrees(text)), runs(1500));
+  });
+});
+
+describe("the subset reader: fixed cases", () => {
+  const reads = (text: string): NonNullable<ReturnType<typeof readSubset>> => {
+    expect(subsetAgrees(text), `subset reads ${JSON.stringify(text)}`).toBe(true);
+    return readSubset(text)!;
   };
+  /** The subset reader declines; parseYaml still gives what the reference gives. */
+  const bails = (text: string): void => {
+    expect(readSubset(text), `subset declines ${JSON.stringify(text)}`).toBeUndefined();
+    const parsed = parseYaml(text, FILE);
+    const ref = parseReference(text, FILE);
+    expect(parsed.issues).toEqual(ref.issues);
+    expect(difference(parsed.value, ref.value)).toBeUndefined();
+  };
+
+  it("reads block and flow checklists, with positions", () => {
+    const text = [
+      "# a checklist",
+      "version: 1",
+      "name: 'It''s \"ready\"' # trailing",
+      "sections:",
+      "  # first",
+      "  - id: s",
+      "    title: \"S \\u00e9\\x41\\n\"",
+      "    items:",
+      "      - { id: a, tags: [x, 'y z', [1]], probes: [{ env: HOME }, {}] }",
+      "      -   id: b",
+      "          status: done",
+      "",
+      "      -",
+      "        id: c",
+      "        probes:",
+      "        - env: HOME",
+      "          matches: ^/",
+      "        - - nested",
+      "          - 2",
+      "      - []",
+      "empty:",
+      "url: http://127.0.0.1:9/health",
+      "",
+    ].join("\n");
+    const r = reads(text);
+    expect(r.value).toEqual({
+      version: 1,
+      name: `It's "ready"`,
+      sections: [
+        {
+          id: "s",
+          title: "S \u00e9A\n",
+          items: [
+            { id: "a", tags: ["x", "y z", [1]], probes: [{ env: "HOME" }, {}] },
+            { id: "b", status: "done" },
+            { id: "c", probes: [{ env: "HOME", matches: "^/" }, ["nested", 2]] },
+            [],
+          ],
+        },
+      ],
+      empty: null,
+      url: "http://127.0.0.1:9/health",
+    });
+    const items = (r.value.sections as { items: object[] }[])[0]!.items;
+    expect(position(text, r.starts.get(r.value)!)).toEqual({ file: FILE, line: 2, column: 1 });
+    expect(position(text, r.starts.get(items)!)).toEqual({ file: FILE, line: 9, column: 7 });
+    expect(items.map((i) => position(text, r.starts.get(i)!))).toEqual([
+      { file: FILE, line: 9, column: 9 },
+      { file: FILE, line: 10, column: 11 },
+      { file: FILE, line: 14, column: 9 },
+      { file: FILE, line: 20, column: 9 },
+    ]);
+    // And parseFast answers with it (the same positions through locate).
+    const fast = fastAndAgrees(text);
+    expect(fast.locate(["sections", 0, "items", 1])).toEqual({ file: FILE, line: 10, column: 11 });
+  });
+
+  it("reads CRLF line ends, a leading BOM, a root mapping indented, keys that only look special", () => {
+    const crlf = reads("a:\r\n  - { b: 1 }\r\n  - c: 2 # x\r\n");
+    expect(crlf.value).toEqual({ a: [{ b: 1 }, { c: 2 }] });
+    const bom = reads("\ufeffa: {b: 1}\nc: [1]\n");
+    expect(position("\ufeffa: {b: 1}\nc: [1]\n", bom.starts.get(bom.value.a as object)!)).toEqual({ file: FILE, line: 1, column: 5 });
+    expect(reads("  a: 1\n  b: [x]\n").value).toEqual({ a: 1, b: ["x"] });
+    expect(reads("'1': x\n\"true\": y\nnull x: z\ntoString: t\n").value).toEqual({ "1": "x", true: "y", "null x": "z", toString: "t" });
+  });
+
+  it("declines tabs, controls, lone CRs, a BOM after the start, long lines, deep nesting", () => {
+    bails("a: 'x\ty'\n");
+    bails("a:\n\tb: 1\n");
+    bails('a: "x\u0000y"\n');
+    bails("a: x\u0085y\n");
+    bails("a: x\u2028y\n");
+    bails("a: 1\rb: 2\r");
+    bails("# c\n\ufeffa: 1\n");
+    bails(`a: ${"v".repeat(1030)}\n`);
+    bails(`${"k".repeat(1030)}: 1\n`);
+    bails(`a: ${"[".repeat(120)}${"]".repeat(120)}\n`);
+  });
+
+  it("declines anchors, aliases, tags, directives, document markers, explicit keys, merge keys", () => {
+    bails("a: &x {b: 1}\nc: *x\n");
+    bails("a: [*x]\n");
+    bails("a: !!str 1\n");
+    bails("a: ! 1\n");
+    bails("%YAML 1.1\n---\na: yes\n");
+    bails("---\na: 1\n");
+    bails("a: 1\n---\nb: 2\n");
+    bails("a: 1\n...\n");
+    bails("? a\n: 1\n");
+    bails("a:\n  ? b\n  : 1\n");
+    bails("a: {b: 1}\nc:\n  <<: {d: 2}\n  e: 3\n");
+  });
+
+  it("declines keys that are not strings, empty, __proto__, collections, or twice in a mapping", () => {
+    bails("a: {~: 1}\n");
+    bails("a:\n  null: 1\n");
+    bails("a:\n  ~: 1\n");
+    bails("true: 1\n");
+    bails("1: x\n");
+    bails("0x10: x\n");
+    bails("a:\n  : 1\n");
+    bails("'': 1\n");
+    bails('a: {"": 1}\n');
+    bails("__proto__: {polluted: 1}\n");
+    bails("a: {'__proto__': 1}\n");
+    bails("a: {[b, c]: 1}\n");
+    bails("[a]: 1\n");
+    bails("a: {b: 1, b: 2}\n");
+    bails("a: 1\n'a': 2\n");
+    bails("version: 1\nsections:\n  - id: a\n    id: b\n");
+  });
+
+  it("declines block scalars, scalars and flow collections over several lines, empty entries", () => {
+    bails("a: |\n  text\n");
+    bails("a: >-\n  text\n");
+    bails("a: 'x\n  y'\n");
+    bails('a: "x\n  y"\n');
+    bails("a: plain\n  text\n");
+    bails("a:\n  plain\n");
+    bails("a: [1,\n  2]\n");
+    bails("a: {b: 1,\n  c: 2}\n");
+    bails("a:\n  -\n  - x\n");
+    bails("a:\n  - -\n  - x\n");
+    bails("a: [x,,y]\n");
+    bails("a: [,]\n");
+    bails("a: {b: }\n");
+    bails("a: {b}\n");
+  });
+
+  it("declines plain scalars starting with an indicator, `: ` in a scalar, comments touching a token", () => {
+    for (const c of ["?x", ":x", ",x", "]x", "}x", "&x", "*x", "!x", "|x", ">x", "%x", "@x", "`x", "- x"]) bails(`a: ${c}\n`);
+    bails("a: b: c\n");
+    bails("a: b:\n");
+    bails("- a: b: c\n");
+    bails('a: "x"# comment\n');
+    bails("a: [x]# comment\n");
+    bails("a: 'x' y\n");
+    bails("a: [x] y\n");
+    bails("a: [b: 1]\n");
+    bails("a: [x # c\n]\n");
+    bails("a: {b:c}\n");
+    bails('a: {"b":c}\n');
+    bails("a: [x[y]]\n");
+  });
+
+  it("declines bad escapes in double-quoted scalars, and reads the good ones as yaml does", () => {
+    bails('a: "\\q"\n');
+    bails('a: "\\x4"\n');
+    bails('a: "\\u12G4"\n');
+    bails('a: "\\U00110000"\n');
+    const r = reads('a: "\\0\\a\\b\\e\\f\\n\\r\\v\\N\\_\\L\\P\\ \\"\\/\\\\\\x41\\u00e9\\U0001F600\\ud83d\\ude00"\n');
+    expect(r.value.a).toBe("\0\x07\b\x1b\f\n\r\v\u0085\u00a0\u2028\u2029 \"/\\A\u00e9\u{1F600}\u{1F600}");
+  });
+
+  it("declines what is not a root block mapping, and what is less indented than the root", () => {
+    bails("");
+    bails("# only a comment\n");
+    bails("just text\n");
+    bails("- a\n- b\n");
+    bails("[a, b]\n");
+    bails("{a: 1}\n");
+    bails("'a'\n");
+    bails("  a: 1\nb: 2\n");
+    bails("a: 1\n- b\n");
+    bails("a:\n  b: 1\n c: 2\n");
+    bails("a:\n  - x\n   - y\n");
+    bails("- a: 1\n   b: 2\n");
+  });
+});
+
+describe("fixed cases", () => {
   const fallsBack = (text: string): ParsedYaml => {
     expect(parseFast(text, FILE), "falls back").toBeUndefined();
     const parsed = parseYaml(text, FILE);
@@ -280,6 +673,8 @@ describe("fixed cases", () => {
     fallsBack("# c\n\ufeffa: 1\n");
     fallsBack("a: [b: 1]\n");
     fallsBack("a: [~: ]\n");
+    // An escape past U+10FFFF: an error to `yaml`, a string to js-yaml.
+    fallsBack('a: "\\U00110000"\n');
     fallsBack("a: >2\n   \n");
     fallsBack("a: |-1\n  x\n");
     // js-yaml takes the less indented `- x` into the inner sequence after an empty entry.
