@@ -63,11 +63,11 @@ describe("composing a file that has nothing to compose", () => {
       fc.property(simpleChecklist, (text) => {
         seen[compare(text) ?? "none"]++;
       }),
-      { numRuns: 300 * FUZZ_SCALE },
+      { numRuns: 500 * FUZZ_SCALE },
     );
-    // Most survive validation and take the shortcut: the property above is not vacuous.
-    expect(seen.shortcut).toBeGreaterThan(seen.full);
-    expect(seen.shortcut).toBeGreaterThan(60 * FUZZ_SCALE);
+    // Many survive validation and take the shortcut: the property above is not vacuous.
+    // About one in four does (mean ~115 of 500, sd ~9): 50 is far below chance, far above zero.
+    expect(seen.shortcut).toBeGreaterThan(50 * FUZZ_SCALE);
   });
 
   it("gives what the full composition gives, for the examples and the starter templates", () => {
