@@ -64,7 +64,8 @@ function resultSpan(result: ItemResult): string {
 }
 
 function makeResultSpan(result: ItemResult): string {
-  return `<span class="r r-${result}">${isFailing(result) ? result.toUpperCase() : result}</span>`;
+  // Escaped although a Report's result is one of RESULTS: the library API takes any object.
+  return `<span class="r r-${h(result)}">${h(isFailing(result) ? result.toUpperCase() : result)}</span>`;
 }
 
 /** `resultSpan` of each result, made once: every row shows one. */
@@ -102,7 +103,7 @@ function sev(severity: Severity): string {
 }
 
 function makeSev(severity: Severity): string {
-  return `<span class="sev sev-${severity}">${severity}</span>`;
+  return `<span class="sev sev-${h(severity)}">${h(severity)}</span>`;
 }
 
 /** `sev` of each severity, made once. */

@@ -74,6 +74,15 @@ describe("html report", () => {
     expect(html).not.toMatch(/href\s*=\s*["']?javascript:/i);
   });
 
+  it("escapes a severity or result outside the known ones (a Report made through the library API)", () => {
+    const report = noGoReport();
+    const item = report.sections[0]!.items[0]!;
+    Object.assign(item, { severity: '<img src=x onerror="alert(1)">', result: "<u>odd</u>" });
+    const html = renderHtml(report, PLAIN);
+    expect(html).not.toMatch(/<img|<u>/i);
+    expect(html).toContain("&lt;img src=x onerror=&quot;alert(1)&quot;&gt;");
+  });
+
   it("GO: says every gate passed", () => {
     expect(renderHtml(goReport(), PLAIN)).toContain("<p>Every gate passed.</p>");
   });
