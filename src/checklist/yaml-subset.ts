@@ -111,6 +111,12 @@ const END = /(?: +#[^\n]*| *)(?:\r?\n(?: *(?:#[^\n]*)?\r?\n)* *|$)/y;
 const BLOCK_PLAIN = /(?:[^ \n\r:]|:(?![ \n\r]|$)| +(?![ \n\r#]|$))*/y;
 /** A plain scalar in a flow: as BLOCK_PLAIN, and it ends before `,[]{}`, `:` before them, and spaces before `:`. */
 const FLOW_PLAIN = /(?:[^ \n\r:,[\]{}]|:(?![ \n\r,[\]{}]|$)| +(?![ \n\r#:,[\]{}]|$))*/y;
+/**
+ * A whole `key: value` line of the commonest kind, from the key: a plain key and a plain value with
+ * no `:` or `#` in either (so no other key, no comment), nothing after the value, then as END. The
+ * key's `:` is then the first on the line and the value runs to the line end.
+ */
+const KEY_VALUE_LINE = /[^ \n\r:#](?:[^\n\r:#]*[^ \n\r:#])?: +[^ \n\r:#'"\-?,[\]{}&*!|>%@`](?:[^\n\r:#]*[^ \n\r:#])?(?:\r?\n(?: *(?:#[^\n]*)?\r?\n)* *|$)/y;
 /** The text of a single-quoted scalar on one line, after its opening quote. */
 const SINGLE = /[^'\n\r]*(?:''[^'\n\r]*)*/y;
 /** The text of a double-quoted scalar up to its closing quote, a backslash or a line end. */
@@ -130,6 +136,8 @@ let pos = 0;
 let lineStart = 0;
 /** Indentation of the current content line; -1 at the end of the text. */
 let indent = -1;
+/** The character at `pos` when it is the first of a content line (set with `indent`; 0 at the end). */
+let first = 0;
 let depth = 0;
 let starts = new Map<object, number>();
 
@@ -163,8 +171,9 @@ function plain(p: number, end: number): unknown {
 }
 
 /** The plain key between `p` and `end`, or a bail when it is not a string key as `yaml` reads it. */
-function plainKey(p: number, end: number): string {
-  const h = slot(p, end);
+function plainKey(p: number, end: number, first: number, last: number): string {
+  // Keys are few: their length, first and last characters tell them apart well enough.
+  const h = ((end - p) * 7 + first * 31 + last * 17) & (SLOTS - 1);
   const known = keyText[h] as string;
   if (known.length === end - p && src.startsWith(known, p)) return known;
   const key = src.slice(p, end);
@@ -244,12 +253,14 @@ function lineAt(q: number): void {
   if (q >= len || c === 0x23) {
     pos = len;
     indent = -1;
+    first = 0;
     return;
   }
   const nl = src.lastIndexOf("\n", q - 1);
   lineStart = nl < 0 ? firstLine : nl + 1;
   pos = q;
   indent = q - lineStart;
+  first = c;
   // `---` and `...` at the start of a line: document markers (or worse).
   if (indent === 0 && (c === 0x2d || c === 0x2e) && src.charCodeAt(q + 1) === c && src.charCodeAt(q + 2) === c) throw BAIL;
 }
@@ -369,8 +380,9 @@ function readKey(flow: boolean): string {
     colon = re.lastIndex;
     if (src.charCodeAt(colon) !== 0x3a) throw BAIL;
     let end = colon;
-    while (src.charCodeAt(end - 1) === 0x20) end--; // `a : 1` in a block
-    key = plainKey(p, end);
+    let last = src.charCodeAt(end - 1);
+    while (last === 0x20) last = src.charCodeAt(--end - 1); // `a : 1` in a block
+    key = plainKey(p, end, c, last);
   }
   if (flow ? src.charCodeAt(colon + 1) !== 0x20 : !isEmptyAt(colon + 1)) throw BAIL;
   pos = colon + 1;
@@ -444,7 +456,7 @@ function flowMap(): Record<string, unknown> {
         FLOW_PLAIN.test(src);
         const end = FLOW_PLAIN.lastIndex;
         if (src.charCodeAt(end) !== 0x3a || src.charCodeAt(end + 1) !== 0x20) throw BAIL;
-        key = plainKey(i, end);
+        key = plainKey(i, end, c, src.charCodeAt(end - 1));
         i = end + 2;
       } else {
         pos = i;
@@ -454,7 +466,7 @@ function flowMap(): Record<string, unknown> {
       // The value: a plain one read here, any other by flowNode.
       c = src.charCodeAt(i);
       if (c === 0x20) c = src.charCodeAt((i = skipSpaces(i)));
-      if (isPlainText(c)) {
+      if (c < 0x80 && FIRST[c] === 1) {
         FLOW_PLAIN.lastIndex = i;
         FLOW_PLAIN.test(src);
         const end = FLOW_PLAIN.lastIndex;
@@ -470,7 +482,7 @@ function flowMap(): Record<string, unknown> {
       if (c === 0x20) c = src.charCodeAt((i = skipSpaces(i)));
       if (c === 0x2c) {
         c = src.charCodeAt(++i);
-        if (c === 0x20) c = src.charCodeAt((i = skipSpaces(i)));
+        if (c === 0x20 && (c = src.charCodeAt(++i)) === 0x20) c = src.charCodeAt((i = skipSpaces(i)));
         if (c === 0x7d) break;
       } else if (c === 0x7d) break;
       else throw BAIL;
@@ -534,29 +546,56 @@ function keyAhead(p: number): boolean {
 
 /** A block mapping or sequence at `pos`, the first character of a content line. */
 function blockNode(): unknown {
-  return isSeqEntry(pos) ? blockSeq(indent) : blockMap(indent);
+  return first === 0x2d && isEmptyAt(pos + 1) ? blockSeq(indent) : blockMap(indent, first);
 }
 
-/** A block mapping whose first key is at `pos`, at indentation `ind` (its key's column). */
-function blockMap(ind: number): Record<string, unknown> {
+/**
+ * A block mapping whose first key is at `pos`, at indentation `ind` (its key's column). `first` is
+ * the character at `pos` when `pos` starts a line; `c0` gives it when the mapping starts after `- `.
+ */
+function blockMap(ind: number, c0: number): Record<string, unknown> {
   if (++depth > MAX_DEPTH) throw BAIL;
   const map: Record<string, unknown> = {};
   starts.set(map, pos);
   let n = 0;
+  let c = c0;
   for (;;) {
     // The key: a plain one read here (BLOCK_PLAIN stops at a `:` only before a space or a line
     // end), any other by readKey.
     let key: string;
     let i = pos;
-    let c = src.charCodeAt(i);
+    if (c < 0x80 && (FIRST[c] as number) & 1) KEY_VALUE_LINE.lastIndex = i;
+    if (c < 0x80 && (FIRST[c] as number) & 1 && KEY_VALUE_LINE.test(src)) {
+      // The commonest line, with one regular expression.
+      const next = KEY_VALUE_LINE.lastIndex;
+      const colon = src.indexOf(":", i);
+      key = plainKey(i, colon, c, src.charCodeAt(colon - 1));
+      let v = colon + 2;
+      let vc = src.charCodeAt(v);
+      while (vc === 0x20) vc = src.charCodeAt(++v);
+      let end = src.indexOf("\n", v);
+      if (end < 0) end = len;
+      else if (src.charCodeAt(end - 1) === 0x0d) end--;
+      map[key] = vc < 0x80 && FIRST[vc] === 1 ? src.slice(v, end) : plain(v, end);
+      lineAt(next);
+      n++;
+      if (indent !== ind) {
+        if (indent > ind) throw BAIL;
+        break;
+      }
+      c = first;
+      if (c === 0x2d && isEmptyAt(pos + 1)) throw BAIL;
+      continue;
+    }
     if (c < 0x80 && (FIRST[c] as number) & 1) {
       BLOCK_PLAIN.lastIndex = i;
       BLOCK_PLAIN.test(src);
       let end = BLOCK_PLAIN.lastIndex;
       if (src.charCodeAt(end) !== 0x3a) throw BAIL;
       i = end + 1;
-      while (src.charCodeAt(end - 1) === 0x20) end--; // `a : 1`
-      key = plainKey(pos, end);
+      let last = src.charCodeAt(end - 1);
+      while (last === 0x20) last = src.charCodeAt(--end - 1); // `a : 1`
+      key = plainKey(pos, end, c, last);
     } else {
       key = readKey(false);
       i = pos;
@@ -564,12 +603,12 @@ function blockMap(ind: number): Record<string, unknown> {
     // The value.
     const afterColon = i;
     c = src.charCodeAt(i);
-    if (c === 0x20) c = src.charCodeAt((i = skipSpaces(i)));
-    if (isPlainText(c)) {
+    if (c === 0x20 && (c = src.charCodeAt(++i)) === 0x20) c = src.charCodeAt((i = skipSpaces(i)));
+    if (c < 0x80 && FIRST[c] === 1) {
+      // A plain scalar whose value is its text; a `: ` in it makes END fail (`a: b: c`).
       BLOCK_PLAIN.lastIndex = i;
       BLOCK_PLAIN.test(src);
       const end = BLOCK_PLAIN.lastIndex;
-      if (src.charCodeAt(end) === 0x3a) throw BAIL; // `a: b: c`
       map[key] = src.slice(i, end);
       END.lastIndex = end;
       if (!END.test(src)) throw BAIL;
@@ -587,7 +626,8 @@ function blockMap(ind: number): Record<string, unknown> {
       if (indent > ind) throw BAIL;
       break;
     }
-    if (src.charCodeAt(pos) === 0x2d && isEmptyAt(pos + 1)) throw BAIL;
+    c = first;
+    if (c === 0x2d && isEmptyAt(pos + 1)) throw BAIL;
   }
   // A key twice: fewer properties than keys read (the reference read reports it).
   if (n > 1 && Object.keys(map).length !== n) throw BAIL;
@@ -604,7 +644,7 @@ function blockSeq(ind: number): unknown[] {
     const p = pos + 1;
     let i = p;
     let c = src.charCodeAt(i);
-    if (c === 0x20) c = src.charCodeAt((i = skipSpaces(i)));
+    if (c === 0x20 && (c = src.charCodeAt(++i)) === 0x20) c = src.charCodeAt((i = skipSpaces(i)));
     if (c === 0x0a || c === 0x0d || c === 0x23 || i >= len) {
       endLine(p);
       // An empty entry (null): js-yaml and `yaml` disagree around them; rare in a checklist.
@@ -617,13 +657,13 @@ function blockSeq(ind: number): unknown[] {
       seq.push(inlineNode(i));
     } else {
       pos = i;
-      seq.push(blockMap(i - lineStart));
+      seq.push(blockMap(i - lineStart, c));
     }
     if (indent !== ind) {
       if (indent > ind) throw BAIL;
       break;
     }
-    if (src.charCodeAt(pos) !== 0x2d || !isEmptyAt(pos + 1)) break;
+    if (first !== 0x2d || !isEmptyAt(pos + 1)) break;
   }
   depth--;
   return seq;
@@ -657,7 +697,7 @@ export function readSubset(text: string): SubsetRead | undefined {
     NEXT.test(text);
     lineAt(NEXT.lastIndex);
     if (indent < 0 || isSeqEntry(pos)) return undefined;
-    const value = blockMap(indent);
+    const value = blockMap(indent, first);
     if (indent !== -1) return undefined;
     return { value, starts: read, lineStarts };
   } catch {
