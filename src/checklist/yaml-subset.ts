@@ -117,6 +117,11 @@ const FLOW_PLAIN = /(?:[^ \n\r:,[\]{}]|:(?![ \n\r,[\]{}]|$)| +(?![ \n\r#:,[\]{}]
  * key's `:` is then the first on the line and the value runs to the line end.
  */
 const KEY_VALUE_LINE = /[^ \n\r:#](?:[^\n\r:#]*[^ \n\r:#])?: +[^ \n\r:#'"\-?,[\]{}&*!|>%@`](?:[^\n\r:#]*[^ \n\r:#])?(?:\r?\n(?: *(?:#[^\n]*)?\r?\n)* *|$)/y;
+/**
+ * A flow mapping's `key: value` entry of the commonest kind, from the key: a plain key and a plain
+ * value with no `:`, `#` or flow indicator in either, then spaces before the `,` or `}` that follows.
+ */
+const KEY_VALUE_ENTRY = /[^ \n\r:#,[\]{}](?:[^\n\r:#,[\]{}]*[^ \n\r:#,[\]{}])?: +[^ \n\r:#,[\]{}'"\-?!&*|>%@`](?:[^\n\r:#,[\]{}]*[^ \n\r:#,[\]{}])? *(?=[,}])/y;
 /** The text of a single-quoted scalar on one line, after its opening quote. */
 const SINGLE = /[^'\n\r]*(?:''[^'\n\r]*)*/y;
 /** The text of a double-quoted scalar up to its closing quote, a backslash or a line end. */
@@ -449,6 +454,29 @@ function flowMap(): Record<string, unknown> {
   if (c === 0x20) c = src.charCodeAt((i = skipSpaces(i)));
   if (c !== 0x7d) {
     for (;;) {
+      // The commonest entry, with one regular expression.
+      if (c < 0x80 && (FIRST[c] as number) & 1) KEY_VALUE_ENTRY.lastIndex = i;
+      if (c < 0x80 && (FIRST[c] as number) & 1 && KEY_VALUE_ENTRY.test(src)) {
+        const next = KEY_VALUE_ENTRY.lastIndex;
+        const colon = src.indexOf(":", i);
+        const key = plainKey(i, colon, c, src.charCodeAt(colon - 1));
+        let v = colon + 2;
+        let vc = src.charCodeAt(v);
+        while (vc === 0x20) vc = src.charCodeAt(++v);
+        let end = next;
+        while (src.charCodeAt(end - 1) === 0x20) end--;
+        map[key] = vc < 0x80 && FIRST[vc] === 1 ? src.slice(v, end) : plain(v, end);
+        n++;
+        i = next;
+        c = src.charCodeAt(i);
+        if (c === 0x2c) {
+          c = src.charCodeAt(++i);
+          if (c === 0x20 && (c = src.charCodeAt(++i)) === 0x20) c = src.charCodeAt((i = skipSpaces(i)));
+          if (c === 0x7d) break;
+          continue;
+        }
+        break; // `}`
+      }
       // The key: a plain one read here, any other by readKey.
       let key: string;
       if (c < 0x80 && (FIRST[c] as number) & 1) {
