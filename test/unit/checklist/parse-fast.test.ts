@@ -567,6 +567,12 @@ describe("the subset reader: fixed cases", () => {
     bails("a: {b: 1, b: 2}\n");
     bails("a: 1\n'a': 2\n");
     bails("version: 1\nsections:\n  - id: a\n    id: b\n");
+    // The same key inside a nested mapping in between, in a flow and in a block; and a third time.
+    bails("a: {k: {k: 1}, k: 2}\n");
+    bails("k:\n  k: 1\nk: 2\n");
+    bails("- {id: a, x: [{id: b}], id: c}\n".replace(/^/, "s:\n  "));
+    bails("a: {k: 1, j: 2, k: 3}\n");
+    expect(reads("k:\n  k: 1\nj: {k: {k: 2}, j: 3}\n").value).toEqual({ k: { k: 1 }, j: { k: { k: 2 }, j: 3 } });
   });
 
   it("declines block scalars, scalars and flow collections over several lines, empty entries", () => {
