@@ -184,6 +184,23 @@ async function parallelHttp(coldValidateMs) {
   const probePhase = median(cli.map((r) => JSON.parse(r.stdout).duration_ms));
   const ok = cli.every((r) => r.code === 0);
 
+  // The same requests from a bare node process (http.get, a new connection each, as the probe
+  // makes): what Node's own HTTP client costs at this concurrency, start-up excluded.
+  const raw = `
+const http = require("node:http");
+const t0 = performance.now();
+let started = 0, done = 0;
+const one = () => {
+  if (started >= ${N}) return;
+  const i = started++;
+  const end = () => { if (++done === ${N}) console.log(performance.now() - t0); else one(); };
+  http.get({ host: "127.0.0.1", port: ${server.address().port}, path: "/p" + i, agent: false }, (res) => { res.resume(); res.on("end", end); }).on("error", end);
+};
+for (let i = 0; i < 50; i++) one();
+`;
+  const rawRuns = await repeat(runs, () => timed(NODE, ["-e", raw]));
+  const rawLoop = median(rawRuns.map((r) => Number(r.stdout)));
+
   let curlWall;
   if (has("curl")) {
     const script = `for i in $(seq 0 ${N - 1}); do curl -s -o /dev/null ${base}/p$i; done`;
@@ -207,7 +224,7 @@ async function parallelHttp(coldValidateMs) {
     waitOnWall = median(w.map((r) => r.wall));
   }
   server.close();
-  return { N, cliWall, probePhase, ok, ideal: coldValidateMs + 4 * 100, curlWall, waitOnWall };
+  return { N, cliWall, probePhase, ok, ideal: coldValidateMs + 4 * 100, rawLoop, curlWall, waitOnWall };
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -356,6 +373,7 @@ for (const name of ["readiness --version", "readiness validate small.yaml"]) {
 const httpRatio = http.cliWall / http.ideal;
 lines.push(`| ${http.N} HTTP probes (server answers in 100 ms), \`--concurrency 50\`, wall | ${ms(http.cliWall)} | ideal (validate cold start + 4 × 100 ms) ${ms(http.ideal)} | ${httpRatio.toFixed(2)}× | ≤ 1.2× | ${verdict(httpRatio <= 1.2 && http.ok)} |`);
 lines.push(`| … probe phase only (report \`duration_ms\`) | ${ms(http.probePhase)} | 4 × 100 ms = 400 ms | ${ratio(http.probePhase, 400)} | | |`);
+lines.push(`| … probe phase vs the same ${http.N} requests from bare node (\`http.get\`, new connection each, concurrency 50) | ${ms(http.probePhase)} | ${ms(http.rawLoop)} | ${ratio(http.probePhase, http.rawLoop)} | | |`);
 lines.push(`| … vs a sequential \`curl\` loop | ${ms(http.cliWall)} | ${http.curlWall ? ms(http.curlWall) : "n/a (no curl)"} | ${http.curlWall ? `${(http.curlWall / http.cliWall).toFixed(1)}× faster` : ""} | | |`);
 lines.push(`| … vs \`wait-on\` (${http.N} URLs, all up) | ${ms(http.cliWall)} | ${http.waitOnWall ? ms(http.waitOnWall) : "n/a (not installed)"} | ${http.waitOnWall ? ratio(http.cliWall, http.waitOnWall) : ""} | | |`);
 const tcpRatio = tcp.cliWall / tcp.rawWall;
