@@ -1,4 +1,4 @@
 #!/usr/bin/env node
-import { start } from "./start.js";
-
-await start();
+"use strict";
+// CommonJS (bin/package.json) for a faster start; bin/start.js says why.
+require("./start.js").start();

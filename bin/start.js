@@ -3,24 +3,28 @@
 // skips parsing and compiling some 60 ES modules and halves the start-up (README, "Benchmarks").
 // A cache made by another Node version is rejected by V8 and the bundle compiles from source, a
 // little slower and otherwise the same. Without the bundle (a bare `tsc` build), dist/main.js runs.
-import { readFileSync, statSync, writeFileSync } from "node:fs";
-import Module, { createRequire } from "node:module";
-import { dirname } from "node:path";
-import { fileURLToPath } from "node:url";
-import vm from "node:vm";
+//
+// CommonJS (bin/package.json), like bin/readiness.js: an ES module entry would start Node's ES
+// module loader first, which loads fs/promises, readline and streams, some 15 ms of every start-up.
+// ES modules import it all the same (scripts/bundle.mjs, the tests): `import { loadBundle } from`.
+"use strict";
+const { readFileSync, statSync, writeFileSync } = require("node:fs");
+const Module = require("node:module");
+const { dirname, join } = require("node:path");
+const vm = require("node:vm");
 
-const BUNDLE = fileURLToPath(new URL("../dist/readiness.cjs", import.meta.url));
-export const CODE_CACHE = `${BUNDLE}.cache`;
+const BUNDLE = join(__dirname, "..", "dist", "readiness.cjs");
+const CODE_CACHE = `${BUNDLE}.cache`;
 
 /**
  * Compiles the bundle (from the code cache when there is one V8 accepts) and returns it with its
  * `main(argv)`; undefined when there is no usable bundle.
  */
-export function loadBundle() {
+function loadBundle() {
   let source;
   try {
     // A bundle older than dist/ (tsc run again without `npm run build`) would run stale code.
-    if (statSync(BUNDLE).mtimeMs < statSync(new URL("../dist/cli.js", import.meta.url)).mtimeMs) return undefined;
+    if (statSync(BUNDLE).mtimeMs < statSync(join(__dirname, "..", "dist", "cli.js")).mtimeMs) return undefined;
     // scripts/bundle.mjs writes it pure ASCII, which latin1 reads exactly and fastest.
     source = readFileSync(BUNDLE, "latin1");
   } catch {
@@ -41,7 +45,7 @@ export function loadBundle() {
       importModuleDynamically: vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER,
     });
     const module = { exports: {} };
-    script.runInThisContext().call(module.exports, module.exports, createRequire(BUNDLE), module, BUNDLE, dirname(BUNDLE));
+    script.runInThisContext().call(module.exports, module.exports, Module.createRequire(BUNDLE), module, BUNDLE, dirname(BUNDLE));
     if (typeof module.exports.main !== "function") return undefined;
     return { main: module.exports.main, script, cacheRejected: cachedData ? script.cachedDataRejected === true : undefined };
   } catch {
@@ -50,13 +54,15 @@ export function loadBundle() {
 }
 
 /** Writes the code cache of a loaded bundle: what V8 compiled so far, lazily compiled functions included. */
-export function writeCodeCache(bundle) {
+function writeCodeCache(bundle) {
   writeFileSync(CODE_CACHE, bundle.script.createCachedData());
 }
 
 /** Runs the command line on `process.argv`. */
-export async function start() {
+async function start() {
   const bundle = loadBundle();
   if (bundle) await bundle.main(process.argv);
   else await import("../dist/main.js");
 }
+
+module.exports = { CODE_CACHE, loadBundle, writeCodeCache, start };

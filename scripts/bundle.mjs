@@ -44,6 +44,24 @@ const distModules = {
   },
 };
 
+// fdir (under tinyglobby) requires picomatch from node_modules when it loads, for its own glob()
+// builder, which tinyglobby never calls (it bundles and passes its own matcher): some 10 ms of every
+// start-up spent resolving and compiling six files outside the bundle. The bundle leaves it out.
+const FDIR_PICOMATCH = /__require\.resolve\("picomatch"\);\s*pm = __require\("picomatch"\);/;
+const fdirWithoutPicomatch = {
+  name: "fdir-without-picomatch",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/]fdir[\\/]dist[\\/]index\.mjs$/ }, (args) => {
+      const source = readFileSync(args.path, "utf8");
+      if (!FDIR_PICOMATCH.test(source)) {
+        process.stderr.write("bundle: fdir no longer loads picomatch as expected; its start-up cost is back (scripts/bundle.mjs)\n");
+        return undefined;
+      }
+      return { contents: source.replace(FDIR_PICOMATCH, "/* picomatch: not loaded in the bundle (scripts/bundle.mjs) */"), loader: "js" };
+    });
+  },
+};
+
 // A failed build leaves no bundle behind (bin/start.js then runs dist/main.js), never a stale one.
 rmSync(OUT, { force: true });
 rmSync(CACHE, { force: true });
@@ -58,11 +76,12 @@ await build({
   keepNames: true, // readable stack traces with --verbose
   legalComments: "none",
   define: { "import.meta.url": "__readinessBundleUrl" },
-  plugins: [distModules],
+  plugins: [distModules, fdirWithoutPicomatch],
   banner: {
     js: [
       `const __readinessBundleUrl = require("node:url").pathToFileURL(__filename).href;`,
       `const __readinessModuleUrl = (rel) => require("node:url").pathToFileURL(require("node:path").join(__dirname, "..", rel)).href;`,
+      `const __builtinNamespace = (m) => ({ __proto__: m, default: m });`,
       `const __lazyBuiltin = (id) => { let m; const load = () => (m ??= require(id)); return new Proxy({}, { get: (_, k) => load()[k], has: (_, k) => k in load(), ownKeys: () => Reflect.ownKeys(load()), getOwnPropertyDescriptor: (_, k) => { const d = Reflect.getOwnPropertyDescriptor(load(), k); if (d) d.configurable = true; return d; } }); };`,
     ].join("\n"),
   },
@@ -72,12 +91,26 @@ await build({
 // Defer the built-ins. esbuild writes each one as `require("node:x")` (members are read at use, as
 // `x.member`), so a lazy Proxy in its place changes when a built-in loads, not what it does.
 let deferred = 0;
-const bundled = readFileSync(OUT, "utf8").replace(/(?<![\w$.])require\("(?:node:)?([a-z_/]+)"\)/g, (call, id) => {
-  const base = id.split("/")[0];
-  if (EAGER_BUILTINS.has(base) || !isBuiltin(id)) return call;
+let bundled = readFileSync(OUT, "utf8").replace(/(?<![\w$.])require\("(?:node:)?([a-z_/]+)"\)/g, (call, id) => {
+  // Exact ids: `fs` is eager, `fs/promises` is not (it loads readline, streams and file watchers).
+  if (EAGER_BUILTINS.has(id) || !isBuiltin(id)) return call;
   deferred++;
   return `__lazyBuiltin("node:${id}")`;
 });
+// esbuild turns `import x from "node:process"` and `import * as x from ...` into its __toESM(require(
+// "node:process"), 1), which copies every property of the module onto a new object as a getter
+// when the bundle loads: fifteen modules' worth of closures at every start-up, and the module
+// itself loaded at once even where deferred above. A namespace object whose prototype is the module
+// reads the same (`ns.default` is the module, `ns.name` its member) and copies nothing.
+const toEsm = /var ([\w$]+)=\(e,t,r\)=>\(r=e!=null\?/.exec(bundled)?.[1];
+let namespaces = 0;
+if (toEsm) {
+  const call = new RegExp(`(?<![\\w$.])${toEsm.replaceAll("$", "\\$")}\\(((?:require|__lazyBuiltin)\\("(?:node:)?([a-z_/]+)"\\)),1\\)`, "g");
+  bundled = bundled.replace(call, (whole, module, id) => (isBuiltin(id) ? (namespaces++, `__builtinNamespace(${module})`) : whole));
+} else {
+  process.stderr.write("bundle: esbuild's __toESM helper was not found; built-in namespaces are copied at start-up (scripts/bundle.mjs)\n");
+}
+
 // Pure ASCII, so bin/start.js can read it as latin1: a third of the time of decoding UTF-8, and a
 // one-byte string for V8 (a non-ASCII character anywhere makes the whole source two bytes a
 // character). esbuild escapes most non-ASCII text itself but not in regular expression and some
@@ -128,7 +161,7 @@ if (trained.status !== 0) {
   process.stderr.write(`bundle: training the code cache failed (exit ${trained.status}):\n${trained.stderr}`);
   process.exit(1);
 }
-process.stdout.write(`bundle: dist/readiness.cjs (${kib(OUT)} KiB, ${deferred} deferred built-in imports), code cache ${kib(CACHE)} KiB\n`);
+process.stdout.write(`bundle: dist/readiness.cjs (${kib(OUT)} KiB, ${deferred} deferred built-in imports, ${namespaces} built-in namespaces), code cache ${kib(CACHE)} KiB\n`);
 
 function kib(file) {
   return Math.round(readFileSync(file).length / 1024);

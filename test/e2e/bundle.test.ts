@@ -54,6 +54,21 @@ describe("the bundled command line", () => {
     expect(readFileSync(list, "utf8").split("\n")).toContain("NativeModule perf_hooks");
   });
 
+  it("starts `--version` without Node's ES module loader or any file outside the bundle", () => {
+    // bin/ is CommonJS: an ES module entry loads fs/promises, readline and the stream modules first.
+    // fdir's optional picomatch (six files from node_modules) is left out of the bundle.
+    const list = join(scratch, "version-modules.txt");
+    const preload = join(scratch, "record-version.cjs");
+    writeFileSync(preload, `process.on("exit", () => require("node:fs").writeFileSync(${JSON.stringify(list)}, JSON.stringify({ builtins: process.moduleLoadList, files: Object.keys(require.cache) })));\n`);
+    const r = run(BIN, ["--version"], ["--require", preload]);
+    expect(r.code, r.stderr).toBe(0);
+    const { builtins, files } = JSON.parse(readFileSync(list, "utf8")) as { builtins: string[]; files: string[] };
+    for (const esm of ["internal/fs/promises", "internal/readline/interface", "internal/modules/esm/module_job", "os", "tty"]) {
+      expect(builtins, esm).not.toContain(`NativeModule ${esm}`);
+    }
+    expect(files.filter((f) => !f.startsWith(scratch)).sort()).toEqual([join(ROOT, "bin", "readiness.js"), join(ROOT, "bin", "start.js")]);
+  });
+
   it("without the bundle, runs the modules in dist/ with the same results", () => {
     // A copy of the package without dist/readiness.cjs: bin/start.js falls back to dist/main.js.
     const pkg = join(scratch, "package");
