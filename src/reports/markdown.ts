@@ -5,7 +5,7 @@
  * `escapeMarkdown` (or `escapeHtml` inside raw HTML), so no title can break a table or inject HTML.
  */
 import { formatDuration } from "../util/duration.js";
-import type { ItemReport, ItemResult, Report, Verdict } from "../types.js";
+import { SEVERITIES, type ItemReport, type ItemResult, type Report, type Verdict } from "../types.js";
 import { escapeMarkdown } from "./escape.js";
 import {
   claimedNote,
@@ -134,7 +134,15 @@ function itemCell(item: ItemReport): string {
 }
 
 function resultCell(result: ItemResult): string {
-  return `${RESULT_EMOJI[result]} ${result}`;
+  const emoji = RESULT_EMOJI[result] as string | undefined;
+  // A result or severity outside the known ones (a Report built through the library API) is escaped.
+  return emoji ? `${emoji} ${result}` : md(String(result), 40);
+}
+
+const KNOWN_SEVERITY: ReadonlySet<string> = new Set(SEVERITIES);
+
+function sevCell(severity: string): string {
+  return KNOWN_SEVERITY.has(severity) ? severity : md(String(severity), 40);
 }
 
 function bar(score: number | null): string {
@@ -205,7 +213,7 @@ function baselineBlock(report: Report, out: string[], limits: Limits, cache: Row
     if (list.length === 0) continue;
     const rows = rowLines(cache, `baseline ${label}`, list, (ch) => [
       `${md(ch.title, 200)} <code>${md(ch.id, 80)}</code>`,
-      ch.severity,
+      sevCell(ch.severity),
       md(pathLabel(ch.section), 120),
       ch.from ? resultCell(ch.from) : "—",
       ch.to ? resultCell(ch.to) : "—",
@@ -255,7 +263,7 @@ function failingBlock(s: ReportSummary, out: string[], limits: Limits, cache: Ro
   const rows = rowLines(cache, "failing", s.failing, ({ item, path }) => [
     resultCell(item.result),
     itemCell(item),
-    item.severity,
+    sevCell(item.severity),
     md(pathLabel(path), 120),
     md(itemCause(item), CAUSE_MAX) + remediationMd(item),
   ]);
@@ -276,7 +284,7 @@ function contradictedBlock(s: ReportSummary, out: string[], limits: Limits, cach
   if (s.contradicted.length === 0) return;
   const rows = rowLines(cache, "contradicted", s.contradicted, ({ item }) => [
     itemCell(item),
-    item.severity,
+    sevCell(item.severity),
     md(`${item.status ?? "done"}${item.attested_by ? ` by ${item.attested_by}` : ""}${item.attested_at ? ` on ${item.attested_at}` : ""}`, 150),
     md(failedProbeText(item), CAUSE_MAX),
   ]);
@@ -300,7 +308,7 @@ function staleBlock(s: ReportSummary, out: string[], limits: Limits, cache: RowC
   if (s.stale.length === 0) return;
   const rows = rowLines(cache, "stale", s.stale, ({ item }) => [
     itemCell(item),
-    item.severity,
+    sevCell(item.severity),
     md(`${item.attested_by ?? "—"}${item.attested_at ? `, ${item.attested_at}` : ""}`, 150),
     md(item.expires_at ?? "—"),
     md(item.evidence ?? "—", 200),
@@ -316,7 +324,7 @@ function waiverBlock(s: ReportSummary, out: string[], limits: Limits, cache: Row
   const notes = [expired ? `${expired} expired` : "", expiring ? `${expiring} expiring soon` : ""].filter(Boolean).join(", ");
   const rows = rowLines(cache, "waivers", s.waivers, (w) => [
     itemCell(w.item),
-    w.item.severity,
+    sevCell(w.item.severity),
     md(w.waiver.until),
     md(w.waiver.by, 100),
     md(w.waiver.reason, 200),
@@ -389,7 +397,7 @@ function governanceBlock(report: Report, out: string[], limits: Limits, cache: R
           ["Item", "Severity", "Result", "Due"],
           g.items.map((i) => [
             `${md(i.title, 200)} <code>${md(i.id, 80)}</code>`,
-            i.severity,
+            sevCell(i.severity),
             resultCell(i.result),
             i.due ? `${md(i.due)}${i.overdue ? ` ⚠️ ${i.days_overdue ?? "?"} days overdue` : ""}` : "",
           ]),
@@ -419,7 +427,7 @@ function detailsBlock(s: ReportSummary, out: string[], limits: Limits): void {
       "",
       mdTable(
         ["Result", "Item", "Severity", "Detail"],
-        section.items.map((item) => [resultCell(item.result), itemCell(item), item.severity, md(detail(item), CAUSE_MAX)]),
+        section.items.map((item) => [resultCell(item.result), itemCell(item), sevCell(item.severity), md(detail(item), CAUSE_MAX)]),
       ),
       "",
     );

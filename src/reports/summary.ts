@@ -220,6 +220,9 @@ export function itemCause(item: ItemReport): string {
       return item.message ?? "skipped";
     case "pass":
       return item.message ?? "";
+    default:
+      // A result outside the known ones (a Report built through the library API).
+      return item.message ?? "";
   }
 }
 

@@ -181,4 +181,15 @@ describe("markdown report", () => {
       expect(normalizeTimes(renderMarkdown(make(), PLAIN))).toMatchSnapshot();
     });
   }
+
+  it("escapes a severity or result outside the known ones (a Report made through the library API)", () => {
+    const r = noGoReport();
+    const it0 = r.sections[0]!.items[0]!;
+    Object.assign(it0, { severity: '<img src=x onerror="alert(1)"> | x', result: "<u>odd</u>" });
+    const out = renderMarkdown(r, PLAIN);
+    expect(out).not.toMatch(/<img|<u>/i);
+    expect(out).not.toContain("undefined");
+    // Still one cell: the pipe is escaped, so every row keeps its header's cell count.
+    for (const t of tables(out)) for (const row of bodyRows(t)) expect(row.length).toBe(t[0]!.length);
+  });
 });
