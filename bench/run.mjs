@@ -43,13 +43,15 @@ const has = (cmd) => spawnSync("sh", ["-c", `command -v ${cmd}`]).status === 0;
 /** Runs a command to completion; resolves with wall time, exit code, output and (for node) peak RSS. */
 function timed(cmd, args, { cwd = WORK, env = {}, rss = false } = {}) {
   const rssFile = join(WORK, `rss-${Math.random().toString(36).slice(2)}.txt`);
-  const preload = join(WORK, "rss-preload.mjs");
+  // CommonJS and --require: an ES module preload (--import) would start Node's ES module loader,
+  // which the command line itself does not, and add its cost to every measured run.
+  const preload = join(WORK, "rss-preload.cjs");
   if (rss && !existsSync(preload)) {
-    writeFileSync(preload, `import { writeFileSync } from "node:fs";\nprocess.on("exit", () => process.env.BENCH_RSS_FILE && writeFileSync(process.env.BENCH_RSS_FILE, String(process.resourceUsage().maxRSS)));\n`);
+    writeFileSync(preload, `process.on("exit", () => process.env.BENCH_RSS_FILE && require("node:fs").writeFileSync(process.env.BENCH_RSS_FILE, String(process.resourceUsage().maxRSS)));\n`);
   }
   const fullEnv = { ...process.env, NO_COLOR: "1", ...env };
   delete fullEnv.CI;
-  if (rss) Object.assign(fullEnv, { NODE_OPTIONS: `--import=file://${preload}`, BENCH_RSS_FILE: rssFile });
+  if (rss) Object.assign(fullEnv, { NODE_OPTIONS: `--require=${preload}`, BENCH_RSS_FILE: rssFile });
   return new Promise((done) => {
     const t0 = performance.now();
     const child = spawn(cmd, args, { cwd, env: fullEnv, stdio: ["ignore", "pipe", "pipe"] });
@@ -64,6 +66,13 @@ function timed(cmd, args, { cwd = WORK, env = {}, rss = false } = {}) {
       done({ wall, code, stdout, stderr, peakMiB });
     });
   });
+}
+
+/** Runs each of `fns` once per round, `n` rounds: a shared VM drifts, so compared runs are made at the same time. */
+async function roundRobin(n, fns) {
+  const out = fns.map(() => []);
+  for (let i = 0; i < n; i++) for (const [j, fn] of fns.entries()) out[j].push(await fn());
+  return out;
 }
 
 async function repeat(n, fn) {
@@ -135,7 +144,7 @@ function tcpChecklist(port, n) {
 
 async function coldStart() {
   log("cold start…");
-  const runs = QUICK ? 10 : 30;
+  const runs = QUICK ? 10 : 40;
   const cmds = [
     ["bare node", "node -e 0", [NODE, "-e", "0"]],
     ["readiness --version", "readiness --version", [NODE, BIN, "--version"]],
@@ -143,28 +152,35 @@ async function coldStart() {
     // The same without the bundle and its code cache: the ES modules in dist/ as tsc wrote them.
     ["unbundled validate small.yaml", "node dist/main.js validate small.yaml", [NODE, join(ROOT, "dist", "main.js"), "validate", small]],
   ];
+  // Round-robin: a shared VM drifts over seconds, so every command gets runs in every round and the
+  // ratio compares runs made at the same time. With hyperfine (precise, no shell), a block of runs
+  // per command per round; otherwise one run per command per round.
   const out = {};
+  const samples = cmds.map(() => []);
   if (has("hyperfine")) {
+    const rounds = QUICK ? 2 : 8;
     const json = join(WORK, "hyperfine.json");
     const q = (a) => a.map((x) => `'${x}'`).join(" ");
-    // A failed run (e.g. dist/ rebuilt under our feet by a concurrent build) fails the whole set: retry.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        execFileSync("hyperfine", ["-N", "-w", "3", "-r", String(runs), "--export-json", json, ...cmds.map(([, , a]) => q(a))], { cwd: WORK, stdio: "ignore" });
-        break;
-      } catch (e) {
-        if (attempt === 3) throw e;
-        log(`hyperfine failed (attempt ${attempt}), retrying`);
+    for (let round = 0; round < rounds; round++) {
+      // A failed run (e.g. dist/ rebuilt under our feet by a concurrent build) fails the whole set: retry.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          execFileSync("hyperfine", ["-N", "-w", "2", "-r", String(Math.ceil(runs / rounds)), "--export-json", json, ...cmds.map(([, , a]) => q(a))], { cwd: WORK, stdio: "ignore" });
+          break;
+        } catch (e) {
+          if (attempt === 3) throw e;
+          log(`hyperfine failed (attempt ${attempt}), retrying`);
+        }
       }
+      JSON.parse(readFileSync(json, "utf8")).results.forEach((r, i) => samples[i].push(...r.times.map((t) => t * 1000)));
     }
-    const res = JSON.parse(readFileSync(json, "utf8")).results;
-    cmds.forEach(([name], i) => (out[name] = { median: res[i].median * 1000, tool: "hyperfine" }));
   } else {
-    for (const [name, , [cmd, ...args]] of cmds) {
-      const walls = (await repeat(runs, () => timed(cmd, args))).map((r) => r.wall);
-      out[name] = { median: median(walls), tool: "loop" };
+    for (let round = 0; round < runs; round++) {
+      for (const [i, [, , [cmd, ...args]]] of cmds.entries()) samples[i].push((await timed(cmd, args)).wall);
     }
   }
+  const tool = has("hyperfine") ? "hyperfine" : "loop";
+  cmds.forEach(([name], i) => (out[name] = { median: median(samples[i]), tool, n: samples[i].length }));
   return out;
 }
 
@@ -178,11 +194,7 @@ async function parallelHttp(coldValidateMs) {
   await new Promise((r) => server.listen(0, "127.0.0.1", r));
   const base = `http://127.0.0.1:${server.address().port}`;
   const f = httpChecklist(base, N);
-  const runs = QUICK ? 3 : 5;
-  const cli = await repeat(runs, () => timed(NODE, [BIN, "audit", f, "-f", "json", "--concurrency", "50"]));
-  const cliWall = median(cli.map((r) => r.wall));
-  const probePhase = median(cli.map((r) => JSON.parse(r.stdout).duration_ms));
-  const ok = cli.every((r) => r.code === 0);
+  const runs = QUICK ? 3 : 7;
 
   // The same requests from a bare node process (http.get, a new connection each, as the probe
   // makes): what Node's own HTTP client costs at this concurrency, start-up excluded.
@@ -198,7 +210,10 @@ const one = () => {
 };
 for (let i = 0; i < 50; i++) one();
 `;
-  const rawRuns = await repeat(runs, () => timed(NODE, ["-e", raw]));
+  const [cli, rawRuns] = await roundRobin(runs, [() => timed(NODE, [BIN, "audit", f, "-f", "json", "--concurrency", "50"]), () => timed(NODE, ["-e", raw])]);
+  const cliWall = median(cli.map((r) => r.wall));
+  const probePhase = median(cli.map((r) => JSON.parse(r.stdout).duration_ms));
+  const ok = cli.every((r) => r.code === 0);
   const rawLoop = median(rawRuns.map((r) => Number(r.stdout)));
 
   let curlWall;
@@ -242,9 +257,11 @@ async function scale() {
     const outDir = join(WORK, `out-${n}`);
     const cliArgs = [BIN, "audit", f, "-f", "terminal", "--fail-on", "never"];
     for (const fmt of ["markdown", "json", "junit", "html", "badge"]) cliArgs.push("-o", `${fmt}=${join(outDir, `r.${fmt}`)}`);
-    const cli = await timed(NODE, cliArgs, { rss: true, env: { READINESS_NOW: "2026-11-23", HOME: "/root" } });
-    if (cli.code !== 0) throw new Error(`audit ${n}: exit ${cli.code}: ${cli.stderr.slice(0, 500)}`);
-    rows.push({ n, bytes: readFileSync(f).length, ...phases, cliWall: cli.wall, cliPeak: cli.peakMiB });
+    // Wall: the median of a few runs; peak RSS: the largest any of them reached.
+    const cli = await repeat(n >= 50000 || QUICK ? 3 : 7, () => timed(NODE, cliArgs, { rss: true, env: { READINESS_NOW: "2026-11-23", HOME: "/root" } }));
+    const failed = cli.find((r) => r.code !== 0);
+    if (failed) throw new Error(`audit ${n}: exit ${failed.code}: ${failed.stderr.slice(0, 500)}`);
+    rows.push({ n, bytes: readFileSync(f).length, ...phases, cliWall: median(cli.map((r) => r.wall)), cliPeak: Math.max(...cli.map((r) => r.peakMiB)) });
   }
   return rows;
 }
@@ -261,11 +278,7 @@ async function tcpOverhead() {
   await new Promise((r) => server.listen({ port: 0, host: "127.0.0.1", backlog: 4096 }, r));
   const port = server.address().port;
   const f = tcpChecklist(port, N);
-  const runs = QUICK ? 3 : 5;
-  const cli = await repeat(runs, () => timed(NODE, [BIN, "audit", f, "-f", "json", "--concurrency", String(C)]));
-  const cliWall = median(cli.map((r) => r.wall));
-  const probePhase = median(cli.map((r) => JSON.parse(r.stdout).duration_ms));
-  const passed = cli.every((r) => JSON.parse(r.stdout).counts.pass === N);
+  const runs = QUICK ? 3 : 7;
   // The baseline: the same connects from a bare node process with the same concurrency.
   const raw = `
 const { connect } = require("node:net");
@@ -280,7 +293,10 @@ const one = () => {
 };
 for (let i = 0; i < ${C}; i++) one();
 `;
-  const rawRuns = await repeat(runs, () => timed(NODE, ["-e", raw]));
+  const [cli, rawRuns] = await roundRobin(runs, [() => timed(NODE, [BIN, "audit", f, "-f", "json", "--concurrency", String(C)]), () => timed(NODE, ["-e", raw])]);
+  const cliWall = median(cli.map((r) => r.wall));
+  const probePhase = median(cli.map((r) => JSON.parse(r.stdout).duration_ms));
+  const passed = cli.every((r) => JSON.parse(r.stdout).counts.pass === N);
   const rawWall = median(rawRuns.map((r) => r.wall));
   const rawLoop = median(rawRuns.map((r) => Number(r.stdout)));
   server.close();
@@ -358,7 +374,7 @@ lines.push(`<!-- generated by \`npm run bench\` (bench/run.mjs) — do not edit 
 lines.push(`# Benchmarks`);
 lines.push("");
 lines.push(`Machine: ${m.nproc} cores (\`nproc\`), ${m.model}, ${m.ramGiB} GiB RAM; Node ${m.node}; load average ${m.load} at the start, ${loadAfter} at the end (1/5/15 min).`);
-lines.push(`Run on ${started.toISOString().slice(0, 16).replace("T", " ")} UTC with \`npm run build && npm run bench\`${QUICK ? " (--quick)" : ""}. Medians; cold start by ${cold["bare node"].tool}.`);
+lines.push(`Run on ${started.toISOString().slice(0, 16).replace("T", " ")} UTC with \`npm run build && npm run bench\`${QUICK ? " (--quick)" : ""}. Medians; cold start by ${cold["bare node"].tool}, ${cold["bare node"].n} runs of each command taken round-robin (a shared VM drifts; each ratio compares runs made at the same time).`);
 lines.push("");
 lines.push(`| benchmark | readiness | baseline | ratio | target | |`);
 lines.push(`|---|---|---|---|---|---|`);
