@@ -37,7 +37,8 @@ const distModules = {
       if (!args.path.startsWith(DIST)) return undefined;
       const rel = relative(ROOT, args.path).split("\\").join("/");
       const contents = readFileSync(args.path, "utf8")
-        .replaceAll('createRequire(import.meta.url)("./checklist-validator.cjs")', 'require("./checklist-validator.cjs")')
+        // Bundled, initialised at the first call: the precompiled validator and the YAML libraries.
+        .replace(/createRequire\(import\.meta\.url\)\("(\.\/checklist-validator\.cjs|yaml|js-yaml)"\)/g, 'require("$1")')
         .replaceAll("import.meta.url", `__readinessModuleUrl(${JSON.stringify(rel)})`);
       return { contents, loader: "js" };
     });

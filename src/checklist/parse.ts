@@ -14,10 +14,30 @@
  * with a copy of `yaml`'s core schema, so both paths give the same value;
  * test/unit/checklist/parse-fast.test.ts checks that differentially.
  */
-import { load, Schema, Type, type State } from "js-yaml";
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
+import type * as JsYaml from "js-yaml";
+import type { State } from "js-yaml";
+import { createRequire } from "node:module";
+import type * as Yaml from "yaml";
+import type { Document, Node } from "yaml";
 import type { Issue, SourceLocation } from "../types.js";
 import { coreScalar, readSubset } from "./yaml-subset.js";
+
+/*
+ * Both YAML libraries load on first use: a well-formed checklist in the subset yaml-subset.ts reads
+ * needs neither, and setting them up is some 5 ms of a cold `validate`. scripts/bundle.mjs turns
+ * these calls into the bundle's own lazily initialised modules.
+ */
+let yamlModule: typeof Yaml | undefined;
+let jsYamlModule: typeof JsYaml | undefined;
+
+/** The `yaml` library (the reference parser), loaded when first needed. */
+export function yamlLib(): typeof Yaml {
+  return (yamlModule ??= createRequire(import.meta.url)("yaml") as typeof Yaml);
+}
+
+function jsYaml(): typeof JsYaml {
+  return (jsYamlModule ??= createRequire(import.meta.url)("js-yaml") as typeof JsYaml);
+}
 
 /** Path segments from the document root, as ajv's instancePath splits them. */
 export type Path = (string | number)[];
@@ -51,6 +71,7 @@ export function parseYaml(text: string, file: string): ParsedYaml {
 
 /** The reference read: `yaml`'s document, its errors as issues, and positions of every node. */
 export function parseReference(text: string, file: string): ParsedYaml {
+  const { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } = yamlLib();
   const lineCounter = new LineCounter();
   // logLevel: yaml would print its own warnings (a collection as a key) to stderr; issues say it.
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true, logLevel: "error" });
@@ -125,19 +146,23 @@ const CORE_TAG = "readiness yaml-core-scalar";
 let lastScalar = "";
 let lastValue: unknown = "";
 
-const FAST_SCHEMA = new Schema({
-  implicit: [
-    new Type(CORE_TAG, {
-      kind: "scalar",
-      resolve: (s: string) => {
-        lastScalar = s;
-        lastValue = coreScalar(s);
-        return lastValue !== s;
-      },
-      construct: (s: string) => (s === lastScalar ? lastValue : coreScalar(s)),
-    }),
-  ],
-});
+let fastSchema: JsYaml.Schema | undefined;
+
+function fastSchemaOf(lib: typeof JsYaml): JsYaml.Schema {
+  return (fastSchema ??= new lib.Schema({
+    implicit: [
+      new lib.Type(CORE_TAG, {
+        kind: "scalar",
+        resolve: (s: string) => {
+          lastScalar = s;
+          lastValue = coreScalar(s);
+          return lastValue !== s;
+        },
+        construct: (s: string) => (s === lastScalar ? lastValue : coreScalar(s)),
+      }),
+    ],
+  }));
+}
 
 /** Thrown from the listener to stop a fast read that meets something only `yaml` reads exactly. */
 const FALL_BACK = new Error("fall back to the yaml reference read");
@@ -238,9 +263,10 @@ export function parseFast(text: string, file: string): ParsedYaml | undefined {
     lineStarts.push(nl + 1);
   }
   if (text.length - (lineStarts[lineStarts.length - 1] ?? 0) > 1024) return undefined;
+  const lib = jsYaml();
   let value: unknown;
   try {
-    value = load(text, { schema: FAST_SCHEMA, listener });
+    value = lib.load(text, { schema: fastSchemaOf(lib), listener });
   } catch {
     return undefined;
   }

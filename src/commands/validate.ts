@@ -2,9 +2,9 @@
  * `readiness validate [FILE]`: every problem at once, nothing run.
  */
 import { checkChecklistFile } from "../checklist/load.js";
+import { yamlLib } from "../checklist/parse.js";
 import { formatIssue, ReadinessError } from "../errors.js";
 import { flattenItems } from "../engine/plan.js";
-import { Document, isMap } from "yaml";
 import type { Checklist, Item, ResolvedProbe, Section } from "../types.js";
 import { createMasker, maskDeep } from "../util/mask.js";
 import { SEVERITY_WEIGHT } from "../types.js";
@@ -97,6 +97,7 @@ export function printChecklist(checklist: Checklist): string {
   // Resolved text is final: any `${` left in it is literal, so it is written escaped (`$${`).
   const literal = (v: unknown): unknown =>
     typeof v === "string" ? v.replace(/\$\{/g, "$$${") : Array.isArray(v) ? v.map(literal) : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, literal(x)])) : v;
+  const { Document, isMap } = yamlLib();
   const doc = new Document(literal(maskDeep(JSON.parse(JSON.stringify(body)) as unknown, mask)));
   const files = checklist.files ?? [checklist.path];
   doc.commentBefore = [

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { readFileSync, statSync } from "node:fs";
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { ReadinessError } from "../errors.js";
 
@@ -18,10 +19,12 @@ export function ioErrorMessage(shown: string, e: unknown): string {
  */
 export async function readInputFile(path: string, shown: string, what: string, maxBytes: number): Promise<Buffer> {
   let size: number;
+  let regular: boolean;
   try {
-    const st = await stat(path);
+    const st = statSync(path);
     if (st.isDirectory()) throw new ReadinessError(`${shown}: is a directory, expected a ${what} file`, { code: "ENOTFILE" });
     size = st.size;
+    regular = st.isFile();
   } catch (e) {
     if (e instanceof ReadinessError) throw e;
     throw new ReadinessError(ioErrorMessage(shown, e), { code: "EREAD" });
@@ -31,7 +34,10 @@ export async function readInputFile(path: string, shown: string, what: string, m
     throw new ReadinessError(`${shown}: file is too large (${mib(size)} MiB; a ${what} file may be at most ${mib(maxBytes)} MiB)`, { code: "ETOOLARGE" });
   }
   try {
-    return await readFile(path);
+    // A regular file (of at most `maxBytes`) is read at once: fs/promises is not loaded for it, a few
+    // ms of every cold start. A pipe or a terminal (`/dev/stdin`) may wait for its writer: read
+    // asynchronously, so Ctrl-C still interrupts.
+    return regular ? readFileSync(path) : await readFile(path);
   } catch (e) {
     throw new ReadinessError(ioErrorMessage(shown, e), { code: "EREAD" });
   }

@@ -69,6 +69,25 @@ describe("the bundled command line", () => {
     expect(files.filter((f) => !f.startsWith(scratch)).sort()).toEqual([join(ROOT, "bin", "readiness.js"), join(ROOT, "bin", "start.js")]);
   });
 
+  it("loads neither YAML library to validate a checklist the subset reader reads", () => {
+    // Observed in dist/ (the bundle keeps its modules to itself): which files a run required.
+    const list = join(scratch, "yaml-modules.txt");
+    const preload = join(scratch, "record-yaml.cjs");
+    writeFileSync(preload, `process.on("exit", () => require("node:fs").writeFileSync(${JSON.stringify(list)}, Object.keys(require.cache).join("\\n")));\n`);
+    const plain = join(scratch, "plain.yaml");
+    writeFileSync(plain, "version: 1\nname: Plain\nsections:\n  - id: main\n    title: Main\n    items:\n      - { id: a, title: A, probes: [{ env: HOME }] }\n");
+    const yamlLoaded = (file: string): string[] => {
+      const r = run(join(ROOT, "dist", "main.js"), ["validate", file], ["--require", preload]);
+      expect(r.code, r.stderr).toBe(0);
+      return readFileSync(list, "utf8").split("\n").filter((f) => /node_modules[\\/](?:js-)?yaml[\\/]/.test(f));
+    };
+    expect(yamlLoaded(plain)).toEqual([]);
+    // An anchor is outside the subset: js-yaml and `yaml` read it, and the check above would see them.
+    const anchored = join(scratch, "anchored.yaml");
+    writeFileSync(anchored, "version: 1\nname: &n Plain\nsections:\n  - id: main\n    title: *n\n    items:\n      - { id: a, title: A, probes: [{ env: HOME }] }\n");
+    expect(yamlLoaded(anchored).length).toBeGreaterThan(0);
+  });
+
   it("without the bundle, runs the modules in dist/ with the same results", () => {
     // A copy of the package without dist/readiness.cjs: bin/start.js falls back to dist/main.js.
     const pkg = join(scratch, "package");
