@@ -68,6 +68,25 @@ function timed(cmd, args, { cwd = WORK, env = {}, rss = false } = {}) {
   });
 }
 
+/**
+ * A `node -e` script that starts `startOne` (with `i` and `end` in scope) `n` times, `c` at a time,
+ * and prints the milliseconds all took: the bare-node baselines of the probe benchmarks.
+ */
+function rawLoopScript(n, c, setup, startOne) {
+  return `
+${setup}
+const t0 = performance.now();
+let started = 0, done = 0;
+const one = () => {
+  if (started >= ${n}) return;
+  const i = started++;
+  const end = () => { if (++done === ${n}) console.log(performance.now() - t0); else one(); };
+  ${startOne}
+};
+for (let k = 0; k < ${c}; k++) one();
+`;
+}
+
 /** Runs each of `fns` once per round, `n` rounds: a shared VM drifts, so compared runs are made at the same time. */
 async function roundRobin(n, fns) {
   const out = fns.map(() => []);
@@ -205,18 +224,7 @@ async function parallelHttp(coldValidateMs) {
 
   // The same requests from a bare node process (http.get, a new connection each, as the probe
   // makes): what Node's own HTTP client costs at this concurrency, start-up excluded.
-  const raw = `
-const http = require("node:http");
-const t0 = performance.now();
-let started = 0, done = 0;
-const one = () => {
-  if (started >= ${N}) return;
-  const i = started++;
-  const end = () => { if (++done === ${N}) console.log(performance.now() - t0); else one(); };
-  http.get({ host: "127.0.0.1", port: ${server.address().port}, path: "/p" + i, agent: false }, (res) => { res.resume(); res.on("end", end); }).on("error", end);
-};
-for (let i = 0; i < 50; i++) one();
-`;
+  const raw = rawLoopScript(N, 50, 'const http = require("node:http");', `http.get({ host: "127.0.0.1", port: ${server.address().port}, path: "/p" + i, agent: false }, (res) => { res.resume(); res.on("end", end); }).on("error", end);`);
   const [cli, rawRuns] = await roundRobin(runs, [() => timed(NODE, [BIN, "audit", f, "-f", "json", "--concurrency", "50"]), () => timed(NODE, ["-e", raw])]);
   const cliWall = median(cli.map((r) => r.wall));
   const probePhase = median(cli.map((r) => JSON.parse(r.stdout).duration_ms));
@@ -287,19 +295,7 @@ async function tcpOverhead() {
   const f = tcpChecklist(port, N);
   const runs = QUICK ? 3 : 7;
   // The baseline: the same connects from a bare node process with the same concurrency.
-  const raw = `
-const { connect } = require("node:net");
-const t0 = performance.now();
-let started = 0, done = 0;
-const one = () => {
-  if (started >= ${N}) return;
-  started++;
-  const s = connect(${port}, "127.0.0.1");
-  const end = () => { s.destroy(); if (++done === ${N}) console.log(performance.now() - t0); else one(); };
-  s.once("connect", end); s.once("error", end);
-};
-for (let i = 0; i < ${C}; i++) one();
-`;
+  const raw = rawLoopScript(N, C, 'const { connect } = require("node:net");', `const s = connect(${port}, "127.0.0.1"); const fin = () => { s.destroy(); end(); }; s.once("connect", fin); s.once("error", fin);`);
   const [cli, rawRuns] = await roundRobin(runs, [() => timed(NODE, [BIN, "audit", f, "-f", "json", "--concurrency", String(C)]), () => timed(NODE, ["-e", raw])]);
   const cliWall = median(cli.map((r) => r.wall));
   const probePhase = median(cli.map((r) => JSON.parse(r.stdout).duration_ms));
