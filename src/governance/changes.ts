@@ -6,7 +6,7 @@
 import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { basename, dirname, resolve } from "node:path";
-import { LineCounter, parseDocument, visit } from "yaml";
+import { yamlLib } from "../checklist/parse.js";
 import { flattenItems } from "../engine/plan.js";
 import type { Checklist, Item, SourceLocation } from "../types.js";
 import { isoDate } from "../util/duration.js";
@@ -55,6 +55,7 @@ const annotated = new WeakSet<Checklist>();
 
 /** Line ranges (1-based) of every mapping of `text`, keyed by `line:column` of its start. */
 function mappingLines(text: string): Map<string, [number, number]> {
+  const { LineCounter, parseDocument, visit } = yamlLib();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, logLevel: "silent" });
   const out = new Map<string, [number, number]>();

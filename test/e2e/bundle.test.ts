@@ -69,22 +69,23 @@ describe("the bundled command line", () => {
     expect(files.filter((f) => !f.startsWith(scratch)).sort()).toEqual([join(ROOT, "bin", "readiness.js"), join(ROOT, "bin", "start.js")]);
   });
 
-  it("loads neither YAML library to validate a checklist the subset reader reads", () => {
+  it("loads neither YAML library to validate or audit a checklist the subset reader reads", () => {
     // Observed in dist/ (the bundle keeps its modules to itself): which files a run required.
     const list = join(scratch, "yaml-modules.txt");
     const preload = join(scratch, "record-yaml.cjs");
     writeFileSync(preload, `process.on("exit", () => require("node:fs").writeFileSync(${JSON.stringify(list)}, Object.keys(require.cache).join("\\n")));\n`);
     const plain = join(scratch, "plain.yaml");
-    writeFileSync(plain, "version: 1\nname: Plain\nsections:\n  - id: main\n    title: Main\n    items:\n      - { id: a, title: A, probes: [{ env: HOME }] }\n");
-    const yamlLoaded = (file: string): string[] => {
-      const r = run(join(ROOT, "dist", "main.js"), ["validate", file], ["--require", preload]);
+    writeFileSync(plain, "version: 1\nname: Plain\nsections:\n  - id: main\n    title: Main\n    items:\n      - { id: a, title: A, probes: [{ env: PATH }] }\n");
+    const yamlLoaded = (file: string, command = "validate"): string[] => {
+      const r = run(join(ROOT, "dist", "main.js"), [command, file, ...(command === "audit" ? ["-f", "json", "--no-exec"] : [])], ["--require", preload]);
       expect(r.code, r.stderr).toBe(0);
       return readFileSync(list, "utf8").split("\n").filter((f) => /node_modules[\\/](?:js-)?yaml[\\/]/.test(f));
     };
     expect(yamlLoaded(plain)).toEqual([]);
+    expect(yamlLoaded(plain, "audit")).toEqual([]);
     // An anchor is outside the subset: js-yaml and `yaml` read it, and the check above would see them.
     const anchored = join(scratch, "anchored.yaml");
-    writeFileSync(anchored, "version: 1\nname: &n Plain\nsections:\n  - id: main\n    title: *n\n    items:\n      - { id: a, title: A, probes: [{ env: HOME }] }\n");
+    writeFileSync(anchored, "version: 1\nname: &n Plain\nsections:\n  - id: main\n    title: *n\n    items:\n      - { id: a, title: A, probes: [{ env: PATH }] }\n");
     expect(yamlLoaded(anchored).length).toBeGreaterThan(0);
   });
 
