@@ -63,6 +63,19 @@ const fdirWithoutPicomatch = {
   },
 };
 
+// chalk detects the terminal's colours when it loads (supports-color: tty.isatty on stdout and
+// stderr, which loads tty and net, some 3 ms) for its default instance. The command line never uses
+// that instance: it works out the colour level itself (--color, NO_COLOR, FORCE_COLOR, the stream)
+// and makes `new Chalk({ level })` (src/commands/io.ts). In the bundle the detection answers "no
+// colour" without looking, as chalk's own browser build does where there is no terminal.
+const chalkWithoutDetection = {
+  name: "chalk-without-detection",
+  setup(b) {
+    b.onResolve({ filter: /^#supports-color$/ }, (args) => (/[\\/]node_modules[\\/]chalk[\\/]/.test(args.importer) ? { path: "supports-color", namespace: "readiness-no-detection" } : undefined));
+    b.onLoad({ filter: /.*/, namespace: "readiness-no-detection" }, () => ({ contents: "export default { stdout: false, stderr: false };", loader: "js" }));
+  },
+};
+
 // A failed build leaves no bundle behind (bin/start.js then runs dist/main.js), never a stale one.
 rmSync(OUT, { force: true });
 rmSync(CACHE, { force: true });
@@ -77,7 +90,7 @@ await build({
   keepNames: true, // readable stack traces with --verbose
   legalComments: "none",
   define: { "import.meta.url": "__readinessBundleUrl" },
-  plugins: [distModules, fdirWithoutPicomatch],
+  plugins: [distModules, fdirWithoutPicomatch, chalkWithoutDetection],
   banner: {
     js: [
       `const __readinessBundleUrl = require("node:url").pathToFileURL(__filename).href;`,
