@@ -87,7 +87,11 @@ await build({
   target: "node20",
   outfile: OUT,
   minify: true,
-  keepNames: true, // readable stack traces with --verbose
+  // No keepNames: it wraps every function and class in a defineProperty("name") call, ~270 KiB of
+  // allocation at every start (a young-generation collection) and ~9 ms of a cold `validate` in
+  // 100 paired runs. Nothing reads a bundled function's name (errors use instanceof and codes);
+  // for the source's names in a stack trace, --verbose points to the unbundled dist/main.js.
+  keepNames: false,
   legalComments: "none",
   define: { "import.meta.url": "__readinessBundleUrl" },
   plugins: [distModules, fdirWithoutPicomatch, chalkWithoutDetection],

@@ -3,6 +3,7 @@
  * touches argv, stdout, stderr, signals and the process exit code.
  */
 import { Command, CommanderError, Option } from "commander";
+import { fileURLToPath } from "node:url";
 import { formatIssue, oneLine, ReadinessError } from "./errors.js";
 import type { Io } from "./commands/io.js";
 import { DIFF_FORMATS, FAIL_ON, FLEET_FORMATS, REPORT_FORMATS } from "./cli-options.js";
@@ -280,7 +281,8 @@ export async function main(argv: string[]): Promise<void> {
   process.exitCode = code;
 }
 
-function handleError(e: unknown, io: Io, verbose: boolean): number {
+/** Reports an error thrown by a command on stderr and gives the exit code (exported for its tests). */
+export function handleError(e: unknown, io: Pick<Io, "err">, verbose: boolean): number {
   if (e instanceof CommanderError) {
     if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return 0;
     return 2;
@@ -294,6 +296,13 @@ function handleError(e: unknown, io: Io, verbose: boolean): number {
   }
   const err = e instanceof Error ? e : new Error(String(e));
   io.err(`readiness: internal error: ${oneLine(err.message)} — this is a bug; please report it with the command you ran${verbose ? "" : " (add --verbose for the stack trace)"}\n`);
-  if (verbose && err.stack) io.err(`${err.stack}\n`);
+  if (verbose && err.stack) {
+    io.err(`${err.stack}\n`);
+    // The bundle is minified (scripts/bundle.mjs): its frames carry short names. The same modules
+    // unbundled, in dist/, give the source's names; the command is the same.
+    if (/readiness\.cjs:\d/.test(err.stack)) {
+      io.err(`readiness: for the source's function names in this stack, run the same command as: node ${fileURLToPath(new URL("./main.js", import.meta.url))} ...\n`);
+    }
+  }
   return 3;
 }
