@@ -271,6 +271,8 @@ export async function main(argv: string[]): Promise<void> {
     await cli.parseAsync(argv);
   } catch (e) {
     code = handleError(e, io, verbose);
+    // Stopped by the interrupt itself (reading a checklist from a pipe): the exit code of an interrupt.
+    if (interrupted.by && e instanceof ReadinessError && e.code === "EINTERRUPTED") code = interrupted.by === "SIGTERM" ? 143 : 130;
   }
   // Flushed, or failed: a write error on stdout arrives after the write that caused it.
   await new Promise<void>((done) => (streams.outGone ? done() : process.stdout.write("", () => done())));

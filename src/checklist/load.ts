@@ -12,7 +12,11 @@ import { validateSchema } from "./validate.js";
 import { annotateComposition, composeChecklist, type ComposeOptions } from "./extends.js";
 
 /** How a checklist loads: environment and `--var` values for interpolation, `--env NAME`. */
-export type LoadOptions = ResolveOptions & ComposeOptions;
+export type LoadOptions = ResolveOptions &
+  ComposeOptions & {
+    /** Stops reading a checklist that comes from a pipe still being written (an interrupt). */
+    signal?: AbortSignal;
+  };
 
 /** Result of checking a checklist without throwing: the checklist when it is valid, and every issue. */
 export interface CheckResult {
@@ -47,7 +51,7 @@ export function parseChecklist(text: string, file: string, options: LoadOptions 
 
 /** Reads and loads a checklist file. Throws a `ReadinessError` for anything the user must fix. */
 export async function loadChecklist(file: string, options: LoadOptions = {}): Promise<Checklist> {
-  const text = await readChecklistFile(file);
+  const text = await readChecklistFile(file, options.signal);
   const checklist = parseChecklist(text, file, options);
   checklist.dir = resolvePath(checklist.dir);
   return checklist;
@@ -55,7 +59,7 @@ export async function loadChecklist(file: string, options: LoadOptions = {}): Pr
 
 /** Reads and checks a checklist file without throwing for checklist errors (I/O refusals still throw). */
 export async function checkChecklistFile(file: string, options: LoadOptions = {}): Promise<CheckResult> {
-  const text = await readChecklistFile(file);
+  const text = await readChecklistFile(file, options.signal);
   const result = checkChecklistText(text, file, options);
   if (result.checklist) result.checklist.dir = resolvePath(result.checklist.dir);
   return result;

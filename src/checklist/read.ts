@@ -8,8 +8,8 @@ export const MAX_CHECKLIST_BYTES = 8 * 1024 * 1024;
  * Reads a checklist file as text, refusing what cannot be one: a missing file, a directory,
  * a huge file, binary content, or bytes that are not UTF-8. Each refusal is one clear line.
  */
-export async function readChecklistFile(file: string): Promise<string> {
-  return decodeChecklist(await readInputFile(file, file, "checklist", MAX_CHECKLIST_BYTES), file);
+export async function readChecklistFile(file: string, signal?: AbortSignal): Promise<string> {
+  return decodeChecklist(await readInputFile(file, file, "checklist", MAX_CHECKLIST_BYTES, signal), file);
 }
 
 /** Decodes checklist bytes: UTF-8 (a BOM is dropped); NUL bytes or invalid UTF-8 are refused. */

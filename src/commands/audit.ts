@@ -85,7 +85,7 @@ export async function loadForAudit(io: Io, file: string | undefined, vars: Recor
     if (environment !== undefined) throw new ReadinessError(`--env ${environment}: no checklist here, and the built-in baseline defines no environments`, { code: "EUSAGE" });
     return builtinChecklist(io.cwd);
   }
-  return loadChecklist(displayPath(io, found), { env: io.env, vars, environment });
+  return loadChecklist(displayPath(io, found), { env: io.env, vars, environment, signal: io.signal });
 }
 
 /** The `--dry-run` plan: what would run, resolved, secrets masked. */

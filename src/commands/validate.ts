@@ -21,7 +21,7 @@ export interface ValidateOptions extends GlobalOptions {
 
 export async function validateCommand(file: string | undefined, opts: ValidateOptions, io: Io): Promise<number> {
   const path = displayPath(io, requireChecklist(io.cwd, file));
-  const { checklist, issues } = await checkChecklistFile(path, { env: io.env, vars: parseVars(opts.var), environment: opts.env });
+  const { checklist, issues } = await checkChecklistFile(path, { env: io.env, vars: parseVars(opts.var), environment: opts.env, signal: io.signal });
   const mask = createMasker(checklist?.secrets ?? []);
   const errors = issues.filter((i) => i.level !== "warning");
   if (opts.print && checklist && errors.length === 0) {

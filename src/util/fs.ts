@@ -1,6 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { readFileSync, statSync } from "node:fs";
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { closeSync, constants, createReadStream, openSync, readFileSync, statSync } from "node:fs";
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { Socket } from "node:net";
+import { isatty, ReadStream as TtyReadStream } from "node:tty";
 import { basename, dirname, join } from "node:path";
 import { ReadinessError } from "../errors.js";
 
@@ -17,30 +19,88 @@ export function ioErrorMessage(shown: string, e: unknown): string {
  * Reads a user-named input file whole, refusing a directory, a missing file or one over `maxBytes`
  * with one clear line (a `ReadinessError`). `what` names the expected kind ("checklist", "Markdown").
  */
-export async function readInputFile(path: string, shown: string, what: string, maxBytes: number): Promise<Buffer> {
+export async function readInputFile(path: string, shown: string, what: string, maxBytes: number, signal?: AbortSignal): Promise<Buffer> {
   let size: number;
   let regular: boolean;
+  let fifo: boolean;
   try {
     const st = statSync(path);
     if (st.isDirectory()) throw new ReadinessError(`${shown}: is a directory, expected a ${what} file`, { code: "ENOTFILE" });
     size = st.size;
     regular = st.isFile();
+    fifo = st.isFIFO() || st.isSocket();
   } catch (e) {
     if (e instanceof ReadinessError) throw e;
     throw new ReadinessError(ioErrorMessage(shown, e), { code: "EREAD" });
   }
-  if (size > maxBytes) {
-    const mib = (n: number): string => (n / 1024 / 1024).toFixed(n % (1024 * 1024) === 0 ? 0 : 1);
-    throw new ReadinessError(`${shown}: file is too large (${mib(size)} MiB; a ${what} file may be at most ${mib(maxBytes)} MiB)`, { code: "ETOOLARGE" });
-  }
+  if (size > maxBytes) throw tooLarge(shown, what, maxBytes, size);
   try {
     // A regular file (of at most `maxBytes`) is read at once: fs/promises is not loaded for it, a few
-    // ms of every cold start. A pipe or a terminal (`/dev/stdin`) may wait for its writer: read
-    // asynchronously, so Ctrl-C still interrupts.
-    return regular ? readFileSync(path) : await readFile(path);
+    // ms of every cold start. Anything else has no size to check first (`<(command)`, /dev/stdin,
+    // /dev/zero): it is read through the event loop, cut at `maxBytes`.
+    return regular ? readFileSync(path) : await readUnsized(path, shown, what, maxBytes, fifo, signal);
   } catch (e) {
+    if (e instanceof ReadinessError) throw e;
     throw new ReadinessError(ioErrorMessage(shown, e), { code: "EREAD" });
   }
+}
+
+function tooLarge(shown: string, what: string, maxBytes: number, size?: number): ReadinessError {
+  const mib = (n: number): string => (n / 1024 / 1024).toFixed(n % (1024 * 1024) === 0 ? 0 : 1);
+  const got = size === undefined ? `over ${mib(maxBytes)} MiB` : `${mib(size)} MiB`;
+  return new ReadinessError(`${shown}: file is too large (${got}; a ${what} file may be at most ${mib(maxBytes)} MiB)`, { code: "ETOOLARGE" });
+}
+
+/**
+ * Reads a pipe, socket or device up to `maxBytes` (one byte more is an error). A pipe is opened
+ * non-blocking and read as a socket, a terminal as one: Node cannot exit while a worker thread waits
+ * in open() or read() on a pipe nobody writes to, so Ctrl-C would not stop the command. `signal`
+ * (an interrupt) stops the read with an `EINTERRUPTED` error.
+ */
+function readUnsized(path: string, shown: string, what: string, maxBytes: number, fifo: boolean, signal?: AbortSignal): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const interrupted = (): ReadinessError => new ReadinessError(`${shown}: interrupted while reading`, { code: "EINTERRUPTED" });
+    if (signal?.aborted) return reject(interrupted());
+    let stream: NodeJS.ReadableStream & { destroy(): void };
+    // /dev/stdin or /dev/fd/N naming a socket (what Node's spawn gives a child as a "pipe") cannot be
+    // opened again by path (ENXIO): the descriptor itself is read.
+    const own = /^\/(?:dev\/(?:stdin|fd\/(\d+))|proc\/self\/fd\/(\d+))$/.exec(path);
+    if (fifo && own) {
+      stream = new Socket({ fd: Number(own[1] ?? own[2] ?? 0), readable: true, writable: false });
+    } else if (fifo) {
+      stream = new Socket({ fd: openSync(path, constants.O_RDONLY | constants.O_NONBLOCK), readable: true, writable: false });
+    } else {
+      const fd = openSync(path, constants.O_RDONLY);
+      if (isatty(fd)) stream = new TtyReadStream(fd);
+      else {
+        closeSync(fd);
+        stream = createReadStream(path);
+      }
+    }
+    const chunks: Buffer[] = [];
+    let got = 0;
+    stream.on("data", (chunk: Buffer) => {
+      got += chunk.length;
+      if (got > maxBytes) {
+        stream.destroy();
+        reject(tooLarge(shown, what, maxBytes));
+      } else chunks.push(chunk);
+    });
+    const onAbort = (): void => {
+      stream.destroy();
+      reject(interrupted());
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+    const done = (): void => signal?.removeEventListener("abort", onAbort);
+    stream.on("end", () => {
+      done();
+      resolve(Buffer.concat(chunks));
+    });
+    stream.on("error", (e: Error) => {
+      done();
+      reject(e);
+    });
+  });
 }
 
 /**
