@@ -4,47 +4,25 @@
  * and an interrupt stops a read that waits for a writer: Node cannot exit while a worker thread is
  * blocked opening or reading a FIFO nobody writes to.
  */
-import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BIN } from "../helpers/cli.js";
+import { afterAll, describe, expect, it } from "vitest";
+import { BIN, runCli, tempProject, type CliResult } from "../helpers/cli.js";
 
 const CHECKLIST = "version: 1\nname: Piped\nsections:\n  - id: main\n    title: Main\n    items:\n      - { id: a, title: A, probes: [{ env: PATH }] }\n";
 const STACK = /\n\s+at .+:\d+:\d+/;
-let dir: string;
+const project = tempProject({ "plain.yaml": CHECKLIST });
+const dir = project.dir;
+afterAll(() => project.cleanup());
 
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), "readiness-unsized-"));
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  ms: number;
-}
-
-/** Runs the CLI; `stdin` is written to it, `signals` are sent (one every 300 ms) once it has started. */
-function run(args: string[], o: { stdin?: string | Buffer; signals?: NodeJS.Signals[]; killAfterMs?: number } = {}): Promise<Run> {
-  return new Promise((done) => {
-    const t0 = performance.now();
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, env: { PATH: process.env.PATH ?? "", NO_COLOR: "1" }, stdio: ["pipe", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.stdin.on("error", () => {}); // the CLI may stop reading before all of stdin is written
-    if (o.stdin !== undefined) child.stdin.end(o.stdin);
-    // A hang is a failure, not a stuck test run.
-    const guard = setTimeout(() => child.kill("SIGKILL"), o.killAfterMs ?? 15_000);
-    (o.signals ?? []).forEach((sig, i) => setTimeout(() => child.kill(sig), 800 + i * 300));
-    child.on("close", (code) => {
-      clearTimeout(guard);
-      done({ code, stdout, stderr, ms: performance.now() - t0 });
-    });
+/** The CLI in the project directory; `signals` are sent one every 300 ms once it has started. A hang is a failure. */
+function run(args: string[], o: { input?: string; signals?: NodeJS.Signals[] } = {}): Promise<CliResult> {
+  return runCli(args, {
+    cwd: dir,
+    input: o.input,
+    killAfterMs: 15_000,
+    onSpawn: (_pid, child) => (o.signals ?? []).forEach((sig, i) => setTimeout(() => child.kill(sig), 800 + i * 300)),
   });
 }
 
@@ -56,14 +34,12 @@ function fifo(name: string): string {
 
 describe("a checklist from a pipe, a FIFO or a device", () => {
   it("reads /dev/stdin when it is a socket (what Node's spawn gives a child)", async () => {
-    const r = await run(["validate", "/dev/stdin"], { stdin: CHECKLIST });
+    const r = await run(["validate", "/dev/stdin"], { input: CHECKLIST });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain("/dev/stdin: valid — 1 item, 1 probe");
   });
 
   it("reads /dev/stdin and <(command) when they are pipes (a shell's)", () => {
-    const file = join(dir, "plain.yaml");
-    writeFileSync(file, CHECKLIST);
     const bash = (script: string): ReturnType<typeof spawnSync> => spawnSync("bash", ["-c", script], { cwd: dir, encoding: "utf8", env: { PATH: process.env.PATH ?? "", NO_COLOR: "1" } });
     const piped = bash(`cat plain.yaml | "${process.execPath}" "${BIN}" validate /dev/stdin`);
     expect(piped.status, String(piped.stderr)).toBe(0);
@@ -89,7 +65,7 @@ describe("a checklist from a pipe, a FIFO or a device", () => {
   });
 
   it("refuses more than the size limit from a pipe", async () => {
-    const r = await run(["validate", "/dev/stdin"], { stdin: Buffer.alloc(9 * 1024 * 1024, "#") });
+    const r = await run(["validate", "/dev/stdin"], { input: "#".repeat(9 * 1024 * 1024) });
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toMatch(/^readiness: \/dev\/stdin: file is too large \(over 8 MiB; .*\)\n$/);
   });

@@ -47,6 +47,7 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
     child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    child.stdin.on("error", () => {}); // EPIPE: the CLI may stop reading before all of the input is written
     child.stdin.end(options.input ?? "");
     const killer = setTimeout(() => child.kill("SIGKILL"), options.killAfterMs ?? 60_000);
     child.on("error", reject);
