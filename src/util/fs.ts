@@ -109,7 +109,13 @@ function readUnsized(path: string, shown: string, what: string, maxBytes: number
  */
 export async function writeFileAtomic(path: string, content: string | Uint8Array): Promise<void> {
   const dir = dirname(path);
-  await mkdir(dir, { recursive: true });
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (e) {
+    // Where a parent is a file, mkdir -p says EEXIST; what it means is ENOTDIR.
+    if ((e as NodeJS.ErrnoException).code === "EEXIST") throw Object.assign(new Error(`${dir}: not a directory`), { code: "ENOTDIR" });
+    throw e;
+  }
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
   try {
     await writeFile(tmp, content);

@@ -2,7 +2,7 @@
  * The audit core end to end: the built CLI against real loopback servers, real child processes
  * and real files. Exit codes and parsed JSON first; text only where the text is the contract.
  */
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -362,6 +362,34 @@ describe("modes", () => {
       expect(r.code).toBe(0);
       expect(JSON.parse(r.stdout)).toEqual(JSON.parse(readFileSync(join(p.dir, "out/deep/r.json"), "utf8")));
       expect(readFileSync(join(p.dir, "out/r.txt"), "utf8")).toContain("GO");
+    } finally {
+      p.cleanup();
+    }
+  });
+
+  it("-o that cannot be written: one line naming it, exit 2, no report on stdout, the files before it written", async () => {
+    const p = tempProject({ "readiness.yaml": checklist(httpItem("a", "low", "/health")), "blocker": "a file where a directory is needed\n" });
+    try {
+      const r = await runCli(["audit", "-f", "json", "-o", "json=out/r.json", "-o", "html=blocker/r.html", "-o", "junit=blocker/r.xml", "-o", "markdown=out/r.md"], { cwd: p.dir });
+      expect(r.code).toBe(2);
+      // mkdir -p says EEXIST where a parent is a file: shown as what it means.
+      expect(r.stderr).toBe("readiness: --output html=blocker/r.html: cannot write (ENOTDIR)\n");
+      expect(r.stdout).toBe("");
+      expect(JSON.parse(readFileSync(join(p.dir, "out/r.json"), "utf8")).verdict).toBe("GO");
+      // No temporary file left behind.
+      expect(readdirSync(join(p.dir, "out"))).toEqual(["r.json"]);
+    } finally {
+      p.cleanup();
+    }
+  });
+
+  it("two -o naming one file are refused before anything runs", async () => {
+    const p = tempProject({ "readiness.yaml": checklist(httpItem("a", "low", "/health")) });
+    try {
+      const r = await runCli(["audit", "-o", "json=out/r", "-o", "html=./out/../out/r"], { cwd: p.dir });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe("readiness: --output html=./out/../out/r: --output json=out/r is written to the same file; give each report its own path\n");
+      expect(existsSync(join(p.dir, "out"))).toBe(false);
     } finally {
       p.cleanup();
     }
