@@ -280,6 +280,8 @@ export async function main(argv: string[]): Promise<void> {
     io.err(`readiness: cannot write to stdout (${streams.outFailed}): the report there is incomplete\n`);
     code = 2;
   }
+  // stderr too (a pipe is written asynchronously on some systems): bin/start.js exits right after.
+  await new Promise<void>((done) => (streams.errGone ? done() : process.stderr.write("", () => done())));
   process.exitCode = code;
 }
 
