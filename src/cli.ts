@@ -3,6 +3,7 @@
  * touches argv, stdout, stderr, signals and the process exit code.
  */
 import { Command, CommanderError, Option } from "commander";
+import { writeSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { formatIssue, oneLine, ReadinessError } from "./errors.js";
 import type { Io } from "./commands/io.js";
@@ -41,31 +42,74 @@ interface Streams {
   outGone: boolean;
   errGone: boolean;
   outFailed?: string;
+  /** process.stdout / process.stderr, once a write needed them (see `writer`). */
+  out?: NodeJS.WriteStream;
+  err?: NodeJS.WriteStream;
 }
 
-function watchStreams(): Streams {
-  const state: Streams = { outGone: false, errGone: false };
-  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
-    state.outGone = true;
-    if (e.code !== "EPIPE") state.outFailed ??= e.code ?? e.message;
-  });
-  process.stderr.on("error", () => {
-    state.errGone = true;
-  });
-  return state;
+function gone(streams: Streams, fd: 1 | 2, code: string | undefined): void {
+  if (fd === 2) {
+    streams.errGone = true;
+    return;
+  }
+  streams.outGone = true;
+  if (code !== "EPIPE") streams.outFailed ??= code ?? "write error";
+}
+
+/**
+ * Writes to stdout (fd 1) or stderr (fd 2) with write(2) itself while it can. `process.stdout` is
+ * not free: making it loads Node's stream modules, and for a pipe `net` too (3 to 8 ms of a cold
+ * start), which a command that prints a line never needs. A descriptor that would block (a
+ * non-blocking pipe that is full) hands the rest over to the stream, which queues it, and every
+ * later write goes there too, in order.
+ */
+function writer(streams: Streams, fd: 1 | 2): (text: string) => void {
+  const toStream = (rest: string | Buffer): void => {
+    let stream = fd === 1 ? streams.out : streams.err;
+    if (!stream) {
+      stream = fd === 1 ? process.stdout : process.stderr;
+      stream.on("error", (e: NodeJS.ErrnoException) => gone(streams, fd, e.code ?? e.message));
+      if (fd === 1) streams.out = stream;
+      else streams.err = stream;
+    }
+    stream.write(rest);
+  };
+  return (text) => {
+    if (fd === 1 ? streams.outGone : streams.errGone) return;
+    if (fd === 1 ? streams.out : streams.err) return toStream(text);
+    const bytes = Buffer.from(text);
+    let done = 0;
+    try {
+      while (done < bytes.length) done += writeSync(fd, bytes, done);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === "EAGAIN") toStream(bytes.subarray(done));
+      else gone(streams, fd, code);
+    }
+  };
 }
 
 function makeIo(controller: AbortController, interrupted: { by?: "SIGINT" | "SIGTERM" }, streams: Streams): Io {
   return {
-    out: (t) => void (streams.outGone || process.stdout.write(t)),
-    err: (t) => void (streams.errGone || process.stderr.write(t)),
+    out: writer(streams, 1),
+    err: writer(streams, 2),
     env: process.env,
     cwd: process.cwd(),
-    stdoutIsTTY: Boolean(process.stdout.isTTY),
-    stderrIsTTY: Boolean(process.stderr.isTTY),
+    // Asked for only where colour or a progress display depends on it (it makes the stream).
+    get stdoutIsTTY() {
+      return Boolean(process.stdout.isTTY);
+    },
+    get stderrIsTTY() {
+      return Boolean(process.stderr.isTTY);
+    },
     signal: controller.signal,
     interruptedBy: () => interrupted.by,
   };
+}
+
+/** Waits until what went to a stream is written (or failed: the error arrives after the write that caused it). */
+function flushed(stream: NodeJS.WriteStream | undefined, isGone: () => boolean): Promise<void> {
+  return new Promise<void>((done) => (!stream || isGone() ? done() : stream.write("", () => done())));
 }
 
 function program(io: Io, setExit: (code: number) => void): Command {
@@ -235,21 +279,21 @@ Exit codes: 0 GO (or CONDITIONAL unless --fail-on conditional), 1 NO-GO, 2 bad i
 export async function main(argv: string[]): Promise<void> {
   const controller = new AbortController();
   const interrupted: { by?: "SIGINT" | "SIGTERM" } = {};
+  const streams: Streams = { outGone: false, errGone: false };
+  const io = makeIo(controller, interrupted, streams);
   const onSignal = (sig: "SIGINT" | "SIGTERM"): void => {
     if (interrupted.by) {
       // A second signal: stop now.
-      process.stderr.write(`\nreadiness: ${sig} again, exiting immediately\n`);
+      io.err(`\nreadiness: ${sig} again, exiting immediately\n`);
       process.exit(sig === "SIGTERM" ? 143 : 130);
     }
     interrupted.by = sig;
-    process.stderr.write(`\nreadiness: ${sig} received: stopping probes, writing the partial report (again to force)\n`);
+    io.err(`\nreadiness: ${sig} received: stopping probes, writing the partial report (again to force)\n`);
     controller.abort();
   };
   process.on("SIGINT", () => onSignal("SIGINT"));
   process.on("SIGTERM", () => onSignal("SIGTERM"));
 
-  const streams = watchStreams();
-  const io = makeIo(controller, interrupted, streams);
   let code = 0;
   const cli = program(io, (c) => (code = c));
   cli.exitOverride();
@@ -274,14 +318,13 @@ export async function main(argv: string[]): Promise<void> {
     // Stopped by the interrupt itself (reading a checklist from a pipe): the exit code of an interrupt.
     if (interrupted.by && e instanceof ReadinessError && e.code === "EINTERRUPTED") code = interrupted.by === "SIGTERM" ? 143 : 130;
   }
-  // Flushed, or failed: a write error on stdout arrives after the write that caused it.
-  await new Promise<void>((done) => (streams.outGone ? done() : process.stdout.write("", () => done())));
+  await flushed(streams.out, () => streams.outGone);
   if (streams.outFailed) {
     io.err(`readiness: cannot write to stdout (${streams.outFailed}): the report there is incomplete\n`);
     code = 2;
   }
-  // stderr too (a pipe is written asynchronously on some systems): bin/start.js exits right after.
-  await new Promise<void>((done) => (streams.errGone ? done() : process.stderr.write("", () => done())));
+  // stderr too (a stream may write a pipe asynchronously): bin/start.js exits right after.
+  await flushed(streams.err, () => streams.errGone);
   process.exitCode = code;
 }
 

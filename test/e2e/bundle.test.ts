@@ -48,7 +48,8 @@ describe("the bundled command line", () => {
     // tty and os: chalk no longer detects colours at load in the bundle (scripts/bundle.mjs), and
     // built-in namespaces are not copied (which loaded them at once); stdout is a pipe here.
     // internal/fs/promises: deferred in the bundle, and a regular checklist file is read at once.
-    for (const heavy of ["http", "https", "tls", "dns", "crypto", "child_process", "perf_hooks", "zlib", "tty", "os", "internal/fs/promises"]) {
+    // stream and net: stdout and stderr are written with write(2), not through process.stdout.
+    for (const heavy of ["http", "https", "tls", "dns", "crypto", "child_process", "perf_hooks", "zlib", "tty", "os", "internal/fs/promises", "stream", "net"]) {
       expect(loaded, heavy).not.toContain(`NativeModule ${heavy}`);
     }
     // No file from outside the bundle: fdir's optional picomatch (six files from node_modules,
@@ -77,7 +78,7 @@ describe("the bundled command line", () => {
     const r = run(BIN, ["--version"], ["--require", preload]);
     expect(r.code, r.stderr).toBe(0);
     const { builtins, files } = JSON.parse(readFileSync(list, "utf8")) as { builtins: string[]; files: string[] };
-    for (const esm of ["internal/fs/promises", "internal/readline/interface", "internal/modules/esm/module_job", "os", "tty"]) {
+    for (const esm of ["internal/fs/promises", "internal/readline/interface", "internal/modules/esm/module_job", "os", "tty", "stream", "net"]) {
       expect(builtins, esm).not.toContain(`NativeModule ${esm}`);
     }
     expect(files.filter((f) => !f.startsWith(scratch)).sort()).toEqual([join(ROOT, "bin", "readiness.js"), join(ROOT, "bin", "start.js")]);

@@ -3,7 +3,7 @@
  * stdout shows, not the run: no stack trace, `-o` files still written, the exit code still the
  * verdict. A stdout that fails otherwise (a full disk behind `>`) is one line on stderr and exit 2.
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -66,5 +66,35 @@ describe("stdout that goes away", () => {
     } finally {
       closeSync(full);
     }
+  });
+
+  it("a non-blocking stdout that fills up: the report still arrives whole, in order", () => {
+    // The CLI writes stdout with write(2) until the descriptor would block, then through Node's
+    // stream. A parent that leaves its pipe non-blocking and reads only after a pause makes the
+    // first write fill the pipe and fail with EAGAIN (python3: Node cannot make such a pipe).
+    const parent = `
+import os, subprocess, sys, time
+r, w = os.pipe()
+os.set_blocking(w, False)
+p = subprocess.Popen(sys.argv[1:], stdout=w, stderr=subprocess.PIPE, cwd=${JSON.stringify(dir)}, env={"PATH": os.environ["PATH"], "NO_COLOR": "1", "READINESS_NOW": "2026-11-23"})
+os.close(w)
+time.sleep(0.5)
+out = b""
+while True:
+    chunk = os.read(r, 65536)
+    if not chunk:
+        break
+    out += chunk
+err = p.stderr.read()
+sys.stdout.buffer.write(out)
+sys.stderr.write("exit %d %s" % (p.wait(), err.decode()))
+`;
+    const args = [BIN, "audit", "go.yaml", "-f", "json"];
+    const viaFullPipe = spawnSync("python3", ["-c", parent, process.execPath, ...args], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    const plain = spawnSync(process.execPath, args, { cwd: dir, encoding: "utf8", env: { PATH: process.env.PATH ?? "", NO_COLOR: "1", READINESS_NOW: "2026-11-23" } });
+    expect(plain.stdout.length).toBeGreaterThan(128 * 1024); // twice what a Linux pipe holds
+    expect(viaFullPipe.stderr).toBe("exit 0 ");
+    const strip = (json: string): unknown => ({ ...(JSON.parse(json) as object), duration_ms: 0, started_at: "" });
+    expect(strip(viaFullPipe.stdout)).toEqual(strip(plain.stdout));
   });
 });
