@@ -5,9 +5,9 @@
 import { open, stat } from "node:fs/promises";
 import { isAbsolute, relative, resolve, sep } from "node:path";
 import { performance } from "node:perf_hooks";
-import { glob, isDynamicPattern } from "tinyglobby";
 import type { Issue, Probe, ProbeContext, ProbeOutcome, ProbeSpecBase } from "../types.js";
 import { DURATION_PATTERN, parseDuration } from "../util/duration.js";
+import { globLib } from "../util/glob.js";
 import { abortCause } from "../util/net.js";
 import { checkText, hasTextAssertions, TEXT_ASSERTION_PROPERTIES, textAssertionIssues, type TextAssertions } from "./assert.js";
 
@@ -109,8 +109,8 @@ function errorCause(e: unknown): string {
 /** Directories a broad glob should not walk unless the pattern names them: huge, and never what is meant. */
 const SKIPPED_DIRS = ["node_modules", ".git"];
 
-async function findMatches(pattern: string, ctx: ProbeContext): Promise<Match[]> {
-  if (!isDynamicPattern(pattern)) {
+async function findMatches(pattern: string, isGlob: boolean, ctx: ProbeContext): Promise<Match[]> {
+  if (!isGlob) {
     const abs = resolve(ctx.cwd, pattern);
     try {
       const st = await stat(abs);
@@ -122,6 +122,7 @@ async function findMatches(pattern: string, ctx: ProbeContext): Promise<Match[]>
     }
   }
   const ignore = SKIPPED_DIRS.filter((d) => !pattern.includes(d)).map((d) => `**/${d}/**`);
+  const { glob } = await globLib();
   const paths = await glob([pattern], { cwd: ctx.cwd, dot: true, absolute: true, onlyFiles: true, ignore, expandDirectories: false, signal: ctx.signal });
   paths.sort();
   const matches: Match[] = [];
@@ -139,10 +140,10 @@ async function findMatches(pattern: string, ctx: ProbeContext): Promise<Match[]>
 async function run(spec: FileSpec, ctx: ProbeContext): Promise<ProbeOutcome> {
   const started = performance.now();
   const pattern = spec.file;
-  const isGlob = isDynamicPattern(pattern);
+  const isGlob = (await globLib()).isDynamicPattern(pattern);
   let matches: Match[];
   try {
-    matches = await findMatches(pattern, ctx);
+    matches = await findMatches(pattern, isGlob, ctx);
   } catch (e) {
     if (ctx.signal.aborted) return { result: "fail", message: `${pattern}: ${abortCause(ctx.signal, ctx.timeoutMs, started)} while searching` };
     return { result: "fail", message: `${pattern}: ${errorCause(e)}` };

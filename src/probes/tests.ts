@@ -3,7 +3,7 @@
  * checks that enough tests ran and few enough failed or were skipped.
  */
 import { stat } from "node:fs/promises";
-import { glob, isDynamicPattern } from "tinyglobby";
+import { globLib } from "../util/glob.js";
 import type { Probe, ProbeContext, ProbeOutcome, ProbeSpecBase } from "../types.js";
 import { truncate } from "../util/text.js";
 import { abortMessage, describeError, displayPath, fail, pass, readTextFile, resolvePath } from "./evidence/common.js";
@@ -33,6 +33,7 @@ interface Located {
 
 async function locate(spec: TestsSpec, ctx: ProbeContext): Promise<Located> {
   const pattern = spec.tests;
+  const { glob, isDynamicPattern } = await globLib();
   if (!isDynamicPattern(pattern)) {
     const file = resolvePath(ctx, pattern);
     try {
