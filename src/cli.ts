@@ -281,6 +281,9 @@ export async function main(argv: string[]): Promise<void> {
   const interrupted: { by?: "SIGINT" | "SIGTERM" } = {};
   const streams: Streams = { outGone: false, errGone: false };
   const io = makeIo(controller, interrupted, streams);
+  // Only an audit has probes to stop and a partial report to write (global options take no value,
+  // so the first word is the command).
+  const isAudit = argv.slice(2).find((a) => !a.startsWith("-")) === "audit";
   const onSignal = (sig: "SIGINT" | "SIGTERM"): void => {
     if (interrupted.by) {
       // A second signal: stop now.
@@ -288,7 +291,7 @@ export async function main(argv: string[]): Promise<void> {
       process.exit(sig === "SIGTERM" ? 143 : 130);
     }
     interrupted.by = sig;
-    io.err(`\nreadiness: ${sig} received: stopping probes, writing the partial report (again to force)\n`);
+    io.err(`\nreadiness: ${sig} received: ${isAudit ? "stopping probes, writing the partial report" : "stopping"} (again to force)\n`);
     controller.abort();
   };
   process.on("SIGINT", () => onSignal("SIGINT"));

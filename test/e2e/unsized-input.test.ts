@@ -77,6 +77,8 @@ describe("a checklist from a pipe, a FIFO or a device", () => {
         const r = await run([command, path], { signals: [sig] });
         expect(r.code, `${command}: ${r.stderr}`).toBe(code);
         expect(r.stderr).toContain(`nobody-${sig}.yaml: interrupted while reading`);
+        // Only an audit has probes to stop and a partial report to write.
+        expect(r.stderr).toContain(command === "audit" ? `${sig} received: stopping probes, writing the partial report (again to force)` : `${sig} received: stopping (again to force)`);
         expect(r.stderr).not.toMatch(STACK);
         expect(r.ms).toBeLessThan(5_000);
       }
