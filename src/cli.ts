@@ -112,7 +112,24 @@ function flushed(stream: NodeJS.WriteStream | undefined, isGone: () => boolean):
   return new Promise<void>((done) => (!stream || isGone() ? done() : stream.write("", () => done())));
 }
 
-function program(io: Io, setExit: (code: number) => void): Command {
+/** Every subcommand `program` defines (a test keeps the two in step). */
+export const SUBCOMMANDS = ["audit", "validate", "schema", "init", "list", "explain", "attest", "waive", "sign", "import", "diff", "merge"];
+
+/**
+ * Which subcommands to define for `argv`: setting up all twelve with their options is a few ms of
+ * every start, and a run needs one. All of them when help may list them or suggest one (no command
+ * word, `help`, an unknown word); none for `--version` alone. Global options take no value, so the
+ * first word that is not an option is the command.
+ */
+export function commandsFor(argv: string[]): (name: string) => boolean {
+  const args = argv.slice(2);
+  const word = args.find((a) => !a.startsWith("-"));
+  if (word !== undefined && SUBCOMMANDS.includes(word)) return (name) => name === word;
+  if (word === undefined && (args.includes("-V") || args.includes("--version")) && !args.includes("-h") && !args.includes("--help")) return () => false;
+  return () => true;
+}
+
+export function program(io: Io, setExit: (code: number) => void, wanted: (name: string) => boolean = () => true): Command {
   const run =
     <A extends unknown[]>(fn: (...args: A) => Promise<number>) =>
     async (...args: A): Promise<void> => {
@@ -143,133 +160,145 @@ Exit codes: 0 GO (or CONDITIONAL unless --fail-on conditional), 1 NO-GO, 2 bad i
 
   const globals = (cmd: Command): { color?: boolean; verbose?: boolean; quiet?: boolean } => cmd.optsWithGlobals();
 
-  cli
-    .command("audit")
-    .description("load the checklist, run its probes, score it and report the verdict")
-    .argument("[file]", "checklist (default: readiness.yaml, readiness.yml or .readiness.yaml here; else the built-in baseline)")
-    .addOption(new Option("-f, --format <format>", "report written to stdout").choices(REPORT_FORMATS).default("terminal"))
-    .option("-o, --output <format=path>", "also write a report to a file, atomically (repeatable), e.g. -o json=out/readiness.json", collect, [])
-    .option("--only <selector...>", "run only these: an item id, section:ID, tag:NAME, severity:LEVEL (comma-separated or repeated)", selectors)
-    .option("--skip <selector...>", "skip these (same selectors as --only)", selectors)
-    .option("--var <key=value>", "set a checklist variable (repeatable); wins over --env and vars:", collect, [])
-    .option("--env <name>", "apply environments.NAME from the checklist (vars, defaults, gate)")
-    .option("--concurrency <n>", "probes in flight at once", "16")
-    .option("--timeout <duration>", "timeout of every probe that sets none (e.g. 2s); overrides defaults.timeout")
-    .option("--no-exec", "do not run command probes (reported as skipped): audit an untrusted checklist safely")
-    .option("--dry-run", "print the plan (every probe resolved, secrets masked) and run nothing")
-    .addOption(new Option("--fail-on <level>", "which verdict exits 1").choices(FAIL_ON).default("no-go"))
-    .option("--min-score <n>", "score needed for GO (overrides gate.go)")
-    .option("--strict", "manual attestations earn no credit: only verified evidence counts")
-    .option("--no-progress", "no progress display (it only ever shows on a terminal, never in CI)")
-    .option("--baseline <report.json>", "compare with an earlier JSON report: score delta, newly failing and newly passing items")
-    .option("--wait <duration>", "re-run failing probes until the verdict passes the gate (per --fail-on) or this much time has passed, e.g. 5m")
-    .option("--interval <duration>", "pause between --wait rounds (default 5s)")
-    .action(run(async (file: string | undefined, _o: unknown, cmd: Command) => (await commands.audit()).auditCommand(file, cmd.optsWithGlobals(), io)));
+  if (wanted("audit"))
+    cli
+      .command("audit")
+      .description("load the checklist, run its probes, score it and report the verdict")
+      .argument("[file]", "checklist (default: readiness.yaml, readiness.yml or .readiness.yaml here; else the built-in baseline)")
+      .addOption(new Option("-f, --format <format>", "report written to stdout").choices(REPORT_FORMATS).default("terminal"))
+      .option("-o, --output <format=path>", "also write a report to a file, atomically (repeatable), e.g. -o json=out/readiness.json", collect, [])
+      .option("--only <selector...>", "run only these: an item id, section:ID, tag:NAME, severity:LEVEL (comma-separated or repeated)", selectors)
+      .option("--skip <selector...>", "skip these (same selectors as --only)", selectors)
+      .option("--var <key=value>", "set a checklist variable (repeatable); wins over --env and vars:", collect, [])
+      .option("--env <name>", "apply environments.NAME from the checklist (vars, defaults, gate)")
+      .option("--concurrency <n>", "probes in flight at once", "16")
+      .option("--timeout <duration>", "timeout of every probe that sets none (e.g. 2s); overrides defaults.timeout")
+      .option("--no-exec", "do not run command probes (reported as skipped): audit an untrusted checklist safely")
+      .option("--dry-run", "print the plan (every probe resolved, secrets masked) and run nothing")
+      .addOption(new Option("--fail-on <level>", "which verdict exits 1").choices(FAIL_ON).default("no-go"))
+      .option("--min-score <n>", "score needed for GO (overrides gate.go)")
+      .option("--strict", "manual attestations earn no credit: only verified evidence counts")
+      .option("--no-progress", "no progress display (it only ever shows on a terminal, never in CI)")
+      .option("--baseline <report.json>", "compare with an earlier JSON report: score delta, newly failing and newly passing items")
+      .option("--wait <duration>", "re-run failing probes until the verdict passes the gate (per --fail-on) or this much time has passed, e.g. 5m")
+      .option("--interval <duration>", "pause between --wait rounds (default 5s)")
+      .action(run(async (file: string | undefined, _o: unknown, cmd: Command) => (await commands.audit()).auditCommand(file, cmd.optsWithGlobals(), io)));
 
-  cli
-    .command("validate")
-    .description("check a checklist's schema and semantics; runs nothing (exit 0 valid, 2 invalid)")
-    .argument("[file]", "checklist (default: readiness.yaml here)")
-    .option("--var <key=value>", "set a checklist variable (repeatable)", collect, [])
-    .option("--env <name>", "apply environments.NAME from the checklist (vars, defaults, gate)")
-    .option("--json", "print the issues as JSON")
-    .option("--print", "print the resolved checklist as YAML (extends merged, matrices expanded, variables applied, secrets masked)")
-    .action(run(async (file: string | undefined, _o: unknown, cmd: Command) => (await commands.validate()).validateCommand(file, cmd.optsWithGlobals(), io)));
+  if (wanted("validate"))
+    cli
+      .command("validate")
+      .description("check a checklist's schema and semantics; runs nothing (exit 0 valid, 2 invalid)")
+      .argument("[file]", "checklist (default: readiness.yaml here)")
+      .option("--var <key=value>", "set a checklist variable (repeatable)", collect, [])
+      .option("--env <name>", "apply environments.NAME from the checklist (vars, defaults, gate)")
+      .option("--json", "print the issues as JSON")
+      .option("--print", "print the resolved checklist as YAML (extends merged, matrices expanded, variables applied, secrets masked)")
+      .action(run(async (file: string | undefined, _o: unknown, cmd: Command) => (await commands.validate()).validateCommand(file, cmd.optsWithGlobals(), io)));
 
-  cli
-    .command("schema")
-    .description("print a JSON Schema: checklist (for editors) or report (for consumers of -f json)")
-    .argument("[name]", "checklist | report", "checklist")
-    .action(run(async (name: string) => (await commands.schema()).schemaCommand(name, io)));
+  if (wanted("schema"))
+    cli
+      .command("schema")
+      .description("print a JSON Schema: checklist (for editors) or report (for consumers of -f json)")
+      .argument("[name]", "checklist | report", "checklist")
+      .action(run(async (name: string) => (await commands.schema()).schemaCommand(name, io)));
 
-  cli
-    .command("init")
-    .description("write a commented starter readiness.yaml (never overwrites without --force)")
-    .option("-t, --template <name>", "starter template (see --list)")
-    .option("--list", "list the templates")
-    .option("--force", "overwrite an existing file")
-    .option("-o, --output <path>", "where to write", "readiness.yaml")
-    .action(run(async (_o: unknown, cmd: Command) => (await commands.init()).initCommand(cmd.opts(), io)));
+  if (wanted("init"))
+    cli
+      .command("init")
+      .description("write a commented starter readiness.yaml (never overwrites without --force)")
+      .option("-t, --template <name>", "starter template (see --list)")
+      .option("--list", "list the templates")
+      .option("--force", "overwrite an existing file")
+      .option("-o, --output <path>", "where to write", "readiness.yaml")
+      .action(run(async (_o: unknown, cmd: Command) => (await commands.init()).initCommand(cmd.opts(), io)));
 
-  cli
-    .command("list")
-    .description("print the resolved items: id, severity, probes, where defined")
-    .argument("[file]", "checklist (default: readiness.yaml here)")
-    .option("--only <selector...>", "only these (see audit --only)", selectors)
-    .option("--skip <selector...>", "not these", selectors)
-    .option("--var <key=value>", "set a checklist variable (repeatable)", collect, [])
-    .option("--env <name>", "apply environments.NAME from the checklist (vars, defaults, gate)")
-    .option("--json", "print as JSON")
-    .action(run(async (file: string | undefined, _o: unknown, cmd: Command) => (await commands.list()).listCommand(file, cmd.optsWithGlobals(), io)));
+  if (wanted("list"))
+    cli
+      .command("list")
+      .description("print the resolved items: id, severity, probes, where defined")
+      .argument("[file]", "checklist (default: readiness.yaml here)")
+      .option("--only <selector...>", "only these (see audit --only)", selectors)
+      .option("--skip <selector...>", "not these", selectors)
+      .option("--var <key=value>", "set a checklist variable (repeatable)", collect, [])
+      .option("--env <name>", "apply environments.NAME from the checklist (vars, defaults, gate)")
+      .option("--json", "print as JSON")
+      .action(run(async (file: string | undefined, _o: unknown, cmd: Command) => (await commands.list()).listCommand(file, cmd.optsWithGlobals(), io)));
 
-  cli
-    .command("explain")
-    .description("show one item fully resolved (defaults applied, variables substituted, secrets masked)")
-    .argument("<id>", "item id")
-    .option("--file <file>", "checklist (default: readiness.yaml here)")
-    .option("--var <key=value>", "set a checklist variable (repeatable)", collect, [])
-    .option("--env <name>", "apply environments.NAME from the checklist (vars, defaults, gate)")
-    .action(run(async (id: string, _o: unknown, cmd: Command) => (await commands.list()).explainCommand(id, cmd.optsWithGlobals(), io)));
+  if (wanted("explain"))
+    cli
+      .command("explain")
+      .description("show one item fully resolved (defaults applied, variables substituted, secrets masked)")
+      .argument("<id>", "item id")
+      .option("--file <file>", "checklist (default: readiness.yaml here)")
+      .option("--var <key=value>", "set a checklist variable (repeatable)", collect, [])
+      .option("--env <name>", "apply environments.NAME from the checklist (vars, defaults, gate)")
+      .action(run(async (id: string, _o: unknown, cmd: Command) => (await commands.list()).explainCommand(id, cmd.optsWithGlobals(), io)));
 
-  cli
-    .command("attest")
-    .description("record a manual attestation in the checklist: status done, who, today (comments and layout kept)")
-    .argument("<id>", "item id (readiness list shows them)")
-    .requiredOption("--by <name>", "who attests (recorded as attested_by)")
-    .option("--evidence <ref>", "link or reference backing the claim (recorded as evidence)")
-    .option("--note <text>", "free text kept with the attestation (recorded as note)")
-    .option("--expires-after <duration>", "how long the attestation holds before it goes stale, e.g. 90d")
-    .option("--file <file>", "checklist to edit (default: readiness.yaml here)")
-    .addHelpText("after", "\nExample:\n  readiness attest runbooks --by \"Ana Ruiz\" --evidence https://wiki.example.com/runbooks --expires-after 90d\n\nThe date is today (READINESS_NOW pins it). Keys you do not pass are left as they are. Exit 0 recorded, 2 refused (file unchanged).")
-    .action(run(async (id: string, _o: unknown, cmd: Command) => (await commands.attest()).attestCommand(id, cmd.optsWithGlobals(), io)));
+  if (wanted("attest"))
+    cli
+      .command("attest")
+      .description("record a manual attestation in the checklist: status done, who, today (comments and layout kept)")
+      .argument("<id>", "item id (readiness list shows them)")
+      .requiredOption("--by <name>", "who attests (recorded as attested_by)")
+      .option("--evidence <ref>", "link or reference backing the claim (recorded as evidence)")
+      .option("--note <text>", "free text kept with the attestation (recorded as note)")
+      .option("--expires-after <duration>", "how long the attestation holds before it goes stale, e.g. 90d")
+      .option("--file <file>", "checklist to edit (default: readiness.yaml here)")
+      .addHelpText("after", "\nExample:\n  readiness attest runbooks --by \"Ana Ruiz\" --evidence https://wiki.example.com/runbooks --expires-after 90d\n\nThe date is today (READINESS_NOW pins it). Keys you do not pass are left as they are. Exit 0 recorded, 2 refused (file unchanged).")
+      .action(run(async (id: string, _o: unknown, cmd: Command) => (await commands.attest()).attestCommand(id, cmd.optsWithGlobals(), io)));
 
-  cli
-    .command("waive")
-    .description("record a waiver in the checklist: the item leaves the score until a date (comments and layout kept)")
-    .argument("<id>", "item id (readiness list shows them)")
-    .requiredOption("--reason <text>", "why the item is waived")
-    .requiredOption("--until <date>", "last day the waiver applies (YYYY-MM-DD): today or later, at most gate.max_waiver_days (default 90) away")
-    .requiredOption("--by <name>", "who approved the waiver")
-    .option("--file <file>", "checklist to edit (default: readiness.yaml here)")
-    .addHelpText("after", "\nExample:\n  readiness waive mfa --reason \"planned for v2.1\" --until 2026-12-31 --by \"Security Lead\"\n\nAn existing waiver of the item is replaced. Exit 0 recorded, 2 refused (file unchanged).")
-    .action(run(async (id: string, _o: unknown, cmd: Command) => (await commands.waive()).waiveCommand(id, cmd.optsWithGlobals(), io)));
+  if (wanted("waive"))
+    cli
+      .command("waive")
+      .description("record a waiver in the checklist: the item leaves the score until a date (comments and layout kept)")
+      .argument("<id>", "item id (readiness list shows them)")
+      .requiredOption("--reason <text>", "why the item is waived")
+      .requiredOption("--until <date>", "last day the waiver applies (YYYY-MM-DD): today or later, at most gate.max_waiver_days (default 90) away")
+      .requiredOption("--by <name>", "who approved the waiver")
+      .option("--file <file>", "checklist to edit (default: readiness.yaml here)")
+      .addHelpText("after", "\nExample:\n  readiness waive mfa --reason \"planned for v2.1\" --until 2026-12-31 --by \"Security Lead\"\n\nAn existing waiver of the item is replaced. Exit 0 recorded, 2 refused (file unchanged).")
+      .action(run(async (id: string, _o: unknown, cmd: Command) => (await commands.waive()).waiveCommand(id, cmd.optsWithGlobals(), io)));
 
-  cli
-    .command("sign")
-    .description("record a sign-off of a role (gate.signoffs) in the checklist: who, today (comments and layout kept)")
-    .argument("<role>", "a role of gate.signoffs, e.g. \"Security Lead\" (case and spacing are forgiven)")
-    .requiredOption("--by <name>", "who signs")
-    .option("--force", "record a role that gate.signoffs does not require")
-    .option("--file <file>", "checklist to edit (default: readiness.yaml here)")
-    .addHelpText("after", "\nExample:\n  readiness sign \"Engineering Lead\" --by \"Ana Ruiz\"\n\nAn earlier sign-off of the same role is replaced. A sign-off older than the last change (git) to a blocking item is reported as outdated by audit. Exit 0 recorded, 2 refused (file unchanged).")
-    .action(run(async (role: string, _o: unknown, cmd: Command) => (await commands.sign()).signCommand(role, cmd.optsWithGlobals(), io)));
+  if (wanted("sign"))
+    cli
+      .command("sign")
+      .description("record a sign-off of a role (gate.signoffs) in the checklist: who, today (comments and layout kept)")
+      .argument("<role>", "a role of gate.signoffs, e.g. \"Security Lead\" (case and spacing are forgiven)")
+      .requiredOption("--by <name>", "who signs")
+      .option("--force", "record a role that gate.signoffs does not require")
+      .option("--file <file>", "checklist to edit (default: readiness.yaml here)")
+      .addHelpText("after", "\nExample:\n  readiness sign \"Engineering Lead\" --by \"Ana Ruiz\"\n\nAn earlier sign-off of the same role is replaced. A sign-off older than the last change (git) to a blocking item is reported as outdated by audit. Exit 0 recorded, 2 refused (file unchanged).")
+      .action(run(async (role: string, _o: unknown, cmd: Command) => (await commands.sign()).signCommand(role, cmd.optsWithGlobals(), io)));
 
-  cli
-    .command("import")
-    .description("convert a Markdown checklist into a checklist YAML (claims kept, probes suggested)")
-    .argument("<file.md>", "Markdown checklist")
-    .option("-o, --output <file>", "write the YAML here instead of stdout (never overwrites without --force)")
-    .option("--with-probes", "write suggested probes live instead of as comments to review")
-    .option("--json", "print the import summary as JSON (on stderr)")
-    .option("--force", "overwrite --output if it exists")
-    .action(run(async (file: string, _o: unknown, cmd: Command) => (await commands.import()).importCommand(file, cmd.optsWithGlobals(), io)));
+  if (wanted("import"))
+    cli
+      .command("import")
+      .description("convert a Markdown checklist into a checklist YAML (claims kept, probes suggested)")
+      .argument("<file.md>", "Markdown checklist")
+      .option("-o, --output <file>", "write the YAML here instead of stdout (never overwrites without --force)")
+      .option("--with-probes", "write suggested probes live instead of as comments to review")
+      .option("--json", "print the import summary as JSON (on stderr)")
+      .option("--force", "overwrite --output if it exists")
+      .action(run(async (file: string, _o: unknown, cmd: Command) => (await commands.import()).importCommand(file, cmd.optsWithGlobals(), io)));
 
-  cli
-    .command("diff")
-    .description("what got better or worse between two JSON reports (exit 1 if anything regressed)")
-    .argument("<old.json>", "earlier report (readiness audit -f json)")
-    .argument("<new.json>", "later report")
-    .addOption(new Option("-f, --format <format>", "output format").choices(DIFF_FORMATS).default("terminal"))
-    .option("-o, --output <file>", "write to a file instead of stdout")
-    .action(run(async (a: string, b: string, _o: unknown, cmd: Command) => (await commands.reports()).diffCommand(a, b, cmd.optsWithGlobals(), io)));
+  if (wanted("diff"))
+    cli
+      .command("diff")
+      .description("what got better or worse between two JSON reports (exit 1 if anything regressed)")
+      .argument("<old.json>", "earlier report (readiness audit -f json)")
+      .argument("<new.json>", "later report")
+      .addOption(new Option("-f, --format <format>", "output format").choices(DIFF_FORMATS).default("terminal"))
+      .option("-o, --output <file>", "write to a file instead of stdout")
+      .action(run(async (a: string, b: string, _o: unknown, cmd: Command) => (await commands.reports()).diffCommand(a, b, cmd.optsWithGlobals(), io)));
 
-  cli
-    .command("merge")
-    .description("one fleet report from many JSON reports, worst first (exit 1 if any is NO-GO)")
-    .argument("<report.json...>", "one JSON report per service")
-    .addOption(new Option("-f, --format <format>", "output format").choices(FLEET_FORMATS).default("terminal"))
-    .option("-o, --output <file>", "write to a file instead of stdout")
-    .action(run(async (files: string[], _o: unknown, cmd: Command) => (await commands.reports()).mergeCommand(files, cmd.optsWithGlobals(), io)));
+  if (wanted("merge"))
+    cli
+      .command("merge")
+      .description("one fleet report from many JSON reports, worst first (exit 1 if any is NO-GO)")
+      .argument("<report.json...>", "one JSON report per service")
+      .addOption(new Option("-f, --format <format>", "output format").choices(FLEET_FORMATS).default("terminal"))
+      .option("-o, --output <file>", "write to a file instead of stdout")
+      .action(run(async (files: string[], _o: unknown, cmd: Command) => (await commands.reports()).mergeCommand(files, cmd.optsWithGlobals(), io)));
 
   void globals;
   return cli;
@@ -298,7 +327,7 @@ export async function main(argv: string[]): Promise<void> {
   process.on("SIGTERM", () => onSignal("SIGTERM"));
 
   let code = 0;
-  const cli = program(io, (c) => (code = c));
+  const cli = program(io, (c) => (code = c), commandsFor(argv));
   cli.exitOverride();
   cli.configureOutput({
     writeOut: (s) => io.out(s),

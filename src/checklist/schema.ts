@@ -2,7 +2,7 @@
  * The checklist JSON Schema, built from one base and every probe type's own fragment.
  * `schemas/checklist.schema.json` is this, written by `npm run build` and guarded by a test.
  */
-import { PROBE_TYPES, probeSchema } from "../probes/index.js";
+import { COMMON_PROBE_PROPERTIES, PROBE_TYPES, probeSchema } from "../probes/index.js";
 import { MANUAL_STATUSES, SEVERITIES } from "../types.js";
 import { DATE_PATTERN, DURATION_PATTERN } from "../util/duration.js";
 import { ID_PATTERN } from "../util/text.js";
@@ -24,13 +24,21 @@ const severity: Schema = { type: "string", enum: [...SEVERITIES], description: "
 
 /** Builds the whole checklist schema (draft-07). */
 export function buildChecklistSchema(): Schema {
+  // The keys every probe accepts (name, timeout, retries, retry_delay) are checked once, here; each
+  // type's schema only allows them (`true`), so its own keys stay closed without repeating their
+  // checks twelve times (a third of the precompiled validator was those repeats).
   const probeDefs: Schema = {};
-  for (const type of PROBE_TYPES) probeDefs[`probe_${type}`] = probeSchema(type);
+  const allowCommon = Object.fromEntries(Object.keys(COMMON_PROBE_PROPERTIES).map((k) => [k, true]));
+  for (const type of PROBE_TYPES) {
+    const own = probeSchema(type);
+    probeDefs[`probe_${type}`] = { ...own, properties: { ...(own.properties as Schema), ...allowCommon } };
+  }
 
   const probe: Schema = {
     type: "object",
     description: `A probe: a mapping whose type key (${PROBE_TYPES.join(", ")}) holds its target.`,
     minProperties: 1,
+    properties: COMMON_PROBE_PROPERTIES,
     // Each type key brings its type's schema. `dependencies` says so directly; ajv's code for it tests
     // the key and validates, where allOf of if/then built and dropped an error object for each type a
     // probe is not (the probe schemas took a third less time to check, cold, at 2,000 probes).
