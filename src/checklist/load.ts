@@ -5,10 +5,10 @@
 import { resolve as resolvePath } from "node:path";
 import { ReadinessError } from "../errors.js";
 import type { Checklist, Issue } from "../types.js";
-import { parseYaml } from "./parse.js";
+import { parseYaml, type ParsedYaml, type Path } from "./parse.js";
 import { readChecklistFile } from "./read.js";
 import { resolveChecklist, type ResolveOptions } from "./resolve.js";
-import { validateSchema } from "./validate.js";
+import { checkProbeTypes, validateSchema } from "./validate.js";
 import { annotateComposition, composeChecklist, type ComposeOptions } from "./extends.js";
 
 /** How a checklist loads: environment and `--var` values for interpolation, `--env NAME`. */
@@ -30,7 +30,9 @@ export function checkChecklistText(text: string, file: string, options: LoadOpti
   const parsed = parseYaml(text, file);
   if (parsed.issues.length) return { issues: parsed.issues };
   const schemaIssues = validateSchema(parsed);
-  if (schemaIssues.length) return { issues: sortIssues(schemaIssues) };
+  // Resolving, which names a probe's unknown type key, runs only on a schema-valid document: a typo
+  // like `htp:` is named with the schema's errors instead of in a second round.
+  if (schemaIssues.length) return { issues: sortIssues([...schemaIssues, ...probeTypeIssues(parsed)]) };
   // extends, matrices, drops, --env and --var: one merged document whose positions stay per file.
   const composed = composeChecklist(parsed, options);
   if (composed.issues.some((i) => i.level !== "warning")) return { issues: sortIssues(composed.issues, composed.files) };
@@ -71,6 +73,31 @@ function invalid(file: string, issues: Issue[]): ReadinessError {
 }
 
 /** Issues by file (the root first, then extended files in the order read), then by position. */
+/** The probe type issues (`checkProbeTypes`) of every probe the document holds where one is expected, whatever else is wrong with it. */
+function probeTypeIssues(parsed: ParsedYaml): Issue[] {
+  const out: Issue[] = [];
+  const isMapping = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+  const sections = (list: unknown, path: Path): void => {
+    if (!Array.isArray(list)) return;
+    list.forEach((section: unknown, i) => {
+      if (!isMapping(section)) return;
+      const at = [...path, i];
+      if (Array.isArray(section.items)) {
+        section.items.forEach((item: unknown, j) => {
+          if (!isMapping(item) || !Array.isArray(item.probes)) return;
+          item.probes.forEach((probe: unknown, k) => {
+            // An empty mapping is the schema's "empty probe" already.
+            if (isMapping(probe) && Object.keys(probe).length) out.push(...checkProbeTypes(probe, [...at, "items", j, "probes", k], parsed).issues);
+          });
+        });
+      }
+      sections(section.sections, [...at, "sections"]);
+    });
+  };
+  if (isMapping(parsed.value)) sections(parsed.value.sections, ["sections"]);
+  return out;
+}
+
 function sortIssues(issues: Issue[], files: string[] = []): Issue[] {
   const rank = (i: Issue): number => (i.file === undefined ? 0 : files.indexOf(i.file) + 1);
   return [...issues].sort((a, b) => rank(a) - rank(b) || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));

@@ -233,7 +233,8 @@ sections:
       expect(r.stderr.trim().split("\n")).toEqual([
         'readiness.yaml:6:19: expected one of critical, high, medium, low; got "hgh" — did you mean "high"? (at /sections/0/items/0/severity)',
         'readiness.yaml:9:13: unknown key "timout" — did you mean "timeout"? (at /sections/0/items/0/probes/0/timout)',
-        "readiness.yaml: 2 errors",
+        'readiness.yaml:10:13: unknown probe type "htp" — did you mean "http"? (probe types: http, tcp, command, file, coverage, tests, tls, dns, env, metric) (at /sections/0/items/0/probes/1/htp)',
+        "readiness.yaml: 3 errors",
       ]);
     } finally {
       p.cleanup();

@@ -51,11 +51,13 @@ sections:
     expect(out).toEqual([
       'c.yaml:4:5: unknown key "itms" — did you mean "items"? (at /sections/0/itms)',
       'c.yaml:7:19: expected one of critical, high, medium, low; got "hgh" — did you mean "high"? (at /sections/0/items/0/severity)',
+      // Named with the schema's errors, though resolving (which names it otherwise) never runs here.
+      'c.yaml:9:13: unknown probe type "htp" — did you mean "http"? (probe types: http, tcp, command, file, coverage, tests, tls, dns, env, metric) (at /sections/0/items/0/probes/0/htp)',
       'c.yaml:11:13: unknown key "timout" — did you mean "timeout"? (at /sections/0/items/0/probes/1/timout)',
     ]);
   });
 
-  it("names unknown probe types after the schema passes", () => {
+  it("names unknown probe types when the schema passes too", () => {
     expect(lines(`version: 1
 sections:
   - title: A
