@@ -120,7 +120,8 @@ let bundled = readFileSync(OUT, "utf8").replace(/(?<![\w$.])require\("(?:node:)?
 // when the bundle loads: fifteen modules' worth of closures at every start-up, and the module
 // itself loaded at once even where deferred above. A namespace object whose prototype is the module
 // reads the same (`ns.default` is the module, `ns.name` its member) and copies nothing.
-const toEsm = /var ([\w$]+)=\(e,t,r\)=>\(r=e!=null\?/.exec(bundled)?.[1];
+// Whatever names the minifier gives its parameters: (e,t,r)=>(r=e!=null?...
+const toEsm = /var ([\w$]+)=\((\w),\w,(\w)\)=>\(\3=\2!=null\?/.exec(bundled)?.[1];
 let namespaces = 0;
 if (toEsm) {
   const call = new RegExp(`(?<![\\w$.])${toEsm.replaceAll("$", "\\$")}\\(((?:require|__lazyBuiltin)\\("(?:node:)?([a-z_/]+)"\\)),1\\)`, "g");
