@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError, Option } from "commander";
 import { writeSync } from "node:fs";
+import { utf8Slices } from "./util/fs.js";
 import { fileURLToPath } from "node:url";
 import { formatIssue, oneLine, ReadinessError } from "./errors.js";
 import type { Io } from "./commands/io.js";
@@ -77,14 +78,18 @@ function writer(streams: Streams, fd: 1 | 2): (text: string) => void {
   return (text) => {
     if (fd === 1 ? streams.outGone : streams.errGone) return;
     if (fd === 1 ? streams.out : streams.err) return toStream(text);
-    const bytes = Buffer.from(text);
-    let done = 0;
-    try {
-      while (done < bytes.length) done += writeSync(fd, bytes, done);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === "EAGAIN") toStream(bytes.subarray(done));
-      else gone(streams, fd, code);
+    const slices = utf8Slices(text);
+    for (const slice of slices) {
+      let done = 0;
+      try {
+        while (done < slice.length) done += writeSync(fd, slice, done);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code !== "EAGAIN") return gone(streams, fd, code);
+        toStream(slice.subarray(done));
+        for (const rest of slices) toStream(rest);
+        return;
+      }
     }
   };
 }
