@@ -120,15 +120,19 @@ function flushed(stream: NodeJS.WriteStream | undefined, isGone: () => boolean):
 /** Every subcommand `program` defines (a test keeps the two in step). */
 export const SUBCOMMANDS = ["audit", "validate", "schema", "init", "list", "explain", "attest", "waive", "sign", "import", "diff", "merge"];
 
+/** The command `argv` names: global options take no value, so the first word that is not an option. */
+function commandWord(argv: string[]): string | undefined {
+  return argv.slice(2).find((a) => !a.startsWith("-"));
+}
+
 /**
  * Which subcommands to define for `argv`: setting up all twelve with their options is a few ms of
  * every start, and a run needs one. All of them when help may list them or suggest one (no command
- * word, `help`, an unknown word); none for `--version` alone. Global options take no value, so the
- * first word that is not an option is the command.
+ * word, `help`, an unknown word); none for `--version` alone.
  */
 export function commandsFor(argv: string[]): (name: string) => boolean {
   const args = argv.slice(2);
-  const word = args.find((a) => !a.startsWith("-"));
+  const word = commandWord(argv);
   if (word !== undefined && SUBCOMMANDS.includes(word)) return (name) => name === word;
   if (word === undefined && (args.includes("-V") || args.includes("--version")) && !args.includes("-h") && !args.includes("--help")) return () => false;
   return () => true;
@@ -315,9 +319,8 @@ export async function main(argv: string[]): Promise<void> {
   const interrupted: { by?: "SIGINT" | "SIGTERM" } = {};
   const streams: Streams = { outGone: false, errGone: false };
   const io = makeIo(controller, interrupted, streams);
-  // Only an audit has probes to stop and a partial report to write (global options take no value,
-  // so the first word is the command).
-  const isAudit = argv.slice(2).find((a) => !a.startsWith("-")) === "audit";
+  // Only an audit has probes to stop and a partial report to write.
+  const isAudit = commandWord(argv) === "audit";
   const onSignal = (sig: "SIGINT" | "SIGTERM"): void => {
     if (interrupted.by) {
       // A second signal: stop now.

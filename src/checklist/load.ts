@@ -72,7 +72,6 @@ function invalid(file: string, issues: Issue[]): ReadinessError {
   return new ReadinessError(`${file}: ${errors.length} error${errors.length === 1 ? "" : "s"}`, { code: "EINVALID", issues });
 }
 
-/** Issues by file (the root first, then extended files in the order read), then by position. */
 /** The probe type issues (`checkProbeTypes`) of every probe the document holds where one is expected, whatever else is wrong with it. */
 function probeTypeIssues(parsed: ParsedYaml): Issue[] {
   const out: Issue[] = [];
@@ -98,6 +97,7 @@ function probeTypeIssues(parsed: ParsedYaml): Issue[] {
   return out;
 }
 
+/** Issues by file (the root first, then extended files in the order read), then by position. */
 function sortIssues(issues: Issue[], files: string[] = []): Issue[] {
   const rank = (i: Issue): number => (i.file === undefined ? 0 : files.indexOf(i.file) + 1);
   return [...issues].sort((a, b) => rank(a) - rank(b) || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));

@@ -64,7 +64,7 @@ export function parseOutputs(values: string[]): { format: ReportFormat; path: st
   });
 }
 
-/** Two `-o` naming one file would race for it (the reports are written at once): refused up front. */
+/** Two `-o` naming one file: the second would silently replace the first, so it is refused up front. */
 function sameFileTwice(outputs: { format: ReportFormat; path: string }[], cwd: string): void {
   const seen = new Map<string, string>();
   for (const o of outputs) {

@@ -57,6 +57,25 @@ sections:
     ]);
   });
 
+  it("checks the keys every probe takes, whatever its type", () => {
+    expect(lines(`version: 1
+sections:
+  - title: A
+    items:
+      - title: B
+        probes:
+          - { http: "http://x", timeout: 5 }
+          - { tcp: "h:1", retries: -1, name: "" }
+          - { env: A, retry_delay: soon, bogus: 2 }
+`)).toEqual([
+      'c.yaml:7:42: expected a duration like 500ms, 5s, 2m, 1h or 90d for "timeout"; got 5 (at /sections/0/items/0/probes/0/timeout)',
+      'c.yaml:8:36: "retries" must be >= 0; got -1 (at /sections/0/items/0/probes/1/retries)',
+      'c.yaml:8:46: "name" is empty: expected a non-empty string (at /sections/0/items/0/probes/1/name)',
+      'c.yaml:9:36: expected a duration like 500ms, 5s, 2m, 1h or 90d for "retry_delay"; got "soon" (at /sections/0/items/0/probes/2/retry_delay)',
+      'c.yaml:9:42: unknown key "bogus" (expected one of: env, matches, name, timeout, retries, retry_delay) (at /sections/0/items/0/probes/2/bogus)',
+    ]);
+  });
+
   it("names unknown probe types when the schema passes too", () => {
     expect(lines(`version: 1
 sections:
