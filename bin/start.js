@@ -1,8 +1,9 @@
-// Starts the command line from dist/readiness.cjs, the single-file bundle `npm run build` writes
-// (scripts/bundle.mjs), compiled from V8's code cache beside it (dist/readiness.cjs.cache): that
-// skips parsing and compiling some 60 ES modules and halves the start-up (README, "Benchmarks").
-// A cache made by another Node version is rejected by V8 and the bundle compiles from source, a
-// little slower and otherwise the same. Without the bundle (a bare `tsc` build), dist/main.js runs.
+// Starts the command line from the bundle `npm run build` writes (scripts/bundle.mjs): three scripts
+// in dist/ (PARTS), each compiled from V8's code cache beside it (`<part>.cache`) when a module in it
+// is first needed. That skips parsing and compiling some 60 ES modules and halves the start-up, and
+// `--version` reads only the first part (README, "Benchmarks"). A cache made by another Node version
+// is rejected by V8 and the part compiles from source, a little slower and otherwise the same.
+// Without the bundle (a bare `tsc` build), dist/main.js runs.
 //
 // CommonJS (bin/package.json), like bin/readiness.js: an ES module entry would start Node's ES
 // module loader first, which loads fs/promises, readline and streams, some 15 ms of every start-up.
@@ -10,52 +11,103 @@
 "use strict";
 const { readFileSync, statSync, writeFileSync } = require("node:fs");
 const Module = require("node:module");
-const { dirname, join } = require("node:path");
+const { join } = require("node:path");
 const vm = require("node:vm");
 
-const BUNDLE = join(__dirname, "..", "dist", "readiness.cjs");
-const CODE_CACHE = `${BUNDLE}.cache`;
+const DIST = join(__dirname, "..", "dist");
 
 /**
- * Compiles the bundle (from the code cache when there is one V8 accepts) and returns it with its
- * `main(argv)`; undefined when there is no usable bundle.
+ * The bundle's parts in dist/, in the order a run needs them: the command line (commander, options,
+ * help, `--version`); reading and validating a checklist; the rest (probes, reports, the other
+ * commands). The first part's `partOf` says which part holds each chunk.
  */
-function loadBundle() {
-  let source;
-  try {
-    // A bundle older than dist/ (tsc run again without `npm run build`) would run stale code.
-    if (statSync(BUNDLE).mtimeMs < statSync(join(__dirname, "..", "dist", "cli.js")).mtimeMs) return undefined;
-    // scripts/bundle.mjs writes it pure ASCII, which latin1 reads exactly and fastest.
-    source = readFileSync(BUNDLE, "latin1");
-  } catch {
-    return undefined;
-  }
+const PARTS = [
+  { name: "core", file: "readiness.cjs" },
+  { name: "validate", file: "readiness.validate.cjs" },
+  { name: "rest", file: "readiness.rest.cjs" },
+];
+
+/** Compiles one part (from its code cache when V8 accepts it) and runs it: its table of chunks. */
+function compilePart(part) {
+  const file = join(DIST, part.file);
+  // scripts/bundle.mjs writes it pure ASCII, which latin1 reads exactly and fastest.
+  const source = readFileSync(file, "latin1");
   let cachedData;
   try {
-    cachedData = readFileSync(CODE_CACHE);
+    cachedData = readFileSync(`${file}.cache`);
   } catch {
     /* no cache: compile from source */
   }
-  // A bundle that does not compile or load (a damaged install) is passed over for dist/main.js.
+  // The part is written as a CommonJS wrapper function already (scripts/bundle.mjs): no copy to make.
+  const script = new vm.Script(source, {
+    filename: file,
+    cachedData,
+    // The bundle has no import() of its own; a module it loads at run time might.
+    importModuleDynamically: vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+  });
+  const module = { exports: {} };
+  script.runInThisContext().call(module.exports, module.exports, Module.createRequire(file), module, file, DIST);
+  return { ...part, file, script, cacheRejected: cachedData ? script.cachedDataRejected === true : undefined, exports: module.exports };
+}
+
+/**
+ * Loads the bundle and returns its `main(argv)`, the parts compiled so far (`parts`, by name) and
+ * `load(name)` to compile another; undefined when there is no usable bundle: missing or incomplete,
+ * older than dist/ (tsc run again without `npm run build`: stale code), or one that does not compile
+ * or load (a damaged install), for all of which dist/main.js runs instead.
+ */
+function loadBundle() {
   try {
-    const script = new vm.Script(Module.wrap(source), {
-      filename: BUNDLE,
-      cachedData,
-      // The bundle has no import() of its own; a module it loads at run time might.
-      importModuleDynamically: vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-    });
+    const cli = statSync(join(DIST, "cli.js")).mtimeMs;
+    for (const part of PARTS) if (statSync(join(DIST, part.file)).mtimeMs < cli) return undefined;
+  } catch {
+    return undefined;
+  }
+  const parts = new Map();
+  const load = (name) => {
+    let part = parts.get(name);
+    if (!part) {
+      const spec = PARTS.find((p) => p.name === name);
+      if (!spec) throw new Error(`no bundle part ${name}`);
+      part = compilePart(spec);
+      parts.set(name, part);
+    }
+    return part;
+  };
+  // The chunks' module system: each chunk runs once, when first required, as a CommonJS module.
+  const modules = new Map();
+  const outside = Module.createRequire(join(DIST, PARTS[0].file));
+  const chunkRequire = (id) => {
+    if (!id.startsWith("./")) return outside(id);
+    const name = id.slice(2);
+    const done = modules.get(name);
+    if (done) return done.exports;
+    const partName = parts.get(PARTS[0].name).exports.partOf?.[name];
+    const chunk = partName === undefined ? undefined : load(partName).exports.chunks?.[name];
+    if (typeof chunk !== "function") throw new Error(`the bundle has no chunk ${name}`);
     const module = { exports: {} };
-    script.runInThisContext().call(module.exports, module.exports, Module.createRequire(BUNDLE), module, BUNDLE, dirname(BUNDLE));
-    if (typeof module.exports.main !== "function") return undefined;
-    return { main: module.exports.main, script, cacheRejected: cachedData ? script.cachedDataRejected === true : undefined };
+    modules.set(name, module);
+    try {
+      chunk.call(module.exports, module.exports, chunkRequire, module);
+    } catch (error) {
+      modules.delete(name);
+      throw error;
+    }
+    return module.exports;
+  };
+  try {
+    load(PARTS[0].name);
+    const { main } = chunkRequire("./main.js");
+    if (typeof main !== "function") return undefined;
+    return { main, parts, load, cacheRejected: parts.get(PARTS[0].name).cacheRejected };
   } catch {
     return undefined;
   }
 }
 
-/** Writes the code cache of a loaded bundle: what V8 compiled so far, lazily compiled functions included. */
+/** Writes the code cache of every part loaded so far: what V8 compiled of it, lazily compiled functions included. */
 function writeCodeCache(bundle) {
-  writeFileSync(CODE_CACHE, bundle.script.createCachedData());
+  for (const part of bundle.parts.values()) writeFileSync(`${part.file}.cache`, part.script.createCachedData());
 }
 
 /** Runs the command line on `process.argv`, then exits with the code it set. */
@@ -70,4 +122,4 @@ async function start() {
   process.exit();
 }
 
-module.exports = { CODE_CACHE, loadBundle, writeCodeCache, start };
+module.exports = { PARTS, loadBundle, writeCodeCache, start };

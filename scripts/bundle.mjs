@@ -1,31 +1,43 @@
-// Bundles the command line into one file, dist/readiness.cjs, and writes V8's code cache for it,
-// dist/readiness.cjs.cache; bin/start.js runs the bundle from that cache. Run by `npm run build`
-// after tsc and scripts/build-validator.mjs: it bundles the JavaScript tsc wrote, so the bundle and
-// the library in dist/ are the same code.
+// Bundles the command line into three CommonJS scripts in dist/ and writes V8's code cache for each;
+// bin/start.js runs them from those caches. Run by `npm run build` after tsc and
+// scripts/build-validator.mjs: it bundles the JavaScript tsc wrote, so the bundle and the library in
+// dist/ are the same code.
 //
 // Why: a cold `readiness validate` spent most of its time resolving, parsing and compiling some 60
-// ES modules and their dependencies (Node 20 has no module compile cache). One CommonJS file can be
+// ES modules and their dependencies (Node 20 has no module compile cache). A CommonJS script can be
 // compiled from a code cache through vm.Script; see README, "Benchmarks", for the figures.
 //
-// Three rewrites keep the bundle behaving like the modules it came from:
+// Why three parts (bin/start.js, PARTS): a start pays for reading a script's source and for
+// deserialising its whole code cache, used or not, some 20 µs per KiB on a slow VM. One script of
+// everything made `--version` pay for the validator, the probes and the reports (1 MiB of source,
+// 800 KiB of cache). The parts: the command line itself (commander, options, help, `--version`); what
+// reading and validating a checklist needs; and the rest (probes, reports, the other commands), each
+// loaded when a module in it is first required.
+//
+// How: esbuild splits the ES module build at the command line's dynamic imports (one chunk per
+// command, shared code in shared chunks); each chunk is turned into a CommonJS function, and the
+// chunks are put into the part of the first command that needs them. A module is in exactly one
+// chunk, so `instanceof ReadinessError` sees one class whichever part made the error.
+//
+// Rewrites that keep the bundle behaving like the modules it came from:
 // - `import.meta.url` in our modules becomes the URL of the dist/ file it came from, so relative
 //   files (package.json, schemas/, the precompiled validator) resolve as before; in dependencies it
-//   becomes the bundle's own URL (they only use it for createRequire).
+//   becomes the part's own URL (they only use it for createRequire).
 // - The precompiled checklist validator is bundled (its compilation is then in the code cache).
 // - Node built-ins other than the few every run needs load on first use (a Proxy per module), so
 //   `validate` does not pay for http, tls, dns, crypto, child_process, perf_hooks...
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { builtinModules } from "node:module";
+import { builtinModules, createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { dirname, join, relative } from "node:path";
+import { basename, dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
+import { build, transform } from "esbuild";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const DIST = join(ROOT, "dist");
-const OUT = join(DIST, "readiness.cjs");
-const CACHE = `${OUT}.cache`;
+/** The parts, in load order, and their files in dist/: bin/start.js's list. */
+const { PARTS } = createRequire(import.meta.url)("../bin/start.js");
 
 /** Built-ins every run loads anyway; all others are deferred to first use. */
 const EAGER_BUILTINS = new Set(["buffer", "events", "fs", "module", "path", "process", "url", "util", "vm"]);
@@ -76,16 +88,37 @@ const chalkWithoutDetection = {
   },
 };
 
+// Built-ins that dependencies `require()` (commander, execa's helpers...): in an ES module build
+// esbuild calls them through its own require shim, which the rewrite below cannot see, so they are
+// deferred here, as modules of their own.
+const lazyRequiredBuiltins = {
+  name: "lazy-required-builtins",
+  setup(b) {
+    b.onResolve({ filter: /^(?:node:)?[a-z_/]+$/ }, (args) => {
+      const id = args.path.replace(/^node:/, "");
+      if (args.kind !== "require-call" || !isBuiltin(id) || EAGER_BUILTINS.has(id)) return undefined;
+      return { path: id, namespace: "readiness-lazy-builtin" };
+    });
+    b.onLoad({ filter: /.*/, namespace: "readiness-lazy-builtin" }, (args) => ({ contents: `module.exports = __lazyBuiltin("node:${args.path}");`, loader: "js" }));
+  },
+};
+
 // A failed build leaves no bundle behind (bin/start.js then runs dist/main.js), never a stale one.
-rmSync(OUT, { force: true });
-rmSync(CACHE, { force: true });
-await build({
-  stdin: { contents: 'export { main } from "./dist/cli.js";', resolveDir: ROOT, sourcefile: "readiness-entry.js" },
+for (const part of PARTS) {
+  rmSync(join(DIST, part.file), { force: true });
+  rmSync(join(DIST, `${part.file}.cache`), { force: true });
+}
+const built = await build({
+  entryPoints: { main: join(DIST, "cli.js") },
+  absWorkingDir: ROOT,
   bundle: true,
+  splitting: true,
   platform: "node",
-  format: "cjs",
+  format: "esm",
   target: "node20",
-  outfile: OUT,
+  outdir: join(DIST, "readiness-chunks"),
+  write: false,
+  metafile: true,
   minify: true,
   // No keepNames: it wraps every function and class in a defineProperty("name") call, ~270 KiB of
   // allocation at every start (a young-generation collection) and ~9 ms of a cold `validate` in
@@ -94,41 +127,73 @@ await build({
   keepNames: false,
   legalComments: "none",
   define: { "import.meta.url": "__readinessBundleUrl" },
-  plugins: [distModules, fdirWithoutPicomatch, chalkWithoutDetection],
-  banner: {
-    js: [
-      `const __readinessBundleUrl = require("node:url").pathToFileURL(__filename).href;`,
-      `const __readinessModuleUrl = (rel) => require("node:url").pathToFileURL(require("node:path").join(__dirname, "..", rel)).href;`,
-      `const __builtinNamespace = (m) => ({ __proto__: m, default: m });`,
-      `const __lazyBuiltin = (id) => { let m; const load = () => (m ??= require(id)); return new Proxy({}, { get: (_, k) => load()[k], has: (_, k) => k in load(), ownKeys: () => Reflect.ownKeys(load()), getOwnPropertyDescriptor: (_, k) => { const d = Reflect.getOwnPropertyDescriptor(load(), k); if (d) d.configurable = true; return d; } }); };`,
-    ].join("\n"),
-  },
+  plugins: [distModules, fdirWithoutPicomatch, chalkWithoutDetection, lazyRequiredBuiltins],
   logLevel: "warning",
 });
 
-// Defer the built-ins. esbuild writes each one as `require("node:x")` (members are read at use, as
-// `x.member`), so a lazy Proxy in its place changes when a built-in loads, not what it does.
+// Which part each chunk goes in: the command line's own chunks (what main.js imports statically)
+// in the first; what `validate` adds to them in the second; everything else in the third.
+const chunks = new Map(built.outputFiles.map((f) => [basename(f.path), f.text]));
+const meta = new Map(Object.entries(built.metafile.outputs).map(([path, out]) => [basename(path), out]));
+const staticClosure = (name, into = new Set()) => {
+  if (into.has(name)) return into;
+  into.add(name);
+  for (const i of meta.get(name)?.imports ?? []) if (i.kind === "import-statement" && chunks.has(basename(i.path))) staticClosure(basename(i.path), into);
+  return into;
+};
+const validateChunk = [...meta].find(([, out]) => out.entryPoint === "dist/commands/validate.js")?.[0];
+if (!validateChunk) throw new Error("bundle: no chunk for dist/commands/validate.js (is it still imported dynamically by dist/cli.js?)");
+const partOf = new Map();
+for (const name of staticClosure("main.js")) partOf.set(name, "core");
+for (const name of staticClosure(validateChunk)) if (!partOf.has(name)) partOf.set(name, "validate");
+for (const name of chunks.keys()) if (!partOf.has(name)) partOf.set(name, "rest");
+
+// Each chunk as a CommonJS function of the part's `chunks` table; bin/start.js calls it with a
+// `require` that finds other chunks (in whichever part) by name.
+const bodies = new Map(PARTS.map((p) => [p.name, []]));
 let deferred = 0;
-let bundled = readFileSync(OUT, "utf8").replace(/(?<![\w$.])require\("(?:node:)?([a-z_/]+)"\)/g, (call, id) => {
-  // Exact ids: `fs` is eager, `fs/promises` is not (it loads readline, streams and file watchers).
-  if (EAGER_BUILTINS.has(id) || !isBuiltin(id)) return call;
-  deferred++;
-  return `__lazyBuiltin("node:${id}")`;
-});
-// esbuild turns `import x from "node:process"` and `import * as x from ...` into its __toESM(require(
-// "node:process"), 1), which copies every property of the module onto a new object as a getter
-// when the bundle loads: fifteen modules' worth of closures at every start-up, and the module
-// itself loaded at once even where deferred above. A namespace object whose prototype is the module
-// reads the same (`ns.default` is the module, `ns.name` its member) and copies nothing.
-// Whatever names the minifier gives its parameters: (e,t,r)=>(r=e!=null?...
-const toEsm = /var ([\w$]+)=\((\w),\w,(\w)\)=>\(\3=\2!=null\?/.exec(bundled)?.[1];
 let namespaces = 0;
-if (toEsm) {
-  const call = new RegExp(`(?<![\\w$.])${toEsm.replaceAll("$", "\\$")}\\(((?:require|__lazyBuiltin)\\("(?:node:)?([a-z_/]+)"\\)),1\\)`, "g");
-  bundled = bundled.replace(call, (whole, module, id) => (isBuiltin(id) ? (namespaces++, `__builtinNamespace(${module})`) : whole));
-} else {
-  process.stderr.write("bundle: esbuild's __toESM helper was not found; built-in namespaces are copied at start-up (scripts/bundle.mjs)\n");
+for (const [name, text] of chunks) {
+  let { code } = await transform(text, { format: "cjs", platform: "node", target: "node20", minify: true, logLevel: "warning" });
+  // A dynamic import of another chunk: that chunk, from its part, on the next tick (as import() would).
+  code = code.replace(/(?<![\w$.])import\("(\.\/[^"]+)"\)/g, (_, id) => `Promise.resolve().then(()=>require(${JSON.stringify(id)}))`);
+  if (/(?<![\w$.])import\(/.test(code)) throw new Error(`bundle: ${name} still has a dynamic import() that bin/start.js would not resolve`);
+  code = deferBuiltins(code);
+  bodies.get(partOf.get(name)).push(`${JSON.stringify(name)}:function(exports,require,module){${code}\n}`);
 }
+
+function deferBuiltins(code) {
+  // Defer the built-ins. esbuild writes each one as `require("node:x")` (members are read at use,
+  // as `x.member`), so a lazy Proxy in its place changes when a built-in loads, not what it does.
+  let out = code.replace(/(?<![\w$.])require\("(?:node:)?([a-z_/]+)"\)/g, (call, id) => {
+    // Exact ids: `fs` is eager, `fs/promises` is not (it loads readline, streams and file watchers).
+    if (EAGER_BUILTINS.has(id) || !isBuiltin(id)) return call;
+    deferred++;
+    return `__lazyBuiltin("node:${id}")`;
+  });
+  // esbuild turns `import x from "node:process"` and `import * as x from ...` into its
+  // __toESM(require("node:process")), which copies every property of the module onto a new object
+  // as a getter when the chunk loads: closures for every member, and the module itself loaded at
+  // once even where deferred above. A namespace object whose prototype is the module reads the same
+  // (`ns.default` is the module, `ns.name` its member) and copies nothing. Whatever names the
+  // minifier gives the helper and its parameters: (e,t,r)=>(r=e!=null?...
+  const toEsm = /var ([\w$]+)=\((\w),\w,(\w)\)=>\(\3=\2!=null\?/.exec(out)?.[1];
+  if (toEsm) {
+    const call = new RegExp(`(?<![\\w$.])${toEsm.replaceAll("$", "\\$")}\\(((?:require|__lazyBuiltin)\\("(?:node:)?([a-z_/]+)"\\))(?:,1)?\\)`, "g");
+    out = out.replace(call, (whole, module, id) => (isBuiltin(id) ? (namespaces++, `__builtinNamespace(${module})`) : whole));
+  }
+  // Any other call wrapped around a built-in would be a helper this rewrite does not know.
+  const unknown = /(?<![\w$.])(?!__builtinNamespace\()[\w$]+\((?:require|__lazyBuiltin)\("node:[a-z_/]+"\)(?:,1)?\)/.exec(out);
+  if (unknown) process.stderr.write(`bundle: a built-in is wrapped in a helper the namespace rewrite does not know (${unknown[0]}); it is copied at start-up (scripts/bundle.mjs)\n`);
+  return out;
+}
+
+const BANNER = [
+  `const __readinessBundleUrl = require("node:url").pathToFileURL(__filename).href;`,
+  `const __readinessModuleUrl = (rel) => require("node:url").pathToFileURL(require("node:path").join(__dirname, "..", rel)).href;`,
+  `const __builtinNamespace = (m) => ({ __proto__: m, default: m });`,
+  `const __lazyBuiltin = (id) => { let m; const load = () => (m ??= require(id)); return new Proxy({}, { get: (_, k) => load()[k], has: (_, k) => k in load(), ownKeys: () => Reflect.ownKeys(load()), getOwnPropertyDescriptor: (_, k) => { const d = Reflect.getOwnPropertyDescriptor(load(), k); if (d) d.configurable = true; return d; } }); };`,
+].join("\n");
 
 // Pure ASCII, so bin/start.js can read it as latin1: a third of the time of decoding UTF-8, and a
 // one-byte string for V8 (a non-ASCII character anywhere makes the whole source two bytes a
@@ -136,13 +201,20 @@ if (toEsm) {
 // template literals; \uXXXX means the same character in every string, template and regular
 // expression literal (and in identifiers and comments). String.raw would be the exception: the
 // bundle's raw templates only build regular expression sources, where the escape reads the same.
-const rawNonAscii = /String\.raw`[^`]*[^\0-\x7f]/.exec(bundled);
-if (rawNonAscii) {
-  process.stderr.write(`bundle: a String.raw template holds non-ASCII text, which escaping would change: ${rawNonAscii[0].slice(0, 120)}\n`);
-  process.exit(1);
+for (const part of PARTS) {
+  const table = bodies.get(part.name).join(",\n");
+  // The first part also says which part holds each chunk.
+  const where = part === PARTS[0] ? `partOf:${JSON.stringify(Object.fromEntries(partOf))},` : "";
+  // Written as the function CommonJS would wrap it in, so bin/start.js compiles the text as read:
+  // wrapping it there (Module.wrap) makes V8 flatten a second copy of the whole part.
+  const text = `(function(exports,require,module,__filename,__dirname){${BANNER}\nmodule.exports={${where}chunks:{${table}}};\n})`;
+  const rawNonAscii = /String\.raw`[^`]*[^\0-\x7f]/.exec(text);
+  if (rawNonAscii) {
+    process.stderr.write(`bundle: a String.raw template holds non-ASCII text, which escaping would change: ${rawNonAscii[0].slice(0, 120)}\n`);
+    process.exit(1);
+  }
+  writeFileSync(join(DIST, part.file), text.replace(/[^\0-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`));
 }
-const ascii = bundled.replace(/[^\0-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
-writeFileSync(OUT, ascii);
 
 function isBuiltin(id) {
   return builtinModules.includes(id);
@@ -180,7 +252,8 @@ if (trained.status !== 0) {
   process.stderr.write(`bundle: training the code cache failed (exit ${trained.status}):\n${trained.stderr}`);
   process.exit(1);
 }
-process.stdout.write(`bundle: dist/readiness.cjs (${kib(OUT)} KiB, ${deferred} deferred built-in imports, ${namespaces} built-in namespaces), code cache ${kib(CACHE)} KiB\n`);
+const sizes = PARTS.map((p) => `${p.file} ${kib(join(DIST, p.file))} KiB (${bodies.get(p.name).length} chunks, code cache ${kib(join(DIST, `${p.file}.cache`))} KiB)`);
+process.stdout.write(`bundle: ${sizes.join(", ")}; ${deferred} deferred built-in imports, ${namespaces} built-in namespaces\n`);
 
 function kib(file) {
   return Math.round(readFileSync(file).length / 1024);

@@ -1,8 +1,9 @@
 /**
- * The command line runs from dist/readiness.cjs with V8's code cache (scripts/bundle.mjs,
- * bin/start.js). Every other end-to-end test runs through the bundle; these check what is special
- * about it: the cache is accepted, built-ins a run does not need stay unloaded, and without the
- * bundle the unbundled modules give the same answers.
+ * The command line runs from the bundle's parts in dist/ (readiness.cjs, readiness.validate.cjs,
+ * readiness.rest.cjs), each with V8's code cache (scripts/bundle.mjs, bin/start.js). Every other
+ * end-to-end test runs through the bundle; these check what is special about it: the caches are
+ * accepted, a run reads only the parts it needs, built-ins a run does not need stay unloaded, and
+ * without the bundle the unbundled modules give the same answers.
  */
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
@@ -12,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BIN, ROOT } from "../helpers/cli.js";
 
 const CHECKLIST = join(ROOT, "examples", "web-service.yaml");
+const PARTS = ["readiness.cjs", "readiness.validate.cjs", "readiness.rest.cjs"];
 let scratch: string;
 
 beforeAll(() => {
@@ -25,17 +27,45 @@ function run(bin: string, args: string[], nodeArgs: string[] = []): { code: numb
 }
 
 describe("the bundled command line", () => {
-  it("is built with a code cache that this Node accepts", () => {
-    expect(existsSync(join(ROOT, "dist", "readiness.cjs"))).toBe(true);
-    expect(existsSync(join(ROOT, "dist", "readiness.cjs.cache"))).toBe(true);
-    const probe = `import { loadBundle } from ${JSON.stringify(join(ROOT, "bin", "start.js"))}; const b = loadBundle(); console.log(JSON.stringify({ main: typeof b?.main, rejected: b?.cacheRejected }));`;
+  it("is built in three parts, each with a code cache that this Node accepts", () => {
+    for (const part of PARTS) {
+      expect(existsSync(join(ROOT, "dist", part)), part).toBe(true);
+      expect(existsSync(join(ROOT, "dist", `${part}.cache`)), part).toBe(true);
+    }
+    const probe = `import { loadBundle, PARTS } from ${JSON.stringify(join(ROOT, "bin", "start.js"))};
+      const b = loadBundle();
+      const first = [...b.parts.keys()];
+      for (const p of PARTS) b.load(p.name);
+      console.log(JSON.stringify({ main: typeof b?.main, first, rejected: [...b.parts.values()].map((p) => p.cacheRejected) }));`;
     const r = spawnSync(process.execPath, ["--input-type=module", "-e", probe], { encoding: "utf8" });
-    expect(JSON.parse(r.stdout)).toEqual({ main: "function", rejected: false });
+    expect(JSON.parse(r.stdout)).toEqual({ main: "function", first: ["core"], rejected: [false, false, false] });
   });
 
   it("is pure ASCII, so bin/start.js may read it as latin1", () => {
-    const bytes = readFileSync(join(ROOT, "dist", "readiness.cjs"));
-    expect(bytes.findIndex((b) => b > 0x7f)).toBe(-1);
+    for (const part of PARTS) {
+      const bytes = readFileSync(join(ROOT, "dist", part));
+      expect(bytes.findIndex((b) => b > 0x7f), part).toBe(-1);
+    }
+  });
+
+  it("reads only the parts a command needs: the first for --version, the second to validate", () => {
+    // Every file the run reads through fs.readFileSync (bin/start.js takes it after the preload).
+    const list = join(scratch, "reads.txt");
+    const preload = join(scratch, "record-reads.cjs");
+    writeFileSync(
+      preload,
+      `const fs = require("node:fs"); const read = fs.readFileSync; const seen = [];
+       fs.readFileSync = function (file, ...rest) { seen.push(String(file)); return read.call(this, file, ...rest); };
+       process.on("exit", () => fs.writeFileSync(${JSON.stringify(list)}, seen.join("\\n")));\n`,
+    );
+    const partsRead = (args: string[]): string[] => {
+      const r = run(BIN, args, ["--require", preload]);
+      expect([0, 1], r.stderr).toContain(r.code);
+      return readFileSync(list, "utf8").split("\n").filter((f) => f.startsWith(join(ROOT, "dist", "readiness"))).map((f) => f.slice(join(ROOT, "dist").length + 1));
+    };
+    expect(partsRead(["--version"])).toEqual(["readiness.cjs", "readiness.cjs.cache"]);
+    expect(partsRead(["validate", CHECKLIST])).toEqual(["readiness.cjs", "readiness.cjs.cache", "readiness.validate.cjs", "readiness.validate.cjs.cache"]);
+    expect(partsRead(["audit", CHECKLIST, "--no-exec", "-f", "json"]).sort()).toEqual(PARTS.flatMap((p) => [p, `${p}.cache`]).sort());
   });
 
   it("does not load the network, crypto or process built-ins to validate a checklist", () => {
@@ -64,7 +94,7 @@ describe("the bundled command line", () => {
   it("gives imports of built-ins a namespace object instead of copying every property at load", () => {
     // esbuild's __toESM(require("node:process"), 1) copies each property of the module onto a new
     // object as a getter (and so loads a deferred built-in at once); scripts/bundle.mjs rewrites it.
-    const bundle = readFileSync(join(ROOT, "dist", "readiness.cjs"), "latin1");
+    const bundle = PARTS.map((part) => readFileSync(join(ROOT, "dist", part), "latin1")).join("\n");
     expect(bundle).toMatch(/__builtinNamespace\(require\("node:process"\)\)/);
     expect(bundle).not.toMatch(/\((?:require|__lazyBuiltin)\("(?:node:)?(?:process|path|tty|os|fs)"\),1\)/);
   });
@@ -106,6 +136,7 @@ describe("the bundled command line", () => {
 
   it("without the bundle, runs the modules in dist/ with the same results", () => {
     // A copy of the package without dist/readiness.cjs: bin/start.js falls back to dist/main.js.
+    // So it does without any other part: a run must not find one missing half-way.
     const pkg = join(scratch, "package");
     for (const part of ["bin", "dist", "schemas", "package.json"]) cpSync(join(ROOT, part), join(pkg, part), { recursive: true });
     rmSync(join(pkg, "dist", "readiness.cjs"));
@@ -116,6 +147,10 @@ describe("the bundled command line", () => {
       const modules = run(bin, args);
       expect(modules, args.join(" ")).toEqual(bundled);
     }
+    cpSync(join(ROOT, "dist", "readiness.cjs"), join(pkg, "dist", "readiness.cjs"));
+    rmSync(join(pkg, "dist", "readiness.rest.cjs"));
+    expect(run(bin, ["schema", "report"])).toEqual(run(BIN, ["schema", "report"]));
+    cpSync(join(ROOT, "dist", "readiness.rest.cjs"), join(pkg, "dist", "readiness.rest.cjs"));
     // A bundle older than dist/ (tsc run again without the bundle step) is not used either.
     writeFileSync(join(pkg, "dist", "readiness.cjs"), "throw new Error('stale bundle ran');\n");
     utimesSync(join(pkg, "dist", "readiness.cjs"), new Date(2000, 0, 1), new Date(2000, 0, 1));
