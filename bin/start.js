@@ -18,12 +18,15 @@ const DIST = join(__dirname, "..", "dist");
 
 /**
  * The bundle's parts in dist/, in the order a run needs them: the command line (commander, options,
- * help, `--version`); reading and validating a checklist; the rest (probes, reports, the other
- * commands). The first part's `partOf` says which part holds each chunk.
+ * help, `--version`); what reading and validating a checklist adds; what an audit adds (the probes,
+ * the engine, the report formats); and the rest, which loads with its first module (command probes'
+ * execa, file globs, the other commands, reports read back). The first part's `partOf` says which
+ * part holds each chunk.
  */
 const PARTS = [
   { name: "core", file: "readiness.cjs" },
   { name: "validate", file: "readiness.validate.cjs" },
+  { name: "audit", file: "readiness.audit.cjs" },
   { name: "rest", file: "readiness.rest.cjs" },
 ];
 

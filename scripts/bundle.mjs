@@ -132,7 +132,8 @@ const built = await build({
 });
 
 // Which part each chunk goes in: the command line's own chunks (what main.js imports statically)
-// in the first; what `validate` adds to them in the second; everything else in the third.
+// in the first; what `validate` adds to them in the second; what `audit` adds in the third;
+// everything else (loaded by import() alone) in the last.
 const chunks = new Map(built.outputFiles.map((f) => [basename(f.path), f.text]));
 const meta = new Map(Object.entries(built.metafile.outputs).map(([path, out]) => [basename(path), out]));
 const staticClosure = (name, into = new Set()) => {
@@ -141,11 +142,15 @@ const staticClosure = (name, into = new Set()) => {
   for (const i of meta.get(name)?.imports ?? []) if (i.kind === "import-statement" && chunks.has(basename(i.path))) staticClosure(basename(i.path), into);
   return into;
 };
-const validateChunk = [...meta].find(([, out]) => out.entryPoint === "dist/commands/validate.js")?.[0];
-if (!validateChunk) throw new Error("bundle: no chunk for dist/commands/validate.js (is it still imported dynamically by dist/cli.js?)");
+const commandChunk = (command) => {
+  const name = [...meta].find(([, out]) => out.entryPoint === `dist/commands/${command}.js`)?.[0];
+  if (!name) throw new Error(`bundle: no chunk for dist/commands/${command}.js (is it still imported dynamically by dist/cli.js?)`);
+  return name;
+};
 const partOf = new Map();
-for (const name of staticClosure("main.js")) partOf.set(name, "core");
-for (const name of staticClosure(validateChunk)) if (!partOf.has(name)) partOf.set(name, "validate");
+for (const [part, root] of [["core", "main.js"], ["validate", commandChunk("validate")], ["audit", commandChunk("audit")]]) {
+  for (const name of staticClosure(root)) if (!partOf.has(name)) partOf.set(name, part);
+}
 for (const name of chunks.keys()) if (!partOf.has(name)) partOf.set(name, "rest");
 
 // Each chunk as a CommonJS function of the part's `chunks` table; bin/start.js calls it with a
@@ -221,8 +226,8 @@ function isBuiltin(id) {
 }
 
 // Train the code cache: run the commands whose start-up matters once, in one process, from the new
-// bundle, then save everything V8 compiled. A small checklist with probes that touch neither network
-// nor processes; the runs' output is discarded.
+// bundle, then save everything V8 compiled. A small checklist with probes that touch no network (one
+// runs this node, so the rest part, with execa, is trained too); the runs' output is discarded.
 const scratch = mkdtempSync(join(tmpdir(), "readiness-bundle-"));
 const checklist = join(scratch, "readiness.yaml");
 writeFileSync(
@@ -236,6 +241,7 @@ sections:
       - { id: env, title: Env, severity: critical, probes: [{ env: PATH }] }
       - { id: file, title: File, probes: [{ file: ${JSON.stringify(checklist)}, contains: "version" }] }
       - { id: manual, title: Manual, status: done, attested_by: Ana, attested_at: 2026-10-01 }
+      - { id: command, title: Command, probes: [{ command: [${JSON.stringify(process.execPath)}, -e, "0"] }] }
 `,
 );
 const train = `

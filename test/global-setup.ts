@@ -28,7 +28,7 @@ function mtime(path: string): number {
 
 export default function setup(): void {
   const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-  const built = Math.min(...["cli.js", "checklist/checklist-validator.cjs", ...["readiness.cjs", "readiness.validate.cjs", "readiness.rest.cjs"].flatMap((f) => [f, `${f}.cache`])].map((f) => mtime(join(root, "dist", f))));
+  const built = Math.min(...["cli.js", "checklist/checklist-validator.cjs", ...["readiness.cjs", "readiness.validate.cjs", "readiness.audit.cjs", "readiness.rest.cjs"].flatMap((f) => [f, `${f}.cache`])].map((f) => mtime(join(root, "dist", f))));
   if (built > newest(join(root, "src"))) return;
   const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
   try {

@@ -1,6 +1,6 @@
 /**
  * The command line runs from the bundle's parts in dist/ (readiness.cjs, readiness.validate.cjs,
- * readiness.rest.cjs), each with V8's code cache (scripts/bundle.mjs, bin/start.js). Every other
+ * readiness.audit.cjs, readiness.rest.cjs), each with V8's code cache (scripts/bundle.mjs, bin/start.js). Every other
  * end-to-end test runs through the bundle; these check what is special about it: the caches are
  * accepted, a run reads only the parts it needs, built-ins a run does not need stay unloaded, and
  * without the bundle the unbundled modules give the same answers.
@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BIN, ROOT } from "../helpers/cli.js";
 
 const CHECKLIST = join(ROOT, "examples", "web-service.yaml");
-const PARTS = ["readiness.cjs", "readiness.validate.cjs", "readiness.rest.cjs"];
+const PARTS = ["readiness.cjs", "readiness.validate.cjs", "readiness.audit.cjs", "readiness.rest.cjs"];
 let scratch: string;
 
 beforeAll(() => {
@@ -27,7 +27,7 @@ function run(bin: string, args: string[], nodeArgs: string[] = []): { code: numb
 }
 
 describe("the bundled command line", () => {
-  it("is built in three parts, each with a code cache that this Node accepts", () => {
+  it("is built in four parts, each with a code cache that this Node accepts", () => {
     for (const part of PARTS) {
       expect(existsSync(join(ROOT, "dist", part)), part).toBe(true);
       expect(existsSync(join(ROOT, "dist", `${part}.cache`)), part).toBe(true);
@@ -38,7 +38,7 @@ describe("the bundled command line", () => {
       for (const p of PARTS) b.load(p.name);
       console.log(JSON.stringify({ main: typeof b?.main, first, rejected: [...b.parts.values()].map((p) => p.cacheRejected) }));`;
     const r = spawnSync(process.execPath, ["--input-type=module", "-e", probe], { encoding: "utf8" });
-    expect(JSON.parse(r.stdout)).toEqual({ main: "function", first: ["core"], rejected: [false, false, false] });
+    expect(JSON.parse(r.stdout)).toEqual({ main: "function", first: ["core"], rejected: [false, false, false, false] });
   });
 
   it("is pure ASCII, so bin/start.js may read it as latin1", () => {
@@ -48,7 +48,7 @@ describe("the bundled command line", () => {
     }
   });
 
-  it("reads only the parts a command needs: the first for --version, the second to validate", () => {
+  it("reads only the parts a command needs: one for --version, two to validate, three to audit", () => {
     // Every file the run reads through fs.readFileSync (bin/start.js takes it after the preload).
     const list = join(scratch, "reads.txt");
     const preload = join(scratch, "record-reads.cjs");
@@ -65,7 +65,16 @@ describe("the bundled command line", () => {
     };
     expect(partsRead(["--version"])).toEqual(["readiness.cjs", "readiness.cjs.cache"]);
     expect(partsRead(["validate", CHECKLIST])).toEqual(["readiness.cjs", "readiness.cjs.cache", "readiness.validate.cjs", "readiness.validate.cjs.cache"]);
-    expect(partsRead(["audit", CHECKLIST, "--no-exec", "-f", "json"]).sort()).toEqual(PARTS.flatMap((p) => [p, `${p}.cache`]).sort());
+    const withCaches = (parts: string[]): string[] => parts.flatMap((p) => [p, `${p}.cache`]).sort();
+    const checklist = (probe: string): string => {
+      const file = join(scratch, "parts.yaml");
+      writeFileSync(file, `version: 1\nname: Parts\nsections:\n  - id: main\n    title: Main\n    items:\n      - { id: a, title: A, probes: [${probe}] }\n`);
+      return file;
+    };
+    expect(partsRead(["audit", checklist("{ env: PATH }"), "-f", "json"]).sort()).toEqual(withCaches(PARTS.slice(0, 3)));
+    // The last part loads with its first module: execa for a command probe, tinyglobby for a glob.
+    expect(partsRead(["audit", checklist(`{ command: [${JSON.stringify(process.execPath)}, -e, "0"] }`), "-f", "json"]).sort()).toEqual(withCaches(PARTS));
+    expect(partsRead(["audit", CHECKLIST, "--no-exec", "-f", "json"]).sort()).toEqual(withCaches(PARTS));
   });
 
   it("does not load the network, crypto or process built-ins to validate a checklist", () => {
