@@ -86,7 +86,9 @@ function loadBundle() {
     const done = modules.get(name);
     if (done) return done.exports;
     const partName = parts.get(PARTS[0].name).exports.partOf?.[name];
-    const chunk = partName === undefined ? undefined : load(partName).exports.chunks?.[name];
+    // Not a chunk: a file beside the bundle, as a one-file bundle's require would have found it.
+    if (partName === undefined) return outside(id);
+    const chunk = load(partName).exports.chunks?.[name];
     if (typeof chunk !== "function") throw new Error(`the bundle has no chunk ${name}`);
     const module = { exports: {} };
     modules.set(name, module);
