@@ -1,4 +1,4 @@
-// Bundles the command line into three CommonJS scripts in dist/ and writes V8's code cache for each;
+// Bundles the command line into four CommonJS scripts in dist/ and writes V8's code cache for each;
 // bin/start.js runs them from those caches. Run by `npm run build` after tsc and
 // scripts/build-validator.mjs: it bundles the JavaScript tsc wrote, so the bundle and the library in
 // dist/ are the same code.
@@ -7,12 +7,12 @@
 // ES modules and their dependencies (Node 20 has no module compile cache). A CommonJS script can be
 // compiled from a code cache through vm.Script; see README, "Benchmarks", for the figures.
 //
-// Why three parts (bin/start.js, PARTS): a start pays for reading a script's source and for
-// deserialising its whole code cache, used or not, some 20 µs per KiB on a slow VM. One script of
-// everything made `--version` pay for the validator, the probes and the reports (1 MiB of source,
-// 800 KiB of cache). The parts: the command line itself (commander, options, help, `--version`); what
-// reading and validating a checklist needs; and the rest (probes, reports, the other commands), each
-// loaded when a module in it is first required.
+// Why parts (bin/start.js, PARTS): a start pays for reading a script's source and for deserialising
+// its whole code cache, used or not, some 10-20 µs per KiB each on this VM. One script of everything
+// made `--version` pay for the validator, the probes and the reports (1 MiB of source, 800 KiB of
+// cache). The parts: the command line itself (commander, options, help, `--version`); what reading
+// and validating a checklist adds; what an audit adds; and the rest (execa, tinyglobby, the other
+// commands), each loaded when a module in it is first required.
 //
 // How: esbuild splits the ES module build at the command line's dynamic imports (one chunk per
 // command, shared code in shared chunks); each chunk is turned into a CommonJS function, and the
@@ -116,6 +116,7 @@ const built = await build({
   platform: "node",
   format: "esm",
   target: "node20",
+  // Nothing is written there (write: false): the chunks are kept in memory and put into the parts.
   outdir: join(DIST, "readiness-chunks"),
   write: false,
   metafile: true,
