@@ -72,7 +72,14 @@ function loadBundle() {
     if (!part) {
       const spec = PARTS.find((p) => p.name === name);
       if (!spec) throw new Error(`no bundle part ${name}`);
-      part = compilePart(spec);
+      try {
+        part = compilePart(spec);
+      } catch (error) {
+        // Found only now, mid-command (a missing part was caught at start): a damaged installation,
+        // which the command line reports as such (code EBUNDLE), not as a bug.
+        const cause = error instanceof Error ? error.message : String(error);
+        throw Object.assign(new Error(`${join(DIST, spec.file)} cannot be loaded (${cause}): this installation of readiness is damaged; reinstall it (in a checkout: npm run build)`), { code: "EBUNDLE" });
+      }
       parts.set(name, part);
     }
     return part;

@@ -382,12 +382,17 @@ export function handleError(e: unknown, io: Pick<Io, "err">, verbose: boolean): 
     return 2;
   }
   const err = e instanceof Error ? e : new Error(String(e));
+  // A part of the bundle that would not load mid-command (bin/start.js): a damaged install, not a bug.
+  if ((err as { code?: unknown }).code === "EBUNDLE") {
+    io.err(`readiness: ${oneLine(err.message)}\n`);
+    return 3;
+  }
   io.err(`readiness: internal error: ${oneLine(err.message)} — this is a bug; please report it with the command you ran${verbose ? "" : " (add --verbose for the stack trace)"}\n`);
   if (verbose && err.stack) {
     io.err(`${err.stack}\n`);
     // The bundle is minified (scripts/bundle.mjs): its frames carry short names. The same modules
     // unbundled, in dist/, give the source's names; the command is the same.
-    if (/readiness\.cjs:\d/.test(err.stack)) {
+    if (/readiness(?:\.[a-z]+)?\.cjs:\d/.test(err.stack)) {
       io.err(`readiness: for the source's function names in this stack, run the same command as: node ${fileURLToPath(new URL("./main.js", import.meta.url))} ...\n`);
     }
   }

@@ -160,6 +160,13 @@ describe("the bundled command line", () => {
     rmSync(join(pkg, "dist", "readiness.rest.cjs"));
     expect(run(bin, ["schema", "report"])).toEqual(run(BIN, ["schema", "report"]));
     cpSync(join(ROOT, "dist", "readiness.rest.cjs"), join(pkg, "dist", "readiness.rest.cjs"));
+    // A part that is there but damaged is found when it loads, mid-command: one line, exit 3.
+    writeFileSync(join(pkg, "dist", "readiness.rest.cjs"), "(function (((\n");
+    const damagedPart = run(bin, ["schema", "report"]);
+    expect(damagedPart.code).toBe(3);
+    expect(damagedPart.stdout).toBe("");
+    expect(damagedPart.stderr).toMatch(/^readiness: \S+readiness\.rest\.cjs cannot be loaded \(.*\): this installation of readiness is damaged; reinstall it \(in a checkout: npm run build\)\n$/);
+    cpSync(join(ROOT, "dist", "readiness.rest.cjs"), join(pkg, "dist", "readiness.rest.cjs"));
     // A bundle older than dist/ (tsc run again without the bundle step) is not used either.
     writeFileSync(join(pkg, "dist", "readiness.cjs"), "throw new Error('stale bundle ran');\n");
     utimesSync(join(pkg, "dist", "readiness.cjs"), new Date(2000, 0, 1), new Date(2000, 0, 1));

@@ -31,5 +31,17 @@ describe("handleError", () => {
     const { code, text } = errOf(e, true);
     expect(code).toBe(3);
     expect(text).toContain(`run the same command as: node ${join(process.cwd(), "src", "main.js")} ...`);
+    // ...from whichever part of the bundle the frame is in.
+    e.stack = "Error: boom\n    at Qw (/pkg/dist/readiness.validate.cjs:3:12)";
+    expect(errOf(e, true).text).toContain("run the same command as: node ");
+  });
+
+  it("a part of the bundle that cannot be loaded: one line naming the installation as damaged, exit 3, not a bug", () => {
+    const e = Object.assign(new Error("/pkg/dist/readiness.rest.cjs cannot be loaded (Unexpected token ')'): this installation of readiness is damaged; reinstall it"), { code: "EBUNDLE" });
+    for (const verbose of [false, true]) {
+      const { code, text } = errOf(e, verbose);
+      expect(code).toBe(3);
+      expect(text).toBe("readiness: /pkg/dist/readiness.rest.cjs cannot be loaded (Unexpected token ')'): this installation of readiness is damaged; reinstall it\n");
+    }
   });
 });
