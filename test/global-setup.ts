@@ -28,7 +28,10 @@ function mtime(path: string): number {
 
 export default function setup(): void {
   const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-  const built = Math.min(...["cli.js", "checklist/checklist-validator.cjs", ...["readiness.cjs", "readiness.validate.cjs", "readiness.audit.cjs", "readiness.rest.cjs"].flatMap((f) => [f, `${f}.cache`])].map((f) => mtime(join(root, "dist", f))));
+  // The bundle's parts and their code caches, as bin/start.js lists them.
+  const { PARTS } = createRequire(import.meta.url)("../bin/start.js") as { PARTS: { file: string }[] };
+  const bundle = PARTS.flatMap((p) => [p.file, `${p.file}.cache`]);
+  const built = Math.min(...["cli.js", "checklist/checklist-validator.cjs", ...bundle].map((f) => mtime(join(root, "dist", f))));
   if (built > newest(join(root, "src"))) return;
   const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
   try {

@@ -1,9 +1,10 @@
 /**
  * The command line runs from the bundle's parts in dist/ (readiness.cjs, readiness.validate.cjs,
- * readiness.audit.cjs, readiness.rest.cjs), each with V8's code cache (scripts/bundle.mjs, bin/start.js). Every other
- * end-to-end test runs through the bundle; these check what is special about it: the caches are
- * accepted, a run reads only the parts it needs, built-ins a run does not need stay unloaded, and
- * without the bundle the unbundled modules give the same answers.
+ * readiness.audit.cjs, readiness.rest.cjs), each with V8's code cache (scripts/bundle.mjs,
+ * bin/start.js). Every other end-to-end test runs through the bundle; these check what is special
+ * about it: the caches are accepted, a run reads only the parts it needs, built-ins a run does not
+ * need stay unloaded, a missing or damaged part, and without the bundle the unbundled modules give
+ * the same answers.
  */
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
@@ -13,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BIN, ROOT } from "../helpers/cli.js";
 
 const CHECKLIST = join(ROOT, "examples", "web-service.yaml");
+// Written out, not taken from bin/start.js: which files the build makes is what these tests check.
 const PARTS = ["readiness.cjs", "readiness.validate.cjs", "readiness.audit.cjs", "readiness.rest.cjs"];
 let scratch: string;
 

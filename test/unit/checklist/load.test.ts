@@ -5,6 +5,9 @@ import { formatIssue } from "../../../src/errors.js";
 const lines = (text: string, env: Record<string, string> = {}): string[] =>
   checkChecklistText(text, "c.yaml", { env }).issues.map(formatIssue);
 
+/** A checklist of one section "A" with one item "B" whose remaining lines are `item` (from line 6). */
+const oneItem = (item: string): string => `version: 1\nsections:\n  - title: A\n    items:\n      - title: B\n${item}`;
+
 describe("loading", () => {
   it("resolves a valid checklist with derived ids, defaults and weights", () => {
     const c = parseChecklist(
@@ -58,16 +61,11 @@ sections:
   });
 
   it("checks the keys every probe takes, whatever its type", () => {
-    expect(lines(`version: 1
-sections:
-  - title: A
-    items:
-      - title: B
-        probes:
+    expect(lines(oneItem(`        probes:
           - { http: "http://x", timeout: 5 }
           - { tcp: "h:1", retries: -1, name: "" }
           - { env: A, retry_delay: soon, bogus: 2 }
-`)).toEqual([
+`))).toEqual([
       'c.yaml:7:42: expected a duration like 500ms, 5s, 2m, 1h or 90d for "timeout"; got 5 (at /sections/0/items/0/probes/0/timeout)',
       'c.yaml:8:36: "retries" must be >= 0; got -1 (at /sections/0/items/0/probes/1/retries)',
       'c.yaml:8:46: "name" is empty: expected a non-empty string (at /sections/0/items/0/probes/1/name)',
@@ -77,13 +75,7 @@ sections:
   });
 
   it("names unknown probe types when the schema passes too", () => {
-    expect(lines(`version: 1
-sections:
-  - title: A
-    items:
-      - title: B
-        probes: [{ htp: "http://x" }]
-`)).toEqual(['c.yaml:6:20: unknown probe type "htp" — did you mean "http"? (probe types: http, tcp, command, file, coverage, tests, tls, dns, env, metric) (at /sections/0/items/0/probes/0/htp)']);
+    expect(lines(oneItem(`        probes: [{ htp: "http://x" }]\n`))).toEqual(['c.yaml:6:20: unknown probe type "htp" — did you mean "http"? (probe types: http, tcp, command, file, coverage, tests, tls, dns, env, metric) (at /sections/0/items/0/probes/0/htp)']);
   });
 
   it("rejects duplicate ids naming both places, and duplicate keys", () => {
@@ -133,7 +125,7 @@ sections:
     expect((probes[0]!.spec.headers as Record<string, string>).Authorization).toBe("Bearer s3cr3t-${vars.base}");
     expect(probes[1]!.spec.http).toBe("${vars.base}");
     expect(c.secrets).toEqual(["s3cr3t-${vars.base}"]);
-    expect(lines(`version: 1\nsections:\n  - title: A\n    items:\n      - title: B\n        probes: [{ tcp: "\${vars.nope}" }]\n`)).toEqual([
+    expect(lines(oneItem(`        probes: [{ tcp: "\${vars.nope}" }]\n`))).toEqual([
       "c.yaml:6:25: undefined variable vars.nope (no vars are defined) (at /sections/0/items/0/probes/0/tcp)",
     ]);
   });
