@@ -3,7 +3,7 @@
  * touches argv, stdout, stderr, signals and the process exit code.
  */
 import { Command, CommanderError, Option } from "commander";
-import { writeSync } from "node:fs";
+import { fstatSync, writeSync } from "node:fs";
 import { utf8Slices } from "./util/fs.js";
 import { fileURLToPath } from "node:url";
 import { formatIssue, oneLine, ReadinessError } from "./errors.js";
@@ -86,12 +86,27 @@ function writer(streams: Streams, fd: 1 | 2): (text: string) => void {
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         if (code !== "EAGAIN") return gone(streams, fd, code);
-        toStream(slice.subarray(done));
-        for (const rest of slices) toStream(rest);
+        // The slices are views of one reused buffer: the stream, which writes later, gets copies.
+        toStream(Buffer.from(slice.subarray(done)));
+        for (const rest of slices) toStream(Buffer.from(rest));
         return;
       }
     }
   };
+}
+
+/**
+ * Whether stdout or stderr is a terminal. Only a character device can be one, and asking the
+ * descriptor that costs nothing, where `process.stdout` is made to answer (for a pipe: a socket and
+ * Node's stream modules, some 9 ms of an audit before its first probe).
+ */
+function isTerminal(fd: 1 | 2): boolean {
+  try {
+    if (!fstatSync(fd).isCharacterDevice()) return false;
+  } catch {
+    return false;
+  }
+  return Boolean((fd === 1 ? process.stdout : process.stderr).isTTY);
 }
 
 function makeIo(controller: AbortController, interrupted: { by?: "SIGINT" | "SIGTERM" }, streams: Streams): Io {
@@ -102,10 +117,10 @@ function makeIo(controller: AbortController, interrupted: { by?: "SIGINT" | "SIG
     cwd: process.cwd(),
     // Asked for only where colour or a progress display depends on it (it makes the stream).
     get stdoutIsTTY() {
-      return Boolean(process.stdout.isTTY);
+      return isTerminal(1);
     },
     get stderrIsTTY() {
-      return Boolean(process.stderr.isTTY);
+      return isTerminal(2);
     },
     signal: controller.signal,
     interruptedBy: () => interrupted.by,

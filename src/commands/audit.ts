@@ -9,7 +9,7 @@ import { builtinChecklist } from "../checklist/builtin.js";
 import { loadChecklist } from "../checklist/load.js";
 import { plan, type Plan } from "../engine/plan.js";
 import { ReadinessError, sanitize } from "../errors.js";
-import { isReportFormat, reporters, REPORT_FORMATS, type ReportFormat } from "../reports/index.js";
+import { isReportFormat, reportParts, reporters, REPORT_FORMATS, type ReportFormat } from "../reports/index.js";
 import type { Checklist, Report, Verdict } from "../types.js";
 import { formatDuration, parseDuration } from "../util/duration.js";
 import { writeFileAtomic } from "../util/fs.js";
@@ -223,13 +223,12 @@ async function githubActions(report: Report, checklistFile: string | undefined, 
 /** Renders the stdout report and every `-o` file. Files are written atomically. */
 export async function writeReports(report: Report, format: ReportFormat, outputs: { format: ReportFormat; path: string }[], opts: GlobalOptions, io: Io): Promise<void> {
   const plain = chalkFor(0);
-  const colored = chalkFor(colorLevel(io, opts, io.stdoutIsTTY));
   // One after the other: writing while the next report renders was measured no faster on two cores
   // (the writes are CPU work in the kernel too), and an error stops before the next file.
   for (const o of outputs) {
-    const text = reporters[o.format](report, { chalk: plain, verbose: Boolean(opts.verbose) });
+    const parts = reportParts[o.format](report, { chalk: plain, verbose: Boolean(opts.verbose) });
     try {
-      await writeFileAtomic(resolve(io.cwd, o.path), text);
+      await writeFileAtomic(resolve(io.cwd, o.path), parts);
     } catch (e) {
       throw new ReadinessError(`--output ${o.format}=${o.path}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { code: "EWRITE" });
     }
@@ -238,6 +237,7 @@ export async function writeReports(report: Report, format: ReportFormat, outputs
     io.out(`${report.verdict} score ${report.score ?? "-"} verified ${report.verified_score ?? "-"}\n`);
     return;
   }
-  const text = reporters[format](report, { chalk: format === "terminal" ? colored : plain, verbose: Boolean(opts.verbose), width: 100 });
-  io.out(text.endsWith("\n") ? text : `${text}\n`);
+  const parts = reportParts[format](report, { chalk: format === "terminal" ? chalkFor(colorLevel(io, opts, io.stdoutIsTTY)) : plain, verbose: Boolean(opts.verbose), width: 100 });
+  for (const part of parts) io.out(part);
+  if (!parts.at(-1)?.endsWith("\n")) io.out("\n");
 }

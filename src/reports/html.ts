@@ -9,7 +9,7 @@ import { formatDuration } from "../util/duration.js";
 import { SEVERITIES, type ItemReport, type ItemResult, type Report, type Severity, type Verdict } from "../types.js";
 import { escapeHtml } from "./escape.js";
 import { claimedNote, formatDelta, formatScore, isFailing, itemCause, pathLabel, summarize, type ReportSummary } from "./summary.js";
-import type { Reporter } from "./types.js";
+import type { PartsReporter, Reporter } from "./types.js";
 
 const h = escapeHtml;
 
@@ -319,8 +319,9 @@ function baseline(report: Report): string {
   return `<h2>Since the baseline</h2><p>Baseline ${h(b.path ?? "")} ${h(b.started_at.slice(0, 10))}: ${h(b.verdict)}, score ${formatScore(b.score)}, verified ${formatScore(b.verified_score)}. Score <b>${formatDelta(b.score_delta)}</b>, verified <b>${formatDelta(b.verified_delta)}</b>${b.regressed ? ` — <span class="r r-fail">regressed</span>` : ""}.</p>${list("Newly failing", b.newly_failing)}${list("Newly passing", b.newly_passing)}${list("Added", b.added)}${list("Removed", b.removed)}`;
 }
 
-function allItems(s: ReportSummary, verbose: boolean): string {
-  let parts = "";
+/** Every section's table, one part each (the first with the heading): kept apart for `htmlParts`. */
+function allItems(s: ReportSummary, verbose: boolean): string[] {
+  const parts: string[] = [];
   for (const { section, path } of s.sections) {
     if (section.items.length === 0) continue;
     let bad = 0;
@@ -329,9 +330,9 @@ function allItems(s: ReportSummary, verbose: boolean): string {
       if (isFailing(item.result)) bad++;
       rows += `<tr><td>${resultSpan(item.result)}</td><td>${itemCell(item)}</td><td>${sev(item.severity)}</td><td>${h(item.result === "pass" ? passDetail(item) : itemCause(item))}</td></tr>`;
     }
-    parts += `${parts ? "\n" : ""}<details${bad || verbose ? " open" : ""}><summary>${h(pathLabel(path))} — ${formatScore(section.score)}${bad ? ` · ${bad} failing` : ""}</summary>${tableOf(["Result", "Item", "Severity", "Detail"], rows)}</details>`;
+    parts.push(`${parts.length ? "\n" : "<h2>All items by section</h2>"}<details${bad || verbose ? " open" : ""}><summary>${h(pathLabel(path))} — ${formatScore(section.score)}${bad ? ` · ${bad} failing` : ""}</summary>${tableOf(["Result", "Item", "Severity", "Detail"], rows)}</details>`);
   }
-  return parts ? `<h2>All items by section</h2>${parts}` : "";
+  return parts;
 }
 
 /** A passing item's probes: `type target: message`, joined by `; `. */
@@ -347,7 +348,14 @@ function passDetail(item: ItemReport): string {
 
 /** The HTML document around a body: head, inline style, strict CSP. */
 export function htmlDocument(title: string, body: string): string {
-  return `<!doctype html>
+  const [head, tail] = htmlFrame(title);
+  return `${head}${body}${tail}`;
+}
+
+/** What comes before and after an HTML report's body. */
+function htmlFrame(title: string): [string, string] {
+  return [
+    `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -359,16 +367,21 @@ export function htmlDocument(title: string, body: string): string {
 <style>${HTML_STYLE}</style>
 </head>
 <body><main>
-${body}
+`,
+    `
 </main></body>
 </html>
-`;
+`,
+  ];
 }
 
 /** The HTML reporter. */
-export const renderHtml: Reporter = (report, options) => {
+export const renderHtml: Reporter = (report, options) => htmlParts(report, options).join("");
+
+/** The HTML report in parts: the frame, the summary, each section's table, the footer (see `PartsReporter`). */
+export const htmlParts: PartsReporter = (report, options) => {
   const s = summarize(report);
-  const body = [
+  const summary = [
     hero(report),
     report.interrupted ? `<p class="banner">INTERRUPTED — partial results: the run was stopped before every probe finished.</p>` : "",
     counts(report),
@@ -377,10 +390,9 @@ export const renderHtml: Reporter = (report, options) => {
     claims(report, s),
     baseline(report),
     report.warnings.length ? `<h2>Warnings (${report.warnings.length})</h2><ul>${report.warnings.map((w) => `<li>${h(w)}</li>`).join("")}</ul>` : "",
-    allItems(s, options.verbose),
-    `<footer>${h(report.tool.name)} ${h(report.tool.version)} · ${report.checklist.builtin ? "built-in baseline checklist" : `<code>${h(report.checklist.path)}</code>`} · started <time>${h(report.started_at)}</time> · took ${formatDuration(report.duration_ms)}${report.options.no_exec ? " · --no-exec" : ""}</footer>`,
-  ]
-    .filter(Boolean)
-    .join("\n");
-  return htmlDocument(`${report.verdict} · ${report.checklist.name} — readiness`, body);
+  ].filter(Boolean);
+  const sections = allItems(s, options.verbose);
+  const footer = `<footer>${h(report.tool.name)} ${h(report.tool.version)} · ${report.checklist.builtin ? "built-in baseline checklist" : `<code>${h(report.checklist.path)}</code>`} · started <time>${h(report.started_at)}</time> · took ${formatDuration(report.duration_ms)}${report.options.no_exec ? " · --no-exec" : ""}</footer>`;
+  const [head, tail] = htmlFrame(`${report.verdict} · ${report.checklist.name} — readiness`);
+  return [head, ...summary.flatMap((part, i) => (i ? ["\n", part] : [part])), ...(sections.length ? ["\n", ...sections] : []), "\n", footer, tail];
 };

@@ -1,12 +1,12 @@
 import { renderBadge } from "./badge.js";
-import { renderHtml } from "./html.js";
-import { renderJson } from "./json.js";
+import { htmlParts, renderHtml } from "./html.js";
+import { jsonParts, renderJson } from "./json.js";
 import { renderJunit } from "./junit.js";
 import { renderMarkdown } from "./markdown.js";
 import { renderTerminal } from "./terminal.js";
-import type { Reporter } from "./types.js";
+import type { PartsReporter, Reporter } from "./types.js";
 
-export type { RenderOptions, Reporter } from "./types.js";
+export type { PartsReporter, RenderOptions, Reporter } from "./types.js";
 
 /** Every report format, by name. */
 export const reporters = {
@@ -19,6 +19,23 @@ export const reporters = {
 } satisfies Record<string, Reporter>;
 
 export type ReportFormat = keyof typeof reporters;
+
+const whole =
+  (render: Reporter): PartsReporter =>
+  (report, options) => [render(report, options)];
+
+/**
+ * Every report format as parts to write one after another: the same text as `reporters`, without
+ * joining the large ones (JSON, HTML) into one string, which at 5,000 items copies megabytes.
+ */
+export const reportParts: Record<ReportFormat, PartsReporter> = {
+  terminal: whole(renderTerminal),
+  markdown: whole(renderMarkdown),
+  json: jsonParts,
+  junit: whole(renderJunit),
+  html: htmlParts,
+  badge: whole(renderBadge),
+};
 export const REPORT_FORMATS = Object.keys(reporters) as ReportFormat[];
 
 export function isReportFormat(name: string): name is ReportFormat {

@@ -17,3 +17,9 @@ export interface RenderOptions {
 }
 
 export type Reporter = (report: Report, options: RenderOptions) => string;
+
+/**
+ * A report as parts whose concatenation is the report (`reportParts` in reports/index.ts). The CLI
+ * writes a large report part by part: joining would copy it whole into fresh memory first.
+ */
+export type PartsReporter = (report: Report, options: RenderOptions) => readonly string[];

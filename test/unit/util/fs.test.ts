@@ -2,7 +2,7 @@
  * Text written in UTF-8 slices (`utf8Slices`, behind `writeFileAtomic` and the CLI's stdout): the
  * bytes must be exactly those of the whole text encoded at once, whatever falls on a slice boundary.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -17,11 +17,17 @@ const text = ["a".repeat(SLICE - 1), "😀", "é—".repeat(SLICE), "🚀", "x".
 
 describe("utf8Slices", () => {
   it("gives the bytes of the whole text, never splitting a surrogate pair", () => {
-    const slices = [...utf8Slices(text)];
+    // Each slice is valid until the next is asked for: copy them as they come.
+    const slices = Array.from(utf8Slices(text), (s) => Buffer.from(s));
     expect(slices.length).toBeGreaterThan(3);
     expect(Buffer.concat(slices).equals(Buffer.from(text))).toBe(true);
     // No slice ends in half a character: each decodes on its own without a replacement character.
     for (const s of slices) expect(s.toString("utf8")).not.toContain("\ufffd");
+  });
+
+  it("encodes every slice into the same memory (no fresh buffer per slice)", () => {
+    const buffers = new Set(Array.from(utf8Slices(text), (s) => s.buffer));
+    expect(buffers.size).toBe(1);
   });
 
   it("gives nothing for empty text", () => {
@@ -38,5 +44,30 @@ describe("writeFileAtomic", () => {
     await writeFileAtomic(file, bytes);
     expect(readFileSync(file).equals(bytes)).toBe(true);
     expect(readdirSync(join(dir, "deep", "er"))).toEqual(["report.txt"]);
+  });
+
+  it("writes text in parts as their concatenation, a part boundary splitting nothing", async () => {
+    const file = join(dir, "parts.txt");
+    const parts = [text.slice(0, SLICE - 1), text.slice(SLICE - 1, SLICE + 7), "", text.slice(SLICE + 7)];
+    await writeFileAtomic(file, parts);
+    expect(readFileSync(file).equals(Buffer.from(text))).toBe(true);
+  });
+
+  it("replaces a file and leaves a link at the target's place alone", async () => {
+    const sub = join(dir, "replace");
+    mkdirSync(sub);
+    const file = join(sub, "r.json");
+    writeFileSync(file, "old");
+    const outside = join(dir, "outside.txt");
+    writeFileSync(outside, "untouched");
+    await writeFileAtomic(file, ["new", "\n"]);
+    expect(readFileSync(file, "utf8")).toBe("new\n");
+    // The target itself a symbolic link: replaced by the file, the file it pointed to unchanged.
+    rmSync(file);
+    symlinkSync(outside, file);
+    await writeFileAtomic(file, "newer");
+    expect(readFileSync(file, "utf8")).toBe("newer");
+    expect(readFileSync(outside, "utf8")).toBe("untouched");
+    expect(readdirSync(sub)).toEqual(["r.json"]);
   });
 });

@@ -1,0 +1,33 @@
+/**
+ * Reports as parts (`reportParts`, what the CLI writes): the parts of every format join to exactly
+ * the text its reporter gives, and the large formats are really split, so a file is written without
+ * first copying the whole report into one string.
+ */
+import { describe, expect, it } from "vitest";
+import { REPORT_FORMATS, reportParts, reporters } from "../../../src/reports/index.js";
+import { largeReport } from "../../helpers/sample-report.js";
+import { PLAIN, SAMPLES } from "./samples.js";
+
+describe("reportParts", () => {
+  for (const [name, make] of Object.entries(SAMPLES)) {
+    it(`joins to each reporter's text: ${name}`, () => {
+      const report = make();
+      for (const format of REPORT_FORMATS) {
+        for (const options of [PLAIN, { ...PLAIN, verbose: true }]) {
+          expect(reportParts[format](report, options).join(""), `${format}${options.verbose ? " verbose" : ""}`).toBe(reporters[format](report, options));
+        }
+      }
+    });
+  }
+
+  it("splits the JSON and HTML reports of a large run, no part near the whole", () => {
+    const report = largeReport(2000);
+    for (const format of ["json", "html"] as const) {
+      const parts = reportParts[format](report, PLAIN);
+      const total = parts.reduce((n, p) => n + p.length, 0);
+      expect(parts.length, format).toBeGreaterThan(1);
+      expect(Math.max(...parts.map((p) => p.length)), format).toBeLessThan(total);
+      if (format === "html") expect(Math.max(...parts.map((p) => p.length)), format).toBeLessThan(total / 2);
+    }
+  });
+});
