@@ -192,7 +192,7 @@ export async function auditCommand(file: string | undefined, opts: AuditCommandO
     final = applyBaseline(report, await readReport(io, opts.baseline), opts.baseline);
   }
 
-  await writeReports(final, format, outputs, opts, io);
+  writeReports(final, format, outputs, opts, io);
   if (io.env.GITHUB_ACTIONS === "true") await githubActions(final, checklist.builtin ? undefined : checklist.path, format, opts, io);
 
   const by = io.interruptedBy();
@@ -221,14 +221,14 @@ async function githubActions(report: Report, checklistFile: string | undefined, 
 }
 
 /** Renders the stdout report and every `-o` file. Files are written atomically. */
-export async function writeReports(report: Report, format: ReportFormat, outputs: { format: ReportFormat; path: string }[], opts: GlobalOptions, io: Io): Promise<void> {
+export function writeReports(report: Report, format: ReportFormat, outputs: { format: ReportFormat; path: string }[], opts: GlobalOptions, io: Io): void {
   const plain = chalkFor(0);
   // One after the other: writing while the next report renders was measured no faster on two cores
   // (the writes are CPU work in the kernel too), and an error stops before the next file.
   for (const o of outputs) {
     const parts = reportParts[o.format](report, { chalk: plain, verbose: Boolean(opts.verbose) });
     try {
-      await writeFileAtomic(resolve(io.cwd, o.path), parts);
+      writeFileAtomic(resolve(io.cwd, o.path), parts);
     } catch (e) {
       throw new ReadinessError(`--output ${o.format}=${o.path}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { code: "EWRITE" });
     }

@@ -36,7 +36,7 @@ export async function importCommand(file: string, opts: ImportCommandOptions, io
   if (opts.output) {
     const target = resolve(io.cwd, opts.output);
     if (existsSync(target) && !opts.force) throw new ReadinessError(`${outName} already exists: not overwriting it (use --force to replace it)`, { code: "EEXIST" });
-    await writeFileAtomic(target, result.yaml);
+    writeFileAtomic(target, result.yaml);
   } else io.out(result.yaml);
 
   for (const w of result.warnings) if (!opts.quiet) io.err(`warning: ${w}\n`);

@@ -16,7 +16,7 @@ export interface InitOptions {
   output?: string;
 }
 
-export async function initCommand(opts: InitOptions, io: Io): Promise<number> {
+export function initCommand(opts: InitOptions, io: Io): number {
   if (opts.list) {
     const width = Math.max(...Object.keys(templates).map((k) => k.length));
     for (const [name, t] of Object.entries(templates)) io.out(`${name.padEnd(width)}  ${t.description}${name === DEFAULT_TEMPLATE ? " (default)" : ""}\n`);
@@ -31,7 +31,7 @@ export async function initCommand(opts: InitOptions, io: Io): Promise<number> {
   const target = resolve(io.cwd, opts.output ?? "readiness.yaml");
   const shown = displayPath(io, target);
   if (existsSync(target) && !opts.force) throw new ReadinessError(`${shown} already exists: not overwriting it (use --force to replace it)`, { code: "EEXIST" });
-  await writeFileAtomic(target, template.text);
+  writeFileAtomic(target, template.text);
   io.out(`Wrote ${shown} (template ${name}). Next: edit the targets, then run \`readiness validate\` and \`readiness audit\`.\n`);
   return 0;
 }

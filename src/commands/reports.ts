@@ -28,7 +28,7 @@ export async function diffCommand(oldFile: string, newFile: string, opts: Report
   const [a, b] = await Promise.all([readReport(io, oldFile), readReport(io, newFile)]);
   const d = diffReports(a, b);
   const text = renderDiff(d, format, { chalk: chalkFor(format === "terminal" ? colorLevel(io, opts, io.stdoutIsTTY) : 0), verbose: Boolean(opts.verbose) });
-  await emit(text, opts, io);
+  emit(text, opts, io);
   return d.regressed ? 1 : 0;
 }
 
@@ -39,12 +39,12 @@ export async function mergeCommand(files: string[], opts: ReportCommandOptions, 
   const reports = await Promise.all(files.map((f) => readReport(io, f)));
   const fleet = mergeReports(reports);
   const text = renderFleet(fleet, format, { chalk: chalkFor(format === "terminal" ? colorLevel(io, opts, io.stdoutIsTTY) : 0), verbose: Boolean(opts.verbose) });
-  await emit(text, opts, io);
+  emit(text, opts, io);
   return fleet.verdict === "NO-GO" ? 1 : 0;
 }
 
-async function emit(text: string, opts: ReportCommandOptions, io: Io): Promise<void> {
+function emit(text: string, opts: ReportCommandOptions, io: Io): void {
   const out = text.endsWith("\n") ? text : `${text}\n`;
-  if (opts.output) await writeFileAtomic(resolve(io.cwd, opts.output), out);
+  if (opts.output) writeFileAtomic(resolve(io.cwd, opts.output), out);
   else io.out(out);
 }

@@ -147,7 +147,7 @@ let tmpSerial = 0;
  * never copied into one string first. The temporary file is created exclusively (never through a
  * link someone left at its name).
  */
-export async function writeFileAtomic(path: string, content: FileContent): Promise<void> {
+export function writeFileAtomic(path: string, content: FileContent): void {
   const dir = dirname(path);
   try {
     mkdirSync(dir, { recursive: true });

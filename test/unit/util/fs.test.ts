@@ -36,36 +36,36 @@ describe("utf8Slices", () => {
 });
 
 describe("writeFileAtomic", () => {
-  it("writes text and bytes exactly, creating directories, leaving no temporary file", async () => {
+  it("writes text and bytes exactly, creating directories, leaving no temporary file", () => {
     const file = join(dir, "deep", "er", "report.txt");
-    await writeFileAtomic(file, text);
+    writeFileAtomic(file, text);
     expect(readFileSync(file).equals(Buffer.from(text))).toBe(true);
     const bytes = Buffer.from([0, 1, 2, 255]);
-    await writeFileAtomic(file, bytes);
+    writeFileAtomic(file, bytes);
     expect(readFileSync(file).equals(bytes)).toBe(true);
     expect(readdirSync(join(dir, "deep", "er"))).toEqual(["report.txt"]);
   });
 
-  it("writes text in parts as their concatenation, a part boundary splitting nothing", async () => {
+  it("writes text in parts as their concatenation, a part boundary splitting nothing", () => {
     const file = join(dir, "parts.txt");
     const parts = [text.slice(0, SLICE - 1), text.slice(SLICE - 1, SLICE + 7), "", text.slice(SLICE + 7)];
-    await writeFileAtomic(file, parts);
+    writeFileAtomic(file, parts);
     expect(readFileSync(file).equals(Buffer.from(text))).toBe(true);
   });
 
-  it("replaces a file and leaves a link at the target's place alone", async () => {
+  it("replaces a file and leaves a link at the target's place alone", () => {
     const sub = join(dir, "replace");
     mkdirSync(sub);
     const file = join(sub, "r.json");
     writeFileSync(file, "old");
     const outside = join(dir, "outside.txt");
     writeFileSync(outside, "untouched");
-    await writeFileAtomic(file, ["new", "\n"]);
+    writeFileAtomic(file, ["new", "\n"]);
     expect(readFileSync(file, "utf8")).toBe("new\n");
     // The target itself a symbolic link: replaced by the file, the file it pointed to unchanged.
     rmSync(file);
     symlinkSync(outside, file);
-    await writeFileAtomic(file, "newer");
+    writeFileAtomic(file, "newer");
     expect(readFileSync(file, "utf8")).toBe("newer");
     expect(readFileSync(outside, "utf8")).toBe("untouched");
     expect(readdirSync(sub)).toEqual(["r.json"]);
