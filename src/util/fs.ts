@@ -134,6 +134,30 @@ export function writeAllSync(fd: number, bytes: Uint8Array): void {
   while (done < bytes.length) done += writeSync(fd, bytes, done);
 }
 
+/**
+ * Writes text, or text in parts, to `fd` as UTF-8, encoding into one reused buffer and writing it
+ * whenever it is full: many small parts cost few writes, a large one no fresh memory. Parts are
+ * encoded one by one, so a part must not end in half a surrogate pair (ours end at markup).
+ */
+export function writeTextSync(fd: number, text: string | readonly string[]): void {
+  scratch ??= Buffer.allocUnsafeSlow(3 * SLICE);
+  let used = 0;
+  for (const part of typeof text === "string" ? [text] : text) {
+    for (let i = 0; i < part.length; ) {
+      let end = Math.min(i + SLICE, part.length);
+      const last = part.charCodeAt(end - 1);
+      if (end < part.length && last >= 0xd800 && last <= 0xdbff) end--;
+      if (used + 3 * (end - i) > scratch.length) {
+        writeAllSync(fd, scratch.subarray(0, used));
+        used = 0;
+      }
+      used += scratch.write(i === 0 && end === part.length ? part : part.slice(i, end), used, "utf8");
+      i = end;
+    }
+  }
+  if (used > 0) writeAllSync(fd, scratch.subarray(0, used));
+}
+
 /** What a file is written from: text, text in parts (written one after another, never joined), or bytes. */
 export type FileContent = string | readonly string[] | Uint8Array;
 
@@ -142,9 +166,9 @@ let tmpSerial = 0;
 /**
  * Writes a file atomically: a temporary file beside it, then a rename. A reader (or an interrupted
  * run) never sees half a file. Parent directories are created. Everything is synchronous (no
- * fs/promises, whose loading costs more than these calls), and text goes out in UTF-8 slices
- * (`utf8Slices`); text in parts is written part by part, so a report made of a few large parts is
- * never copied into one string first. The temporary file is created exclusively (never through a
+ * fs/promises, whose loading costs more than these calls), and text goes out through
+ * `writeTextSync`: text in parts is written part by part, so a report in parts is never copied into
+ * one string first. The temporary file is created exclusively (never through a
  * link someone left at its name).
  */
 export function writeFileAtomic(path: string, content: FileContent): void {
@@ -169,7 +193,7 @@ export function writeFileAtomic(path: string, content: FileContent): void {
   try {
     try {
       if (content instanceof Uint8Array) writeAllSync(fd, content);
-      else for (const part of typeof content === "string" ? [content] : content) for (const slice of utf8Slices(part)) writeAllSync(fd, slice);
+      else writeTextSync(fd, content);
     } finally {
       closeSync(fd);
     }
