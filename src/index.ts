@@ -21,7 +21,7 @@ export { plan, flattenItems, type Plan, type PlanOptions, type PlannedItem } fro
 export { execute, type ExecuteOptions } from "./engine/execute.js";
 export { buildReport, decide, weightedScore, creditOf, allItems } from "./engine/score.js";
 export { probes, getProbe, PROBE_TYPES } from "./probes/index.js";
-export { reporters, REPORT_FORMATS, type ReportFormat, type RenderOptions, type Reporter } from "./reports/index.js";
+export { reporters, reportParts, REPORT_FORMATS, type ReportFormat, type RenderOptions, type Reporter, type PartsReporter } from "./reports/index.js";
 export { ReadinessError, formatIssue } from "./errors.js";
 export { importMarkdown, formatImportSummary, type ImportOptions, type ImportSummary, type ImportResult } from "./import/index.js";
 export { diffReports, mergeReports, applyBaseline, parseReport, githubAnnotations, stepSummary } from "./report/index.js";

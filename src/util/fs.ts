@@ -118,14 +118,27 @@ let scratch: Buffer | undefined;
  */
 export function* utf8Slices(text: string): Generator<Uint8Array> {
   for (let i = 0; i < text.length; ) {
-    let end = Math.min(i + SLICE, text.length);
-    const last = text.charCodeAt(end - 1);
-    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end--;
-    scratch ??= Buffer.allocUnsafeSlow(3 * SLICE);
-    const n = scratch.write(i === 0 && end === text.length ? text : text.slice(i, end), 0, "utf8");
-    yield scratch.subarray(0, n);
+    const end = sliceEnd(text, i);
+    yield scratchBuffer().subarray(0, encodeSlice(text, i, end, 0));
     i = end;
   }
+}
+
+/** Where the slice of `text` that starts at `i` ends: at most SLICE characters on, never inside a surrogate pair. */
+function sliceEnd(text: string, i: number): number {
+  const end = Math.min(i + SLICE, text.length);
+  const last = text.charCodeAt(end - 1);
+  return end < text.length && last >= 0xd800 && last <= 0xdbff ? end - 1 : end;
+}
+
+function scratchBuffer(): Buffer {
+  scratch ??= Buffer.allocUnsafeSlow(3 * SLICE);
+  return scratch;
+}
+
+/** Encodes `text` from `i` to `end` into the scratch buffer at `at`; the bytes it took. */
+function encodeSlice(text: string, i: number, end: number, at: number): number {
+  return scratchBuffer().write(i === 0 && end === text.length ? text : text.slice(i, end), at, "utf8");
 }
 
 /** Writes all of `bytes` to `fd` (a write may take fewer than it is given). */
@@ -140,22 +153,20 @@ export function writeAllSync(fd: number, bytes: Uint8Array): void {
  * encoded one by one, so a part must not end in half a surrogate pair (ours end at markup).
  */
 export function writeTextSync(fd: number, text: string | readonly string[]): void {
-  scratch ??= Buffer.allocUnsafeSlow(3 * SLICE);
+  const buffer = scratchBuffer();
   let used = 0;
   for (const part of typeof text === "string" ? [text] : text) {
     for (let i = 0; i < part.length; ) {
-      let end = Math.min(i + SLICE, part.length);
-      const last = part.charCodeAt(end - 1);
-      if (end < part.length && last >= 0xd800 && last <= 0xdbff) end--;
-      if (used + 3 * (end - i) > scratch.length) {
-        writeAllSync(fd, scratch.subarray(0, used));
+      const end = sliceEnd(part, i);
+      if (used + 3 * (end - i) > buffer.length) {
+        writeAllSync(fd, buffer.subarray(0, used));
         used = 0;
       }
-      used += scratch.write(i === 0 && end === part.length ? part : part.slice(i, end), used, "utf8");
+      used += encodeSlice(part, i, end, used);
       i = end;
     }
   }
-  if (used > 0) writeAllSync(fd, scratch.subarray(0, used));
+  if (used > 0) writeAllSync(fd, buffer.subarray(0, used));
 }
 
 /** What a file is written from: text, text in parts (written one after another, never joined), or bytes. */

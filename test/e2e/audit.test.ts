@@ -2,12 +2,13 @@
  * The audit core end to end: the built CLI against real loopback servers, real child processes
  * and real files. Exit codes and parsed JSON first; text only where the text is the contract.
  */
+import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Report } from "../../src/types.js";
-import { runCli, tempProject } from "../helpers/cli.js";
+import { BIN, runCli, tempProject } from "../helpers/cli.js";
 import { closedPort, startHttpServer, type Running } from "../helpers/servers.js";
 
 let api: Running;
@@ -412,6 +413,30 @@ describe("colour", () => {
       expect(json.stdout).not.toContain("\x1b[");
       // No progress display without a terminal, even when colour is forced.
       expect(forced.stderr).toBe("");
+    } finally {
+      p.cleanup();
+    }
+  });
+
+  // `script` runs the CLI on a pseudo-terminal: the terminal check asks the descriptor first (only a
+  // character device can be a terminal), so a terminal must still be told from /dev/null, which is one.
+  const hasScript = spawnSync("script", ["--version"]).status === 0;
+  it.skipIf(!hasScript)("is on for a terminal, and off for /dev/null, a character device that is not one", () => {
+    // No probe served by this process: spawnSync blocks its event loop.
+    const p = tempProject({ "readiness.yaml": "version: 1\nsections:\n  - { id: s, title: S, items: [{ id: runbook, title: Runbook, severity: critical, status: missing }] }\n" });
+    try {
+      const env = { ...process.env, NO_COLOR: "", FORCE_COLOR: "", CI: "", TERM: "xterm", COLORTERM: "" };
+      const cmd = `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} audit`;
+      const tty = spawnSync("script", ["-qfec", `${cmd} --no-progress`, "/dev/null"], { cwd: p.dir, env, encoding: "utf8" });
+      expect(tty.stdout).toContain("\x1b[");
+      expect(tty.stdout).toContain("NO-GO");
+      // stdout on /dev/null, stderr on the terminal: no progress display (it needs both), nothing at all on stderr.
+      const devNull = spawnSync("script", ["-qfec", `${cmd} > /dev/null; echo "exit $?"`, "/dev/null"], { cwd: p.dir, env, encoding: "utf8" });
+      expect(devNull.stdout.trim()).toMatch(/^exit 1$/);
+      const file = join(p.dir, "out.txt");
+      const toFile = spawnSync("script", ["-qfec", `${cmd} --no-progress > ${JSON.stringify(file)}`, "/dev/null"], { cwd: p.dir, env, encoding: "utf8" });
+      expect(readFileSync(file, "utf8")).toContain("NO-GO");
+      expect(readFileSync(file, "utf8")).not.toContain("\x1b[");
     } finally {
       p.cleanup();
     }

@@ -4,7 +4,8 @@
  * first copying the whole report into one string.
  */
 import { describe, expect, it } from "vitest";
-import { REPORT_FORMATS, reportParts, reporters } from "../../../src/reports/index.js";
+// From the package entry: reportParts is part of the library API.
+import { REPORT_FORMATS, reportParts, reporters } from "../../../src/index.js";
 import { largeReport } from "../../helpers/sample-report.js";
 import { PLAIN, SAMPLES } from "./samples.js";
 
