@@ -434,7 +434,7 @@ describe("colour", () => {
       const devNull = spawnSync("script", ["-qfec", `${cmd} > /dev/null; echo "exit $?"`, "/dev/null"], { cwd: p.dir, env, encoding: "utf8" });
       expect(devNull.stdout.trim()).toMatch(/^exit 1$/);
       const file = join(p.dir, "out.txt");
-      const toFile = spawnSync("script", ["-qfec", `${cmd} --no-progress > ${JSON.stringify(file)}`, "/dev/null"], { cwd: p.dir, env, encoding: "utf8" });
+      spawnSync("script", ["-qfec", `${cmd} --no-progress > ${JSON.stringify(file)}`, "/dev/null"], { cwd: p.dir, env, encoding: "utf8" });
       expect(readFileSync(file, "utf8")).toContain("NO-GO");
       expect(readFileSync(file, "utf8")).not.toContain("\x1b[");
     } finally {
