@@ -1,9 +1,9 @@
 import { renderBadge } from "./badge.js";
 import { htmlParts, renderHtml } from "./html.js";
 import { jsonParts, renderJson } from "./json.js";
-import { renderJunit } from "./junit.js";
+import { junitParts, renderJunit } from "./junit.js";
 import { renderMarkdown } from "./markdown.js";
-import { renderTerminal } from "./terminal.js";
+import { renderTerminal, terminalParts } from "./terminal.js";
 import type { PartsReporter, Reporter } from "./types.js";
 
 export type { PartsReporter, RenderOptions, Reporter } from "./types.js";
@@ -26,13 +26,14 @@ const whole =
 
 /**
  * Every report format as parts to write one after another: the same text as `reporters`, without
- * joining the large ones (JSON, HTML) into one string, which at 5,000 items copies megabytes.
+ * joining the large ones (terminal, JSON, JUnit, HTML) into one string, which at 5,000 items copies
+ * megabytes.
  */
 export const reportParts: Record<ReportFormat, PartsReporter> = {
-  terminal: whole(renderTerminal),
+  terminal: terminalParts,
   markdown: whole(renderMarkdown),
   json: jsonParts,
-  junit: whole(renderJunit),
+  junit: junitParts,
   html: htmlParts,
   badge: whole(renderBadge),
 };

@@ -10,7 +10,7 @@ import { flattenSections, formatScore, isFailing, itemCause, itemDuration, pathL
 import { oneLine } from "../errors.js";
 import { escapeXml } from "./escape.js";
 import type { ItemReport, Report } from "../types.js";
-import type { Reporter } from "./types.js";
+import type { PartsReporter, Reporter } from "./types.js";
 
 /** Milliseconds as JUnit seconds, three decimals. */
 export function seconds(ms: number): string {
@@ -77,7 +77,10 @@ function suiteCounts(items: ItemReport[], durations?: number[]): { tests: number
 }
 
 /** The JUnit reporter. */
-export const renderJunit: Reporter = (report: Report) => {
+export const renderJunit: Reporter = (report, options) => junitParts(report, options).join("");
+
+/** The JUnit report in parts: its head, each suite, its end (see `PartsReporter`). */
+export const junitParts: PartsReporter = (report: Report) => {
   // Only the sections in document order: JUnit lists no failing-first views, so no `summarize`.
   const sections = flattenSections(report.sections);
   const suites: string[] = [];
@@ -109,12 +112,10 @@ export const renderJunit: Reporter = (report: Report) => {
     suites.push(`${suite}\n  </testsuite>`);
   });
   const summary = `verdict ${report.verdict}, score ${formatScore(report.score)}, verified ${formatScore(report.verified_score)}${report.interrupted ? ", INTERRUPTED (partial results)" : ""}`;
-  return [
+  const head = [
     `<?xml version="1.0" encoding="UTF-8"?>`,
     `<!-- readiness: ${escapeXml(summary).replace(/--/g, "- -")} -->`,
     `<testsuites ${attrs({ name: `readiness: ${report.checklist.name}`, tests: total.tests, failures: total.failures, errors: 0, skipped: total.skipped, time: seconds(report.duration_ms), timestamp: report.started_at.replace(/Z$|\.\d+Z$/, "") })}>`,
-    ...suites,
-    `</testsuites>`,
-    "",
   ].join("\n");
+  return [head, ...suites.flatMap((suite) => ["\n", suite]), "\n</testsuites>\n"];
 };

@@ -12,7 +12,7 @@ import { formatDuration } from "../util/duration.js";
 import { SEVERITIES, type ItemReport, type ItemResult, type Report, type Severity, type Verdict } from "../types.js";
 import { displayWidth, terminalText, wrapWidth } from "./escape.js";
 import { claimedNote, formatDelta, formatScore, itemCause, pathLabel, summarize, type ReportSummary } from "./summary.js";
-import type { RenderOptions, Reporter } from "./types.js";
+import type { PartsReporter, RenderOptions, Reporter } from "./types.js";
 
 /** Default and smallest width the terminal report lays itself out for. */
 export const DEFAULT_WIDTH = 100;
@@ -362,7 +362,10 @@ function remediation(item: ItemReport): [string, string][] {
 }
 
 /** The terminal reporter. */
-export const renderTerminal: Reporter = (report, options) => {
+export const renderTerminal: Reporter = (report, options) => terminalParts(report, options).join("");
+
+/** The terminal report as its text and final newline (appending the newline would copy the whole report). */
+export const terminalParts: PartsReporter = (report, options) => {
   const c = options.chalk;
   const l = layout(options);
   const s = summarize(report);
@@ -376,5 +379,5 @@ export const renderTerminal: Reporter = (report, options) => {
   if (out[out.length - 1] !== "") out.push("");
   baselineBlock(report, c, l, out);
   out.push(countsLines(report, c, l.width), timingLines(report, s, c, l.width), "", verdictBox(report, c, l));
-  return `${out.join("\n")}\n`;
+  return [out.join("\n"), "\n"];
 };

@@ -1,7 +1,7 @@
 /**
  * Reports as parts (`reportParts`, what the CLI writes): the parts of every format join to exactly
- * the text its reporter gives, and the large formats are really split, so a file is written without
- * first copying the whole report into one string.
+ * the text its reporter gives, and the large formats (terminal, JSON, JUnit, HTML) are really split,
+ * so a report is written without first copying it whole into one string.
  */
 import { describe, expect, it } from "vitest";
 // From the package entry: reportParts is part of the library API.
@@ -21,9 +21,9 @@ describe("reportParts", () => {
     });
   }
 
-  it("splits the JSON and HTML reports of a large run, no part near the whole", () => {
+  it("splits the large reports of a large run, no part the whole", () => {
     const report = largeReport(2000);
-    for (const format of ["json", "html"] as const) {
+    for (const format of ["terminal", "json", "junit", "html"] as const) {
       const parts = reportParts[format](report, PLAIN);
       const total = parts.reduce((n, p) => n + p.length, 0);
       expect(parts.length, format).toBeGreaterThan(1);
