@@ -121,9 +121,15 @@ function table(headers: string[], rows: string[][]): string {
 
 /** A table around rows already made (`row`, or `<tr>` text). */
 function tableOf(headers: readonly string[], body: string): string {
+  const [open, close] = tableFrame(headers);
+  return `${open}${body}${close}`;
+}
+
+/** What comes before and after a table's rows. */
+function tableFrame(headers: readonly string[]): [string, string] {
   let head = "";
   for (const x of headers) head += `<th>${x}</th>`;
-  return `<table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
+  return [`<table><thead><tr>${head}</tr></thead><tbody>`, "</tbody></table>"];
 }
 
 /** One `<tr>` of cells (already HTML). */
@@ -319,18 +325,24 @@ function baseline(report: Report): string {
   return `<h2>Since the baseline</h2><p>Baseline ${h(b.path ?? "")} ${h(b.started_at.slice(0, 10))}: ${h(b.verdict)}, score ${formatScore(b.score)}, verified ${formatScore(b.verified_score)}. Score <b>${formatDelta(b.score_delta)}</b>, verified <b>${formatDelta(b.verified_delta)}</b>${b.regressed ? ` — <span class="r r-fail">regressed</span>` : ""}.</p>${list("Newly failing", b.newly_failing)}${list("Newly passing", b.newly_passing)}${list("Added", b.added)}${list("Removed", b.removed)}`;
 }
 
-/** Every section's table, one part each (the first with the heading): kept apart for `htmlParts`. */
+/**
+ * Every section's table in parts, for `htmlParts`: its opening (the first with the heading), one
+ * part per row, its end. No section is joined into one string: at 5,000 items they are megabytes.
+ */
 function allItems(s: ReportSummary, verbose: boolean): string[] {
   const parts: string[] = [];
+  const [open, close] = tableFrame(["Result", "Item", "Severity", "Detail"]);
   for (const { section, path } of s.sections) {
     if (section.items.length === 0) continue;
     let bad = 0;
-    let rows = "";
+    const first = parts.length;
+    parts.push(""); // the opening, once the failing items are counted
     for (const item of section.items) {
       if (isFailing(item.result)) bad++;
-      rows += `<tr><td>${resultSpan(item.result)}</td><td>${itemCell(item)}</td><td>${sev(item.severity)}</td><td>${h(item.result === "pass" ? passDetail(item) : itemCause(item))}</td></tr>`;
+      parts.push(`<tr><td>${resultSpan(item.result)}</td><td>${itemCell(item)}</td><td>${sev(item.severity)}</td><td>${h(item.result === "pass" ? passDetail(item) : itemCause(item))}</td></tr>`);
     }
-    parts.push(`${parts.length ? "\n" : "<h2>All items by section</h2>"}<details${bad || verbose ? " open" : ""}><summary>${h(pathLabel(path))} — ${formatScore(section.score)}${bad ? ` · ${bad} failing` : ""}</summary>${tableOf(["Result", "Item", "Severity", "Detail"], rows)}</details>`);
+    parts[first] = `${first ? "\n" : "<h2>All items by section</h2>"}<details${bad || verbose ? " open" : ""}><summary>${h(pathLabel(path))} — ${formatScore(section.score)}${bad ? ` · ${bad} failing` : ""}</summary>${open}`;
+    parts.push(`${close}</details>`);
   }
   return parts;
 }
