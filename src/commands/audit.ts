@@ -12,7 +12,7 @@ import { ReadinessError, sanitize } from "../errors.js";
 import { isReportFormat, reportParts, reporters, REPORT_FORMATS, type ReportFormat } from "../reports/index.js";
 import type { Checklist, Report, Verdict } from "../types.js";
 import { formatDuration, parseDuration } from "../util/duration.js";
-import { writeFileAtomic } from "../util/fs.js";
+import { coalesce, writeFileAtomic } from "../util/fs.js";
 import { createMasker } from "../util/mask.js";
 import { annotateChanges } from "../governance/changes.js";
 import { chalkFor, clockFor, colorLevel, displayPath, findChecklist, parseKeyValues, type GlobalOptions, type Io } from "./io.js";
@@ -238,6 +238,7 @@ export function writeReports(report: Report, format: ReportFormat, outputs: { fo
     return;
   }
   const parts = reportParts[format](report, { chalk: format === "terminal" ? chalkFor(colorLevel(io, opts, io.stdoutIsTTY)) : plain, verbose: Boolean(opts.verbose), width: 100 });
-  for (const part of parts) io.out(part);
+  // stdout takes a write per string: small parts go together (see `coalesce`).
+  for (const chunk of coalesce(parts)) io.out(chunk);
   if (!parts.at(-1)?.endsWith("\n")) io.out("\n");
 }

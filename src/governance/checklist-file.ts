@@ -76,6 +76,6 @@ export async function saveEdit(target: EditableChecklist, text: string, env: Rec
   if (problem) throw new Error(`refusing to write ${target.shown}: ${problem}`);
   const now = await readFile(target.path);
   if (!now.equals(target.bytes)) throw new ReadinessError(`${target.shown} changed while the record was being made: nothing written; run the command again`, { code: "ECONFLICT" });
-  writeFileAtomic(target.path, (target.bom ? BOM : "") + text);
+  writeFileAtomic(target.path, target.bom ? [BOM, text] : text);
   await chmod(target.path, target.mode).catch(() => undefined);
 }

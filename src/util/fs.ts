@@ -169,6 +169,29 @@ export function writeTextSync(fd: number, text: string | readonly string[]): voi
   if (used > 0) writeAllSync(fd, buffer.subarray(0, used));
 }
 
+/**
+ * Parts joined into runs of at most 32 Ki characters (a longer part stays as it is): for a writer
+ * that makes one system call per string, such as stdout's, so a report of thousands of small parts
+ * (HTML rows, JUnit test cases) is not thousands of writes, nor one string the size of the report.
+ */
+export function coalesce(parts: readonly string[], max = SLICE): string[] {
+  const out: string[] = [];
+  let run: string[] = [];
+  let length = 0;
+  const flush = (): void => {
+    if (run.length) out.push(run.length === 1 ? (run[0] as string) : run.join(""));
+    run = [];
+    length = 0;
+  };
+  for (const part of parts) {
+    if (length + part.length > max) flush();
+    run.push(part);
+    length += part.length;
+  }
+  flush();
+  return out;
+}
+
 /** What a file is written from: text, text in parts (written one after another, never joined), or bytes. */
 export type FileContent = string | readonly string[] | Uint8Array;
 

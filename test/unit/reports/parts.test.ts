@@ -4,6 +4,8 @@
  * so a report is written without first copying it whole into one string.
  */
 import { describe, expect, it } from "vitest";
+import { writeReports } from "../../../src/commands/audit.js";
+import type { Io } from "../../../src/commands/io.js";
 // From the package entry: reportParts is part of the library API.
 import { REPORT_FORMATS, reportParts, reporters } from "../../../src/index.js";
 import { largeReport } from "../../helpers/sample-report.js";
@@ -29,6 +31,21 @@ describe("reportParts", () => {
       expect(parts.length, format).toBeGreaterThan(1);
       expect(Math.max(...parts.map((p) => p.length)), format).toBeLessThan(total);
       if (format === "html") expect(Math.max(...parts.map((p) => p.length)), format).toBeLessThan(total / 2);
+    }
+  });
+});
+
+describe("the report on stdout", () => {
+  it("is written in few large writes, not a write per part, and whole", () => {
+    const report = largeReport(2000);
+    for (const format of ["html", "junit", "json", "terminal"] as const) {
+      const writes: string[] = [];
+      const io: Io = { out: (t) => writes.push(t), err: () => {}, env: {}, cwd: "/", stdoutIsTTY: false, stderrIsTTY: false, signal: new AbortController().signal, interruptedBy: () => undefined };
+      writeReports(report, format, [], {}, io);
+      const text = writes.join("");
+      expect(text, format).toBe(reporters[format](report, { ...PLAIN, width: 100 }));
+      // One write per 32 Ki characters at most, give or take a run cut short by a large part.
+      expect(writes.length, format).toBeLessThanOrEqual(2 * Math.ceil(text.length / (32 * 1024)) + 2);
     }
   });
 });

@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync,
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { utf8Slices, writeFileAtomic } from "../../../src/util/fs.js";
+import { coalesce, utf8Slices, writeFileAtomic } from "../../../src/util/fs.js";
 
 const dir = mkdtempSync(join(tmpdir(), "readiness-fs-test-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -69,5 +69,15 @@ describe("writeFileAtomic", () => {
     expect(readFileSync(file, "utf8")).toBe("newer");
     expect(readFileSync(outside, "utf8")).toBe("untouched");
     expect(readdirSync(sub)).toEqual(["r.json"]);
+  });
+});
+
+describe("coalesce", () => {
+  it("joins small parts into runs of at most the limit, keeps a longer part whole, loses nothing", () => {
+    const parts = ["ab", "cd", "efg", "", "h", "0123456789", "ij"];
+    const runs = coalesce(parts, 5);
+    expect(runs.join("")).toBe(parts.join(""));
+    expect(runs).toEqual(["abcd", "efgh", "0123456789", "ij"]);
+    expect(coalesce([])).toEqual([]);
   });
 });
