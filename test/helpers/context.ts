@@ -1,6 +1,7 @@
 /** Builds a ProbeContext for probe tests: a real AbortSignal with a timeout, real limits, no mocks. */
 import { createMasker } from "../../src/util/mask.js";
 import type { ProbeContext } from "../../src/types.js";
+import type { Io } from "../../src/commands/io.js";
 
 /** Options of {@link makeContext}: anything of a ProbeContext, plus `timeoutMs` driving the signal. */
 export type ContextOptions = Partial<ProbeContext>;
@@ -19,4 +20,9 @@ export function makeContext(options: ContextOptions = {}): ProbeContext {
     secrets: options.secrets ?? createMasker(),
     limits: { maxBodyBytes: 1024 * 1024, maxOutputBytes: 1024 * 1024, maxFileBytes: 10 * 1024 * 1024, ...options.limits },
   };
+}
+
+/** A command's Io for tests that call a command function directly: no terminal, nothing interrupted; `out` and `err` as given (default: dropped). */
+export function makeIo(over: Partial<Io> = {}): Io {
+  return { out: () => {}, err: () => {}, env: {}, cwd: "/", stdoutIsTTY: false, stderrIsTTY: false, signal: new AbortController().signal, interruptedBy: () => undefined, ...over };
 }

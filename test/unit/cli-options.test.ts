@@ -4,6 +4,7 @@ import { commandsFor, program, SUBCOMMANDS } from "../../src/cli.js";
 import { FAIL_ON } from "../../src/commands/audit.js";
 import { DIFF_FORMATS, FLEET_FORMATS } from "../../src/report/index.js";
 import { REPORT_FORMATS } from "../../src/reports/index.js";
+import { makeIo } from "../helpers/context.js";
 
 describe("the CLI's choice lists", () => {
   it("match the registries they stand in for", () => {
@@ -15,7 +16,7 @@ describe("the CLI's choice lists", () => {
 });
 
 describe("subcommands defined for a run", () => {
-  const io = { out: () => {}, err: () => {}, env: {}, cwd: "/", stdoutIsTTY: false, stderrIsTTY: false, signal: new AbortController().signal, interruptedBy: () => undefined };
+  const io = makeIo();
   const names = (argv: string[]): string[] => program(io, () => {}, commandsFor(["node", "readiness", ...argv])).commands.map((c) => c.name());
 
   it("SUBCOMMANDS is every command the program defines", () => {

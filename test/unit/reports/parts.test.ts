@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { writeReports } from "../../../src/commands/audit.js";
-import type { Io } from "../../../src/commands/io.js";
+import { makeIo } from "../../helpers/context.js";
 // From the package entry: reportParts is part of the library API.
 import { REPORT_FORMATS, reportParts, reporters } from "../../../src/index.js";
 import { largeReport } from "../../helpers/sample-report.js";
@@ -40,8 +40,7 @@ describe("the report on stdout", () => {
     const report = largeReport(2000);
     for (const format of ["html", "junit", "json", "terminal"] as const) {
       const writes: string[] = [];
-      const io: Io = { out: (t) => writes.push(t), err: () => {}, env: {}, cwd: "/", stdoutIsTTY: false, stderrIsTTY: false, signal: new AbortController().signal, interruptedBy: () => undefined };
-      writeReports(report, format, [], {}, io);
+      writeReports(report, format, [], {}, makeIo({ out: (t) => writes.push(t) }));
       const text = writes.join("");
       expect(text, format).toBe(reporters[format](report, { ...PLAIN, width: 100 }));
       // One write per 32 Ki characters at most, give or take a run cut short by a large part.
