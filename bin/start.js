@@ -54,8 +54,8 @@ function compilePart(part) {
 }
 
 /**
- * Loads the bundle and returns its `main(argv)`, the parts compiled so far (`parts`, by name) and
- * `load(name)` to compile another; undefined when there is no usable bundle: missing or incomplete,
+ * Loads the bundle and returns its `main(argv)`, the parts compiled so far (`parts`, by name),
+ * `load(name)` to compile another and `chunk(id)` to require a chunk (`./main.js`); undefined when there is no usable bundle: missing or incomplete,
  * older than dist/ (tsc run again without `npm run build`: stale code), or one that does not compile
  * or load (a damaged install), for all of which dist/main.js runs instead.
  */
@@ -111,7 +111,7 @@ function loadBundle() {
     load(PARTS[0].name);
     const { main } = chunkRequire("./main.js");
     if (typeof main !== "function") return undefined;
-    return { main, parts, load, cacheRejected: parts.get(PARTS[0].name).cacheRejected };
+    return { main, parts, load, chunk: chunkRequire, cacheRejected: parts.get(PARTS[0].name).cacheRejected };
   } catch {
     return undefined;
   }

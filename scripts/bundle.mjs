@@ -165,7 +165,7 @@ for (const [name, text] of chunks) {
   code = code.replace(/(?<![\w$.])import\("(\.\/[^"]+)"\)/g, (_, id) => `Promise.resolve().then(()=>require(${JSON.stringify(id)}))`);
   if (/(?<![\w$.])import\(/.test(code)) throw new Error(`bundle: ${name} still has a dynamic import() that bin/start.js would not resolve`);
   code = deferBuiltins(code);
-  bodies.get(partOf.get(name)).push(`${JSON.stringify(name)}:function(exports,require,module){${code}\n}`);
+  bodies.get(partOf.get(name)).push(`${JSON.stringify(name)}:function(exports,require,module){${code}\n__settleExports(module);}`);
 }
 
 function deferBuiltins(code) {
@@ -198,6 +198,14 @@ const BANNER = [
   `const __readinessBundleUrl = require("node:url").pathToFileURL(__filename).href;`,
   `const __readinessModuleUrl = (rel) => require("node:url").pathToFileURL(require("node:path").join(__dirname, "..", rel)).href;`,
   `const __builtinNamespace = (m) => ({ __proto__: m, default: m });`,
+  // A chunk's exports, as esbuild writes them for CommonJS, are getters (two deep: its __export
+  // table, then __toCommonJS's copy; a re-export adds the other chunk's pair), so each call of a
+  // function from another chunk ran two to four getters, in the interpreter. Once the chunk has run,
+  // its exports are replaced by a plain object holding their values, which every later require()
+  // gets. Our modules export no \`let\` that changes later (test/e2e/bundle.test.ts checks), so
+  // nothing live is lost. A chunk in an import cycle that required this one while it was still
+  // running keeps the getters, and so does an export not yet initialised.
+  `const __settleExports = (module) => { const e = module.exports; const o = {}; for (const k of Object.keys(e)) { let v; try { v = e[k]; } catch { v = undefined; } if (v === undefined) Object.defineProperty(o, k, { get: () => e[k], enumerable: true }); else o[k] = v; } Object.defineProperty(o, "__esModule", { value: true }); module.exports = o; };`,
   `const __lazyBuiltin = (id) => { let m; const load = () => (m ??= require(id)); return new Proxy({}, { get: (_, k) => load()[k], has: (_, k) => k in load(), ownKeys: () => Reflect.ownKeys(load()), getOwnPropertyDescriptor: (_, k) => { const d = Reflect.getOwnPropertyDescriptor(load(), k); if (d) d.configurable = true; return d; } }); };`,
 ].join("\n");
 

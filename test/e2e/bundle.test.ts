@@ -7,7 +7,7 @@
  * the same answers.
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -108,6 +108,25 @@ describe("the bundled command line", () => {
     const bundle = PARTS.map((part) => readFileSync(join(ROOT, "dist", part), "latin1")).join("\n");
     expect(bundle).toMatch(/__builtinNamespace\(require\("node:process"\)\)/);
     expect(bundle).not.toMatch(/\((?:require|__lazyBuiltin)\("(?:node:)?(?:process|path|tty|os|fs)"\),1\)/);
+  });
+
+  it("hands other chunks plain values once a chunk has run, not esbuild's getters", () => {
+    // scripts/bundle.mjs settles each chunk's exports (__settleExports): a call into another chunk
+    // otherwise ran two to four getters. An ES module's live binding would be lost by it, so no
+    // module may export a binding it changes later.
+    const probe = `import { loadBundle } from ${JSON.stringify(join(ROOT, "bin", "start.js"))};
+      const b = loadBundle();
+      const exports = b.chunk("./main.js");
+      const d = Object.getOwnPropertyDescriptor(exports, "main");
+      console.log(JSON.stringify({ value: typeof d?.value, getter: typeof d?.get }));`;
+    const r = spawnSync(process.execPath, ["--input-type=module", "-e", probe], { encoding: "utf8" });
+    expect(JSON.parse(r.stdout)).toEqual({ value: "function", getter: "undefined" });
+    const bundle = PARTS.map((part) => readFileSync(join(ROOT, "dist", part), "latin1")).join("\n");
+    const chunks = bundle.match(/"[\w.-]+\.js":function\(exports,require,module\)\{/g) ?? [];
+    expect(chunks.length).toBeGreaterThan(10);
+    expect(bundle.split("__settleExports(module);}").length - 1).toBe(chunks.length);
+    const sources = readdirSync(join(ROOT, "src"), { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts"));
+    for (const f of sources) expect(readFileSync(join(ROOT, "src", f), "utf8"), f).not.toMatch(/^export (?:let|var) /m);
   });
 
   it("starts `--version` without Node's ES module loader or any file outside the bundle", () => {
