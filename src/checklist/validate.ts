@@ -12,15 +12,8 @@ import { fromPointer, pointer, type ParsedYaml, type Path } from "./parse.js";
 import { ITEM_ID_PATTERN } from "./matrix.js";
 import { buildChecklistSchema } from "./schema.js";
 
-/**
- * Options of the checklist validator; scripts/build-validator.mjs precompiles with the same.
- * `unicode: false`: string lengths are UTF-16 lengths, not code point counts. The schema's length
- * limits are "not empty" (minLength 1, the same either way), `host:port` (minLength 3, which the tcp
- * probe's own check reads properly) and a DNS name's 253 (octets, which UTF-16 units match better
- * than code points). Counting code points ran a loop over every string of the checklist: ~4 ms of
- * validating 5,000 items.
- */
-export const AJV_OPTIONS = { allErrors: true, verbose: true, strict: false, allowUnionTypes: true, unicode: false } as const;
+/** Options of the checklist validator; scripts/build-validator.mjs precompiles with the same. */
+export const AJV_OPTIONS = { allErrors: true, verbose: true, strict: false, allowUnionTypes: true } as const;
 
 let compiled: ValidateFunction | undefined;
 let schemaRoot: Record<string, unknown> | undefined;
@@ -187,8 +180,13 @@ function mapErrors(errors: ErrorObject[], parsed: ParsedYaml): Issue[] {
       case "minItems":
         message = `${lastKey(path)} is an empty list: an assertion that can check nothing is not allowed`;
         break;
-      case "minLength":
-        message = `${lastKey(path)} is empty: expected a non-empty string`;
+      case "minLength": {
+        const limit = (e.params as { limit: number }).limit;
+        message = limit <= 1 ? `${lastKey(path)} is empty: expected a non-empty string` : `${lastKey(path)} is too short: expected at least ${limit} characters`;
+        break;
+      }
+      case "maxLength":
+        message = `${lastKey(path)} is too long: at most ${(e.params as { limit: number }).limit} characters`;
         break;
       case "minimum":
       case "maximum":

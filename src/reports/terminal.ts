@@ -185,14 +185,25 @@ function bullet(c: ChalkInstance, symbol: string, text: string, width: number): 
   return lines.map((line, i) => (i === 0 ? `  ${symbol} ${line}` : `    ${line}`)).join("\n");
 }
 
-function attentionBlocks(report: Report, s: ReportSummary, c: ChalkInstance, l: Layout, out: string[]): void {
+/**
+ * Failing items the list under the section tables shows, most severe first, unless --verbose: every
+ * failing item is in its section's table or rows above with its cause, so past this the list repeats
+ * them (thousands of lines in a large run) and pushes the verdict off the screen. The open work and
+ * baseline lists stop at 20 for the same reason.
+ */
+export const FAILING_LIST_MAX = 50;
+
+function attentionBlocks(report: Report, s: ReportSummary, c: ChalkInstance, l: Layout, verbose: boolean, out: string[]): void {
   if (s.failing.length > 0) {
     out.push(c.bold.red(`Failing items (${s.failing.length}), most severe first`));
-    for (const { item } of s.failing) {
+    const shown = verbose || s.failing.length <= FAILING_LIST_MAX ? s.failing : s.failing.slice(0, FAILING_LIST_MAX);
+    for (const { item } of shown) {
       const head = `[${item.severity}] ${oneLine(item.id)} ${RESULT_LABEL[item.result].slice(2)}: `;
       out.push(c.red(bullet(c, "✘", `${head}${oneLine(itemCause(item))}`, l.width)));
       for (const [label, text] of remediation(item)) out.push(c.dim(bullet(c, " ", oneLine(`${label}: ${text}`), l.width).replace(/^ {2}/gm, "    ")));
     }
+    const rest = s.failing.length - shown.length;
+    if (rest > 0) out.push(c.dim(`  …and ${rest} more, each in its section above (--verbose lists them all here)`));
     out.push("");
   }
   if (s.contradicted.length > 0) {
@@ -375,7 +386,7 @@ export const terminalParts: PartsReporter = (report, options) => {
   if (report.interrupted) out.push(c.yellow.bold("INTERRUPTED — partial results: the run was stopped before every probe finished."));
   out.push("");
   sectionTables(report, s, c, l, options.verbose, out);
-  attentionBlocks(report, s, c, l, out);
+  attentionBlocks(report, s, c, l, options.verbose, out);
   if (out[out.length - 1] !== "") out.push("");
   baselineBlock(report, c, l, out);
   out.push(countsLines(report, c, l.width), timingLines(report, s, c, l.width), "", verdictBox(report, c, l));

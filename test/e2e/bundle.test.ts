@@ -129,6 +129,22 @@ describe("the bundled command line", () => {
     for (const f of sources) expect(readFileSync(join(ROOT, "src", f), "utf8"), f).not.toMatch(/^export (?:let|var) /m);
   });
 
+  it("counts string lengths in code points in the precompiled validator, as ajv does", () => {
+    // scripts/build-validator.mjs counts by a native scan unless a string holds a surrogate.
+    const file = join(scratch, "lengths.yaml");
+    const emoji = "\u{1F600}";
+    writeFileSync(
+      file,
+      `version: 1\nsections:\n  - title: A\n    items:\n      - title: B\n        probes:\n          - { tcp: "${emoji}1" }\n          - { dns: "${emoji.repeat(200)}" }\n          - { dns: "${"a".repeat(254)}" }\n`,
+    );
+    const r = run(BIN, ["validate", file]);
+    expect(r.code).toBe(2);
+    // Two code points (three UTF-16 units) are too short for host:port; 200 emoji (400 units) are not too long.
+    expect(r.stderr).toContain(`${file}:7:20: "tcp" is too short: expected at least 3 characters`);
+    expect(r.stderr).toContain(`${file}:9:20: "dns" is too long: at most 253 characters`);
+    expect(r.stderr).toContain(`${file}: 2 errors`);
+  });
+
   it("starts `--version` without Node's ES module loader or any file outside the bundle", () => {
     // bin/ is CommonJS: an ES module entry loads fs/promises, readline and the stream modules first.
     // fdir's optional picomatch (six files from node_modules) is left out of the bundle.

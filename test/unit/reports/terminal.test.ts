@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { displayWidth } from "../../../src/reports/escape.js";
-import { renderTerminal, RESULT_LABEL, TABLE_MAX_ROWS } from "../../../src/reports/terminal.js";
+import { FAILING_LIST_MAX, renderTerminal, RESULT_LABEL, TABLE_MAX_ROWS } from "../../../src/reports/terminal.js";
 import { conditionalReport, goReport, hostileReport, largeReport, noGoReport, normalizeTimes } from "../../helpers/sample-report.js";
 import { COLOUR, PLAIN, SAMPLES } from "./samples.js";
 
@@ -8,6 +8,24 @@ const SGR = /\u001b\[[0-9;]*m/g;
 const lastLines = (text: string, n: number): string[] => text.trimEnd().split("\n").slice(-n);
 
 describe("terminal report", () => {
+  it("lists the most severe failing items up to a limit under the tables, all of them with --verbose", () => {
+    // 300 items in 20 sections: 200 fail, each also in its section's table with its cause.
+    const report = largeReport(300);
+    const bullets = (text: string): string[] => text.split("\n").filter((l) => /^ {2}✘ \[(critical|medium)\] item-\d+ FAIL: /.test(l));
+    const plain = renderTerminal(report, PLAIN);
+    expect(plain).toContain("Failing items (200), most severe first");
+    expect(bullets(plain)).toHaveLength(FAILING_LIST_MAX);
+    // Most severe first: the 28 failing critical items (every 7th, less those that pass) before any medium one.
+    expect(bullets(plain).map((l) => l.includes("[critical]"))).toEqual([...Array(28).fill(true), ...Array(FAILING_LIST_MAX - 28).fill(false)]);
+    expect(plain).toContain(`  …and ${200 - FAILING_LIST_MAX} more, each in its section above (--verbose lists them all here)`);
+    for (let i = 1; i < 300; i += 3) expect(plain, `item-${i}`).toMatch(new RegExp(`│ item-${i} +│`));
+    const verbose = renderTerminal(report, { ...PLAIN, verbose: true });
+    expect(bullets(verbose)).toHaveLength(200);
+    expect(verbose).not.toContain("more, each in its section above");
+    // At the limit, nothing is left out and nothing is said.
+    expect(renderTerminal(largeReport(75), PLAIN)).not.toContain("more, each in its section above");
+  });
+
   it("draws each section as a table of item, severity, result and cause", () => {
     const out = renderTerminal(noGoReport(), PLAIN);
     expect(out.match(/│ Item +│ Severity │ Result +│ Cause +│/g)).toHaveLength(4);
