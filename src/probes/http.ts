@@ -4,11 +4,11 @@
  * It uses node:http directly rather than fetch, because it needs per-request TLS verification
  * (`insecure`), its own address selection (`localhost` on IPv4 or IPv6) and a hard cap on the body.
  */
-import { request, type IncomingMessage, type OutgoingHttpHeaders } from "node:http";
 import { isIP, type Socket } from "node:net";
 import { connect as tlsConnect } from "node:tls";
 import type { Issue, Probe, ProbeContext, ProbeOutcome, ProbeSpecBase } from "../types.js";
 import { DURATION_PATTERN, formatDuration, parseDuration } from "../util/duration.js";
+import { Http1ResponseReader, serializeRequest, TOKEN_RE, type Http1Response } from "../util/http1.js";
 import { abortable, abortCause, connectHost, describeNetError } from "../util/net.js";
 import {
   checkJson,
@@ -48,8 +48,6 @@ export interface HttpSpec extends ProbeSpecBase, TextAssertions {
 const MAX_REDIRECTS = 10;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const STATUS_PATTERN = "^[1-5][0-9x][0-9x]$";
-/** RFC 9110 token: what a header name or a method may be made of. */
-const TOKEN_RE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 /** Headers that carry credentials: not forwarded when a redirect leaves the origin (as fetch does). */
 const CREDENTIAL_HEADERS = ["authorization", "cookie", "proxy-authorization"];
 
@@ -85,18 +83,11 @@ function statusMatches(status: number, expected: StatusSpec): boolean {
   return expected.length === 3 && [...expected].every((c, i) => c === "x" || c === s[i]);
 }
 
-/** What one request/response exchange yielded. */
-interface Exchange {
-  status: number;
-  statusText: string;
-  location?: string;
-  body?: Buffer;
-  truncated: boolean;
-}
+type Exchange = Http1Response;
 
 interface ExchangeOptions {
   method: string;
-  headers: OutgoingHttpHeaders;
+  headers: Record<string, string>;
   body?: Buffer;
   insecure: boolean;
   signal: AbortSignal;
@@ -141,64 +132,47 @@ async function exchange(url: URL, o: ExchangeOptions): Promise<Exchange> {
     socket = tls;
   }
 
+  const request = serializeRequest(o.method, `${url.pathname}${url.search}`, o.headers, o.body);
   return new Promise<Exchange>((resolve, reject) => {
+    const reader = new Http1ResponseReader(o.method, o.wantsBody, o.maxBodyBytes);
     let settled = false;
-    const settle = (fn: () => void): void => {
+    const settle = (error: unknown, response?: Exchange): void => {
       if (settled) return;
       settled = true;
       o.signal.removeEventListener("abort", onAbort);
-      fn();
+      socket.removeListener("data", onData);
+      socket.removeListener("end", onEnd);
+      socket.removeListener("close", onEnd);
+      if (response) resolve(response);
+      else reject(error instanceof Error ? error : new Error(String(error)));
     };
-    const onAbort = (): void => settle(() => reject(new Error("aborted")));
-    o.signal.addEventListener("abort", onAbort, { once: true });
-
-    const req = request({
-      method: o.method,
-      path: `${url.pathname}${url.search}`,
-      headers: o.headers,
-      setHost: false,
-      // Hand over the socket this probe connected itself, so address choice and TLS stay ours.
-      createConnection: () => socket,
-    });
-    req.on("error", (e) => settle(() => reject(e)));
-    req.on("response", (res: IncomingMessage) => {
-      const status = res.statusCode ?? 0;
-      const head = { status, statusText: res.statusMessage ?? "", location: res.headers.location };
-      if (!o.wantsBody(status)) {
-        // The caller destroys the socket as soon as this resolves, before any more I/O: the rest of the
-        // body is never read. Leaving `res` alone until then is cheaper than res.destroy(), which
-        // watches the socket close and builds two errors; a small body is by then complete anyway.
-        settle(() => resolve({ ...head, truncated: false }));
-        return;
+    const onAbort = (): void => settle(new Error("aborted"));
+    const onData = (chunk: Buffer): void => {
+      try {
+        const response = reader.push(chunk);
+        if (response) settle(undefined, response);
+      } catch (e) {
+        settle(e);
       }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on("data", (chunk: Buffer) => {
-        if (settled) return;
-        const room = o.maxBodyBytes - size;
-        if (chunk.length > room) {
-          // Stop reading at the cap: an endless or huge body must neither fill memory nor hold the probe.
-          chunks.push(chunk.subarray(0, room));
-          size += room;
-          // Settle before destroying: destroy() emits "aborted" synchronously.
-          settle(() => resolve({ ...head, body: Buffer.concat(chunks, size), truncated: true }));
-          res.destroy();
-          socket.destroy();
-          return;
-        }
-        chunks.push(chunk);
-        size += chunk.length;
-      });
-      res.on("end", () => settle(() => resolve({ ...head, body: Buffer.concat(chunks, size), truncated: false })));
-      res.on("error", (e) => settle(() => reject(e)));
-      res.on("aborted", () => settle(() => reject(new Error("connection closed while reading the body"))));
-    });
-    req.end(o.body);
+    };
+    const onEnd = (): void => {
+      try {
+        settle(undefined, reader.end());
+      } catch (e) {
+        settle(e);
+      }
+    };
+    o.signal.addEventListener("abort", onAbort, { once: true });
+    socket.on("data", onData);
+    socket.once("end", onEnd);
+    socket.once("close", onEnd);
+    socket.once("error", (e: Error) => settle(e));
+    socket.write(request);
   });
 }
 
-function requestHeaders(spec: HttpSpec, url: URL): { headers: OutgoingHttpHeaders; body?: Buffer } {
-  const headers: OutgoingHttpHeaders = { host: url.host, "user-agent": "readiness", accept: "*/*", connection: "close" };
+function requestHeaders(spec: HttpSpec, url: URL): { headers: Record<string, string>; body?: Buffer } {
+  const headers: Record<string, string> = { host: url.host, "user-agent": "readiness", accept: "*/*", connection: "close" };
   for (const [k, v] of Object.entries(spec.headers ?? {})) headers[k.toLowerCase()] = String(v);
   if (url.username && headers.authorization === undefined) {
     const user = decodeURIComponent(url.username);

@@ -76,6 +76,19 @@ function handler(req: IncomingMessage, res: ServerResponse): void {
       res.write("START ");
       return pump();
     }
+    case "/chunked":
+      // Chunked, in three writes the client reads as they come.
+      res.writeHead(200, { "content-type": "application/json" });
+      res.write('{"status":');
+      setTimeout(() => {
+        res.write('"o');
+        res.end('k"}');
+      }, 10);
+      return;
+    case "/hints":
+      // An interim 103 before the final response.
+      res.writeEarlyHints({ link: "</style.css>; rel=preload; as=style" });
+      return void res.end("after hints");
     case "/echo": {
       const chunks: Buffer[] = [];
       req.on("data", (c: Buffer) => chunks.push(c));
@@ -280,6 +293,64 @@ describe("http probe: connection failures and timeouts", () => {
     } finally {
       await rude.close();
     }
+  });
+});
+
+describe("http probe: the wire", () => {
+  /** A raw server that answers every connection with `reply` (once it has read the request head) and closes. */
+  async function rawServer(reply: string | Buffer): Promise<{ url: string; close: () => Promise<void> }> {
+    const { startTcpServer } = await import("../../helpers/servers.js");
+    const tcp = await startTcpServer("127.0.0.1", (s) => {
+      let seen = "";
+      s.on("data", (d: Buffer) => {
+        seen += d.toString("latin1");
+        if (seen.includes("\r\n\r\n")) s.end(reply);
+      });
+      s.on("error", () => undefined);
+    });
+    return { url: `http://127.0.0.1:${tcp.port}`, close: () => tcp.close() };
+  }
+
+  it("reads chunked bodies, skips interim 103 responses, and asks HEAD for no body", async () => {
+    expect(await probe({ http: `${server.url}/chunked`, json: { status: "ok" } })).toMatchObject({ result: "pass" });
+    expect(await probe({ http: `${server.url}/hints`, contains: "after hints" })).toMatchObject({ result: "pass", message: expect.stringMatching(/: 200 OK in /) });
+    expect(await probe({ http: `${server.url}/echo`, method: "HEAD" })).toMatchObject({ result: "pass" });
+    expect(lastRequest.method).toBe("HEAD");
+  });
+
+  it("reads a body that runs to the close, with LF line ends, from a bare server", async () => {
+    const bare = await rawServer("HTTP/1.0 200 Fine\nX-Old: 1\n\nversion 2.0 up");
+    try {
+      expect(await probe({ http: `${bare.url}/`, contains: "version 2.0" })).toEqual({
+        result: "pass",
+        message: expect.stringMatching(new RegExp(`^GET ${bare.url}/: 200 Fine in `)),
+        observed: expect.objectContaining({ status: 200 }),
+      });
+    } finally {
+      await bare.close();
+    }
+  });
+
+  it("names a response it cannot read, and one cut off in its body", async () => {
+    for (const [reply, cause] of [
+      ["SSH-2.0-OpenSSH_9.6\r\n\r\n", "invalid HTTP response (the server did not answer in HTTP/1.x)"],
+      ["HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nabc", "invalid HTTP response (invalid or conflicting Content-Length)"],
+      ["HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort", "connection closed while reading the body"],
+    ] as const) {
+      const bad = await rawServer(reply);
+      try {
+        expect(await probe({ http: `${bad.url}/`, contains: "x" })).toEqual({ result: "fail", message: `GET ${bad.url}/: ${cause}` });
+      } finally {
+        await bad.close();
+      }
+    }
+  });
+
+  it("refuses a header value that would split the request, without echoing it", async () => {
+    const out = await probe({ http: `${server.url}/echo`, headers: { authorization: "Bearer abc\r\nX-Injected: 1" } });
+    expect(out.result).toBe("fail");
+    expect(out.message).toMatch(/header authorization has a character that cannot be sent/);
+    expect(out.message).not.toContain("Bearer abc");
   });
 });
 
