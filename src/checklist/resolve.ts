@@ -188,7 +188,7 @@ export function resolveChecklist(parsed: ParsedYaml, options: ResolveOptions = {
   };
   const idOf = (rawId: string | undefined, title: string, path: Path): string => {
     const id = rawId ?? slugify(title);
-    claim(id, rawId ? [...path, "id"] : [...path, "title"]);
+    claim(id, path.concat(rawId ? "id" : "title"));
     return id;
   };
 
@@ -221,7 +221,7 @@ export function resolveChecklist(parsed: ParsedYaml, options: ResolveOptions = {
     const severity = r.severity ?? defaults.severity;
     const probes: ResolvedProbe[] = [];
     (r.probes ?? []).forEach((p, i) => {
-      const rp = resolveProbe(p, [...path, "probes", i]);
+      const rp = resolveProbe(p, path.concat("probes", i));
       if (rp) probes.push(rp);
     });
     if (r.attested_at && !parseDate(r.attested_at)) err([...path, "attested_at"], `not a real date: "${r.attested_at}"`);
@@ -268,14 +268,14 @@ export function resolveChecklist(parsed: ParsedYaml, options: ResolveOptions = {
 
   const resolveSection = (r: RawSection, path: Path, parents: string[], parentDue?: string): Section => {
     const id = idOf(r.id, r.title, path);
-    const here = [...parents, id];
+    const here = parents.concat(id);
     if (r.due !== undefined && !parseDate(r.due)) err([...path, "due"], `not a real date: "${r.due}"`);
     const due = r.due ?? parentDue;
     const section: Section = {
       id,
       title: r.title,
-      items: (r.items ?? []).map((it, i) => resolveItem(it, [...path, "items", i], here, due)),
-      sections: (r.sections ?? []).map((s, i) => resolveSection(s, [...path, "sections", i], here, due)),
+      items: (r.items ?? []).map((it, i) => resolveItem(it, path.concat("items", i), here, due)),
+      sections: (r.sections ?? []).map((s, i) => resolveSection(s, path.concat("sections", i), here, due)),
       loc: parsed.locateNode?.(r) ?? parsed.locate(path),
     };
     if (r.owner !== undefined) section.owner = r.owner;
