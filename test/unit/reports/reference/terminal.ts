@@ -1,5 +1,6 @@
 // Frozen copy of src/reports/terminal.ts as of commit ad1432c: the reference the faster code is compared with, byte for byte
-// (test/unit/reports/differential.test.ts). Keep it as it is; only its import paths were changed.
+// (test/unit/reports/differential.test.ts). Keep it as it is; only its import paths were changed, and one
+// intended change of output made since (the failing list stops at 50 unless verbose, marked below).
 /**
  * The terminal report: each section as a table (item, severity, result, cause), then what needs
  * attention (failing items, contradicted claims, stale attestations, waivers, sign-offs), counts
@@ -167,14 +168,17 @@ function bullet(c: ChalkInstance, symbol: string, text: string, width: number): 
   return lines.map((line, i) => (i === 0 ? `  ${symbol} ${line}` : `    ${line}`)).join("\n");
 }
 
-function attentionBlocks(report: Report, s: ReportSummary, c: ChalkInstance, l: Layout, out: string[]): void {
+function attentionBlocks(report: Report, s: ReportSummary, c: ChalkInstance, l: Layout, verbose: boolean, out: string[]): void {
   if (s.failing.length > 0) {
     out.push(c.bold.red(`Failing items (${s.failing.length}), most severe first`));
-    for (const { item } of s.failing) {
+    // Not in the frozen copy: the list stops at 50 unless verbose (a change of output, made in both).
+    const shown = verbose ? s.failing : s.failing.slice(0, 50);
+    for (const { item } of shown) {
       const head = `[${item.severity}] ${oneLine(item.id)} ${RESULT_LABEL[item.result].slice(2)}: `;
       out.push(c.red(bullet(c, "✘", `${head}${oneLine(itemCause(item))}`, l.width)));
       for (const [label, text] of remediation(item)) out.push(c.dim(bullet(c, " ", oneLine(`${label}: ${text}`), l.width).replace(/^ {2}/gm, "    ")));
     }
+    if (shown.length < s.failing.length) out.push(c.dim(`  …and ${s.failing.length - shown.length} more, each in its section above (--verbose lists them all here)`));
     out.push("");
   }
   if (s.contradicted.length > 0) {
@@ -354,7 +358,7 @@ export const renderTerminal: Reporter = (report, options) => {
   if (report.interrupted) out.push(c.yellow.bold("INTERRUPTED — partial results: the run was stopped before every probe finished."));
   out.push("");
   sectionTables(report, s, c, l, options.verbose, out);
-  attentionBlocks(report, s, c, l, out);
+  attentionBlocks(report, s, c, l, options.verbose, out);
   if (out[out.length - 1] !== "") out.push("");
   baselineBlock(report, c, l, out);
   out.push(countsLines(report, c, l.width), timingLines(report, s, c, l.width), "", verdictBox(report, c, l));
