@@ -173,7 +173,7 @@ async function exchange(url: URL, o: ExchangeOptions): Promise<Exchange> {
 
 function requestHeaders(spec: HttpSpec, url: URL): { headers: Record<string, string>; body?: Buffer } {
   const headers: Record<string, string> = { host: url.host, "user-agent": "readiness", accept: "*/*", connection: "close" };
-  for (const [k, v] of Object.entries(spec.headers ?? {})) headers[k.toLowerCase()] = String(v);
+  if (spec.headers) for (const k of Object.keys(spec.headers)) headers[k.toLowerCase()] = String(spec.headers[k]);
   if (url.username && headers.authorization === undefined) {
     const user = decodeURIComponent(url.username);
     const pass = decodeURIComponent(url.password);

@@ -286,9 +286,9 @@ export class Http1ResponseReader {
       return undefined;
     }
     if (lengths.length > 0) {
-      const values = new Set(lengths.flatMap((l) => l.split(",").map((v) => v.trim())));
-      const [only] = values;
-      if (values.size !== 1 || only === undefined || !/^\d{1,15}$/.test(only)) throw new HttpParseError("HPE_INVALID_CONTENT_LENGTH", "invalid or conflicting Content-Length");
+      const values = lengths.length === 1 && !lengths[0]?.includes(",") ? lengths : lengths.flatMap((l) => l.split(",").map((v) => v.trim()));
+      const only = values[0];
+      if (only === undefined || values.some((v) => v !== only) || !/^\d{1,15}$/.test(only)) throw new HttpParseError("HPE_INVALID_CONTENT_LENGTH", "invalid or conflicting Content-Length");
       this.remaining = Number(only);
       if (this.remaining === 0) return this.finish();
       this.state = State.Length;
