@@ -9,7 +9,7 @@ import { builtinChecklist } from "../checklist/builtin.js";
 import { loadChecklist } from "../checklist/load.js";
 import { plan, type Plan } from "../engine/plan.js";
 import { ReadinessError, sanitize } from "../errors.js";
-import { isReportFormat, reportParts, reporters, REPORT_FORMATS, type ReportFormat } from "../reports/index.js";
+import { isReportFormat, reportStream, reporters, REPORT_FORMATS, type ReportFormat } from "../reports/index.js";
 import type { Checklist, Report, Verdict } from "../types.js";
 import { formatDuration, parseDuration } from "../util/duration.js";
 import { coalesce, writeFileAtomic } from "../util/fs.js";
@@ -226,7 +226,8 @@ export function writeReports(report: Report, format: ReportFormat, outputs: { fo
   // One after the other: writing while the next report renders was measured no faster on two cores
   // (the writes are CPU work in the kernel too), and an error stops before the next file.
   for (const o of outputs) {
-    const parts = reportParts[o.format](report, { chalk: plain, verbose: Boolean(opts.verbose) });
+    // Each part is written as it is made (reportStream), so it dies young.
+    const parts = reportStream[o.format](report, { chalk: plain, verbose: Boolean(opts.verbose) });
     try {
       writeFileAtomic(resolve(io.cwd, o.path), parts);
     } catch (e) {
@@ -237,8 +238,12 @@ export function writeReports(report: Report, format: ReportFormat, outputs: { fo
     io.out(`${report.verdict} score ${report.score ?? "-"} verified ${report.verified_score ?? "-"}\n`);
     return;
   }
-  const parts = reportParts[format](report, { chalk: format === "terminal" ? chalkFor(colorLevel(io, opts, io.stdoutIsTTY)) : plain, verbose: Boolean(opts.verbose), width: 100 });
-  // stdout takes a write per string: small parts go together (see `coalesce`).
-  for (const chunk of coalesce(parts)) io.out(chunk);
-  if (!parts.at(-1)?.endsWith("\n")) io.out("\n");
+  const parts = reportStream[format](report, { chalk: format === "terminal" ? chalkFor(colorLevel(io, opts, io.stdoutIsTTY)) : plain, verbose: Boolean(opts.verbose), width: 100 });
+  // stdout takes a write per string: small parts go together (see `coalesce`), written as they fill.
+  let last = "";
+  for (const chunk of coalesce(parts)) {
+    io.out(chunk);
+    last = chunk;
+  }
+  if (!last.endsWith("\n")) io.out("\n");
 }

@@ -9,7 +9,7 @@ import { formatDuration } from "../util/duration.js";
 import { SEVERITIES, type ItemReport, type ItemResult, type Report, type Severity, type Verdict } from "../types.js";
 import { escapeHtml } from "./escape.js";
 import { claimedNote, formatDelta, formatScore, isFailing, itemCause, pathLabel, summarize, type ReportSummary } from "./summary.js";
-import type { PartsReporter, Reporter } from "./types.js";
+import type { PartsReporter, Reporter, StreamReporter } from "./types.js";
 
 const h = escapeHtml;
 
@@ -326,25 +326,23 @@ function baseline(report: Report): string {
 }
 
 /**
- * Every section's table in parts, for `htmlParts`: its opening (the first with the heading), one
+ * Every section's table in parts, for `htmlStream`: its opening (the first with the heading), one
  * part per row, its end. No section is joined into one string: at 5,000 items they are megabytes.
  */
-function allItems(s: ReportSummary, verbose: boolean): string[] {
-  const parts: string[] = [];
+function* allItems(s: ReportSummary, verbose: boolean): Generator<string> {
   const [open, close] = tableFrame(["Result", "Item", "Severity", "Detail"]);
+  let first = true;
   for (const { section, path } of s.sections) {
     if (section.items.length === 0) continue;
     let bad = 0;
-    const first = parts.length;
-    parts.push(""); // the opening, once the failing items are counted
+    for (const item of section.items) if (isFailing(item.result)) bad++;
+    yield `${first ? "\n<h2>All items by section</h2>" : "\n"}<details${bad || verbose ? " open" : ""}><summary>${h(pathLabel(path))} — ${formatScore(section.score)}${bad ? ` · ${bad} failing` : ""}</summary>${open}`;
+    first = false;
     for (const item of section.items) {
-      if (isFailing(item.result)) bad++;
-      parts.push(`<tr><td>${resultSpan(item.result)}</td><td>${itemCell(item)}</td><td>${sev(item.severity)}</td><td>${h(item.result === "pass" ? passDetail(item) : itemCause(item))}</td></tr>`);
+      yield `<tr><td>${resultSpan(item.result)}</td><td>${itemCell(item)}</td><td>${sev(item.severity)}</td><td>${h(item.result === "pass" ? passDetail(item) : itemCause(item))}</td></tr>`;
     }
-    parts[first] = `${first ? "\n" : "<h2>All items by section</h2>"}<details${bad || verbose ? " open" : ""}><summary>${h(pathLabel(path))} — ${formatScore(section.score)}${bad ? ` · ${bad} failing` : ""}</summary>${open}`;
-    parts.push(`${close}</details>`);
+    yield `${close}</details>`;
   }
-  return parts;
 }
 
 /** A passing item's probes: `type target: message`, joined by `; `. */
@@ -391,7 +389,10 @@ function htmlFrame(title: string): [string, string] {
 export const renderHtml: Reporter = (report, options) => htmlParts(report, options).join("");
 
 /** The HTML report in parts: the frame, the summary, each section's table, the footer (see `PartsReporter`). */
-export const htmlParts: PartsReporter = (report, options) => {
+export const htmlParts: PartsReporter = (report, options) => [...htmlStream(report, options)];
+
+/** `htmlParts`, made as they are read (see `StreamReporter`). */
+export const htmlStream: StreamReporter = function* (report, options) {
   const s = summarize(report);
   const summary = [
     hero(report),
@@ -403,8 +404,15 @@ export const htmlParts: PartsReporter = (report, options) => {
     baseline(report),
     report.warnings.length ? `<h2>Warnings (${report.warnings.length})</h2><ul>${report.warnings.map((w) => `<li>${h(w)}</li>`).join("")}</ul>` : "",
   ].filter(Boolean);
-  const sections = allItems(s, options.verbose);
   const footer = `<footer>${h(report.tool.name)} ${h(report.tool.version)} · ${report.checklist.builtin ? "built-in baseline checklist" : `<code>${h(report.checklist.path)}</code>`} · started <time>${h(report.started_at)}</time> · took ${formatDuration(report.duration_ms)}${report.options.no_exec ? " · --no-exec" : ""}</footer>`;
   const [head, tail] = htmlFrame(`${report.verdict} · ${report.checklist.name} — readiness`);
-  return [head, ...summary.flatMap((part, i) => (i ? ["\n", part] : [part])), ...(sections.length ? ["\n", ...sections] : []), "\n", footer, tail];
+  yield head;
+  for (let i = 0; i < summary.length; i++) {
+    if (i) yield "\n";
+    yield summary[i] as string;
+  }
+  yield* allItems(s, options.verbose);
+  yield "\n";
+  yield footer;
+  yield tail;
 };

@@ -1,12 +1,12 @@
 import { renderBadge } from "./badge.js";
-import { htmlParts, renderHtml } from "./html.js";
-import { jsonParts, renderJson } from "./json.js";
-import { junitParts, renderJunit } from "./junit.js";
+import { htmlParts, htmlStream, renderHtml } from "./html.js";
+import { jsonParts, jsonStream, renderJson } from "./json.js";
+import { junitParts, junitStream, renderJunit } from "./junit.js";
 import { renderMarkdown } from "./markdown.js";
 import { renderTerminal, terminalParts } from "./terminal.js";
-import type { PartsReporter, Reporter } from "./types.js";
+import type { PartsReporter, Reporter, StreamReporter } from "./types.js";
 
-export type { PartsReporter, RenderOptions, Reporter } from "./types.js";
+export type { PartsReporter, RenderOptions, Reporter, StreamReporter } from "./types.js";
 
 /** Every report format, by name. */
 export const reporters = {
@@ -37,6 +37,17 @@ export const reportParts: Record<ReportFormat, PartsReporter> = {
   html: htmlParts,
   badge: whole(renderBadge),
 };
+/**
+ * Every report format as parts made while they are read, for writing each as it comes: the large
+ * reports (JSON, JUnit, HTML) as generators, the others as their parts.
+ */
+export const reportStream: Record<ReportFormat, StreamReporter> = {
+  ...reportParts,
+  json: jsonStream,
+  junit: junitStream,
+  html: htmlStream,
+};
+
 export const REPORT_FORMATS = Object.keys(reporters) as ReportFormat[];
 
 export function isReportFormat(name: string): name is ReportFormat {

@@ -1,4 +1,4 @@
-import type { PartsReporter, Reporter } from "./types.js";
+import type { PartsReporter, Reporter, StreamReporter } from "./types.js";
 
 /**
  * The JSON report: the `Report` itself, pretty-printed, one trailing newline. It validates against
@@ -9,6 +9,9 @@ export const renderJson: Reporter = (report, options) => jsonParts(report, optio
 
 /** The JSON report as parts to write one after the other (see `prettyJsonParts`). */
 export const jsonParts: PartsReporter = (report) => prettyJsonParts(report);
+
+/** `jsonParts`, made as they are read (see `StreamReporter`). */
+export const jsonStream: StreamReporter = (report) => prettyJsonStream(report);
 
 /** Elements of a long array stringified per call: some 20-40 KiB of JSON for report items. */
 const CHUNK = 32;
@@ -24,10 +27,53 @@ const MAX_SEARCH_DEPTH = 12;
  * One call per item was slower (5,000 calls); one per 32 items is not.
  */
 export function prettyJsonParts(value: unknown): string[] {
+  return [...prettyJsonStream(value)];
+}
+
+/** prettyJsonParts' parts, made one at a time as they are read: written as they come, each dies young. */
+export function* prettyJsonStream(value: unknown): Generator<string> {
   const out: string[] = [];
-  member(value, 0, out);
-  out.push("\n");
-  return out;
+  yield* memberStream(value, 0, out);
+  yield "\n";
+}
+
+function* memberStream(x: unknown, depth: number, out: string[]): Generator<string> {
+  if (isContainer(x) && holdsLongArray(x, depth) && Array.isArray(x) && x.length > CHUNK) {
+    const pad = "  ".repeat(depth);
+    yield "[\n";
+    for (let i = 0; i < x.length; i += CHUNK) {
+      const text = stringifyAt(x.slice(i, i + CHUNK), depth);
+      if (i > 0) yield ",\n";
+      yield text.slice(2, text.length - 2 - pad.length);
+    }
+    yield `\n${pad}]`;
+    return;
+  }
+  if (isContainer(x) && holdsLongArray(x, depth)) {
+    const pad = "  ".repeat(depth);
+    const inner = `${pad}  `;
+    if (Array.isArray(x)) {
+      yield "[";
+      for (let i = 0; i < x.length; i++) {
+        yield i === 0 ? `\n${inner}` : `,\n${inner}`;
+        yield* memberStream(x[i], depth + 1, out);
+      }
+      yield `\n${pad}]`;
+      return;
+    }
+    let first = true;
+    yield "{";
+    for (const k of Object.keys(x)) {
+      const v = x[k];
+      if (v === undefined || typeof v === "function" || typeof v === "symbol") continue;
+      yield `${first ? "\n" : ",\n"}${inner}${JSON.stringify(k)}: `;
+      yield* memberStream(v, depth + 1, out);
+      first = false;
+    }
+    yield first ? "}" : `\n${pad}}`;
+    return;
+  }
+  yield stringifyAt(x, depth);
 }
 
 /** An array, or an object JSON.stringify reads as a plain object (no toJSON, no class). */

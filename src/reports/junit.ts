@@ -10,7 +10,7 @@ import { flattenSections, formatScore, isFailing, itemCause, itemDuration, pathL
 import { oneLine } from "../errors.js";
 import { escapeXml } from "./escape.js";
 import type { ItemReport, Report } from "../types.js";
-import type { PartsReporter, Reporter } from "./types.js";
+import type { PartsReporter, Reporter, StreamReporter } from "./types.js";
 
 /** Milliseconds as JUnit seconds, three decimals. */
 export function seconds(ms: number): string {
@@ -80,34 +80,34 @@ function suiteCounts(items: ItemReport[], durations?: number[]): { tests: number
 export const renderJunit: Reporter = (report, options) => junitParts(report, options).join("");
 
 /** The JUnit report in parts: its head, each suite's opening, each test case, each suite's end, its end (see `PartsReporter`). */
-export const junitParts: PartsReporter = (report: Report) => {
+export const junitParts: PartsReporter = (report, options) => [...junitStream(report, options)];
+
+/** `junitParts`, made as they are read (see `StreamReporter`). */
+export const junitStream: StreamReporter = function* (report: Report) {
   // Only the sections in document order: JUnit lists no failing-first views, so no `summarize`.
   const sections = flattenSections(report.sections);
   const all = sections.flatMap(({ section }) => section.items);
   const total = suiteCounts(all);
   const timestamp = attr(report.started_at.replace(/Z$|\.\d+Z$/, ""));
   const summary = `verdict ${report.verdict}, score ${formatScore(report.score)}, verified ${formatScore(report.verified_score)}${report.interrupted ? ", INTERRUPTED (partial results)" : ""}`;
-  const out = [
-    [
-      `<?xml version="1.0" encoding="UTF-8"?>`,
-      `<!-- readiness: ${escapeXml(summary).replace(/--/g, "- -")} -->`,
-      `<testsuites ${attrs({ name: `readiness: ${report.checklist.name}`, tests: total.tests, failures: total.failures, errors: 0, skipped: total.skipped, time: seconds(report.duration_ms), timestamp: report.started_at.replace(/Z$|\.\d+Z$/, "") })}>`,
-    ].join("\n"),
-  ];
-  sections.forEach(({ section, path }, index) => {
-    if (section.items.length === 0) return;
+  yield [
+    `<?xml version="1.0" encoding="UTF-8"?>`,
+    `<!-- readiness: ${escapeXml(summary).replace(/--/g, "- -")} -->`,
+    `<testsuites ${attrs({ name: `readiness: ${report.checklist.name}`, tests: total.tests, failures: total.failures, errors: 0, skipped: total.skipped, time: seconds(report.duration_ms), timestamp: report.started_at.replace(/Z$|\.\d+Z$/, "") })}>`,
+  ].join("\n");
+  for (let index = 0; index < sections.length; index++) {
+    const { section, path } = sections[index] as (typeof sections)[number];
+    if (section.items.length === 0) continue;
     const name = pathLabel(path);
     const classname = attr(name);
     const durations: number[] = [];
     const c = suiteCounts(section.items, durations);
-    out.push(
-      `\n  <testsuite name="${classname}" id="${index}" tests="${c.tests}" failures="${c.failures}" errors="0" skipped="${c.skipped}" time="${seconds(c.ms)}" timestamp="${timestamp}">\n` +
-        `    <properties>\n` +
-        `      <property name="section.id" value="${attr(section.id)}"/>\n` +
-        `      <property name="score" value="${attr(formatScore(section.score))}"/>\n` +
-        `      <property name="verified_score" value="${attr(formatScore(section.verified_score))}"/>\n` +
-        `    </properties>`,
-    );
+    yield `\n  <testsuite name="${classname}" id="${index}" tests="${c.tests}" failures="${c.failures}" errors="0" skipped="${c.skipped}" time="${seconds(c.ms)}" timestamp="${timestamp}">\n` +
+      `    <properties>\n` +
+      `      <property name="section.id" value="${attr(section.id)}"/>\n` +
+      `      <property name="score" value="${attr(formatScore(section.score))}"/>\n` +
+      `      <property name="verified_score" value="${attr(formatScore(section.verified_score))}"/>\n` +
+      `    </properties>`;
     const items = section.items;
     for (let k = 0; k < items.length; k++) {
       const item = items[k] as ItemReport;
@@ -115,10 +115,9 @@ export const junitParts: PartsReporter = (report: Report) => {
       let open = `\n    <testcase classname="${classname}" name="${attr(`${item.title} [${item.id}]`)}" time="${seconds(durations[k] as number)}"`;
       if (item.file) open += ` file="${attr(item.file)}"`;
       if (item.line) open += ` line="${attr(String(item.line))}"`;
-      out.push(body ? `${open}>\n${body}\n    </testcase>` : `${open}/>`);
+      yield body ? `${open}>\n${body}\n    </testcase>` : `${open}/>`;
     }
-    out.push("\n  </testsuite>");
-  });
-  out.push("\n</testsuites>\n");
-  return out;
+    yield "\n  </testsuite>";
+  }
+  yield "\n</testsuites>\n";
 };

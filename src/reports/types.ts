@@ -23,3 +23,9 @@ export type Reporter = (report: Report, options: RenderOptions) => string;
  * writes a large report part by part: joining would copy it whole into fresh memory first.
  */
 export type PartsReporter = (report: Report, options: RenderOptions) => readonly string[];
+
+/**
+ * The same parts, made one at a time as they are read (a generator): the CLI writes each as it comes,
+ * so a part is garbage before the next young-generation collection rather than copied by it.
+ */
+export type StreamReporter = (report: Report, options: RenderOptions) => Iterable<string>;

@@ -152,7 +152,7 @@ export function writeAllSync(fd: number, bytes: Uint8Array): void {
  * whenever it is full: many small parts cost few writes, a large one no fresh memory. Parts are
  * encoded one by one, so a part must not end in half a surrogate pair (ours end at markup).
  */
-export function writeTextSync(fd: number, text: string | readonly string[]): void {
+export function writeTextSync(fd: number, text: string | Iterable<string>): void {
   const buffer = scratchBuffer();
   let used = 0;
   for (const part of typeof text === "string" ? [text] : text) {
@@ -170,30 +170,28 @@ export function writeTextSync(fd: number, text: string | readonly string[]): voi
 }
 
 /**
- * Parts joined into runs of at most 32 Ki characters (a longer part stays as it is): for a writer
- * that makes one system call per string, such as stdout's, so a report of thousands of small parts
- * (HTML rows, JUnit test cases) is not thousands of writes, nor one string the size of the report.
+ * Parts joined into runs of at most 32 Ki characters (a longer part stays as it is), each run given
+ * as soon as it is full: for a writer that makes one system call per string, such as stdout's, so a
+ * report of thousands of small parts (HTML rows, JUnit test cases) is not thousands of writes, nor
+ * one string the size of the report.
  */
-export function coalesce(parts: readonly string[], max = SLICE): string[] {
-  const out: string[] = [];
+export function* coalesce(parts: Iterable<string>, max = SLICE): Generator<string> {
   let run: string[] = [];
   let length = 0;
-  const flush = (): void => {
-    if (run.length) out.push(run.length === 1 ? (run[0] as string) : run.join(""));
-    run = [];
-    length = 0;
-  };
   for (const part of parts) {
-    if (length + part.length > max) flush();
+    if (length + part.length > max && run.length) {
+      yield run.length === 1 ? (run[0] as string) : run.join("");
+      run = [];
+      length = 0;
+    }
     run.push(part);
     length += part.length;
   }
-  flush();
-  return out;
+  if (run.length) yield run.length === 1 ? (run[0] as string) : run.join("");
 }
 
 /** What a file is written from: text, text in parts (written one after another, never joined), or bytes. */
-export type FileContent = string | readonly string[] | Uint8Array;
+export type FileContent = string | Iterable<string> | Uint8Array;
 
 let tmpSerial = 0;
 

@@ -8,6 +8,7 @@ import { writeReports } from "../../../src/commands/audit.js";
 import { makeIo } from "../../helpers/context.js";
 // From the package entry: reportParts is part of the library API.
 import { REPORT_FORMATS, reportParts, reporters } from "../../../src/index.js";
+import { reportStream } from "../../../src/reports/index.js";
 import { largeReport } from "../../helpers/sample-report.js";
 import { PLAIN, SAMPLES } from "./samples.js";
 
@@ -22,6 +23,18 @@ describe("reportParts", () => {
       }
     });
   }
+
+  it("is made as it is read for the large formats, with the same text", () => {
+    // The CLI writes each part of reportStream as it comes: a generator, not a finished list.
+    for (const [name, make] of Object.entries(SAMPLES)) {
+      const report = make();
+      for (const format of REPORT_FORMATS) {
+        const stream = reportStream[format](report, PLAIN);
+        if (format === "json" || format === "junit" || format === "html") expect(Array.isArray(stream), `${name} ${format}`).toBe(false);
+        expect([...stream].join(""), `${name} ${format}`).toBe(reporters[format](report, PLAIN));
+      }
+    }
+  });
 
   it("splits the large reports of a large run, no part the whole", () => {
     const report = largeReport(2000);

@@ -75,9 +75,9 @@ describe("writeFileAtomic", () => {
 describe("coalesce", () => {
   it("joins small parts into runs of at most the limit, keeps a longer part whole, loses nothing", () => {
     const parts = ["ab", "cd", "efg", "", "h", "0123456789", "ij"];
-    const runs = coalesce(parts, 5);
+    const runs = [...coalesce(parts, 5)];
     expect(runs.join("")).toBe(parts.join(""));
     expect(runs).toEqual(["abcd", "efgh", "0123456789", "ij"]);
-    expect(coalesce([])).toEqual([]);
+    expect([...coalesce([])]).toEqual([]);
   });
 });
