@@ -13,7 +13,7 @@
  */
 import { getEventListeners } from "node:events";
 import { getProbe } from "../probes/index.js";
-import type { Masker, Probe, ProbeContext, ProbeLimits, ProbeOutcome, ProbeResult, ResolvedProbe } from "../types.js";
+import type { AbortHook, Masker, Probe, ProbeContext, ProbeLimits, ProbeOutcome, ProbeResult, ResolvedProbe } from "../types.js";
 import { formatDuration } from "../util/duration.js";
 import { oneLine } from "../errors.js";
 import { createMasker } from "../util/mask.js";
@@ -115,6 +115,19 @@ class Attempt implements ProbeContext {
   readonly limits: ProbeLimits;
   timer: NodeJS.Timeout | undefined;
   grace: NodeJS.Timeout | undefined;
+  /** Listeners given to `onAbort`, called when the attempt aborts. */
+  private hooks: (() => void)[] | undefined;
+  /** See ProbeContext.onAbort: a plain list, not an EventTarget listener. Bound, so a probe may pass it on. */
+  readonly onAbort: AbortHook = (listener) => {
+    // Once the attempt is over it never aborts: nothing to keep.
+    if (this.done) return () => undefined;
+    const hooks = (this.hooks ??= []);
+    hooks.push(listener);
+    return () => {
+      const i = hooks.indexOf(listener);
+      if (i >= 0) hooks.splice(i, 1);
+    };
+  };
   private done = false;
   private resolve!: (outcome: ProbeOutcome) => void;
 
@@ -163,6 +176,18 @@ class Attempt implements ProbeContext {
   abort(reason: unknown): void {
     if (this.done || this.signal.aborted) return;
     this.controller.abort(reason);
+    const hooks = this.hooks;
+    this.hooks = undefined;
+    // As an event listener's would be, a listener's exception is its own: it cannot stop the others.
+    if (hooks) {
+      for (const listener of hooks) {
+        try {
+          listener();
+        } catch {
+          /* ignored */
+        }
+      }
+    }
     if (!this.done) this.grace = setTimeout(onGraceOver, ABORT_GRACE_MS, this);
   }
 
@@ -177,6 +202,7 @@ class Attempt implements ProbeContext {
     this.done = true;
     clearTimeout(this.timer);
     clearTimeout(this.grace);
+    this.hooks = undefined;
     this.run.live.delete(this);
     // A signal is an EventTarget, costly to create; one that never fired and that the probe let go of
     // (no listener left) is as good as new for the next attempt.

@@ -6,10 +6,10 @@
  */
 import { isIP, type Socket } from "node:net";
 import { connect as tlsConnect } from "node:tls";
-import type { Issue, Probe, ProbeContext, ProbeOutcome, ProbeSpecBase } from "../types.js";
+import type { AbortHook, Issue, Probe, ProbeContext, ProbeOutcome, ProbeSpecBase } from "../types.js";
 import { DURATION_PATTERN, formatDuration, parseDuration } from "../util/duration.js";
 import { Http1ResponseReader, serializeRequest, TOKEN_RE, type Http1Response } from "../util/http1.js";
-import { abortable, abortCause, connectHost, describeNetError } from "../util/net.js";
+import { abortable, abortCause, connectHost, describeNetError, whenAborted } from "../util/net.js";
 import {
   checkJson,
   checkText,
@@ -91,6 +91,8 @@ interface ExchangeOptions {
   body?: Buffer;
   insecure: boolean;
   signal: AbortSignal;
+  /** The attempt's onAbort, when it has one (see ProbeContext). */
+  onAbort?: AbortHook;
   maxBodyBytes: number;
   /** Whether the body of a response with this status must be read (for assertions). */
   wantsBody: (status: number) => boolean;
@@ -103,7 +105,7 @@ async function exchange(url: URL, o: ExchangeOptions): Promise<Exchange> {
   const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
   const https = url.protocol === "https:";
   const port = url.port ? Number(url.port) : https ? 443 : 80;
-  const { socket: raw } = await connectHost(host, port, o.signal);
+  const { socket: raw } = await connectHost(host, port, o.signal, o.onAbort);
   o.sockets.add(raw);
   let socket: Socket = raw;
   if (https) {
@@ -139,14 +141,16 @@ async function exchange(url: URL, o: ExchangeOptions): Promise<Exchange> {
     const settle = (error: unknown, response?: Exchange): void => {
       if (settled) return;
       settled = true;
-      o.signal.removeEventListener("abort", onAbort);
+      stopListening();
       socket.removeListener("data", onData);
       socket.removeListener("end", onEnd);
       socket.removeListener("close", onEnd);
       if (response) resolve(response);
       else reject(error instanceof Error ? error : new Error(String(error)));
     };
-    const onAbort = (): void => settle(new Error("aborted"));
+    const stopListening = whenAborted(o.signal, o.onAbort, () => settle(new Error("aborted")));
+    // Aborted between the connect and here: no abort is coming to hear of.
+    if (o.signal.aborted) settle(new Error("aborted"));
     const onData = (chunk: Buffer): void => {
       try {
         const response = reader.push(chunk);
@@ -162,7 +166,6 @@ async function exchange(url: URL, o: ExchangeOptions): Promise<Exchange> {
         settle(e);
       }
     };
-    o.signal.addEventListener("abort", onAbort, { once: true });
     socket.on("data", onData);
     socket.once("end", onEnd);
     socket.once("close", onEnd);
@@ -220,6 +223,7 @@ async function run(spec: HttpSpec, ctx: ProbeContext): Promise<ProbeOutcome> {
         body,
         insecure: spec.insecure === true,
         signal: ctx.signal,
+        onAbort: ctx.onAbort,
         maxBodyBytes: ctx.limits.maxBodyBytes,
         wantsBody: (status) => needBody && !(follow && REDIRECT_STATUSES.has(status)),
         sockets,

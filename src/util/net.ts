@@ -6,6 +6,7 @@
 import { lookup } from "node:dns/promises";
 import { isIP, Socket } from "node:net";
 import { performance } from "node:perf_hooks";
+import type { AbortHook } from "../types.js";
 import { formatDuration } from "./duration.js";
 
 /** One address a host resolved to. */
@@ -82,6 +83,13 @@ export function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<
   });
 }
 
+/** Calls `listener` when the probe aborts, through its `onAbort` when it has one, else its signal; returns what removes it. */
+export function whenAborted(signal: AbortSignal, onAbort: AbortHook | undefined, listener: () => void): () => void {
+  if (onAbort) return onAbort(listener);
+  signal.addEventListener("abort", listener, { once: true });
+  return () => signal.removeEventListener("abort", listener);
+}
+
 function abortError(signal: AbortSignal): Error {
   const err: CodedError = new Error("aborted", { cause: signal.reason });
   err.code = "ABORT_ERR";
@@ -147,28 +155,29 @@ export interface Connection {
  * at once when one fails and after 250ms when one is merely slow, so neither a refused IPv4 nor a
  * black-holed IPv6 address hides a listening one. Losing attempts are destroyed.
  */
-export function connectAny(addresses: ResolvedAddress[], port: number, signal: AbortSignal): Promise<Connection> {
+export function connectAny(addresses: ResolvedAddress[], port: number, signal: AbortSignal, onAbort?: AbortHook): Promise<Connection> {
   if (signal.aborted) return Promise.reject(abortError(signal));
   const only = addresses.length === 1 ? addresses[0] : undefined;
-  if (only) return connectOne(only, port, signal);
+  if (only) return connectOne(only, port, signal, onAbort);
   return new Promise<Connection>((resolve, reject) => {
     const pending = new Set<Socket>();
     const errors: Error[] = [];
     let next = 0;
     let done = false;
     let timer: NodeJS.Timeout | undefined;
+    let stopListening = (): void => undefined;
 
     const finish = (err: Error | undefined, winner?: Connection): void => {
       if (done) return;
       done = true;
       clearTimeout(timer);
-      signal.removeEventListener("abort", onAbort);
+      stopListening();
       for (const s of pending) if (s !== winner?.socket) s.destroy();
       pending.clear();
       if (winner) resolve(winner);
       else reject(err ?? new Error("connection failed"));
     };
-    const onAbort = (): void => finish(abortError(signal));
+    const aborted = (): void => finish(abortError(signal));
 
     const startNext = (): void => {
       clearTimeout(timer);
@@ -198,39 +207,41 @@ export function connectAny(addresses: ResolvedAddress[], port: number, signal: A
       if (next < addresses.length) timer = setTimeout(startNext, ATTEMPT_DELAY_MS);
     };
 
-    signal.addEventListener("abort", onAbort, { once: true });
+    stopListening = whenAborted(signal, onAbort, aborted);
     startNext();
   });
 }
 
 /**
  * connectAny for one address (an IP literal, most often): no race to run, so none of its bookkeeping.
- * One listener serves the three outcomes (it runs once per probe; the bundle names every closure).
+ * One listener serves the socket's outcomes (it runs once per probe; the bundle names every closure).
  */
-function connectOne(a: ResolvedAddress, port: number, signal: AbortSignal): Promise<Connection> {
+function connectOne(a: ResolvedAddress, port: number, signal: AbortSignal, onAbort?: AbortHook): Promise<Connection> {
   return new Promise<Connection>((resolve, reject) => {
     const socket = new Socket();
-    // "connect" passes nothing, "error" an Error, "abort" an Event.
-    const settle = (outcome?: Error | Event): void => {
-      signal.removeEventListener("abort", settle);
+    // "connect" passes nothing, "error" an Error; an abort passes ABORTED.
+    const settle = (outcome?: Error | typeof ABORTED): void => {
+      stopListening();
       socket.removeListener("error", settle);
       socket.removeListener("connect", settle);
       if (outcome === undefined) return resolve({ socket, address: a.address });
       socket.destroy();
-      reject(outcome instanceof Event ? abortError(signal) : outcome);
+      reject(outcome === ABORTED ? abortError(signal) : outcome);
     };
-    signal.addEventListener("abort", settle);
+    const stopListening = whenAborted(signal, onAbort, () => settle(ABORTED));
     socket.once("error", settle);
     socket.once("connect", settle);
     socket.connect({ host: a.address, port, family: a.family });
   });
 }
 
+const ABORTED = Symbol("aborted");
+
 /** Resolves `host` and connects to it; the socket is connected when this resolves. An IP literal is not looked up. */
-export function connectHost(host: string, port: number, signal: AbortSignal): Promise<Connection> {
+export function connectHost(host: string, port: number, signal: AbortSignal, onAbort?: AbortHook): Promise<Connection> {
   const literal = isIP(host);
-  if (literal) return connectAny([{ address: host, family: literal === 6 ? 6 : 4 }], port, signal);
-  return resolveAll(host, signal).then((addresses) => connectAny(addresses, port, signal));
+  if (literal) return connectAny([{ address: host, family: literal === 6 ? 6 : 4 }], port, signal, onAbort);
+  return resolveAll(host, signal).then((addresses) => connectAny(addresses, port, signal, onAbort));
 }
 
 /** One-line cause of a TLS verification failure, by OpenSSL's code. */

@@ -76,6 +76,36 @@ describe("execute", () => {
     expect(performance.now() - t0).toBeLessThan(900);
   });
 
+  it("calls onAbort listeners at the timeout and on interrupt, after the signal aborts; not removed ones, not after the attempt", async () => {
+    const calls: string[] = [];
+    let late: ((l: () => void) => () => void) | undefined;
+    stub(async (port, ctx) => {
+      const onAbort = ctx.onAbort;
+      if (!onAbort) throw new Error("no onAbort");
+      late = onAbort;
+      const removed = onAbort(() => calls.push(`${port}: removed`));
+      removed();
+      onAbort(() => {
+        throw new Error("a listener that throws stops no other");
+      });
+      await new Promise<void>((resolve) => onAbort(() => resolve()));
+      calls.push(`${port}: ${ctx.signal.aborted ? (ctx.signal.reason as Error).name : "not aborted"}`);
+      return { result: "fail", message: "stopped" };
+    });
+    const r = await execute(planFor([1], ", timeout: 50ms"));
+    expect(r[0]?.[0]).toMatchObject({ result: "fail", message: "stopped" });
+    expect(calls).toEqual(["1: TimeoutError"]);
+
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error("SIGINT")), 30);
+    await execute(planFor([2, 3]), { concurrency: 2, signal: controller.signal });
+    expect(calls.slice(1).sort()).toEqual(["2: Error", "3: Error"]);
+    // A listener added once the attempt is over is never called (nor kept).
+    late?.(() => calls.push("late"));
+    await delay(20);
+    expect(calls).not.toContain("late");
+  });
+
   it("stops waiting for a probe that ignores its signal one grace second after the timeout", async () => {
     stub(() => new Promise<ProbeOutcome>(() => undefined));
     const t0 = performance.now();
