@@ -9,6 +9,7 @@ import { builtinChecklist } from "../checklist/builtin.js";
 import { loadChecklist } from "../checklist/load.js";
 import { plan, type Plan } from "../engine/plan.js";
 import { ReadinessError, sanitize } from "../errors.js";
+import { summarize, type ReportSummary } from "../reports/summary.js";
 import { isReportFormat, reportStream, reporters, REPORT_FORMATS, type ReportFormat } from "../reports/index.js";
 import type { Checklist, Report, Verdict } from "../types.js";
 import { formatDuration, parseDuration } from "../util/duration.js";
@@ -223,11 +224,14 @@ async function githubActions(report: Report, checklistFile: string | undefined, 
 /** Renders the stdout report and every `-o` file. Files are written atomically. */
 export function writeReports(report: Report, format: ReportFormat, outputs: { format: ReportFormat; path: string }[], opts: GlobalOptions, io: Io): void {
   const plain = chalkFor(0);
+  // One summary for every format of this report that reads it (terminal, Markdown, HTML), made once.
+  let shared: ReportSummary | undefined;
+  const summary = (f: ReportFormat): ReportSummary | undefined => (f === "terminal" || f === "markdown" || f === "html" ? (shared ??= summarize(report)) : undefined);
   // One after the other: writing while the next report renders was measured no faster on two cores
   // (the writes are CPU work in the kernel too), and an error stops before the next file.
   for (const o of outputs) {
     // Each part is written as it is made (reportStream), so it dies young.
-    const parts = reportStream[o.format](report, { chalk: plain, verbose: Boolean(opts.verbose) });
+    const parts = reportStream[o.format](report, { chalk: plain, verbose: Boolean(opts.verbose), summary: summary(o.format) });
     try {
       writeFileAtomic(resolve(io.cwd, o.path), parts);
     } catch (e) {
@@ -238,7 +242,7 @@ export function writeReports(report: Report, format: ReportFormat, outputs: { fo
     io.out(`${report.verdict} score ${report.score ?? "-"} verified ${report.verified_score ?? "-"}\n`);
     return;
   }
-  const parts = reportStream[format](report, { chalk: format === "terminal" ? chalkFor(colorLevel(io, opts, io.stdoutIsTTY)) : plain, verbose: Boolean(opts.verbose), width: 100 });
+  const parts = reportStream[format](report, { chalk: format === "terminal" ? chalkFor(colorLevel(io, opts, io.stdoutIsTTY)) : plain, verbose: Boolean(opts.verbose), width: 100, summary: summary(format) });
   // stdout takes a write per string: small parts go together (see `coalesce`), written as they fill.
   let last = "";
   for (const chunk of coalesce(parts)) {

@@ -393,7 +393,7 @@ export const htmlParts: PartsReporter = (report, options) => [...htmlStream(repo
 
 /** `htmlParts`, made as they are read (see `StreamReporter`). */
 export const htmlStream: StreamReporter = function* (report, options) {
-  const s = summarize(report);
+  const s = options.summary ?? summarize(report);
   const summary = [
     hero(report),
     report.interrupted ? `<p class="banner">INTERRUPTED — partial results: the run was stopped before every probe finished.</p>` : "",

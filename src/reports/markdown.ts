@@ -502,7 +502,7 @@ const MIN_FAILING_ROW = 16 + MIN_ITEM_CELL + 4;
 /** The Markdown reporter. */
 export const renderMarkdown: Reporter = (report, options) => {
   const max = options.maxChars ?? MARKDOWN_MAX_CHARS;
-  const s = summarize(report);
+  const s = options.summary ?? summarize(report);
   const attempts: Limits[] = [
     { details: true, rows: Infinity },
     { details: false, rows: Infinity },

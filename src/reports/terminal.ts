@@ -379,7 +379,7 @@ export const renderTerminal: Reporter = (report, options) => terminalParts(repor
 export const terminalParts: PartsReporter = (report, options) => {
   const c = options.chalk;
   const l = layout(options);
-  const s = summarize(report);
+  const s = options.summary ?? summarize(report);
   const out: string[] = [];
   const where = report.checklist.builtin ? "built-in baseline" : report.checklist.path;
   out.push(`${c.bold(terminalText(report.checklist.name, l.width - 30))} ${c.dim(`(${terminalText(where, 60)})`)}`);

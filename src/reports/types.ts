@@ -1,5 +1,6 @@
 import type { ChalkInstance } from "chalk";
 import type { Report } from "../types.js";
+import type { ReportSummary } from "./summary.js";
 
 /** Options every reporter receives. Reporters are pure: no globals, no I/O. */
 export interface RenderOptions {
@@ -14,6 +15,11 @@ export interface RenderOptions {
    * for a comment). Longer reports drop detail first, then shorten lists, each time with a note.
    */
   maxChars?: number;
+  /**
+   * `summarize(report)` of this very report, when the caller renders several formats of it (the
+   * CLI does): made once instead of once per format. Reporters never change it.
+   */
+  summary?: ReportSummary;
 }
 
 export type Reporter = (report: Report, options: RenderOptions) => string;

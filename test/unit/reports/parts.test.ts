@@ -10,6 +10,7 @@ import { makeIo } from "../../helpers/context.js";
 import { REPORT_FORMATS, reportParts, reporters } from "../../../src/index.js";
 import { reportStream } from "../../../src/reports/index.js";
 import { largeReport } from "../../helpers/sample-report.js";
+import { summarize } from "../../../src/reports/summary.js";
 import { PLAIN, SAMPLES } from "./samples.js";
 
 describe("reportParts", () => {
@@ -33,6 +34,17 @@ describe("reportParts", () => {
         if (format === "json" || format === "junit" || format === "html") expect(Array.isArray(stream), `${name} ${format}`).toBe(false);
         expect([...stream].join(""), `${name} ${format}`).toBe(reporters[format](report, PLAIN));
       }
+    }
+  });
+
+  it("reads the summary it is given (the CLI makes one per report, not one per format)", () => {
+    const report = largeReport(300);
+    const own = summarize(report);
+    const other = summarize(largeReport(30));
+    for (const format of ["terminal", "markdown", "html"] as const) {
+      const plain = reporters[format](report, PLAIN);
+      expect(reporters[format](report, { ...PLAIN, summary: own }), format).toBe(plain);
+      expect(reporters[format](report, { ...PLAIN, summary: other }), format).not.toBe(plain);
     }
   });
 
