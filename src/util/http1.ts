@@ -149,12 +149,16 @@ export class Http1ResponseReader {
           if (next) return next;
           break;
         }
-        case State.Length: {
+        case State.Length:
+        case State.ChunkData: {
+          // A counted run of body bytes: the rest of a Content-Length body, or of a chunk.
           const n = Math.min(this.remaining, data.length - at);
           this.remaining -= n;
           if (this.take(data, at, n)) return this.response();
           at += n;
-          if (this.remaining === 0) return this.finish();
+          if (this.remaining > 0) break;
+          if (this.state === State.Length) return this.finish();
+          this.state = State.ChunkEnd;
           break;
         }
         case State.ChunkSize: {
@@ -163,14 +167,6 @@ export class Http1ResponseReader {
           this.remaining = chunkSize(data.toString("latin1", at, nl));
           at = nl + 1;
           this.state = this.remaining === 0 ? State.Trailers : State.ChunkData;
-          break;
-        }
-        case State.ChunkData: {
-          const n = Math.min(this.remaining, data.length - at);
-          this.remaining -= n;
-          if (this.take(data, at, n)) return this.response();
-          at += n;
-          if (this.remaining === 0) this.state = State.ChunkEnd;
           break;
         }
         case State.ChunkEnd: {
