@@ -235,6 +235,8 @@ export function writeReports(report: Report, format: ReportFormat, outputs: { fo
     try {
       writeFileAtomic(resolve(io.cwd, o.path), parts);
     } catch (e) {
+      // The parts are rendered while the file is written: only a system error is the file's fault.
+      if (!isSystemError(e)) throw e;
       throw new ReadinessError(`--output ${o.format}=${o.path}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { code: "EWRITE" });
     }
   }
@@ -250,4 +252,10 @@ export function writeReports(report: Report, format: ReportFormat, outputs: { fo
     last = chunk;
   }
   if (!last.endsWith("\n")) io.out("\n");
+}
+
+/** An error from the file system (ENOENT, EACCES, ENOTDIR, ENOSPC...), as opposed to a bug. */
+function isSystemError(e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException | null)?.code;
+  return typeof code === "string" && /^E[A-Z]+$/.test(code);
 }

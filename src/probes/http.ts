@@ -1,8 +1,10 @@
 /**
  * The `http` probe: one request (following redirects), then assertions on status, latency and body.
  *
- * It uses node:http directly rather than fetch, because it needs per-request TLS verification
- * (`insecure`), its own address selection (`localhost` on IPv4 or IPv6) and a hard cap on the body.
+ * It connects the socket itself and speaks HTTP/1.x on it (src/util/http1.ts) rather than using
+ * fetch or node:http's ClientRequest: it needs per-request TLS verification (`insecure`), its own
+ * address selection (`localhost` on IPv4 or IPv6), a hard cap on the body, and a new connection per
+ * request that costs little more than the connect itself.
  */
 import { isIP, type Socket } from "node:net";
 import { connect as tlsConnect } from "node:tls";
@@ -149,8 +151,6 @@ async function exchange(url: URL, o: ExchangeOptions): Promise<Exchange> {
       else reject(error instanceof Error ? error : new Error(String(error)));
     };
     const stopListening = whenAborted(o.signal, o.onAbort, () => settle(new Error("aborted")));
-    // Aborted between the connect and here: no abort is coming to hear of.
-    if (o.signal.aborted) settle(new Error("aborted"));
     const onData = (chunk: Buffer): void => {
       try {
         const response = reader.push(chunk);
@@ -170,7 +170,9 @@ async function exchange(url: URL, o: ExchangeOptions): Promise<Exchange> {
     socket.once("end", onEnd);
     socket.once("close", onEnd);
     socket.once("error", (e: Error) => settle(e));
-    socket.write(request);
+    // Aborted between the connect and here: no abort is coming to hear of.
+    if (o.signal.aborted) settle(new Error("aborted"));
+    else socket.write(request);
   });
 }
 

@@ -23,8 +23,10 @@ const MAX_SEARCH_DEPTH = 12;
  * (a report's items) are stringified CHUNK elements at a time, everything around them member by
  * member. Why: V8 returns a large JSON.stringify result as a rope that is copied into one fresh
  * allocation (3.6 MB at 5,000 items, in new pages) the first time it is read, which writing does;
- * small parts are copied where memory is already in use. ~15 ms of writing a 5,000-item report.
- * One call per item was slower (5,000 calls); one per 32 items is not.
+ * small parts are copied where memory is already in use. The CLI writes the parts as they are made
+ * (`prettyJsonStream`): kept in a list until written, they were copied by every young-generation
+ * collection meanwhile, which cost more than the one large copy. One call per item was slower
+ * (5,000 calls); one per 32 items is not.
  */
 export function prettyJsonParts(value: unknown): string[] {
   return [...prettyJsonStream(value)];
@@ -32,48 +34,49 @@ export function prettyJsonParts(value: unknown): string[] {
 
 /** prettyJsonParts' parts, made one at a time as they are read: written as they come, each dies young. */
 export function* prettyJsonStream(value: unknown): Generator<string> {
-  const out: string[] = [];
-  yield* memberStream(value, 0, out);
+  yield* member(value, 0);
   yield "\n";
 }
 
-function* memberStream(x: unknown, depth: number, out: string[]): Generator<string> {
-  if (isContainer(x) && holdsLongArray(x, depth) && Array.isArray(x) && x.length > CHUNK) {
-    const pad = "  ".repeat(depth);
-    yield "[\n";
-    for (let i = 0; i < x.length; i += CHUNK) {
-      const text = stringifyAt(x.slice(i, i + CHUNK), depth);
-      if (i > 0) yield ",\n";
-      yield text.slice(2, text.length - 2 - pad.length);
-    }
-    yield `\n${pad}]`;
+/** The parts of `x` as the value of a member (or element) `depth` levels in. */
+function* member(x: unknown, depth: number): Generator<string> {
+  if (!isContainer(x) || !holdsLongArray(x, depth)) {
+    yield stringifyAt(x, depth);
     return;
   }
-  if (isContainer(x) && holdsLongArray(x, depth)) {
-    const pad = "  ".repeat(depth);
-    const inner = `${pad}  `;
-    if (Array.isArray(x)) {
-      yield "[";
-      for (let i = 0; i < x.length; i++) {
-        yield i === 0 ? `\n${inner}` : `,\n${inner}`;
-        yield* memberStream(x[i], depth + 1, out);
+  const pad = "  ".repeat(depth);
+  const inner = `${pad}  `;
+  if (Array.isArray(x)) {
+    if (x.length > CHUNK) {
+      yield "[\n";
+      for (let i = 0; i < x.length; i += CHUNK) {
+        // The chunk as an array at this depth, without its brackets: its elements' lines.
+        const text = stringifyAt(x.slice(i, i + CHUNK), depth);
+        if (i > 0) yield ",\n";
+        yield text.slice(2, text.length - 2 - pad.length);
       }
       yield `\n${pad}]`;
       return;
     }
-    let first = true;
-    yield "{";
-    for (const k of Object.keys(x)) {
-      const v = x[k];
-      if (v === undefined || typeof v === "function" || typeof v === "symbol") continue;
-      yield `${first ? "\n" : ",\n"}${inner}${JSON.stringify(k)}: `;
-      yield* memberStream(v, depth + 1, out);
-      first = false;
+    yield "[";
+    for (let i = 0; i < x.length; i++) {
+      yield i === 0 ? `\n${inner}` : `,\n${inner}`;
+      yield* member(x[i], depth + 1);
     }
-    yield first ? "}" : `\n${pad}}`;
+    yield `\n${pad}]`;
     return;
   }
-  yield stringifyAt(x, depth);
+  let first = true;
+  yield "{";
+  for (const k of Object.keys(x)) {
+    const v = x[k];
+    // Members JSON.stringify leaves out.
+    if (v === undefined || typeof v === "function" || typeof v === "symbol") continue;
+    yield `${first ? "\n" : ",\n"}${inner}${JSON.stringify(k)}: `;
+    yield* member(v, depth + 1);
+    first = false;
+  }
+  yield first ? "}" : `\n${pad}}`;
 }
 
 /** An array, or an object JSON.stringify reads as a plain object (no toJSON, no class). */
@@ -115,46 +118,4 @@ function stringifyAt(x: unknown, depth: number): string {
   const head = depth * depth + 3 * depth;
   const tail = depth * depth + depth;
   return text.slice(head, text.length - tail);
-}
-
-/** Writes `x` as the value of a member (or element) `depth` levels in. */
-function member(x: unknown, depth: number, out: string[]): void {
-  if (isContainer(x) && holdsLongArray(x, depth)) container(x, depth, out);
-  else out.push(stringifyAt(x, depth));
-}
-
-function container(v: Record<string, unknown> | unknown[], depth: number, out: string[]): void {
-  const pad = "  ".repeat(depth);
-  const inner = `${pad}  `;
-  if (Array.isArray(v)) {
-    if (v.length > CHUNK) {
-      out.push("[\n");
-      for (let i = 0; i < v.length; i += CHUNK) {
-        // The chunk as an array at this depth, without its brackets: its elements' lines.
-        const text = stringifyAt(v.slice(i, i + CHUNK), depth);
-        if (i > 0) out.push(",\n");
-        out.push(text.slice(2, text.length - 2 - pad.length));
-      }
-      out.push(`\n${pad}]`);
-      return;
-    }
-    out.push("[");
-    for (let i = 0; i < v.length; i++) {
-      out.push(i === 0 ? `\n${inner}` : `,\n${inner}`);
-      member(v[i], depth + 1, out);
-    }
-    out.push(`\n${pad}]`);
-    return;
-  }
-  let first = true;
-  out.push("{");
-  for (const k of Object.keys(v)) {
-    const x = v[k];
-    // Members JSON.stringify leaves out.
-    if (x === undefined || typeof x === "function" || typeof x === "symbol") continue;
-    out.push(`${first ? "\n" : ",\n"}${inner}${JSON.stringify(k)}: `);
-    member(x, depth + 1, out);
-    first = false;
-  }
-  out.push(first ? "}" : `\n${pad}}`);
 }

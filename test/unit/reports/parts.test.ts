@@ -3,6 +3,9 @@
  * the text its reporter gives, and the large formats (terminal, JSON, JUnit, HTML) are really split,
  * so a report is written without first copying it whole into one string.
  */
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { writeReports } from "../../../src/commands/audit.js";
 import { makeIo } from "../../helpers/context.js";
@@ -70,6 +73,29 @@ describe("the report on stdout", () => {
       expect(text, format).toBe(reporters[format](report, { ...PLAIN, width: 100 }));
       // One write per 32 Ki characters at most, give or take a run cut short by a large part.
       expect(writes.length, format).toBeLessThanOrEqual(2 * Math.ceil(text.length / (32 * 1024)) + 2);
+    }
+  });
+
+  it("says a file cannot be written only for a system error; a failure while rendering is not the file's, and leaves no file", () => {
+    const dir = mkdtempSync(join(tmpdir(), "readiness-parts-"));
+    try {
+      const report = largeReport(40);
+      const item = report.sections[1]?.items[0] as object;
+      Object.defineProperty(item, "title", { get: () => {
+        throw new Error("a reporter bug");
+      } });
+      for (const format of ["json", "junit", "html"] as const) {
+        const path = join(dir, `r.${format}`);
+        expect(() => writeReports(report, "terminal", [{ format, path }], {}, makeIo({ cwd: dir })), format).toThrow(/^a reporter bug$/);
+      }
+      expect(readdirSync(dir)).toEqual([]);
+      // A system error is still the file's: one line naming the file and the code.
+      writeFileSync(join(dir, "blocker"), "");
+      expect(() => writeReports(largeReport(3), "terminal", [{ format: "json", path: "blocker/r.json" }], {}, makeIo({ cwd: dir, out: () => undefined }))).toThrow(
+        "--output json=blocker/r.json: cannot write (ENOTDIR)",
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
