@@ -196,6 +196,39 @@ export type FileContent = string | Iterable<string> | Uint8Array;
 let tmpSerial = 0;
 
 /**
+ * `mkdir -p`: creates `dir` and any missing parents, one at a time. Not Node's recursive mkdirSync,
+ * which on Node 20 loops forever (a CPU at 100 %, deaf to SIGTERM) where a directory cannot be made
+ * in an existing parent, such as `-o json=/proc/x/r.json`; here that is ENOENT. A parent that is a
+ * file is ENOTDIR.
+ */
+export function makeDirectories(dir: string): void {
+  const missing: string[] = [];
+  for (let d = dir; ; ) {
+    let isDir: boolean;
+    try {
+      isDir = statSync(d).isDirectory();
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+      missing.push(d);
+      const parent = dirname(d);
+      if (parent === d) break;
+      d = parent;
+      continue;
+    }
+    if (!isDir) throw Object.assign(new Error(`${d}: not a directory`), { code: "ENOTDIR" });
+    break;
+  }
+  for (let i = missing.length - 1; i >= 0; i--) {
+    try {
+      mkdirSync(missing[i] as string);
+    } catch (e) {
+      // Made meanwhile by someone else: as good.
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST" || !statSync(missing[i] as string).isDirectory()) throw e;
+    }
+  }
+}
+
+/**
  * Writes a file atomically: a temporary file beside it, then a rename. A reader (or an interrupted
  * run) never sees half a file. Parent directories are created. Everything is synchronous (no
  * fs/promises, whose loading costs more than these calls), and text goes out through
@@ -205,13 +238,7 @@ let tmpSerial = 0;
  */
 export function writeFileAtomic(path: string, content: FileContent): void {
   const dir = dirname(path);
-  try {
-    mkdirSync(dir, { recursive: true });
-  } catch (e) {
-    // Where a parent is a file, mkdir -p says EEXIST; what it means is ENOTDIR.
-    if ((e as NodeJS.ErrnoException).code === "EEXIST") throw Object.assign(new Error(`${dir}: not a directory`), { code: "ENOTDIR" });
-    throw e;
-  }
+  makeDirectories(dir);
   let tmp = "";
   let fd = -1;
   for (let tries = 0; fd < 0; tries++) {

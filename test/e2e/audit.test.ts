@@ -374,12 +374,25 @@ describe("modes", () => {
     try {
       const r = await runCli(["audit", "-f", "json", "-o", "json=out/r.json", "-o", "html=blocker/r.html", "-o", "junit=blocker/r.xml", "-o", "markdown=out/r.md"], { cwd: p.dir });
       expect(r.code).toBe(2);
-      // mkdir -p says EEXIST where a parent is a file: shown as what it means.
+      // A parent that is a file: ENOTDIR.
       expect(r.stderr).toBe("readiness: --output html=blocker/r.html: cannot write (ENOTDIR)\n");
       expect(r.stdout).toBe("");
       expect(JSON.parse(readFileSync(join(p.dir, "out/r.json"), "utf8")).verdict).toBe("GO");
       // No temporary file left behind.
       expect(readdirSync(join(p.dir, "out"))).toEqual(["r.json"]);
+    } finally {
+      p.cleanup();
+    }
+  });
+
+  it.runIf(process.platform === "linux")("-o where no directory can be made (under /proc): one line and exit 2, not a hang", async () => {
+    // Node 20's recursive mkdirSync spins there forever, deaf to SIGTERM; the run must end at once.
+    const p = tempProject({ "readiness.yaml": checklist(httpItem("a", "low", "/health")) });
+    try {
+      const r = await runCli(["audit", "-o", "json=/proc/readiness-no-such/r.json"], { cwd: p.dir, killAfterMs: 20_000 });
+      expect(r.signal).toBeNull();
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe("readiness: --output json=/proc/readiness-no-such/r.json: cannot write (ENOENT)\n");
     } finally {
       p.cleanup();
     }

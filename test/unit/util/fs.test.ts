@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync,
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { coalesce, utf8Slices, writeFileAtomic } from "../../../src/util/fs.js";
+import { coalesce, makeDirectories, utf8Slices, writeFileAtomic } from "../../../src/util/fs.js";
 
 const dir = mkdtempSync(join(tmpdir(), "readiness-fs-test-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -69,6 +69,17 @@ describe("writeFileAtomic", () => {
     expect(readFileSync(file, "utf8")).toBe("newer");
     expect(readFileSync(outside, "utf8")).toBe("untouched");
     expect(readdirSync(sub)).toEqual(["r.json"]);
+  });
+});
+
+describe("makeDirectories", () => {
+  it("makes missing parents, says ENOTDIR under a file, and ends where a directory cannot be made (Node's recursive mkdir spins forever there)", () => {
+    makeDirectories(join(dir, "a", "b", "c"));
+    expect(readdirSync(join(dir, "a", "b"))).toEqual(["c"]);
+    makeDirectories(join(dir, "a", "b", "c"));
+    writeFileSync(join(dir, "file"), "");
+    expect(() => makeDirectories(join(dir, "file", "x"))).toThrow(expect.objectContaining({ code: "ENOTDIR" }));
+    expect(() => makeDirectories(join(dir, "file", "x", "y"))).toThrow(expect.objectContaining({ code: "ENOTDIR" }));
   });
 });
 
