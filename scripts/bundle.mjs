@@ -37,7 +37,7 @@ import { build, transform } from "esbuild";
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const DIST = join(ROOT, "dist");
 /** The parts, in load order, and their files in dist/: bin/start.js's list. */
-const { PARTS } = createRequire(import.meta.url)("../bin/start.js");
+const { PARTS, CACHE_SUFFIXES } = createRequire(import.meta.url)("../bin/start.js");
 
 /** Built-ins every run loads anyway; all others are deferred to first use. */
 const EAGER_BUILTINS = new Set(["buffer", "events", "fs", "module", "path", "process", "url", "util", "vm"]);
@@ -106,7 +106,7 @@ const lazyRequiredBuiltins = {
 // A failed build leaves no bundle behind (bin/start.js then runs dist/main.js), never a stale one.
 for (const part of PARTS) {
   rmSync(join(DIST, part.file), { force: true });
-  rmSync(join(DIST, `${part.file}.cache`), { force: true });
+  for (const suffix of CACHE_SUFFIXES) rmSync(join(DIST, `${part.file}${suffix}`), { force: true });
 }
 const built = await build({
   entryPoints: { main: join(DIST, "cli.js") },
@@ -234,8 +234,10 @@ function isBuiltin(id) {
   return builtinModules.includes(id);
 }
 
-// Train the code cache: run the commands whose start-up matters once, in one process, from the new
-// bundle, then save everything V8 compiled. A small checklist whose probes touch nothing outside
+// Train the code caches: run the commands whose start-up matters once, in one process, from the new
+// bundle, then save everything V8 compiled. Twice: as every command but audit runs (`<part>.cache`),
+// and as an audit runs, under its own V8 flags (`<part>.audit.cache`; bin/start.js, AUDIT_V8_FLAGS),
+// which V8 checks a cache against. A small checklist whose probes touch nothing outside
 // this machine: an HTTP server the training process starts on loopback answers the http and tcp
 // probes (the probe types a large audit is made of), and one probe runs this node, so the rest part,
 // with execa, is trained too. One audit writes every report format, as `-o` does. A function left
@@ -260,34 +262,42 @@ sections:
       - { id: command, title: Command, probes: [{ command: [${JSON.stringify(process.execPath)}, -e, "0"] }] }
 `;
 const out = (format, ext) => ["-o", `${format}=${join(scratch, `report.${ext}`)}`];
-const train = `
+const audits = [
+  ["audit", checklist],
+  ["audit", checklist, "-f", "json"],
+  ["audit", checklist, ...out("markdown", "md"), ...out("json", "json"), ...out("junit", "xml"), ...out("html", "html"), ...out("badge", "svg")],
+];
+// The plain caches learn the audits too: they are what an audit falls back to if tuning is ever
+// off (and the last part, with execa and the other commands, loads only in an audit here).
+const trainings = [
+  { tuned: false, runs: [["--version"], ["validate", checklist], ...audits] },
+  { tuned: true, runs: audits },
+];
+const train = ({ tuned, runs }) => `
 import { createServer } from "node:http";
 import { writeFileSync } from "node:fs";
-import { loadBundle, writeCodeCache } from ${JSON.stringify(join(ROOT, "bin", "start.js"))};
+import { loadBundle, tuneForAudit, writeCodeCache } from ${JSON.stringify(join(ROOT, "bin", "start.js"))};
+${tuned ? "tuneForAudit();" : ""}
 const server = createServer((_req, res) => res.end("ok"));
 await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
 const port = server.address().port;
 writeFileSync(${JSON.stringify(checklist)}, ${JSON.stringify(checklistText)}.replaceAll("PORT", String(port)));
-const bundle = loadBundle();
-const runs = [
-  ["--version"],
-  ["validate", ${JSON.stringify(checklist)}],
-  ["audit", ${JSON.stringify(checklist)}],
-  ["audit", ${JSON.stringify(checklist)}, "-f", "json"],
-  ["audit", ${JSON.stringify(checklist)}, ...${JSON.stringify([...out("markdown", "md"), ...out("json", "json"), ...out("junit", "xml"), ...out("html", "html"), ...out("badge", "svg")])}],
-];
-for (const args of runs) await bundle.main([process.execPath, "readiness", ...args]);
+const bundle = loadBundle({ tuned: ${tuned} });
+for (const args of ${JSON.stringify(runs)}) await bundle.main([process.execPath, "readiness", ...args]);
 server.close();
 process.exitCode = 0;
 writeCodeCache(bundle);
 `;
-const trained = spawnSync(process.execPath, ["--input-type=module", "-e", train], { cwd: scratch, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
-rmSync(scratch, { recursive: true, force: true });
-if (trained.status !== 0) {
-  process.stderr.write(`bundle: training the code cache failed (exit ${trained.status}):\n${trained.stderr}`);
-  process.exit(1);
+for (const training of trainings) {
+  const trained = spawnSync(process.execPath, ["--input-type=module", "-e", train(training)], { cwd: scratch, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
+  if (trained.status !== 0) {
+    rmSync(scratch, { recursive: true, force: true });
+    process.stderr.write(`bundle: training the ${training.tuned ? "audit " : ""}code cache failed (exit ${trained.status}):\n${trained.stderr}`);
+    process.exit(1);
+  }
 }
-const sizes = PARTS.map((p) => `${p.file} ${kib(join(DIST, p.file))} KiB (${bodies.get(p.name).length} chunks, code cache ${kib(join(DIST, `${p.file}.cache`))} KiB)`);
+rmSync(scratch, { recursive: true, force: true });
+const sizes = PARTS.map((p) => `${p.file} ${kib(join(DIST, p.file))} KiB (${bodies.get(p.name).length} chunks, code caches ${kib(join(DIST, `${p.file}.cache`))} + ${kib(join(DIST, `${p.file}.audit.cache`))} KiB)`);
 process.stdout.write(`bundle: ${sizes.join(", ")}; ${deferred} deferred built-in imports, ${namespaces} built-in namespaces\n`);
 
 function kib(file) {

@@ -29,8 +29,8 @@ function mtime(path: string): number {
 export default function setup(): void {
   const root = join(dirname(fileURLToPath(import.meta.url)), "..");
   // The bundle's parts and their code caches, as bin/start.js lists them.
-  const { PARTS } = createRequire(import.meta.url)("../bin/start.js") as { PARTS: { file: string }[] };
-  const bundle = PARTS.flatMap((p) => [p.file, `${p.file}.cache`]);
+  const { PARTS, CACHE_SUFFIXES } = createRequire(import.meta.url)("../bin/start.js") as { PARTS: { file: string }[]; CACHE_SUFFIXES: string[] };
+  const bundle = PARTS.flatMap((p) => [p.file, ...CACHE_SUFFIXES.map((suffix) => `${p.file}${suffix}`)]);
   const built = Math.min(...["cli.js", "checklist/checklist-validator.cjs", ...bundle].map((f) => mtime(join(root, "dist", f))));
   if (built > newest(join(root, "src"))) return;
   const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");

@@ -29,18 +29,53 @@ function run(bin: string, args: string[], nodeArgs: string[] = []): { code: numb
 }
 
 describe("the bundled command line", () => {
-  it("is built in four parts, each with a code cache that this Node accepts", () => {
+  it("is built in four parts, each with two code caches that this Node accepts: plain, and for an audit under its V8 flags", () => {
     for (const part of PARTS) {
       expect(existsSync(join(ROOT, "dist", part)), part).toBe(true);
       expect(existsSync(join(ROOT, "dist", `${part}.cache`)), part).toBe(true);
+      expect(existsSync(join(ROOT, "dist", `${part}.audit.cache`)), part).toBe(true);
     }
-    const probe = `import { loadBundle, PARTS } from ${JSON.stringify(join(ROOT, "bin", "start.js"))};
-      const b = loadBundle();
-      const first = [...b.parts.keys()];
-      for (const p of PARTS) b.load(p.name);
-      console.log(JSON.stringify({ main: typeof b?.main, first, rejected: [...b.parts.values()].map((p) => p.cacheRejected) }));`;
-    const r = spawnSync(process.execPath, ["--input-type=module", "-e", probe], { encoding: "utf8" });
-    expect(JSON.parse(r.stdout)).toEqual({ main: "function", first: ["core"], rejected: [false, false, false, false] });
+    const rejected = (setup: string, tuned: boolean): unknown => {
+      const probe = `import { loadBundle, tuneForAudit, PARTS } from ${JSON.stringify(join(ROOT, "bin", "start.js"))};
+        ${setup}
+        const b = loadBundle({ tuned: ${tuned} });
+        const first = [...b.parts.keys()];
+        for (const p of PARTS) b.load(p.name);
+        console.log(JSON.stringify({ main: typeof b?.main, first, rejected: [...b.parts.values()].map((p) => p.cacheRejected) }));`;
+      const r = spawnSync(process.execPath, ["--input-type=module", "-e", probe], { encoding: "utf8" });
+      return JSON.parse(r.stdout);
+    };
+    expect(rejected("", false)).toEqual({ main: "function", first: ["core"], rejected: [false, false, false, false] });
+    expect(rejected("tuneForAudit();", true)).toEqual({ main: "function", first: ["core"], rejected: [false, false, false, false] });
+    // Why there are two: V8 checks a cache against the flags it was made under.
+    expect(rejected("tuneForAudit();", false)).toEqual({ main: "function", first: ["core"], rejected: [true, true, true, true] });
+  });
+
+  it("tunes V8 for an audit only, and every part an audit reads comes from its cache", async () => {
+    const { isAudit } = (await import(join(ROOT, "bin", "start.js"))) as { isAudit: (argv: string[]) => boolean };
+    const argv = (...args: string[]): string[] => [process.execPath, "readiness", ...args];
+    expect(isAudit(argv("audit"))).toBe(true);
+    expect(isAudit(argv("-q", "--no-color", "audit", "x.yaml"))).toBe(true);
+    expect(isAudit(argv("validate", "audit"))).toBe(false);
+    expect(isAudit(argv("help", "audit"))).toBe(false);
+    expect(isAudit(argv("--version"))).toBe(false);
+    expect(isAudit(argv())).toBe(false);
+    // In a real run: had the flags not been set, V8 would reject the audit caches, trained under them.
+    const list = join(scratch, "caches.txt");
+    const preload = join(scratch, "record-caches.cjs");
+    writeFileSync(
+      preload,
+      `const vm = require("node:vm"); const Script = vm.Script; const seen = [];
+       vm.Script = function (source, options) { const s = new Script(source, options); seen.push({ part: require("node:path").basename(options.filename), rejected: options.cachedData ? s.cachedDataRejected === true : "no cache" }); return s; };
+       process.on("exit", () => require("node:fs").writeFileSync(${JSON.stringify(list)}, JSON.stringify(seen)));\n`,
+    );
+    const caches = (args: string[]): unknown => {
+      const r = run(BIN, args, ["--require", preload]);
+      expect([0, 1], r.stderr).toContain(r.code);
+      return JSON.parse(readFileSync(list, "utf8"));
+    };
+    expect(caches(["-q", "audit", CHECKLIST, "--no-exec", "-f", "json"])).toEqual(["readiness.cjs", "readiness.audit.cjs", "readiness.validate.cjs", "readiness.rest.cjs"].map((part) => ({ part, rejected: false })));
+    expect(caches(["validate", CHECKLIST])).toEqual(["readiness.cjs", "readiness.validate.cjs"].map((part) => ({ part, rejected: false })));
   });
 
   it("is pure ASCII, so bin/start.js may read it as latin1", () => {
@@ -67,7 +102,8 @@ describe("the bundled command line", () => {
     };
     expect(partsRead(["--version"])).toEqual(["readiness.cjs", "readiness.cjs.cache"]);
     expect(partsRead(["validate", CHECKLIST])).toEqual(["readiness.cjs", "readiness.cjs.cache", "readiness.validate.cjs", "readiness.validate.cjs.cache"]);
-    const withCaches = (parts: string[]): string[] => parts.flatMap((p) => [p, `${p}.cache`]).sort();
+    // An audit reads the caches made under its V8 flags (bin/start.js, AUDIT_V8_FLAGS).
+    const withCaches = (parts: string[]): string[] => parts.flatMap((p) => [p, `${p}.audit.cache`]).sort();
     const checklist = (probe: string): string => {
       const file = join(scratch, "parts.yaml");
       writeFileSync(file, `version: 1\nname: Parts\nsections:\n  - id: main\n    title: Main\n    items:\n      - { id: a, title: A, probes: [${probe}] }\n`);
