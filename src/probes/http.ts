@@ -81,8 +81,10 @@ function statusList(spec: HttpSpec): StatusSpec[] {
 
 function statusMatches(status: number, expected: StatusSpec): boolean {
   if (typeof expected === "number") return status === expected;
+  if (expected.length !== 3) return false;
   const s = String(status);
-  return expected.length === 3 && [...expected].every((c, i) => c === "x" || c === s[i]);
+  for (let i = 0; i < 3; i++) if (expected[i] !== "x" && expected[i] !== s[i]) return false;
+  return true;
 }
 
 type Exchange = Http1Response;
@@ -104,7 +106,8 @@ interface ExchangeOptions {
 
 /** Connects (TLS too for https), sends one request and reads the response head and, if wanted, the capped body. */
 async function exchange(url: URL, o: ExchangeOptions): Promise<Exchange> {
-  const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
+  // An IPv6 literal's hostname keeps its brackets ("[::1]"); sockets and TLS take the bare address.
+  const host = url.hostname.startsWith("[") && url.hostname.endsWith("]") ? url.hostname.slice(1, -1) : url.hostname;
   const https = url.protocol === "https:";
   const port = url.port ? Number(url.port) : https ? 443 : 80;
   const { socket: raw } = await connectHost(host, port, o.signal, o.onAbort);
@@ -166,10 +169,12 @@ async function exchange(url: URL, o: ExchangeOptions): Promise<Exchange> {
         settle(e);
       }
     };
+    // `on`, not `once`: settle removes the first three, and the error listener stays, so an error
+    // after the response (a reset while closing) is heard, not thrown.
     socket.on("data", onData);
-    socket.once("end", onEnd);
-    socket.once("close", onEnd);
-    socket.once("error", (e: Error) => settle(e));
+    socket.on("end", onEnd);
+    socket.on("close", onEnd);
+    socket.on("error", (e: Error) => settle(e));
     // Aborted between the connect and here: no abort is coming to hear of.
     if (o.signal.aborted) settle(new Error("aborted"));
     else socket.write(request);

@@ -229,8 +229,9 @@ function connectOne(a: ResolvedAddress, port: number, signal: AbortSignal, onAbo
       reject(outcome === ABORTED ? abortError(signal) : outcome);
     };
     const stopListening = whenAborted(signal, onAbort, () => settle(ABORTED));
-    socket.once("error", settle);
-    socket.once("connect", settle);
+    // settle removes both, so `on` (once would wrap each in a closure of its own, per probe).
+    socket.on("error", settle);
+    socket.on("connect", settle);
     socket.connect({ host: a.address, port, family: a.family });
   });
 }
