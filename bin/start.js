@@ -152,9 +152,12 @@ function loadBundle({ tuned = false } = {}) {
   }
 }
 
-/** Writes the code cache of every part loaded so far: what V8 compiled of it, lazily compiled functions included. */
-function writeCodeCache(bundle) {
-  for (const part of bundle.parts.values()) writeFileSync(part.cacheFile, part.script.createCachedData());
+/**
+ * Writes the code cache of every part loaded so far (or of those named): what V8 compiled of it,
+ * lazily compiled functions included.
+ */
+function writeCodeCache(bundle, names) {
+  for (const part of bundle.parts.values()) if (!names || names.includes(part.name)) writeFileSync(part.cacheFile, part.script.createCachedData());
 }
 
 /** Runs the command line on `process.argv`, then exits with the code it set. */
