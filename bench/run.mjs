@@ -100,10 +100,18 @@ for (let k = 0; k < ${c}; k++) one();
 `;
 }
 
-/** Runs each of `fns` once per round, `n` rounds: a shared VM drifts, so compared runs are made at the same time. */
+/**
+ * Runs each of `fns` once per round, `n` rounds: a shared VM drifts, so compared runs are made at the
+ * same time. Every other round runs them in reverse order, so no command always runs first (or
+ * always right after another).
+ */
 async function roundRobin(n, fns) {
   const out = fns.map(() => []);
-  for (let i = 0; i < n; i++) for (const [j, fn] of fns.entries()) out[j].push(await fn());
+  for (let i = 0; i < n; i++) {
+    const order = fns.map((_, j) => j);
+    if (i % 2 === 1) order.reverse();
+    for (const j of order) out[j][i] = await fns[j]();
+  }
   return out;
 }
 
@@ -238,7 +246,7 @@ async function parallelHttp() {
   await new Promise((r) => server.listen(0, "127.0.0.1", r));
   const base = `http://127.0.0.1:${server.address().port}`;
   const f = httpChecklist(base, N);
-  const runs = QUICK ? 3 : 7;
+  const runs = QUICK ? 4 : 12;
 
   // The same requests from a bare node process (http.get, a new connection each, as the probe
   // makes): what Node's own HTTP client costs at this concurrency, start-up excluded.
@@ -334,7 +342,7 @@ async function tcpOverhead() {
   await new Promise((r) => server.listen({ port: 0, host: "127.0.0.1", backlog: 4096 }, r));
   const port = server.address().port;
   const f = tcpChecklist(port, N);
-  const runs = QUICK ? 3 : 7;
+  const runs = QUICK ? 4 : 12;
   // The baseline: the same connects from a bare node process with the same concurrency.
   const raw = rawLoopScript(N, C, 'const { connect } = require("node:net");', `const s = connect(${port}, "127.0.0.1"); const fin = () => { s.destroy(); end(); }; s.once("connect", fin); s.once("error", fin);`);
   const [cli, rawRuns] = await roundRobin(runs, [() => timed(NODE, [BIN, "audit", f, "-f", "json", "--concurrency", String(C)]), () => timed(NODE, ["-e", raw])]);
