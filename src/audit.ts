@@ -8,6 +8,7 @@ import { buildReport } from "./engine/score.js";
 import { createMasker } from "./util/mask.js";
 import { annotateChanges } from "./governance/changes.js";
 import { TOOL } from "./version.js";
+import { monotonicMs } from "./util/duration.js";
 
 /** Options of an audit run. Every field is optional. */
 export interface AuditOptions {
@@ -43,7 +44,7 @@ export async function runPlan(planned: Plan, options: AuditOptions = {}, previou
   const now = options.now ?? (() => new Date());
   const masker = createMasker(planned.checklist.secrets);
   const startedAt = now();
-  const t0 = performance.now();
+  const t0 = monotonicMs();
   // When each item last changed (git blame), so sign-offs given before a change read as outdated.
   // Only when sign-offs are required, and never with --no-exec: git is a program, and a repository's
   // own config can make it run others.
@@ -61,6 +62,6 @@ export async function runPlan(planned: Plan, options: AuditOptions = {}, previou
     planned,
     results,
     { now: now(), strict: options.strict, minScore: options.minScore, masker },
-    { tool: TOOL, startedAt, durationMs: performance.now() - t0, interrupted: Boolean(options.signal?.aborted) },
+    { tool: TOOL, startedAt, durationMs: monotonicMs() - t0, interrupted: Boolean(options.signal?.aborted) },
   );
 }

@@ -8,7 +8,7 @@ import { execute, type ExecuteResults } from "../engine/execute.js";
 import type { Plan } from "../engine/plan.js";
 import { buildReport } from "../engine/score.js";
 import type { Report } from "../types.js";
-import { formatDuration } from "../util/duration.js";
+import { formatDuration, monotonicMs } from "../util/duration.js";
 import { createMasker } from "../util/mask.js";
 import { TOOL } from "../version.js";
 import type { Io } from "./io.js";
@@ -48,7 +48,7 @@ export interface WaitOptions {
 function pause(ms: number, signal: AbortSignal | undefined, tick: (leftMs: number) => void): Promise<void> {
   return new Promise((resolve) => {
     if (signal?.aborted || ms <= 0) return resolve();
-    const end = performance.now() + ms;
+    const end = monotonicMs() + ms;
     let timer: NodeJS.Timeout | undefined;
     const done = (): void => {
       clearTimeout(timer);
@@ -56,7 +56,7 @@ function pause(ms: number, signal: AbortSignal | undefined, tick: (leftMs: numbe
       resolve();
     };
     const step = (): void => {
-      const left = end - performance.now();
+      const left = end - monotonicMs();
       if (left <= 0) return done();
       tick(left);
       timer = setTimeout(step, Math.min(1000, left));
@@ -73,7 +73,7 @@ function pause(ms: number, signal: AbortSignal | undefined, tick: (leftMs: numbe
  * Returns the last round's report; its duration covers every round.
  */
 export async function auditUntilReady(planned: Plan, audit: AuditOptions, options: WaitOptions): Promise<Report> {
-  const clock = options.clock ?? (() => performance.now());
+  const clock = options.clock ?? (() => monotonicMs());
   const now = audit.now ?? (() => new Date());
   const masker = createMasker(planned.checklist.secrets);
   const startedAt = now();

@@ -14,7 +14,7 @@
 import { getEventListeners } from "node:events";
 import { getProbe } from "../probes/index.js";
 import type { AbortHook, Masker, Probe, ProbeContext, ProbeLimits, ProbeOutcome, ProbeResult, ResolvedProbe } from "../types.js";
-import { formatDuration } from "../util/duration.js";
+import { formatDuration, monotonicMs } from "../util/duration.js";
 import { oneLine } from "../errors.js";
 import { createMasker } from "../util/mask.js";
 import { runsProbes, type Plan } from "./plan.js";
@@ -213,7 +213,7 @@ class Attempt implements ProbeContext {
 
 /** Runs one probe with its retries. */
 async function runProbe(rp: ResolvedProbe, run: Run): Promise<ProbeResult> {
-  const started = performance.now();
+  const started = monotonicMs();
   const probe = getProbe(rp.type);
   let outcome: ProbeOutcome = INTERRUPTED;
   let attempts = 0;
@@ -227,7 +227,7 @@ async function runProbe(rp: ResolvedProbe, run: Run): Promise<ProbeResult> {
     outcome = probe ? await new Attempt(run, probe, rp).start() : { result: "fail", message: `unknown probe type ${rp.type}` };
     if (outcome.result !== "fail") break;
   }
-  const duration_ms = Math.round(performance.now() - started);
+  const duration_ms = Math.round(monotonicMs() - started);
   let message = oneLine(run.secrets.mask(outcome.message));
   if (outcome.result === "fail" && attempts > 1) message += ` (after ${attempts} attempts, ${formatDuration(duration_ms)})`;
   const result: ProbeResult = { result: outcome.result, message, duration_ms, attempts };

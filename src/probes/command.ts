@@ -8,10 +8,9 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
-import { performance } from "node:perf_hooks";
 import type { Readable } from "node:stream";
 import type { Issue, Probe, ProbeContext, ProbeOutcome, ProbeSpecBase } from "../types.js";
-import { formatDuration } from "../util/duration.js";
+import { formatDuration, monotonicMs } from "../util/duration.js";
 import { abortCause } from "../util/net.js";
 import { truncate } from "../util/text.js";
 import { checkText, hasTextAssertions, TEXT_ASSERTION_PROPERTIES, textAssertionIssues, type TextAssertions } from "./assert.js";
@@ -219,7 +218,7 @@ function killDescendants(pid: number | undefined): void {
 }
 
 async function run(spec: CommandSpec, ctx: ProbeContext): Promise<ProbeOutcome> {
-  const started = performance.now();
+  const started = monotonicMs();
   let file: string;
   let args: string[];
   const shell = spec.shell === true;
@@ -297,7 +296,7 @@ async function run(spec: CommandSpec, ctx: ProbeContext): Promise<ProbeOutcome> 
     ctx.signal.removeEventListener("abort", onAbort);
     kill();
   }
-  const ms = Math.round(performance.now() - started);
+  const ms = Math.round(monotonicMs() - started);
 
   if (ctx.signal.aborted || result.isCanceled) {
     return { result: "fail", message: `${abortCause(ctx.signal, ctx.timeoutMs, started)} (process tree killed)` };

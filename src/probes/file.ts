@@ -4,9 +4,8 @@
  */
 import { open, stat } from "node:fs/promises";
 import { isAbsolute, relative, resolve, sep } from "node:path";
-import { performance } from "node:perf_hooks";
 import type { Issue, Probe, ProbeContext, ProbeOutcome, ProbeSpecBase } from "../types.js";
-import { DURATION_PATTERN, parseDuration } from "../util/duration.js";
+import { DURATION_PATTERN, monotonicMs, parseDuration } from "../util/duration.js";
 import { globLib } from "../util/glob.js";
 import { abortCause } from "../util/net.js";
 import { checkText, hasTextAssertions, TEXT_ASSERTION_PROPERTIES, textAssertionIssues, type TextAssertions } from "./assert.js";
@@ -138,7 +137,7 @@ async function findMatches(pattern: string, isGlob: boolean, ctx: ProbeContext):
 }
 
 async function run(spec: FileSpec, ctx: ProbeContext): Promise<ProbeOutcome> {
-  const started = performance.now();
+  const started = monotonicMs();
   const pattern = spec.file;
   const isGlob = (await globLib()).isDynamicPattern(pattern);
   let matches: Match[];

@@ -9,7 +9,7 @@
 import { isIP, type Socket } from "node:net";
 import { connect as tlsConnect } from "node:tls";
 import type { AbortHook, Issue, Probe, ProbeContext, ProbeOutcome, ProbeSpecBase } from "../types.js";
-import { DURATION_PATTERN, formatDuration, parseDuration } from "../util/duration.js";
+import { DURATION_PATTERN, formatDuration, monotonicMs, parseDuration } from "../util/duration.js";
 import { Http1ResponseReader, serializeRequest, TOKEN_RE, type Http1Response } from "../util/http1.js";
 import { abortable, abortCause, connectHost, describeNetError, whenAborted } from "../util/net.js";
 import {
@@ -204,7 +204,7 @@ function fail(message: string, observed?: unknown): ProbeOutcome {
 }
 
 async function run(spec: HttpSpec, ctx: ProbeContext): Promise<ProbeOutcome> {
-  const started = performance.now();
+  const started = monotonicMs();
   const method = (spec.method ?? "GET").toUpperCase();
   let url: URL;
   try {
@@ -259,7 +259,7 @@ async function run(spec: HttpSpec, ctx: ProbeContext): Promise<ProbeOutcome> {
       hops.push(next.href);
       url = next;
     }
-    const latency = Math.round(performance.now() - started);
+    const latency = Math.round(monotonicMs() - started);
     return evaluate(spec, res, latency, label, hops);
   } catch (e) {
     // After a redirect the failing host is not the one in the label: name it.

@@ -2,7 +2,7 @@
  * The `tcp` probe: whether a port accepts connections (or, with `open: false`, that it does not).
  */
 import type { Issue, Probe, ProbeContext, ProbeOutcome, ProbeSpecBase } from "../types.js";
-import { formatDuration } from "../util/duration.js";
+import { formatDuration, monotonicMs } from "../util/duration.js";
 import { abortCause, connectHost, describeNetError, parseHostPort } from "../util/net.js";
 
 /** Spec of a `tcp` probe, as written in a checklist (already interpolated and schema-valid). */
@@ -17,14 +17,14 @@ export interface TcpSpec extends ProbeSpecBase {
 const CLOSED_CODES = new Set(["ECONNREFUSED", "EHOSTUNREACH", "ENETUNREACH"]);
 
 async function run(spec: TcpSpec, ctx: ProbeContext): Promise<ProbeOutcome> {
-  const started = performance.now();
+  const started = monotonicMs();
   const target = spec.tcp.trim();
   const parsed = parseHostPort(target);
   if (typeof parsed === "string") return { result: "fail", message: `${target}: ${parsed}` };
   const wantOpen = spec.open !== false;
   try {
     const { socket, address } = await connectHost(parsed.host, parsed.port, ctx.signal, ctx.onAbort);
-    const ms = Math.round(performance.now() - started);
+    const ms = Math.round(monotonicMs() - started);
     socket.destroy();
     const observed = { open: true, latency_ms: ms, address };
     if (wantOpen) return { result: "pass", message: `connected to ${target} in ${formatDuration(ms)}`, observed };

@@ -5,9 +5,8 @@
  */
 import { lookup } from "node:dns/promises";
 import { isIP, Socket } from "node:net";
-import { performance } from "node:perf_hooks";
 import type { AbortHook } from "../types.js";
-import { formatDuration } from "./duration.js";
+import { formatDuration, monotonicMs } from "./duration.js";
 
 /** One address a host resolved to. */
 export interface ResolvedAddress {
@@ -310,6 +309,6 @@ export function describeNetError(err: unknown): string {
 export function abortCause(signal: AbortSignal, timeoutMs: number, startedAt: number): string {
   const reason: unknown = signal.reason;
   const timedOut = reason instanceof Error && reason.name === "TimeoutError";
-  if (timedOut || performance.now() - startedAt >= timeoutMs * 0.95) return `timed out after ${formatDuration(timeoutMs)}`;
+  if (timedOut || monotonicMs() - startedAt >= timeoutMs * 0.95) return `timed out after ${formatDuration(timeoutMs)}`;
   return "aborted";
 }
