@@ -275,6 +275,41 @@ describe("http probe: connection failures and timeouts", () => {
     expect(await pending).toEqual({ result: "fail", message: `GET ${server.url}/hang: aborted` });
   });
 
+  it("ends at once when aborted between the connect and the request, when no abort is left to hear", async () => {
+    // The engine's attempts tell probes of an abort through onAbort hooks. connectOne lets go of its
+    // hook as the socket connects; aborting right then leaves nobody listening until the exchange
+    // registers its own, which the attempt, already aborted, will never call. The exchange must see
+    // the signal is aborted and stop: not write the request, not wait for a server that never answers.
+    const { startTcpServer } = await import("../../helpers/servers.js");
+    let received = 0;
+    let closed!: () => void;
+    const serverSawClose = new Promise<void>((resolve) => (closed = resolve));
+    const silent = await startTcpServer("127.0.0.1", (s) => {
+      s.on("data", (d) => (received += d.length));
+      s.on("close", closed);
+    });
+    try {
+      const ac = new AbortController();
+      let released = 0;
+      const onAbort = (): (() => void) => {
+        return () => {
+          // The first hook let go is connectOne's, on "connect".
+          if (++released === 1) ac.abort();
+        };
+      };
+      const t0 = Date.now();
+      const out = await probe({ http: `http://127.0.0.1:${silent.port}/` }, { ...makeContext({ signal: ac.signal, timeoutMs: 10_000 }), onAbort });
+      expect(out).toEqual({ result: "fail", message: `GET http://127.0.0.1:${silent.port}/: aborted` });
+      expect(released).toBeGreaterThanOrEqual(1);
+      expect(Date.now() - t0).toBeLessThan(2000);
+      // The socket is closed, and nothing was sent on it.
+      await serverSawClose;
+      expect(received).toBe(0);
+    } finally {
+      await silent.close();
+    }
+  });
+
   it("fails when latency exceeds max_latency", async () => {
     const ok = await probe({ http: `${server.url}/health`, max_latency: "5s" });
     expect(ok.result).toBe("pass");
