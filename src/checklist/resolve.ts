@@ -17,7 +17,7 @@ import {
   type Severity,
   type Signoff,
 } from "../types.js";
-import { parseDate, parseDuration } from "../util/duration.js";
+import { MAX_WAIT_MS, parseDate, parseDuration } from "../util/duration.js";
 import { nearest, slugify } from "../util/text.js";
 import { interpolate, type InterpolationScope } from "./interpolate.js";
 import { pointer, type ParsedYaml, type Path } from "./parse.js";
@@ -155,13 +155,20 @@ export function resolveChecklist(parsed: ParsedYaml, options: ResolveOptions = {
   };
   const raw = substitute(raw0) as RawChecklist;
 
+  /** A timeout must be positive and a retry delay may be 0; neither over MAX_WAIT_MS, which no timer can wait. */
+  const checkWait = (ms: number, path: Path, key: "timeout" | "retry_delay"): void => {
+    if (key === "timeout" && ms <= 0) err(path, "timeout must be greater than 0");
+    else if (ms > MAX_WAIT_MS) err(path, `${key} must be at most 24d`);
+  };
+
   const defaults = {
     timeoutMs: raw.defaults?.timeout ? (parseDuration(raw.defaults.timeout) ?? DEFAULT_TIMEOUT_MS) : DEFAULT_TIMEOUT_MS,
     retries: raw.defaults?.retries ?? 0,
     retryDelayMs: raw.defaults?.retry_delay ? (parseDuration(raw.defaults.retry_delay) ?? DEFAULT_RETRY_DELAY_MS) : DEFAULT_RETRY_DELAY_MS,
     severity: raw.defaults?.severity ?? "medium",
   };
-  if (defaults.timeoutMs <= 0) err(["defaults", "timeout"], "timeout must be greater than 0");
+  checkWait(defaults.timeoutMs, ["defaults", "timeout"], "timeout");
+  checkWait(defaults.retryDelayMs, ["defaults", "retry_delay"], "retry_delay");
 
   const gate: Gate = { ...DEFAULT_GATE, ...raw.gate };
   if (gate.conditional > gate.go) err(["gate", "conditional"], `gate.conditional (${gate.conditional}) is above gate.go (${gate.go}): CONDITIONAL would need more than GO`);
@@ -204,14 +211,17 @@ export function resolveChecklist(parsed: ParsedYaml, options: ResolveOptions = {
       else err([...path, ...sub], i.message, false);
     }
     const timeoutMs = p.timeout ? (parseDuration(p.timeout) ?? defaults.timeoutMs) : defaults.timeoutMs;
-    if (timeoutMs <= 0) err([...path, "timeout"], "timeout must be greater than 0");
+    const retryDelayMs = p.retry_delay ? (parseDuration(p.retry_delay) ?? defaults.retryDelayMs) : defaults.retryDelayMs;
+    // Checked where written: an inherited default was checked (and reported) at defaults.
+    if (p.timeout) checkWait(timeoutMs, [...path, "timeout"], "timeout");
+    if (p.retry_delay) checkWait(retryDelayMs, [...path, "retry_delay"], "retry_delay");
     return {
       type,
       spec: p,
       name: p.name,
       timeoutMs,
       retries: p.retries ?? defaults.retries,
-      retryDelayMs: p.retry_delay ? (parseDuration(p.retry_delay) ?? defaults.retryDelayMs) : defaults.retryDelayMs,
+      retryDelayMs,
       loc: parsed.locateNode?.(p) ?? parsed.locate(path),
     };
   };

@@ -12,7 +12,7 @@ import { ReadinessError, sanitize } from "../errors.js";
 import { summarize, type ReportSummary } from "../reports/summary.js";
 import { isReportFormat, reportStream, reporters, REPORT_FORMATS, type ReportFormat } from "../reports/index.js";
 import type { Checklist, Report, Verdict } from "../types.js";
-import { formatDuration, parseDuration } from "../util/duration.js";
+import { formatDuration, MAX_WAIT_MS, parseDuration } from "../util/duration.js";
 import { coalesce, writeFileAtomic } from "../util/fs.js";
 import { createMasker } from "../util/mask.js";
 import { annotateChanges } from "../governance/changes.js";
@@ -87,6 +87,7 @@ function parseDurationOption(value: string | undefined, option: string): number 
   if (value === undefined) return undefined;
   const ms = parseDuration(value);
   if (ms === undefined || ms <= 0) throw new ReadinessError(`${option} ${value}: expected a duration like 500ms, 5s or 2m`, { code: "EUSAGE" });
+  if (ms > MAX_WAIT_MS) throw new ReadinessError(`${option} ${value}: at most 24d`, { code: "EUSAGE" });
   return ms;
 }
 

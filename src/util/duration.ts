@@ -14,6 +14,12 @@ export function parseDuration(text: string): number | undefined {
 }
 
 /**
+ * The longest a timeout, retry delay or wait may be: 24 days. A Node timer holds at most 2^31 - 1
+ * ms (24.8 days); a longer one fires after 1 ms instead, with a warning on stderr.
+ */
+export const MAX_WAIT_MS = 24 * 86_400_000;
+
+/**
  * Milliseconds on a monotonic clock, for measuring how long something took (only differences mean
  * anything). As `performance.now()`, but the global `performance` loads Node's perf_hooks on first
  * use: ten modules, ~2 ms of every audit's start-up that no probe needs.

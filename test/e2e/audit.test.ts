@@ -248,6 +248,8 @@ sections:
       for (const args of [
         ["audit", "--concurrency", "0"],
         ["audit", "--timeout", "soon"],
+        ["audit", "--timeout", "30d"],
+        ["audit", "--wait", "25d"],
         ["audit", "-f", "pdf"],
         ["audit", "-o", "json"],
         ["audit", "--only", "nope"],

@@ -74,6 +74,30 @@ sections:
     ]);
   });
 
+  it("refuses timeouts and retry delays no timer can wait (over 24 days), where they are written", () => {
+    // Node fires a timer of more than 2^31 - 1 ms after 1 ms: a 30d timeout timed out at once.
+    const text = `version: 1
+defaults: { timeout: 25d, retry_delay: 30d }
+sections:
+  - title: A
+    items:
+      - title: B
+        probes:
+          - { env: A, timeout: 0s }
+          - { env: A, timeout: 600h, retry_delay: 24d }
+          - { env: A, timeout: 24d, retry_delay: 0s }
+`;
+    // The probes that inherit the defaults are not reported again; 24 days is allowed, 600h (25 days) is not.
+    expect(lines(text)).toEqual([
+      "c.yaml:2:22: timeout must be at most 24d (at /defaults/timeout)",
+      "c.yaml:2:40: retry_delay must be at most 24d (at /defaults/retry_delay)",
+      "c.yaml:8:32: timeout must be greater than 0 (at /sections/0/items/0/probes/0/timeout)",
+      "c.yaml:9:32: timeout must be at most 24d (at /sections/0/items/0/probes/1/timeout)",
+    ]);
+    const ok = parseChecklist(oneItem("        probes: [{ env: A, timeout: 24d, retry_delay: 24d }]\n"), "c.yaml", { env: {} });
+    expect(ok.sections[0]!.items[0]!.probes[0]).toMatchObject({ timeoutMs: 24 * 86_400_000, retryDelayMs: 24 * 86_400_000 });
+  });
+
   it("names unknown probe types when the schema passes too", () => {
     expect(lines(oneItem(`        probes: [{ htp: "http://x" }]\n`))).toEqual(['c.yaml:6:20: unknown probe type "htp" — did you mean "http"? (probe types: http, tcp, command, file, coverage, tests, tls, dns, env, metric) (at /sections/0/items/0/probes/0/htp)']);
   });
