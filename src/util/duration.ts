@@ -29,13 +29,23 @@ export function monotonicMs(): number {
   return s * 1e3 + ns / 1e6;
 }
 
-/** Formats milliseconds for people: `850ms`, `1.2s`, `3m 5s`. */
+/**
+ * Formats milliseconds for people: `850ms`, `1.2s`, `3m 5s`, `2h 30m`, `3d 4h`. Each unit is chosen
+ * after rounding, so 59,999 ms reads `1m`, not `60.0s`.
+ */
 export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
-  const m = Math.floor(ms / 60_000);
-  const s = Math.round((ms % 60_000) / 1000);
-  return s ? `${m}m ${s}s` : `${m}m`;
+  if (Math.round(ms) < 1000) return `${Math.round(ms)}ms`;
+  if (Math.round(ms / 100) < 600) return `${(ms / 1000).toFixed(1)}s`;
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 3600) return pair(Math.floor(seconds / 60), "m", seconds % 60, "s");
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 1440) return pair(Math.floor(minutes / 60), "h", minutes % 60, "m");
+  const hours = Math.round(ms / 3_600_000);
+  return pair(Math.floor(hours / 24), "d", hours % 24, "h");
+}
+
+function pair(big: number, bigUnit: string, small: number, smallUnit: string): string {
+  return small ? `${big}${bigUnit} ${small}${smallUnit}` : `${big}${bigUnit}`;
 }
 
 /** ISO calendar date `YYYY-MM-DD` that is a real date. */

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { isoDate, parseDate } from "../../../src/util/duration.js";
+import { formatDuration, isoDate, parseDate } from "../../../src/util/duration.js";
 
 /** The straightforward parse it replaced: the JS date parser, then a round trip through ISO text. */
 function referenceParseDate(text: string): Date | undefined {
@@ -40,5 +40,27 @@ describe("parseDate", () => {
         expect(parseDate(s)?.getTime()).toBe(referenceParseDate(s)?.getTime());
       }),
     );
+  });
+});
+
+describe("formatDuration", () => {
+  it("picks the unit after rounding, up to days", () => {
+    const cases: [number, string][] = [
+      [0, "0ms"],
+      [850, "850ms"],
+      [999.4, "999ms"],
+      [999.6, "1.0s"],
+      [1200, "1.2s"],
+      [59_940, "59.9s"],
+      [59_999, "1m"],
+      [185_000, "3m 5s"],
+      [3_599_400, "59m 59s"],
+      [3_599_999, "1h"],
+      [9_000_000, "2h 30m"],
+      [86_399_999, "1d"],
+      [273_600_000, "3d 4h"],
+      [24 * 86_400_000, "24d"],
+    ];
+    for (const [ms, text] of cases) expect(formatDuration(ms), String(ms)).toBe(text);
   });
 });
