@@ -60,13 +60,29 @@ export interface ParsedYaml {
    * where a path in the merged document differs from the path in the file; else `pointer(path)`.
    */
   pointerOf?(path: Path): string;
+  /**
+   * True when no string in `value` can hold `${` and no mapping has a `__proto__` key, so resolving
+   * has nothing to substitute or drop (see `plainText`). Set by `parseYaml`; absent means unknown.
+   */
+  plain?: boolean;
 }
 
 /** Aliases are expanded at most this many times: a billion-laughs file is refused, not expanded. */
 const MAX_ALIAS_COUNT = 200;
 
 export function parseYaml(text: string, file: string): ParsedYaml {
-  return parseFast(text, file) ?? parseReference(text, file);
+  const parsed = parseFast(text, file) ?? parseReference(text, file);
+  if (plainText(text)) parsed.plain = true;
+  return parsed;
+}
+
+/**
+ * Whether text can give no string holding `${` and no `__proto__` key: it has neither, nor a
+ * backslash (a double-quoted escape such as `\x24` or an escaped line break could spell `${`;
+ * folding joins lines with a space). Three native scans instead of a walk over every value.
+ */
+export function plainText(text: string): boolean {
+  return !text.includes("${") && !text.includes("\\") && !text.includes("__proto__");
 }
 
 /** The reference read: `yaml`'s document, its errors as issues, and positions of every node. */

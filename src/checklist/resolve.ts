@@ -153,7 +153,8 @@ export function resolveChecklist(parsed: ParsedYaml, options: ResolveOptions = {
     }
     return value;
   };
-  const raw = substitute(raw0) as RawChecklist;
+  // A plain document (parse.ts, plainText) has no `${` to substitute and no `__proto__` to drop.
+  const raw = (parsed.plain ? raw0 : substitute(raw0)) as RawChecklist;
 
   /** A timeout must be positive and a retry delay may be 0; neither over MAX_WAIT_MS, which no timer can wait. */
   const checkWait = (ms: number, path: Path, key: "timeout" | "retry_delay"): void => {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { checkChecklistText, parseChecklist } from "../../../src/checklist/load.js";
 import { formatIssue } from "../../../src/errors.js";
+import { parseYaml, plainText } from "../../../src/checklist/parse.js";
+import { resolveChecklist } from "../../../src/checklist/resolve.js";
 
 const lines = (text: string, env: Record<string, string> = {}): string[] =>
   checkChecklistText(text, "c.yaml", { env }).issues.map(formatIssue);
@@ -152,6 +154,37 @@ sections:
     expect(lines(oneItem(`        probes: [{ tcp: "\${vars.nope}" }]\n`))).toEqual([
       "c.yaml:6:25: undefined variable vars.nope (no vars are defined) (at /sections/0/items/0/probes/0/tcp)",
     ]);
+  });
+
+  it("interpolates what a double-quoted escape spells, though the text holds no `${`", () => {
+    // \x24 is "$": the document's text has no "${", so only the backslash says there may be one.
+    const text = oneItem(`        probes: [{ env: A, name: "\\x24{env.WHO}" }, { env: B, name: "$\\\n          {env.WHO}" }]\n`);
+    expect(text).not.toContain("${");
+    const c = parseChecklist(text, "c.yaml", { env: { WHO: "ana" } });
+    expect(c.sections[0]!.items[0]!.probes.map((p) => p.name)).toEqual(["ana", "ana"]);
+    expect(c.secrets).toEqual(["ana"]);
+  });
+
+  it("resolves a plain document (no `${`, backslash or __proto__ in its text) without the substitution walk, to the same checklist", () => {
+    // parseYaml marks such a document plain and resolveChecklist skips substituting it; forcing the
+    // walk must change nothing, for checklists with and without any of the three.
+    const docs = [
+      oneItem(`        probes: [{ http: "http://x/$", headers: { A: "{b}" } }]\n        tags: ["$", "{", "}"]\n`),
+      oneItem(`        probes: [{ http: "http://x/\${env.H}" }]\n`),
+      oneItem(`        description: "a\\tb"\n`),
+      oneItem(`        description: 'it''s $ {x}'\n        owner: __proto__\n`),
+      oneItem(`        probes: [{ http: "http://x", headers: { __proto__: "v" } }]\n`),
+      `version: 1\nname: N\nvars: { a: "1" }\nsections:\n  - title: A\n    items:\n      - { title: B, status: done, attested_by: Ana, attested_at: 2026-10-01 }\n`,
+    ];
+    for (const text of docs) {
+      const parsed = parseYaml(text, "c.yaml");
+      expect(parsed.plain === true, text).toBe(plainText(text));
+      const env = { H: "h" };
+      const skipped = resolveChecklist(parsed, { env });
+      const walked = resolveChecklist({ ...parsed, plain: false }, { env });
+      expect(skipped, text).toEqual(walked);
+    }
+    expect(docs.map((t) => parseYaml(t, "c.yaml").plain === true)).toEqual([true, false, false, false, false, true]);
   });
 
   it("requires a reason for n/a and real dates", () => {

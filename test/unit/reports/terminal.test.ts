@@ -124,7 +124,22 @@ describe("terminal report", () => {
     expect(rows[1]).toMatch(/^ {2}✘ FAIL +medium +item-1 {2}Generated check number 1 with a reasonably long descriptive title —…$/);
     const wide = renderTerminal(big, { ...PLAIN, width: 240 });
     expect(wide).toMatch(/^ {2}✘ FAIL +medium +item-1 {2}Generated check number 1 .* — GET http:\/\/127\.0\.0\.1:9\/1: connection refused/m);
-    // A section at the limit is still a table.
+    // A report at the limit is still tables.
     expect(renderTerminal(largeReport(TABLE_MAX_ROWS, 1), PLAIN)).toContain("┌");
+  });
+
+  it("counts the limit over the whole report: many small sections print one line per item too", () => {
+    // 50 sections of 100 items took 1.8 s as tables (cli-table3, ~0.3 ms a row) where one section of
+    // 5,000 took 0.1 s as rows.
+    const sections = 4;
+    const per = Math.ceil((TABLE_MAX_ROWS + 1) / sections);
+    const many = largeReport(per * sections, sections);
+    expect(many.sections).toHaveLength(sections);
+    expect(many.sections.every((s) => s.items.length <= TABLE_MAX_ROWS)).toBe(true);
+    const out = renderTerminal(many, PLAIN);
+    expect(out).not.toContain("┌");
+    expect(out.split("\n").filter((l) => l.includes(`${per} items — one line each (reports over ${TABLE_MAX_ROWS} items are not tabulated)`))).toHaveLength(sections);
+    // At the limit, the same sections are tables.
+    expect(renderTerminal(largeReport(TABLE_MAX_ROWS, sections), PLAIN).split("┌").length - 1).toBe(sections);
   });
 });
