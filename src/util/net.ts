@@ -304,7 +304,8 @@ export function describeNetError(err: unknown): string {
 /**
  * Why a probe stopped when its signal aborted: `timed out after 500ms` at the probe's timeout,
  * `aborted` when the run was interrupted. The reason's name tells them apart when the engine uses
- * `AbortSignal.timeout`; otherwise the elapsed time does.
+ * `AbortSignal.timeout`; otherwise the elapsed time does, from `startedAt`, a `monotonicMs()`
+ * reading (util/duration.ts) taken when the probe started.
  */
 export function abortCause(signal: AbortSignal, timeoutMs: number, startedAt: number): string {
   const reason: unknown = signal.reason;

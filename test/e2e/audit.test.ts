@@ -242,6 +242,29 @@ sections:
     }
   });
 
+  it("runs a probe with the longest timeout allowed (24d) to its end: no timer overflow, no warning", async () => {
+    // A Node timer over 2^31 - 1 ms fires after 1 ms with a TimeoutOverflowWarning: a 30d timeout
+    // once failed at once as "timed out". 24d is the most a checklist may ask for, and must work.
+    const node = JSON.stringify(process.execPath);
+    const p = tempProject({
+      "readiness.yaml": `version: 1\nname: Long\nsections:\n  - id: s\n    title: S\n    items:\n      - { id: slow, title: Slow, probes: [{ command: [${node}, -e, "setTimeout(() => {}, 300)"], timeout: 24d, retry_delay: 24d }] }\n`,
+    });
+    try {
+      const r = await runCli(["audit", "-f", "json", "--timeout", "24d"], { cwd: p.dir });
+      expect(r.stderr).not.toMatch(/TimeoutOverflowWarning|does not fit/);
+      const report = JSON.parse(r.stdout) as Report;
+      expect(r.code, r.stderr).toBe(0);
+      expect(report.sections[0]?.items[0]?.probes[0]).toMatchObject({ result: "pass" });
+      expect(report.sections[0]?.items[0]?.probes[0]?.duration_ms).toBeGreaterThanOrEqual(250);
+      p.write("readiness.yaml", readFileSync(join(p.dir, "readiness.yaml"), "utf8").replace("timeout: 24d", "timeout: 25d"));
+      const tooLong = await runCli(["validate"], { cwd: p.dir });
+      expect(tooLong.code).toBe(2);
+      expect(tooLong.stderr).toMatch(/^readiness\.yaml:7:\d+: timeout must be at most 24d \(at \/sections\/0\/items\/0\/probes\/0\/timeout\)$/m);
+    } finally {
+      p.cleanup();
+    }
+  });
+
   it("bad options exit 2 with one line", async () => {
     const p = tempProject({ "readiness.yaml": checklist(httpItem("a", "low", "/health")) });
     try {
@@ -250,6 +273,7 @@ sections:
         ["audit", "--timeout", "soon"],
         ["audit", "--timeout", "30d"],
         ["audit", "--wait", "25d"],
+        ["audit", "--wait", "1m", "--interval", "25d"],
         ["audit", "-f", "pdf"],
         ["audit", "-o", "json"],
         ["audit", "--only", "nope"],

@@ -5,6 +5,7 @@ import { plan } from "../../../src/engine/plan.js";
 import { tcpProbe, type TcpSpec } from "../../../src/probes/tcp.js";
 import type { ProbeContext, ProbeOutcome } from "../../../src/types.js";
 import { abortCause } from "../../../src/util/net.js";
+import { monotonicMs } from "../../../src/util/duration.js";
 import { createMasker } from "../../../src/util/mask.js";
 
 /**
@@ -65,7 +66,7 @@ describe("execute", () => {
 
   it("aborts a probe at its timeout with a TimeoutError reason, so the probe can name the cause", async () => {
     stub(async (_port, ctx) => {
-      const t0 = performance.now();
+      const t0 = monotonicMs();
       await aborted(ctx.signal);
       expect((ctx.signal.reason as Error).name).toBe("TimeoutError");
       return { result: "fail", message: `x: ${abortCause(ctx.signal, ctx.timeoutMs, t0)}` };

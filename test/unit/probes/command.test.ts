@@ -246,6 +246,16 @@ describe("command probe: timeouts and process trees", () => {
     const out = await pending;
     expect(out).toEqual({ result: "fail", message: "aborted (process tree killed)" });
   });
+
+  it("names a timeout by the time elapsed when the signal's reason does not say so", async () => {
+    // A plain abort once the probe's timeout has passed reads as the timeout: the probe's start and
+    // abortCause's "now" must come from the same clock (monotonicMs), or it would read "aborted".
+    const ac = new AbortController();
+    const ctx = makeContext({ cwd: dir, timeoutMs: 100, signal: ac.signal });
+    const pending = runNode("setInterval(() => {}, 1000)", {}, ctx);
+    setTimeout(() => ac.abort(), 150);
+    expect(await pending).toEqual({ result: "fail", message: "timed out after 100ms (process tree killed)" });
+  });
 });
 
 describe("command probe: check, target, executes", () => {
