@@ -288,6 +288,17 @@ async function parallelHttp() {
     curlWall = (await timed("sh", ["-c", script])).wall;
   }
 
+  // A native client's parallel mode on the same server (curl 7.66+): each transfer on a new
+  // connection, as the probe makes, start-up included. What the server and this machine allow a
+  // client that spends almost nothing per request: the distance from 4 x 100 ms that is no client's.
+  let curlParallelWall;
+  if (has("curl")) {
+    const args = ["-s", "-Z", "--parallel-max", "50", "--parallel-immediate", "-H", "Connection: close"];
+    for (let i = 0; i < N; i++) args.push("-o", "/dev/null", `${base}/p${i}`);
+    const par = await repeat(QUICK ? 3 : 7, () => timed("curl", args));
+    if (par.every((r) => r.code === 0)) curlParallelWall = median(par.map((r) => r.wall));
+  }
+
   let waitOnWall;
   const tools = join(tmpdir(), "readiness-bench-tools");
   const waitOn = join(tools, "node_modules", ".bin", "wait-on");
@@ -305,7 +316,7 @@ async function parallelHttp() {
     waitOnWall = median(w.map((r) => r.wall));
   }
   server.close();
-  return { N, cliWall, probePhase, ok, ideal: startUp + 4 * 100, ratioIdeal, sameIdeal: sameStartUp + 4 * 100, ratioSame, rawLoop, leastLoop, curlWall, waitOnWall };
+  return { N, cliWall, probePhase, ok, ideal: startUp + 4 * 100, ratioIdeal, sameIdeal: sameStartUp + 4 * 100, ratioSame, rawLoop, leastLoop, curlWall, curlParallelWall, waitOnWall };
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -455,6 +466,7 @@ lines.push(`| … probe phase only (report \`duration_ms\`) | ${ms(http.probePha
 lines.push(`| … probe phase vs the same ${http.N} requests from bare node (\`http.get\`, new connection each, concurrency 50) | ${ms(http.probePhase)} | ${ms(http.rawLoop)} | ${ratio(http.probePhase, http.rawLoop)} | | |`);
 lines.push(`| … the floor this server allows: the same ${http.N} requests from a raw socket each (request written by hand, response ignored), loop only | ${ms(http.leastLoop)} | 4 × 100 ms = 400 ms | ${ratio(http.leastLoop, 400)} | | |`);
 lines.push(`| … probe phase vs that raw socket loop | ${ms(http.probePhase)} | ${ms(http.leastLoop)} | ${ratio(http.probePhase, http.leastLoop)} | | |`);
+lines.push(`| … a native client's floor: \`curl --parallel --parallel-max 50\`, a new connection each, its start-up included | ${http.curlParallelWall ? ms(http.curlParallelWall) : "n/a (no curl 7.66+)"} | 4 × 100 ms = 400 ms | ${http.curlParallelWall ? ratio(http.curlParallelWall, 400) : ""} | | |`);
 lines.push(`| … vs a sequential \`curl\` loop | ${ms(http.cliWall)} | ${http.curlWall ? ms(http.curlWall) : "n/a (no curl)"} | ${http.curlWall ? `${(http.curlWall / http.cliWall).toFixed(1)}× faster` : ""} | | |`);
 lines.push(`| … vs \`wait-on\` (${http.N} URLs, all up) | ${ms(http.cliWall)} | ${http.waitOnWall ? ms(http.waitOnWall) : "n/a (not installed)"} | ${http.waitOnWall ? ratio(http.cliWall, http.waitOnWall) : ""} | | |`);
 const tcpRatio = tcp.ratioWall;
