@@ -4,7 +4,7 @@ import { mergeReports, renderFleet } from "../../../src/report/merge.js";
 import { parseReport } from "../../../src/report/parse.js";
 import { conditionalReport, goReport, hostileReport, noGoReport } from "../../helpers/sample-report.js";
 import type { Report } from "../../../src/types.js";
-import { PLAIN } from "./samples.js";
+import { COLOUR, PLAIN } from "./samples.js";
 import { parseXml, type XmlNode } from "./xml.js";
 
 const named = (r: Report, name: string): Report => ({ ...r, checklist: { name, path: `${name.toLowerCase()}/readiness.yaml` } });
@@ -63,6 +63,12 @@ describe("mergeReports", () => {
     expect(cases.filter((c) => c.failure)).toHaveLength(1);
     expect(term).toMatchSnapshot();
     expect(md).toMatchSnapshot();
+  });
+
+  it("draws the terminal table as cli-table3 did, in colour, at every width, with hostile names cut", () => {
+    // The snapshots were written by the cli-table3 table this one replaced (src/reports/table.ts).
+    const f = mergeReports([hostileReport(), ...fleet().services.map((s) => named(s.name === "Payments" ? noGoReport() : goReport(), s.name))]);
+    for (const width of [60, 100, 140]) expect(renderFleet(f, "terminal", { ...COLOUR, width })).toMatchSnapshot(`width ${width}`);
   });
 
   it("escapes hostile service names in every format", () => {
