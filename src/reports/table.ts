@@ -1,5 +1,5 @@
 /**
- * The terminal report's section tables: what `new Table({ head, colWidths, style: { head: [],
+ * The terminal report's section tables and `merge`'s fleet table: what `new Table({ head, colWidths, style: { head: [],
  * border: [], padding 1 }, wordWrap: false })` from cli-table3 draws, character for character, at a
  * fraction of its cost. cli-table3 0.6.5 takes ~0.3 ms a row: drawing each line of each cell it
  * truncates the cell's whole text for a debug message it drops, and it measures a string again

@@ -66,7 +66,8 @@ describe("mergeReports", () => {
   });
 
   it("draws the terminal table as cli-table3 did, in colour, at every width, with hostile names cut", () => {
-    // The snapshots were written by the cli-table3 table this one replaced (src/reports/table.ts).
+    // The snapshots were written by the cli-table3 table this one replaced. cli-table3's default
+    // options here are the ones drawTable is proven against (test/unit/reports/table.test.ts).
     const f = mergeReports([hostileReport(), ...fleet().services.map((s) => named(s.name === "Payments" ? noGoReport() : goReport(), s.name))]);
     for (const width of [60, 100, 140]) expect(renderFleet(f, "terminal", { ...COLOUR, width })).toMatchSnapshot(`width ${width}`);
   });
