@@ -86,13 +86,14 @@ describe("the bundled command line", () => {
   });
 
   it("reads only the parts a command needs: one for --version, two to validate, three to audit", () => {
-    // Every file the run reads through fs.readFileSync (bin/start.js takes it after the preload).
+    // Every file the run opens through fs.openSync (bin/start.js reads the parts and their caches
+    // with it, and takes it after the preload).
     const list = join(scratch, "reads.txt");
     const preload = join(scratch, "record-reads.cjs");
     writeFileSync(
       preload,
-      `const fs = require("node:fs"); const read = fs.readFileSync; const seen = [];
-       fs.readFileSync = function (file, ...rest) { seen.push(String(file)); return read.call(this, file, ...rest); };
+      `const fs = require("node:fs"); const open = fs.openSync; const seen = [];
+       fs.openSync = function (file, ...rest) { seen.push(String(file)); return open.call(this, file, ...rest); };
        process.on("exit", () => fs.writeFileSync(${JSON.stringify(list)}, seen.join("\\n")));\n`,
     );
     const partsRead = (args: string[]): string[] => {
