@@ -298,14 +298,23 @@ function fastResult(text: string, file: string, value: object, starts: Map<objec
   let reference: ParsedYaml | undefined;
   const slow = (): ParsedYaml => (reference ??= parseReference(text, file));
   // `yaml`'s LineCounter: a line starts at 0 and after every LF (a CRLF ends at its LF).
+  // Nodes are mostly located in document order (resolving walks the items): the search starts
+  // where the last one ended, a step or two before the answer, and falls back to halving.
+  let last = 0;
   const at = (offset: number): SourceLocation => {
     let low = 0;
     let high = lineStarts.length - 1;
+    if ((lineStarts[last] ?? 0) <= offset) {
+      low = last;
+      for (let step = 0; step < 4 && low < high && (lineStarts[low + 1] ?? 0) <= offset; step++) low++;
+      if (low < high && (lineStarts[low + 1] ?? 0) > offset) high = low;
+    }
     while (low < high) {
       const mid = (low + high + 1) >> 1;
       if ((lineStarts[mid] ?? 0) <= offset) low = mid;
       else high = mid - 1;
     }
+    last = low;
     return { file, line: low + 1, column: offset - (lineStarts[low] ?? 0) + 1 };
   };
   const locate = (path: Path, key = false): SourceLocation => {

@@ -202,11 +202,12 @@ export function resolveChecklist(parsed: ParsedYaml, options: ResolveOptions = {
 
   const resolveProbe = (p: RawProbe, path: Path): ResolvedProbe | undefined => {
     const { type, issues: typeIssues } = checkProbeTypes(p, path, parsed);
-    issues.push(...typeIssues);
+    if (typeIssues.length) issues.push(...typeIssues);
     if (!type) return undefined;
     const probe = getProbe(type);
     if (!probe) return undefined;
-    for (const i of probe.check?.(p) ?? []) {
+    const checked = probe.check?.(p);
+    if (checked?.length) for (const i of checked) {
       const sub = (i.path ?? "").split("/").filter(Boolean);
       if (i.level === "warning") warn([...path, ...sub], i.message);
       else err([...path, ...sub], i.message, false);
@@ -238,10 +239,8 @@ export function resolveChecklist(parsed: ParsedYaml, options: ResolveOptions = {
     if (r.attested_at && !parseDate(r.attested_at)) err([...path, "attested_at"], `not a real date: "${r.attested_at}"`);
     if (r.waiver && !parseDate(r.waiver.until)) err([...path, "waiver", "until"], `not a real date: "${r.waiver.until}"`);
     if (r.status === "n/a" && !r.reason) err([...path, "status"], `item "${id}" is n/a without a reason: add reason: to say why it does not apply`);
-    for (const key of ["due", "enforce_from"] as const) {
-      const v = r[key];
-      if (v !== undefined && !parseDate(v)) err([...path, key], `not a real date: "${v}"`);
-    }
+    if (r.due !== undefined && !parseDate(r.due)) err([...path, "due"], `not a real date: "${r.due}"`);
+    if (r.enforce_from !== undefined && !parseDate(r.enforce_from)) err([...path, "enforce_from"], `not a real date: "${r.enforce_from}"`);
     if (r.level !== undefined && !levels) err([...path, "level"], `item "${id}" has level "${r.level}" but the checklist declares no levels: add levels: [...] at the top`);
     else if (r.level !== undefined && levels && !levels.includes(r.level)) {
       const guess = nearest(r.level, levels);

@@ -205,10 +205,14 @@ function mapErrors(errors: ErrorObject[], parsed: ParsedYaml): Issue[] {
 }
 
 /** Checks the type key of every probe mapping: exactly one known type. Returns positioned issues. */
+const PROBE_TYPE_SET: ReadonlySet<string> = new Set(PROBE_TYPES);
+const NO_ISSUES: Issue[] = [];
+
 export function checkProbeTypes(probe: Record<string, unknown>, path: Path, parsed: ParsedYaml): { type?: string; issues: Issue[] } {
   const keys = Object.keys(probe);
-  const types = keys.filter((k) => (PROBE_TYPES as string[]).includes(k));
-  if (types.length === 1) return { type: types[0], issues: [] };
+  const types: string[] = [];
+  for (let i = 0; i < keys.length; i++) if (PROBE_TYPE_SET.has(keys[i] as string)) types.push(keys[i] as string);
+  if (types.length === 1) return { type: types[0], issues: NO_ISSUES };
   if (types.length > 1) {
     return { issues: [{ ...parsed.locate(path), path: parsed.pointerOf?.(path) ?? pointer(path), message: `a probe has exactly one type key; found ${types.join(" and ")} (split them into separate probes)`, level: "error" }] };
   }

@@ -55,11 +55,16 @@ function agree(text: string): ParsedYaml | undefined {
   expect(ref.issues, context).toEqual([]);
   expect(fast.issues).toEqual([]);
   expect(difference(fast.value, ref.value), context).toBeUndefined();
-  for (const path of collectionPaths(fast.value)) {
+  const paths = collectionPaths(fast.value);
+  for (const path of paths) {
     const expected = ref.locate(path);
     expect(fast.locate(path), `${context} at /${path.join("/")}`).toEqual(expected);
     expect(fast.locateNode?.(nodeAt(fast.value, path)), `${context} node at /${path.join("/")}`).toEqual(expected);
   }
+  // Out of document order too (a lookup starts where the last one ended): backwards, and every
+  // other node, then the rest.
+  const jumps = [...paths].reverse().concat(paths.filter((_, i) => i % 2 === 0), paths.filter((_, i) => i % 2 === 1));
+  for (const path of jumps) expect(fast.locateNode?.(nodeAt(fast.value, path)), `${context} node at /${path.join("/")}, out of order`).toEqual(ref.locate(path));
   return fast;
 }
 
