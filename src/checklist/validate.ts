@@ -204,15 +204,19 @@ function mapErrors(errors: ErrorObject[], parsed: ParsedYaml): Issue[] {
   return issues;
 }
 
-/** Checks the type key of every probe mapping: exactly one known type. Returns positioned issues. */
 const PROBE_TYPE_SET: ReadonlySet<string> = new Set(PROBE_TYPES);
 const NO_ISSUES: Issue[] = [];
 
-export function checkProbeTypes(probe: Record<string, unknown>, path: Path, parsed: ParsedYaml): { type?: string; issues: Issue[] } {
+/**
+ * Checks the type key of every probe mapping: exactly one known type. Returns positioned issues.
+ * The probe's path may be given as a function, called only when there is an issue to place.
+ */
+export function checkProbeTypes(probe: Record<string, unknown>, pathOf: Path | (() => Path), parsed: ParsedYaml): { type?: string; issues: Issue[] } {
   const keys = Object.keys(probe);
   const types: string[] = [];
   for (let i = 0; i < keys.length; i++) if (PROBE_TYPE_SET.has(keys[i] as string)) types.push(keys[i] as string);
   if (types.length === 1) return { type: types[0], issues: NO_ISSUES };
+  const path = typeof pathOf === "function" ? pathOf() : pathOf;
   if (types.length > 1) {
     return { issues: [{ ...parsed.locate(path), path: parsed.pointerOf?.(path) ?? pointer(path), message: `a probe has exactly one type key; found ${types.join(" and ")} (split them into separate probes)`, level: "error" }] };
   }

@@ -100,6 +100,22 @@ sections:
     expect(ok.sections[0]!.items[0]!.probes[0]).toMatchObject({ timeoutMs: 24 * 86_400_000, retryDelayMs: 24 * 86_400_000 });
   });
 
+  it("places a probe's own issues at the probe, however deep", () => {
+    expect(lines(`version: 1
+sections:
+  - id: a
+    title: A
+    items:
+      - { id: one, title: One, probes: [{ tcp: "h:1" }] }
+      - id: two
+        title: Two
+        probes: [{ tcp: "h:1" }, { tcp: "h:99999" }, { env: A, timeout: 25d }]
+`)).toEqual([
+      expect.stringMatching(/^c\.yaml:9:\d+: .*99999.* \(at \/sections\/0\/items\/1\/probes\/1\/tcp\)$/),
+      expect.stringMatching(/^c\.yaml:9:\d+: timeout must be at most 24d \(at \/sections\/0\/items\/1\/probes\/2\/timeout\)$/),
+    ]);
+  });
+
   it("names unknown probe types when the schema passes too", () => {
     expect(lines(oneItem(`        probes: [{ htp: "http://x" }]\n`))).toEqual(['c.yaml:6:20: unknown probe type "htp" — did you mean "http"? (probe types: http, tcp, command, file, coverage, tests, tls, dns, env, metric) (at /sections/0/items/0/probes/0/htp)']);
   });
@@ -112,6 +128,20 @@ sections:
       - title: Same
       - title: same
 `)).toEqual(['c.yaml:6:16: duplicate id "same": also used at c.yaml:5:16 (ids are unique across sections and items) (at /sections/0/items/1/title)']);
+    // First by id, then by a title that slugs to it; a section and an item; each place is its own.
+    expect(lines(`version: 1
+sections:
+  - id: ops
+    title: Ops
+    items:
+      - id: same
+        title: First
+      - title: Same
+      - { id: ops, title: Third }
+`)).toEqual([
+      'c.yaml:8:16: duplicate id "same": also used at c.yaml:6:13 (ids are unique across sections and items) (at /sections/0/items/1/title)',
+      'c.yaml:9:15: duplicate id "ops": also used at c.yaml:3:9 (ids are unique across sections and items) (at /sections/0/items/2/id)',
+    ]);
     const dup = lines(`version: 1\nversion: 1\nsections: []\n`);
     expect(dup).toHaveLength(1);
     expect(dup[0]).toMatch(/^c\.yaml:2:1: YAML duplicate key/);
