@@ -3,7 +3,7 @@ import { Ajv } from "ajv";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseReport, reportIssues } from "../../../src/report/parse.js";
-import { prettyJsonParts, renderJson } from "../../../src/reports/json.js";
+import { jsonStream, prettyJsonParts, renderJson } from "../../../src/reports/json.js";
 import { largeReport, noGoReport } from "../../helpers/sample-report.js";
 import { PLAIN, SAMPLES } from "./samples.js";
 
@@ -139,6 +139,20 @@ describe("the JSON report in parts", () => {
       object: fc.dictionary(fc.string(), fc.oneof(tie("value"), fc.constant(undefined)), { maxKeys: 6 }),
     })).value;
     fc.assert(fc.property(doc, (v) => prettyJsonParts(v).join("") === exact(v)), { numRuns: 300 });
+  });
+
+  it("is written whole up to 5,000 items and in parts above, the same text either way", () => {
+    const sum = (counts: Record<string, number>): number => Object.values(counts).reduce((a, b) => a + b, 0);
+    const small = largeReport(5000, 50);
+    expect(sum(small.counts)).toBe(5000);
+    const whole = [...jsonStream(small, PLAIN)];
+    expect(whole).toHaveLength(1);
+    expect(whole[0]).toBe(exact(small));
+    const large = largeReport(5001, 50);
+    expect(sum(large.counts)).toBe(5001);
+    const parts = [...jsonStream(large, PLAIN)];
+    expect(parts.length).toBeGreaterThan(1);
+    expect(parts.join("")).toBe(exact(large));
   });
 
   it("splits a large report into parts of a few dozen KiB at most", () => {
