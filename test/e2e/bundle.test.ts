@@ -78,6 +78,26 @@ describe("the bundled command line", () => {
     expect(caches(["validate", CHECKLIST])).toEqual(["readiness.cjs", "readiness.validate.cjs"].map((part) => ({ part, rejected: false })));
   });
 
+  it("keeps an audit's young generation at its first size, however many items it reads", () => {
+    // AUDIT_V8_FLAGS in bin/start.js: without --semi-space-growth-factor=1, V8 doubles the young
+    // generation as the start-up's modules and the checklist survive (to 16 MiB here), and every
+    // doubling is fresh memory to touch. A validate is not tuned: it grows.
+    const items = Array.from({ length: 3000 }, (_, i) => `      - { id: i${i}, title: Item ${i}, status: done, attested_by: Ana, attested_at: 2026-10-01, probes: [{ env: PATH }] }`);
+    const checklist = join(scratch, "young.yaml");
+    writeFileSync(checklist, `version: 1\nname: Young\nsections:\n  - id: main\n    title: Main\n    items:\n${items.join("\n")}\n`);
+    const sizes = join(scratch, "young.txt");
+    const preload = join(scratch, "record-young.cjs");
+    writeFileSync(preload, `process.on("exit", () => require("node:fs").writeFileSync(${JSON.stringify(sizes)}, String(require("node:v8").getHeapSpaceStatistics().find((s) => s.space_name === "new_space").space_size)));\n`);
+    const youngAfter = (args: string[]): number => {
+      const r = run(BIN, args, ["--require", preload]);
+      expect(r.code, r.stderr).toBe(0);
+      return Number(readFileSync(sizes, "utf8"));
+    };
+    const MiB = 1024 * 1024;
+    expect(youngAfter(["-q", "audit", checklist])).toBeLessThanOrEqual(2 * MiB);
+    expect(youngAfter(["validate", checklist])).toBeGreaterThan(2 * MiB);
+  });
+
   it("is pure ASCII, so bin/start.js may read it as latin1", () => {
     for (const part of PARTS) {
       const bytes = readFileSync(join(ROOT, "dist", part));
