@@ -12,6 +12,7 @@ import type { AbortHook, Issue, Probe, ProbeContext, ProbeOutcome, ProbeSpecBase
 import { DURATION_PATTERN, formatDuration, monotonicMs, parseDuration } from "../util/duration.js";
 import { Http1ResponseReader, serializeRequest, TOKEN_RE, type Http1Response } from "../util/http1.js";
 import { abortable, abortCause, connectHost, describeNetError, whenAborted } from "../util/net.js";
+import { connectHandle, socketWire, tcpHandles, type Wire } from "../util/tcp-handle.js";
 import {
   checkJson,
   checkText,
@@ -100,43 +101,55 @@ interface ExchangeOptions {
   maxBodyBytes: number;
   /** Whether the body of a response with this status must be read (for assertions). */
   wantsBody: (status: number) => boolean;
-  /** Every socket opened, so the caller can destroy them all when the probe ends or aborts. */
-  sockets: Set<Socket>;
+  /** Every connection opened, so the caller can destroy them all when the probe ends or aborts. */
+  sockets: Set<{ destroy(): void }>;
 }
 
-/** Connects (TLS too for https), sends one request and reads the response head and, if wanted, the capped body. */
+/**
+ * Connects (TLS too for https), sends one request and reads the response head and, if wanted, the
+ * capped body. A plain request to an IP address goes over Node's TCP handle where it is in use
+ * (src/util/tcp-handle.ts); everything else over a `net.Socket`.
+ */
 async function exchange(url: URL, o: ExchangeOptions): Promise<Exchange> {
   // An IPv6 literal's hostname keeps its brackets ("[::1]"); sockets and TLS take the bare address.
   const host = url.hostname.startsWith("[") && url.hostname.endsWith("]") ? url.hostname.slice(1, -1) : url.hostname;
   const https = url.protocol === "https:";
   const port = url.port ? Number(url.port) : https ? 443 : 80;
-  const { socket: raw } = await connectHost(host, port, o.signal, o.onAbort);
-  o.sockets.add(raw);
-  let socket: Socket = raw;
-  if (https) {
-    // Errors of the wrapped socket surface on the TLS socket; this keeps one that arrives on the raw
-    // socket as well from becoming an uncaught exception.
-    raw.on("error", () => undefined);
-    const tls = tlsConnect({
-      socket: raw,
-      host,
-      // SNI must not carry an IP address; certificate checks still use `host`.
-      servername: isIP(host) ? undefined : host,
-      rejectUnauthorized: !o.insecure,
-      ALPNProtocols: ["http/1.1"],
-    });
-    o.sockets.add(tls);
-    await abortable(
-      new Promise<void>((resolve, reject) => {
-        tls.once("secureConnect", () => {
-          tls.removeListener("error", reject);
-          resolve();
-        });
-        tls.once("error", reject);
-      }),
-      o.signal,
-    );
-    socket = tls;
+  const literal = isIP(host);
+  let wire: Wire;
+  if (!https && literal !== 0 && tcpHandles()) {
+    wire = await connectHandle(host, literal === 6 ? 6 : 4, port, o.signal, o.onAbort);
+    o.sockets.add(wire);
+  } else {
+    const { socket: raw } = await connectHost(host, port, o.signal, o.onAbort);
+    o.sockets.add(raw);
+    let socket: Socket = raw;
+    if (https) {
+      // Errors of the wrapped socket surface on the TLS socket; this keeps one that arrives on the raw
+      // socket as well from becoming an uncaught exception.
+      raw.on("error", () => undefined);
+      const tls = tlsConnect({
+        socket: raw,
+        host,
+        // SNI must not carry an IP address; certificate checks still use `host`.
+        servername: literal ? undefined : host,
+        rejectUnauthorized: !o.insecure,
+        ALPNProtocols: ["http/1.1"],
+      });
+      o.sockets.add(tls);
+      await abortable(
+        new Promise<void>((resolve, reject) => {
+          tls.once("secureConnect", () => {
+            tls.removeListener("error", reject);
+            resolve();
+          });
+          tls.once("error", reject);
+        }),
+        o.signal,
+      );
+      socket = tls;
+    }
+    wire = socketWire(socket);
   }
 
   const request = serializeRequest(o.method, `${url.pathname}${url.search}`, o.headers, o.body);
@@ -147,21 +160,11 @@ async function exchange(url: URL, o: ExchangeOptions): Promise<Exchange> {
       if (settled) return;
       settled = true;
       stopListening();
-      socket.removeListener("data", onData);
-      socket.removeListener("end", onEnd);
-      socket.removeListener("close", onEnd);
+      wire.unlisten();
       if (response) resolve(response);
       else reject(error instanceof Error ? error : new Error(String(error)));
     };
     const stopListening = whenAborted(o.signal, o.onAbort, () => settle(new Error("aborted")));
-    const onData = (chunk: Buffer): void => {
-      try {
-        const response = reader.push(chunk);
-        if (response) settle(undefined, response);
-      } catch (e) {
-        settle(e);
-      }
-    };
     const onEnd = (): void => {
       try {
         settle(undefined, reader.end());
@@ -169,15 +172,21 @@ async function exchange(url: URL, o: ExchangeOptions): Promise<Exchange> {
         settle(e);
       }
     };
-    // `on`, not `once`: settle removes the first three, and the error listener stays, so an error
-    // after the response (a reset while closing) is heard, not thrown.
-    socket.on("data", onData);
-    socket.on("end", onEnd);
-    socket.on("close", onEnd);
-    socket.on("error", (e: Error) => settle(e));
+    wire.listen({
+      data(chunk) {
+        try {
+          const response = reader.push(chunk);
+          if (response) settle(undefined, response);
+        } catch (e) {
+          settle(e);
+        }
+      },
+      end: onEnd,
+      error: (e) => settle(e),
+    });
     // Aborted between the connect and here: no abort is coming to hear of.
     if (o.signal.aborted) settle(new Error("aborted"));
-    else socket.write(request);
+    else wire.write(request);
   });
 }
 
@@ -217,7 +226,7 @@ async function run(spec: HttpSpec, ctx: ProbeContext): Promise<ProbeOutcome> {
 
   const needBody = hasTextAssertions(spec) || spec.json !== undefined;
   const follow = spec.follow_redirects !== false;
-  const sockets = new Set<Socket>();
+  const sockets = new Set<{ destroy(): void }>();
   let { headers, body } = requestHeaders(spec, url);
   let currentMethod = method;
   const hops: string[] = [];

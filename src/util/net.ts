@@ -89,7 +89,8 @@ export function whenAborted(signal: AbortSignal, onAbort: AbortHook | undefined,
   return () => signal.removeEventListener("abort", listener);
 }
 
-function abortError(signal: AbortSignal): Error {
+/** The error an aborted connect or request rejects with (code ABORT_ERR, the signal's reason as cause). */
+export function abortError(signal: AbortSignal): Error {
   const err: CodedError = new Error("aborted", { cause: signal.reason });
   err.code = "ABORT_ERR";
   return err;

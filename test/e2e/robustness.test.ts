@@ -15,7 +15,7 @@ import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ItemReport, Report } from "../../src/types.js";
 import { BIN, runCli, tempProject, type CliResult } from "../helpers/cli.js";
-import { startHttpServer, startTcpServer, type Running } from "../helpers/servers.js";
+import { closedPort, startHttpServer, startTcpServer, type Running } from "../helpers/servers.js";
 
 const NODE = process.execPath;
 const GiB = 1024 * 1024 * 1024;
@@ -191,7 +191,12 @@ function project(): ReturnType<typeof tempProject> {
 // ---------------------------------------------------------------------------------------------
 
 describe("hostile targets: each probe ends at its timeout (or its cap) with the cause named", () => {
-  it("slowloris, a 2 GiB body, a reset, a silent port (http, https, tls): bounded time and memory", async () => {
+  // Plain http:// to an IP address goes over Node's TCP handle on Node 20 (src/util/tcp-handle.ts),
+  // through a net.Socket with READINESS_NET_SOCKET=1: both must hold.
+  it.each([
+    ["", {}],
+    [" (READINESS_NET_SOCKET=1)", { READINESS_NET_SOCKET: "1" }],
+  ])("slowloris, a 2 GiB body, a reset, a silent port (http, https, tls): bounded time and memory%s", async (_name, transport) => {
     const p = project();
     const rss = rssPreload(p.dir);
     try {
@@ -207,7 +212,7 @@ describe("hostile targets: each probe ends at its timeout (or its cap) with the 
             item("silent-tls", `{ tls: "127.0.0.1:${silent.port}", timeout: 1500ms }`),
         ),
       );
-      const r = await runCli(["audit", f, "-f", "json"], { env: rss.env });
+      const r = await runCli(["audit", f, "-f", "json"], { env: { ...rss.env, ...transport } });
       expect(r.stderr).toBe("");
       expect(r.code).toBe(1);
       const items = byId(itemsOf(r));
@@ -231,6 +236,36 @@ describe("hostile targets: each probe ends at its timeout (or its cap) with the 
       expect(hugeSentMax).toBeLessThan(256 * MiB);
       expect(rss.peakMiB()).toBeLessThan(200);
     } finally {
+      p.cleanup();
+    }
+  });
+});
+
+describe("Node's TCP handle, asked for through process.binding (deprecated, DEP0111)", () => {
+  it("prints no deprecation warning and throws none, even under --pending-deprecation --throw-deprecation; under the permission model it does without", async () => {
+    const p = project();
+    const ok = await startHttpServer((_req, res) => res.end("ok"));
+    try {
+      const f = p.write(
+        "c.yaml",
+        doc(item("up", `{ http: "${ok.url}/", contains: ok }`) + item("slow", `{ http: "${slow.url}/", contains: never-there, timeout: 300ms }`) + item("refused", `{ http: "http://127.0.0.1:${await closedPort()}/" }`)),
+      );
+      const r = await runCli(["audit", f, "-f", "json"], { env: { NODE_OPTIONS: "--pending-deprecation --throw-deprecation" } });
+      expect(r.stderr).toBe("");
+      expect(r.code).toBe(1);
+      const items = byId(itemsOf(r));
+      expect(items.up!.result).toBe("pass");
+      expect(items.slow!.message).toMatch(/timed out after 300ms/);
+      expect(items.refused!.message).toMatch(/connection refused$/);
+      // The permission model refuses process.binding: the probe connects through a net.Socket instead.
+      const denied = await runCli(["audit", f, "-f", "json"], { env: { NODE_OPTIONS: "--experimental-permission --allow-fs-read=* --allow-fs-write=*" } });
+      expect(denied.stderr).not.toMatch(/ERR_ACCESS_DENIED|DeprecationWarning|^\s+at /m);
+      expect(denied.code).toBe(1);
+      const deniedItems = byId(itemsOf(denied));
+      expect(deniedItems.up!.result).toBe("pass");
+      expect(deniedItems.refused!.message).toMatch(/connection refused$/);
+    } finally {
+      await ok.close();
       p.cleanup();
     }
   });

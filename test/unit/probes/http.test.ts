@@ -1,8 +1,10 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { Socket } from "node:net";
 import { connect as tlsConnect } from "node:tls";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { httpProbe, type HttpSpec } from "../../../src/probes/http.js";
 import { describeNetError } from "../../../src/util/net.js";
+import { tcpHandles } from "../../../src/util/tcp-handle.js";
 import { makeContext } from "../../helpers/context.js";
 import { UNRESOLVABLE_HOST } from "../../helpers/unresolvable.js";
 import {
@@ -386,6 +388,28 @@ describe("http probe: the wire", () => {
     expect(out.result).toBe("fail");
     expect(out.message).toMatch(/header authorization has a character that cannot be sent/);
     expect(out.message).not.toContain("Bearer abc");
+  });
+});
+
+describe("http probe: transport", () => {
+  // src/util/tcp-handle.ts: on Node 20 a plain request to an IP address goes over Node's TCP handle,
+  // not a net.Socket, unless READINESS_NET_SOCKET=1 (http-net-socket.test.ts runs this file so).
+  const viaSocket = process.env.READINESS_NET_SOCKET === "1" || !process.versions.node.startsWith("20.");
+  it(`sends a plain request to an IP address ${viaSocket ? "through a net.Socket" : "on Node's TCP handle, with no net.Socket"}`, async () => {
+    expect(tcpHandles()).toBe(!viaSocket);
+    const connect = vi.spyOn(Socket.prototype, "connect");
+    try {
+      const out = await probe({ http: `${server.url}/health`, contains: "ok" });
+      expect(out.result).toBe("pass");
+      const down = await probe({ http: `http://127.0.0.1:${await closedPort()}/` });
+      expect(down.message).toMatch(/: connection refused$/);
+      // TLS always needs a socket.
+      const tls = await probe({ http: `${https.url}/health`, insecure: true });
+      expect(tls.result).toBe("pass");
+      expect(connect).toHaveBeenCalledTimes(viaSocket ? 3 : 1);
+    } finally {
+      connect.mockRestore();
+    }
   });
 });
 
