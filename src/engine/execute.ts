@@ -51,22 +51,29 @@ interface Run {
   limits: ProbeLimits;
   /** Attempts in flight, so an interrupt reaches each of them. */
   live: Set<Attempt>;
+  /** Wake-ups of probes waiting to retry, so an interrupt reaches each of them. */
+  sleeping: Set<() => void>;
   /** Controllers of finished attempts that never aborted and that no listener holds: the next attempts reuse them. */
   spare: AbortController[];
 }
 
 const INTERRUPTED: ProbeOutcome = Object.freeze({ result: "skipped", message: "interrupted" });
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+/**
+ * Waits `ms` before a retry, or until the run is interrupted. The interrupt reaches sleepers through
+ * the run's one listener (`run.sleeping`), not one listener each on the run's signal: a hundred
+ * probes waiting to retry at once made Node warn of a listener leak on stderr.
+ */
+function sleep(ms: number, run: Run): Promise<void> {
   return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
+    if (run.signal.aborted) return resolve();
     const t = setTimeout(done, ms);
     function done(): void {
       clearTimeout(t);
-      signal.removeEventListener("abort", done);
+      run.sleeping.delete(done);
       resolve();
     }
-    signal.addEventListener("abort", done, { once: true });
+    run.sleeping.add(done);
   });
 }
 
@@ -220,7 +227,7 @@ async function runProbe(rp: ResolvedProbe, run: Run): Promise<ProbeResult> {
   for (let i = 0; i <= rp.retries; i++) {
     if (run.signal.aborted) break;
     if (i > 0) {
-      await sleep(rp.retryDelayMs, run.signal);
+      await sleep(rp.retryDelayMs, run);
       if (run.signal.aborted) break;
     }
     attempts++;
@@ -252,6 +259,7 @@ export async function execute(planned: Plan, options: ExecuteOptions = {}): Prom
     secrets: options.masker ?? createMasker(planned.checklist.secrets),
     limits: { ...DEFAULT_LIMITS, ...options.limits },
     live: new Set(),
+    sleeping: new Set(),
     spare: [],
   };
   const results: ExecuteResults = planned.items.map(() => []);
@@ -292,6 +300,7 @@ export async function execute(planned: Plan, options: ExecuteOptions = {}): Prom
   };
   const interrupt = (): void => {
     for (const a of run.live) a.abort(runSignal.reason);
+    for (const wake of run.sleeping) wake();
   };
   runSignal.addEventListener("abort", interrupt, { once: true });
   try {

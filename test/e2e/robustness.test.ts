@@ -269,6 +269,72 @@ describe("Node's TCP handle, asked for through process.binding (deprecated, DEP0
       p.cleanup();
     }
   });
+
+  it.each([
+    ["", {}],
+    [" (READINESS_NET_SOCKET=1)", { READINESS_NET_SOCKET: "1" }],
+  ])("survives churn: 400 probes at concurrency 100 against answers, resets, early closes, trickles, silence and garbage, with 30-200 ms timeouts, to the end and interrupted%s", async (_name, transport) => {
+    // Every way a connection can end, at every moment, many at once: a misused handle aborts the
+    // process (a C++ assertion, SIGABRT), which no try/catch would hear.
+    let n = 0;
+    const live = new Set<Socket>();
+    const churn = await startTcpServer("127.0.0.1", (s: Socket) => {
+      live.add(s);
+      s.on("close", () => live.delete(s));
+      s.on("error", () => undefined);
+      const kind = n++ % 8;
+      s.once("data", () => {
+        if (kind === 0) s.end("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+        else if (kind === 1) s.resetAndDestroy();
+        else if (kind === 2) s.end();
+        else if (kind === 3) {
+          s.write("HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n");
+          const t = setInterval(() => s.write("."), 20);
+          s.on("close", () => clearInterval(t));
+        } else if (kind === 5) setTimeout(() => s.end("HTTP/1.1 204 No Content\r\n\r\n"), (n * 7) % 80);
+        else if (kind === 6) s.end("HTTP/1.1 200 OK\r\nContent-Le");
+        else if (kind === 7) s.end("\x00\xff garbage\r\n\r\n");
+        // kind 4: never answers.
+      });
+    });
+    const p = project();
+    try {
+      const f = p.write(
+        "c.yaml",
+        doc(Array.from({ length: 400 }, (_, i) => item(`p${i}`, `{ http: "http://127.0.0.1:${churn.port}/${i}", contains: ok, timeout: ${30 + ((i * 37) % 171)}ms${i % 5 === 0 ? ", retries: 1, retry_delay: 10ms" : ""} }`)).join("")),
+      );
+      const args = ["audit", f, "-f", "json", "--concurrency", "100"];
+      const whole = await runCli(args, { env: transport });
+      expect(whole.signal).toBeNull();
+      expect(whole.stderr).toBe("");
+      expect(whole.code).toBe(1);
+      const items = itemsOf(whole);
+      expect(items).toHaveLength(400);
+      for (const it of items) expect(it.result === "pass" || it.message, it.id).toBeTruthy();
+      expect(items.filter((it) => it.result === "pass").length).toBeGreaterThan(20);
+
+      let sent = 0;
+      const cut = await runCli(args, {
+        env: transport,
+        onSpawn: (_pid, child) => {
+          setTimeout(() => {
+            sent = performance.now();
+            child.kill("SIGINT");
+          }, 400);
+        },
+      });
+      expect(sent).toBeGreaterThan(0);
+      expect(cut.signal).toBeNull();
+      expect(cut.stderr).not.toMatch(/Assertion|node::|^\s+at /m);
+      // Interrupted mid-run (130) or, on a fast machine, already done (1).
+      expect([1, 130]).toContain(cut.code);
+      expect(JSON.parse(cut.stdout)).toMatchObject({ interrupted: cut.code === 130 });
+    } finally {
+      for (const s of live) s.destroy();
+      await churn.close();
+      p.cleanup();
+    }
+  });
 });
 
 describe("hostile commands: the audit ends on time, output is capped, no process outlives it", () => {

@@ -144,6 +144,31 @@ describe("execute", () => {
     expect(performance.now() - t0).toBeGreaterThanOrEqual(55);
   });
 
+  it("wakes every probe waiting to retry on interrupt, through no listener of its own on the run's signal", async () => {
+    // Fifty probes failing at once all wait out retry_delay together; one listener each on the run's
+    // signal made Node print a MaxListenersExceededWarning to stderr.
+    const warnings: Error[] = [];
+    const onWarning = (w: Error): number => warnings.push(w);
+    process.on("warning", onWarning);
+    try {
+      const controller = new AbortController();
+      let calls = 0;
+      stub(() => Promise.resolve({ result: "fail", message: `refused ${++calls}` }));
+      const run = execute(planFor(Array.from({ length: 50 }, (_, i) => i + 1), ", retries: 3, retry_delay: 20s"), { concurrency: 50, signal: controller.signal });
+      await delay(50);
+      controller.abort(new Error("SIGINT"));
+      const t0 = performance.now();
+      const results = await run;
+      expect(performance.now() - t0).toBeLessThan(1000);
+      expect(calls).toBe(50);
+      expect(results.map((r) => r[0]?.attempts)).toEqual(Array(50).fill(1));
+      await delay(10);
+      expect(warnings.map((w) => w.name)).toEqual([]);
+    } finally {
+      process.off("warning", onWarning);
+    }
+  });
+
   it("stops retrying once a probe passes", async () => {
     let calls = 0;
     stub(() => Promise.resolve(++calls === 2 ? pass() : { result: "fail", message: "no" }));
