@@ -35,6 +35,25 @@ export function reportIssues(value: unknown, file = "<report>"): Issue[] {
 }
 
 /**
+ * Where JSON.parse stopped, as a 1-based line and column, from the position its message gives
+ * (Node 20: `… in JSON at position 43`; later versions add `(line 3 column 20)`); the end of the
+ * text when it gives none (`Unexpected end of JSON input`). And the message without the position.
+ */
+export function jsonErrorAt(text: string, error: unknown): { line: number; column: number; detail: string } {
+  const message = error instanceof Error ? error.message : String(error);
+  const at = / in JSON at position (\d+)(?: \(line \d+ column \d+\))?/.exec(message);
+  const position = Math.min(at ? Number(at[1]) : text.length, text.length);
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf("\n"); i !== -1 && i < position; i = text.indexOf("\n", i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  const detail = at ? message.slice(0, at.index) + message.slice(at.index + at[0].length) : message;
+  return { line, column: position - lineStart + 1, detail: detail.trim() || "not JSON" };
+}
+
+/**
  * Parses and validates the text of a JSON report. Throws a `ReadinessError` (exit 2) naming the
  * file and every problem when it is not JSON or not a readiness report.
  */
@@ -43,9 +62,10 @@ export function parseReport(text: string, file = "<report>"): Report {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new ReadinessError(`${file}: not valid JSON (${error instanceof Error ? error.message : String(error)})`, {
+    const { line, column, detail } = jsonErrorAt(text, error);
+    throw new ReadinessError(`${file}:${line}:${column}: not valid JSON (${detail})`, {
       code: "EREPORT",
-      issues: [{ file, message: "not valid JSON", level: "error" }],
+      issues: [{ file, line, column, message: `not valid JSON: ${detail}`, level: "error" }],
     });
   }
   if (value && typeof value === "object" && (value as { kind?: unknown }).kind === "fleet") {

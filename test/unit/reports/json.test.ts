@@ -80,8 +80,24 @@ describe("parseReport", () => {
     expect(parseReport(renderJson(r, PLAIN), "r.json")).toEqual(r);
   });
 
-  it("names the file and the problem for text that is not JSON", () => {
-    expect(() => parseReport("{ nope", "old.json")).toThrow(/old\.json: not valid JSON/);
+  it("names the file, the line and column, and the problem for text that is not JSON", () => {
+    expect(() => parseReport("{ nope", "old.json")).toThrow(/^old\.json:1:3: not valid JSON \(/);
+    const at = (text: string): unknown => {
+      try {
+        parseReport(text, "old.json");
+      } catch (error) {
+        return { message: (error as Error).message, issue: (error as { issues: unknown[] }).issues[0] };
+      }
+      return expect.unreachable();
+    };
+    // The second comma on line 3: column 19 (a later Node's "(line 3 column 19)" is dropped too).
+    expect(at('{\n  "schema_version": 1,\n  "verdict": "GO",,\n}\n')).toEqual({
+      message: expect.stringMatching(/^old\.json:3:19: not valid JSON \([^()]*[a-z][^()]*\)$/),
+      issue: { file: "old.json", line: 3, column: 19, message: expect.stringMatching(/^not valid JSON: (?!.*position)/), level: "error" },
+    });
+    // No position in the message: the end of the text.
+    expect(at('{\n  "a": 1')).toMatchObject({ issue: { line: 2, column: 9 } });
+    expect(at("")).toMatchObject({ message: "old.json:1:1: not valid JSON (Unexpected end of JSON input)" });
   });
 
   it("names every schema problem at once", () => {
