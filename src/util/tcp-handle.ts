@@ -10,7 +10,7 @@
  * that work adds up between a response and the next request on the same slot. 200 requests at
  * concurrency 50 to a server that answers in 100 ms took 462 ms through `net.Socket` (the least a
  * client can do with one: write the request, ignore the answer) against 428 ms on the handle, the
- * same as a C client on epoll (425 ms), and a whole 200-probe audit went from 1.22× to 1.16× of its
+ * same as a C client on epoll (425 ms), and a whole 200-probe audit went from 1.21× to 1.15× of its
  * ideal (README, "Benchmarks").
  *
  * How it stays safe: the handle comes from `process.binding`, which Node documents as deprecated
