@@ -13,7 +13,7 @@ import { summarize, type ReportSummary } from "../reports/summary.js";
 import { isReportFormat, reportStream, reporters, REPORT_FORMATS, type ReportFormat } from "../reports/index.js";
 import type { Checklist, Report, Verdict } from "../types.js";
 import { formatDuration, MAX_WAIT_MS, parseDuration } from "../util/duration.js";
-import { coalesce, writeFileAtomic } from "../util/fs.js";
+import { writeFileAtomic } from "../util/fs.js";
 import { createMasker } from "../util/mask.js";
 import { annotateChanges } from "../governance/changes.js";
 import { chalkFor, clockFor, colorLevel, displayPath, findChecklist, parseKeyValues, type GlobalOptions, type Io } from "./io.js";
@@ -246,13 +246,8 @@ export function writeReports(report: Report, format: ReportFormat, outputs: { fo
     return;
   }
   const parts = reportStream[format](report, { chalk: format === "terminal" ? chalkFor(colorLevel(io, opts, io.stdoutIsTTY)) : plain, verbose: Boolean(opts.verbose), width: 100, summary: summary(format) });
-  // stdout takes a write per string: small parts go together (see `coalesce`), written as they fill.
-  let last = "";
-  for (const chunk of coalesce(parts)) {
-    io.out(chunk);
-    last = chunk;
-  }
-  if (!last.endsWith("\n")) io.out("\n");
+  const text = [...parts].join("");
+  io.out(text.endsWith("\n") ? text : `${text}\n`);
 }
 
 /** An error from the file system (ENOENT, EACCES, ENOTDIR, ENOSPC...), as opposed to a bug. */
