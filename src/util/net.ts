@@ -3,7 +3,6 @@
  * address it has, connecting to the first address that answers, and turning socket errors into the
  * one-line causes reports show. Also the abort wording every probe uses.
  */
-import { lookup } from "node:dns/promises";
 import { isIP, Socket } from "node:net";
 import type { AbortHook } from "../types.js";
 import { formatDuration, monotonicMs } from "./duration.js";
@@ -112,6 +111,8 @@ export async function resolveAll(host: string, signal: AbortSignal): Promise<Res
   if (literal) return [{ address: host, family: literal === 6 ? 6 : 4 }];
   let found: ResolvedAddress[] = [];
   try {
+    // Imported here, not at the top: only a probe of a host name needs node:dns.
+    const { lookup } = await import("node:dns/promises");
     const res = await abortable(lookup(host, { all: true, verbatim: true }), signal);
     found = res.map((r) => ({ address: r.address, family: r.family === 6 ? 6 : 4 }));
   } catch (e) {
