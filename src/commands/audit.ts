@@ -228,10 +228,9 @@ export function writeReports(report: Report, format: ReportFormat, outputs: { fo
   // One summary for every format of this report that reads it (terminal, Markdown, HTML), made once.
   let shared: ReportSummary | undefined;
   const summary = (f: ReportFormat): ReportSummary | undefined => (f === "terminal" || f === "markdown" || f === "html" ? (shared ??= summarize(report)) : undefined);
-  // One after the other: writing while the next report renders was measured no faster on two cores
-  // (the writes are CPU work in the kernel too), and an error stops before the next file.
+  // One after the other: an error stops before the next file.
   for (const o of outputs) {
-    // Each part is written as it is made (reportStream), so it dies young.
+    // Each part is written as it is made (reportStream), not joined into one string first.
     const parts = reportStream[o.format](report, { chalk: plain, verbose: Boolean(opts.verbose), summary: summary(o.format) });
     try {
       writeFileAtomic(resolve(io.cwd, o.path), parts);
