@@ -1,4 +1,4 @@
-import type { PartsReporter, Reporter, StreamReporter } from "./types.js";
+import type { Reporter } from "./types.js";
 
 /**
  * The JSON report: the `Report` itself, pretty-printed, one trailing newline. It validates against
@@ -6,9 +6,3 @@ import type { PartsReporter, Reporter, StreamReporter } from "./types.js";
  * Strings are kept as they are (JSON escapes control characters itself), so no information is lost.
  */
 export const renderJson: Reporter = (report) => `${JSON.stringify(report, null, 2)}\n`;
-
-/** The JSON report as one part (see `PartsReporter`). */
-export const jsonParts: PartsReporter = (report, options) => [renderJson(report, options)];
-
-/** The JSON report as one part (see `StreamReporter`). */
-export const jsonStream: StreamReporter = jsonParts;
