@@ -215,7 +215,7 @@ export function connectAny(addresses: ResolvedAddress[], port: number, signal: A
 
 /**
  * connectAny for one address (an IP literal, most often): no race to run, so none of its bookkeeping.
- * One listener serves the socket's outcomes (it runs once per probe; the bundle names every closure).
+ * One listener serves the socket's outcomes.
  */
 function connectOne(a: ResolvedAddress, port: number, signal: AbortSignal, onAbort?: AbortHook): Promise<Connection> {
   return new Promise<Connection>((resolve, reject) => {
