@@ -44,7 +44,7 @@ export interface ParsedYaml {
 const MAX_ALIAS_COUNT = 200;
 
 export function parseYaml(text: string, file: string): ParsedYaml {
-  const parsed = parseReference(text, file);
+  const parsed = readDocument(text, file);
   if (plainText(text)) parsed.plain = true;
   return parsed;
 }
@@ -59,7 +59,7 @@ export function plainText(text: string): boolean {
 }
 
 /** `yaml`'s document, its errors as issues, and positions of every node. */
-function parseReference(text: string, file: string): ParsedYaml {
+function readDocument(text: string, file: string): ParsedYaml {
   const { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } = Yaml;
   const lineCounter = new LineCounter();
   // logLevel: yaml would print its own warnings (a collection as a key) to stderr; issues say it.
