@@ -36,6 +36,4 @@ export default tseslint.config(
     languageOptions: { ...tseslint.configs.disableTypeChecked.languageOptions, globals: { ...globals.node } },
     rules: { ...tseslint.configs.disableTypeChecked.rules, "no-console": "off" },
   },
-  // bin/ is CommonJS (bin/package.json; bin/start.js says why).
-  { files: ["bin/**/*.js"], languageOptions: { sourceType: "commonjs" }, rules: { "@typescript-eslint/no-require-imports": "off" } },
 );

@@ -3,9 +3,6 @@
  * touches argv, stdout, stderr, signals and the process exit code.
  */
 import { Command, CommanderError, Option } from "commander";
-import { fstatSync, writeSync } from "node:fs";
-import { utf8Slices } from "./util/fs.js";
-import { fileURLToPath } from "node:url";
 import { formatIssue, oneLine, ReadinessError } from "./errors.js";
 import type { Io } from "./commands/io.js";
 import { DIFF_FORMATS, FAIL_ON, FLEET_FORMATS, REPORT_FORMATS } from "./cli-options.js";
@@ -58,14 +55,12 @@ function gone(streams: Streams, fd: 1 | 2, code: string | undefined): void {
 }
 
 /**
- * Writes to stdout (fd 1) or stderr (fd 2) with write(2) itself while it can. `process.stdout` is
- * not free: making it loads Node's stream modules, and for a pipe `net` too (3 to 8 ms of a cold
- * start), which a command that prints a line never needs. A descriptor that would block (a
- * non-blocking pipe that is full) hands the rest over to the stream, which queues it, and every
- * later write goes there too, in order.
+ * Writes to stdout (fd 1) or stderr (fd 2) through `process.stdout` / `process.stderr`, made on the
+ * first write with a listener that records a write error (see `Streams`) instead of crashing.
  */
 function writer(streams: Streams, fd: 1 | 2): (text: string) => void {
-  const toStream = (rest: string | Buffer): void => {
+  return (text) => {
+    if (fd === 1 ? streams.outGone : streams.errGone) return;
     let stream = fd === 1 ? streams.out : streams.err;
     if (!stream) {
       stream = fd === 1 ? process.stdout : process.stderr;
@@ -73,40 +68,8 @@ function writer(streams: Streams, fd: 1 | 2): (text: string) => void {
       if (fd === 1) streams.out = stream;
       else streams.err = stream;
     }
-    stream.write(rest);
+    stream.write(text);
   };
-  return (text) => {
-    if (fd === 1 ? streams.outGone : streams.errGone) return;
-    if (fd === 1 ? streams.out : streams.err) return toStream(text);
-    const slices = utf8Slices(text);
-    for (const slice of slices) {
-      let done = 0;
-      try {
-        while (done < slice.length) done += writeSync(fd, slice, done);
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        if (code !== "EAGAIN") return gone(streams, fd, code);
-        // The slices are views of one reused buffer: the stream, which writes later, gets copies.
-        toStream(Buffer.from(slice.subarray(done)));
-        for (const rest of slices) toStream(Buffer.from(rest));
-        return;
-      }
-    }
-  };
-}
-
-/**
- * Whether stdout or stderr is a terminal. Only a character device can be one, and asking the
- * descriptor that costs nothing, where `process.stdout` is made to answer (for a pipe: a socket and
- * Node's stream modules, some 9 ms of an audit before its first probe).
- */
-function isTerminal(fd: 1 | 2): boolean {
-  try {
-    if (!fstatSync(fd).isCharacterDevice()) return false;
-  } catch {
-    return false;
-  }
-  return Boolean((fd === 1 ? process.stdout : process.stderr).isTTY);
 }
 
 function makeIo(controller: AbortController, interrupted: { by?: "SIGINT" | "SIGTERM" }, streams: Streams): Io {
@@ -117,10 +80,10 @@ function makeIo(controller: AbortController, interrupted: { by?: "SIGINT" | "SIG
     cwd: process.cwd(),
     // Asked for only where colour or a progress display depends on it (it makes the stream).
     get stdoutIsTTY() {
-      return isTerminal(1);
+      return Boolean(process.stdout.isTTY);
     },
     get stderrIsTTY() {
-      return isTerminal(2);
+      return Boolean(process.stderr.isTTY);
     },
     signal: controller.signal,
     interruptedBy: () => interrupted.by,
@@ -328,7 +291,7 @@ Exit codes: 0 GO (or CONDITIONAL unless --fail-on conditional), 1 NO-GO, 2 bad i
   return cli;
 }
 
-/** Runs the command line on `argv` (as `process.argv`); sets `process.exitCode`. Started by src/main.ts or the bundle. */
+/** Runs the command line on `argv` (as `process.argv`); sets `process.exitCode`. Started by src/main.ts. */
 export async function main(argv: string[]): Promise<void> {
   const controller = new AbortController();
   const interrupted: { by?: "SIGINT" | "SIGTERM" } = {};
@@ -378,7 +341,7 @@ export async function main(argv: string[]): Promise<void> {
     io.err(`readiness: cannot write to stdout (${streams.outFailed}): the report there is incomplete\n`);
     code = 2;
   }
-  // stderr too (a stream may write a pipe asynchronously): bin/start.js exits right after.
+  // stderr too (a stream may write a pipe asynchronously): src/main.ts exits right after.
   await flushed(streams.err, () => streams.errGone);
   process.exitCode = code;
 }
@@ -397,19 +360,7 @@ export function handleError(e: unknown, io: Pick<Io, "err">, verbose: boolean): 
     return 2;
   }
   const err = e instanceof Error ? e : new Error(String(e));
-  // A part of the bundle that would not load mid-command (bin/start.js): a damaged install, not a bug.
-  if ((err as { code?: unknown }).code === "EBUNDLE") {
-    io.err(`readiness: ${oneLine(err.message)}\n`);
-    return 3;
-  }
   io.err(`readiness: internal error: ${oneLine(err.message)} — this is a bug; please report it with the command you ran${verbose ? "" : " (add --verbose for the stack trace)"}\n`);
-  if (verbose && err.stack) {
-    io.err(`${err.stack}\n`);
-    // The bundle is minified (scripts/bundle.mjs): its frames carry short names. The same modules
-    // unbundled, in dist/, give the source's names; the command is the same.
-    if (/readiness(?:\.[a-z]+)?\.cjs:\d/.test(err.stack)) {
-      io.err(`readiness: for the source's function names in this stack, run the same command as: node ${fileURLToPath(new URL("./main.js", import.meta.url))} ...\n`);
-    }
-  }
+  if (verbose && err.stack) io.err(`${err.stack}\n`);
   return 3;
 }

@@ -1,7 +1,8 @@
 /**
- * Builds dist/ (tsc, the precompiled validator, the CLI bundle) before the suite when the sources
- * are newer than the build, so end-to-end tests always spawn the CLI of the current source (after
- * `npm run build`, as in `npm run check`, it does nothing). Type errors do not stop the emit: `npm run typecheck` is its own gate.
+ * Builds dist/ (tsc, then the precompiled validator) before the suite when the sources are newer
+ * than the build, so end-to-end tests always spawn the CLI of the current source (after
+ * `npm run build`, as in `npm run check`, it does nothing). Type errors do not stop the emit:
+ * `npm run typecheck` is its own gate.
  */
 import { execFileSync } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
@@ -28,10 +29,7 @@ function mtime(path: string): number {
 
 export default function setup(): void {
   const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-  // The bundle's parts and their code caches, as bin/start.js lists them.
-  const { PARTS, CACHE_SUFFIXES } = createRequire(import.meta.url)("../bin/start.js") as { PARTS: { file: string }[]; CACHE_SUFFIXES: string[] };
-  const bundle = PARTS.flatMap((p) => [p.file, ...CACHE_SUFFIXES.map((suffix) => `${p.file}${suffix}`)]);
-  const built = Math.min(...["cli.js", "checklist/checklist-validator.cjs", ...bundle].map((f) => mtime(join(root, "dist", f))));
+  const built = Math.min(...["main.js", "checklist/checklist-validator.cjs"].map((f) => mtime(join(root, "dist", f))));
   if (built > newest(join(root, "src"))) return;
   const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
   try {
@@ -44,11 +42,5 @@ export default function setup(): void {
   } catch (e) {
     // Without the precompiled validator the CLI compiles the schema at start: slower, same results.
     process.stderr.write(`global setup: could not precompile the checklist validator: ${(e as Error).message.split("\n")[0]}\n`);
-  }
-  try {
-    execFileSync(process.execPath, [join(root, "scripts", "bundle.mjs")], { cwd: root, stdio: "pipe" });
-  } catch (e) {
-    // Without the bundle, bin/readiness.js runs dist/main.js: slower start, same results.
-    process.stderr.write(`global setup: could not bundle the command line: ${(e as Error).message.split("\n")[0]}\n`);
   }
 }

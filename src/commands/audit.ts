@@ -13,7 +13,7 @@ import { summarize, type ReportSummary } from "../reports/summary.js";
 import { isReportFormat, reportStream, reporters, REPORT_FORMATS, type ReportFormat } from "../reports/index.js";
 import type { Checklist, Report, Verdict } from "../types.js";
 import { formatDuration, MAX_WAIT_MS, parseDuration } from "../util/duration.js";
-import { coalesce, writeFileAtomic } from "../util/fs.js";
+import { writeFileAtomic } from "../util/fs.js";
 import { createMasker } from "../util/mask.js";
 import { annotateChanges } from "../governance/changes.js";
 import { chalkFor, clockFor, colorLevel, displayPath, findChecklist, parseKeyValues, type GlobalOptions, type Io } from "./io.js";
@@ -228,10 +228,9 @@ export function writeReports(report: Report, format: ReportFormat, outputs: { fo
   // One summary for every format of this report that reads it (terminal, Markdown, HTML), made once.
   let shared: ReportSummary | undefined;
   const summary = (f: ReportFormat): ReportSummary | undefined => (f === "terminal" || f === "markdown" || f === "html" ? (shared ??= summarize(report)) : undefined);
-  // One after the other: writing while the next report renders was measured no faster on two cores
-  // (the writes are CPU work in the kernel too), and an error stops before the next file.
+  // One after the other: an error stops before the next file.
   for (const o of outputs) {
-    // Each part is written as it is made (reportStream), so it dies young.
+    // Each part is written as it is made (reportStream), not joined into one string first.
     const parts = reportStream[o.format](report, { chalk: plain, verbose: Boolean(opts.verbose), summary: summary(o.format) });
     try {
       writeFileAtomic(resolve(io.cwd, o.path), parts);
@@ -246,13 +245,8 @@ export function writeReports(report: Report, format: ReportFormat, outputs: { fo
     return;
   }
   const parts = reportStream[format](report, { chalk: format === "terminal" ? chalkFor(colorLevel(io, opts, io.stdoutIsTTY)) : plain, verbose: Boolean(opts.verbose), width: 100, summary: summary(format) });
-  // stdout takes a write per string: small parts go together (see `coalesce`), written as they fill.
-  let last = "";
-  for (const chunk of coalesce(parts)) {
-    io.out(chunk);
-    last = chunk;
-  }
-  if (!last.endsWith("\n")) io.out("\n");
+  const text = [...parts].join("");
+  io.out(text.endsWith("\n") ? text : `${text}\n`);
 }
 
 /** An error from the file system (ENOENT, EACCES, ENOTDIR, ENOSPC...), as opposed to a bug. */

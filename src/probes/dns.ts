@@ -3,7 +3,7 @@
  * applications do (the system resolver: hosts file, nsswitch); with `type` DNS is queried with a
  * bounded timeout, cancelled when the probe is aborted.
  */
-import { promises as dnsPromises } from "node:dns";
+// node:dns is imported when a probe runs: validate, list and init never need it.
 import { isIP, isIPv6 } from "node:net";
 import type { Issue, Probe, ProbeContext, ProbeOutcome, ProbeSpecBase } from "../types.js";
 import { truncate } from "../util/text.js";
@@ -126,11 +126,13 @@ function formatAnswers(answers: string[]): string {
 }
 
 async function lookupAll(host: string): Promise<Answer[]> {
+  const { promises: dnsPromises } = await import("node:dns");
   const found = await dnsPromises.lookup(host, { all: true });
   return found.map((a) => ({ display: a.address, keys: [normName(a.address)] }));
 }
 
 async function query(spec: DnsSpec, type: DnsType, ctx: ProbeContext): Promise<Answer[]> {
+  const { promises: dnsPromises } = await import("node:dns");
   // c-ares doubles the timeout on each try: two tries of a third each stay within the probe's timeout.
   const resolver = new dnsPromises.Resolver({ timeout: Math.max(100, Math.floor(ctx.timeoutMs / 3)), tries: 2 });
   if (spec.server) resolver.setServers([spec.server]);

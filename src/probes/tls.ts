@@ -4,7 +4,8 @@
  * Verification is done here rather than by rejecting the connection, so a failing certificate is
  * still described: who it is for, who issued it, when it expires, and why it is not trusted.
  */
-import { type DetailedPeerCertificate, type PeerCertificate, checkServerIdentity, connect } from "node:tls";
+// node:tls (and the crypto it loads) is imported when a probe runs: validate, list and init never need it.
+import type { DetailedPeerCertificate, PeerCertificate } from "node:tls";
 import { isIP } from "node:net";
 import type { Issue, Probe, ProbeContext, ProbeOutcome, ProbeSpecBase } from "../types.js";
 import { isoDate } from "../util/duration.js";
@@ -92,7 +93,8 @@ interface Handshake {
   authorizationError?: string;
 }
 
-function handshake(host: string, port: number, spec: TlsSpec, ca: string | undefined, ctx: ProbeContext): Promise<Handshake | { error: string }> {
+async function handshake(host: string, port: number, spec: TlsSpec, ca: string | undefined, ctx: ProbeContext): Promise<Handshake | { error: string }> {
+  const { connect } = await import("node:tls");
   return new Promise((resolve) => {
     if (ctx.signal.aborted) {
       resolve({ error: abortMessage(ctx) });
@@ -207,6 +209,7 @@ async function run(spec: TlsSpec, ctx: ProbeContext): Promise<ProbeOutcome> {
       problems.push(`certificate not trusted: ${VERIFY_CAUSES[code] ?? code.toLowerCase().replace(/_/g, " ")}`);
     }
     const checkName = spec.servername ?? host;
+    const { checkServerIdentity } = await import("node:tls");
     const identityError = checkServerIdentity(checkName, cert);
     if (identityError) {
       const alt = cert.subjectaltname ? cert.subjectaltname : `no subjectAltName, ${subject}`;

@@ -1,6 +1,6 @@
 import { renderBadge } from "./badge.js";
 import { htmlParts, htmlStream, renderHtml } from "./html.js";
-import { jsonParts, jsonStream, renderJson } from "./json.js";
+import { renderJson } from "./json.js";
 import { junitParts, junitStream, renderJunit } from "./junit.js";
 import { renderMarkdown } from "./markdown.js";
 import { renderTerminal, terminalParts } from "./terminal.js";
@@ -25,25 +25,23 @@ const whole =
   (report, options) => [render(report, options)];
 
 /**
- * Every report format as parts to write one after another: the same text as `reporters`, without
- * joining the large ones (terminal, JSON, JUnit, HTML) into one string, which at 5,000 items copies
- * megabytes.
+ * Every report format as parts to write one after another: the same text as `reporters`, the large
+ * ones (terminal, JUnit, HTML) in parts that are written without being joined into one string.
  */
 export const reportParts: Record<ReportFormat, PartsReporter> = {
   terminal: terminalParts,
   markdown: whole(renderMarkdown),
-  json: jsonParts,
+  json: whole(renderJson),
   junit: junitParts,
   html: htmlParts,
   badge: whole(renderBadge),
 };
 /**
- * Every report format as parts made while they are read, for writing each as it comes: the large
- * reports (JSON, JUnit, HTML) as generators, the others as their parts.
+ * Every report format as parts made while they are read, for writing each as it comes: JUnit and
+ * HTML as generators, the others as their parts.
  */
 export const reportStream: Record<ReportFormat, StreamReporter> = {
   ...reportParts,
-  json: jsonStream,
   junit: junitStream,
   html: htmlStream,
 };

@@ -26,12 +26,12 @@ export type Reporter = (report: Report, options: RenderOptions) => string;
 
 /**
  * A report as parts whose concatenation is the report (`reportParts` in reports/index.ts). The CLI
- * writes a large report part by part: joining would copy it whole into fresh memory first.
+ * writes a large report part by part instead of joining it into one string first.
  */
 export type PartsReporter = (report: Report, options: RenderOptions) => readonly string[];
 
 /**
- * The same parts, made one at a time as they are read (a generator): the CLI writes each as it comes,
- * so a part is garbage before the next young-generation collection rather than copied by it.
+ * The same parts, made one at a time as they are read (a generator): the CLI writes each as it comes
+ * and keeps none of them.
  */
 export type StreamReporter = (report: Report, options: RenderOptions) => Iterable<string>;

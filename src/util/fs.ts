@@ -101,93 +101,10 @@ function readUnsized(path: string, shown: string, what: string, maxBytes: number
   });
 }
 
-/** Characters per slice: at most 96 KiB of UTF-8, under the size glibc serves from fresh mmap'd memory. */
-const SLICE = 32 * 1024;
-
-/** The one buffer every slice is encoded into (3 bytes per UTF-16 unit is UTF-8's most). */
-let scratch: Buffer | undefined;
-
-/**
- * `text` as UTF-8 in slices of at most 32 Ki characters, never splitting a surrogate pair. Each
- * slice is a view of one reused buffer, valid until the next is asked for: write it, or copy it.
- *
- * Why: fresh memory is what a large report costs most, not the encoding. Each new page is a page
- * fault, and on the VMs we measured on a fault costs some 15 µs (4 MiB touched: ~15 ms). Encoding a
- * 4 MB report whole took 52–62 ms to write against 22–30 ms in slices; slices in one reused buffer
- * fault no new pages at all (5,000 items: ~1,300 fewer faults than a new buffer per slice).
- */
-export function* utf8Slices(text: string): Generator<Uint8Array> {
-  for (let i = 0; i < text.length; ) {
-    const end = sliceEnd(text, i);
-    yield scratchBuffer().subarray(0, encodeSlice(text, i, end, 0));
-    i = end;
-  }
-}
-
-/** Where the slice of `text` that starts at `i` ends: at most SLICE characters on, never inside a surrogate pair. */
-function sliceEnd(text: string, i: number): number {
-  const end = Math.min(i + SLICE, text.length);
-  const last = text.charCodeAt(end - 1);
-  return end < text.length && last >= 0xd800 && last <= 0xdbff ? end - 1 : end;
-}
-
-function scratchBuffer(): Buffer {
-  scratch ??= Buffer.allocUnsafeSlow(3 * SLICE);
-  return scratch;
-}
-
-/** Encodes `text` from `i` to `end` into the scratch buffer at `at`; the bytes it took. */
-function encodeSlice(text: string, i: number, end: number, at: number): number {
-  return scratchBuffer().write(i === 0 && end === text.length ? text : text.slice(i, end), at, "utf8");
-}
-
 /** Writes all of `bytes` to `fd` (a write may take fewer than it is given). */
 export function writeAllSync(fd: number, bytes: Uint8Array): void {
   let done = 0;
   while (done < bytes.length) done += writeSync(fd, bytes, done);
-}
-
-/**
- * Writes text, or text in parts, to `fd` as UTF-8, encoding into one reused buffer and writing it
- * whenever it is full: many small parts cost few writes, a large one no fresh memory. Parts are
- * encoded one by one, so a part must not end in half a surrogate pair (ours end at markup).
- */
-export function writeTextSync(fd: number, text: string | Iterable<string>): void {
-  const buffer = scratchBuffer();
-  let used = 0;
-  for (const part of typeof text === "string" ? [text] : text) {
-    for (let i = 0; i < part.length; ) {
-      const end = sliceEnd(part, i);
-      if (used + 3 * (end - i) > buffer.length) {
-        writeAllSync(fd, buffer.subarray(0, used));
-        used = 0;
-      }
-      used += encodeSlice(part, i, end, used);
-      i = end;
-    }
-  }
-  if (used > 0) writeAllSync(fd, buffer.subarray(0, used));
-}
-
-/**
- * Parts joined into runs of at most 32 Ki characters (a longer part stays as it is), each run given
- * as soon as it is full: for a writer that makes one system call per string, such as stdout's, so a
- * report of thousands of small parts (HTML rows, JUnit test cases) is not thousands of writes, nor
- * one string the size of the report.
- */
-export function* coalesce(parts: Iterable<string>, max = SLICE): Generator<string> {
-  let run: string[] = [];
-  let length = 0;
-  for (const part of parts) {
-    if (length + part.length > max && run.length) {
-      yield run.length === 1 ? (run[0] as string) : run.join("");
-      run = [];
-      length = 0;
-    }
-    run.push(part);
-    length += part.length;
-  }
-  if (run.length) yield run.length === 1 ? (run[0] as string) : run.join("");
 }
 
 /** What a file is written from: text, text in parts (written one after another, never joined), or bytes. */
@@ -230,11 +147,8 @@ export function makeDirectories(dir: string): void {
 
 /**
  * Writes a file atomically: a temporary file beside it, then a rename. A reader (or an interrupted
- * run) never sees half a file. Parent directories are created. Everything is synchronous (no
- * fs/promises, whose loading costs more than these calls), and text goes out through
- * `writeTextSync`: text in parts is written part by part, so a report in parts is never copied into
- * one string first. The temporary file is created exclusively (never through a
- * link someone left at its name).
+ * run) never sees half a file. Parent directories are created. Text in parts is written part by
+ * part. The temporary file is created exclusively (never through a link someone left at its name).
  */
 export function writeFileAtomic(path: string, content: FileContent): void {
   const dir = dirname(path);
@@ -252,7 +166,7 @@ export function writeFileAtomic(path: string, content: FileContent): void {
   try {
     try {
       if (content instanceof Uint8Array) writeAllSync(fd, content);
-      else writeTextSync(fd, content);
+      else for (const part of typeof content === "string" ? [content] : content) writeAllSync(fd, Buffer.from(part));
     } finally {
       closeSync(fd);
     }

@@ -3,7 +3,6 @@
  * address it has, connecting to the first address that answers, and turning socket errors into the
  * one-line causes reports show. Also the abort wording every probe uses.
  */
-import { lookup } from "node:dns/promises";
 import { isIP, Socket } from "node:net";
 import type { AbortHook } from "../types.js";
 import { formatDuration, monotonicMs } from "./duration.js";
@@ -112,6 +111,8 @@ export async function resolveAll(host: string, signal: AbortSignal): Promise<Res
   if (literal) return [{ address: host, family: literal === 6 ? 6 : 4 }];
   let found: ResolvedAddress[] = [];
   try {
+    // Imported here, not at the top: only a probe of a host name needs node:dns.
+    const { lookup } = await import("node:dns/promises");
     const res = await abortable(lookup(host, { all: true, verbatim: true }), signal);
     found = res.map((r) => ({ address: r.address, family: r.family === 6 ? 6 : 4 }));
   } catch (e) {
@@ -214,7 +215,7 @@ export function connectAny(addresses: ResolvedAddress[], port: number, signal: A
 
 /**
  * connectAny for one address (an IP literal, most often): no race to run, so none of its bookkeeping.
- * One listener serves the socket's outcomes (it runs once per probe; the bundle names every closure).
+ * One listener serves the socket's outcomes.
  */
 function connectOne(a: ResolvedAddress, port: number, signal: AbortSignal, onAbort?: AbortHook): Promise<Connection> {
   return new Promise<Connection>((resolve, reject) => {

@@ -59,9 +59,8 @@ export interface Threshold {
 const NUMBER = String.raw`[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?`;
 /**
  * Pattern of a threshold (for the JSON Schema); the unit is checked separately so errors can name it.
- * `µ` is interpolated, not written in the raw template: scripts/bundle.mjs escapes non-ASCII text.
  */
-export const THRESHOLD_PATTERN = String.raw`^\s*(<=|>=|==|!=|<|>)\s*(${NUMBER})\s*([A-Za-z${"µ"}%]*)\s*$`;
+export const THRESHOLD_PATTERN = String.raw`^\s*(<=|>=|==|!=|<|>)\s*(${NUMBER})\s*([A-Za-zµ%]*)\s*$`;
 const THRESHOLD_RE = new RegExp(THRESHOLD_PATTERN);
 
 /** Parses a threshold; a string describing the problem when it is not one. */

@@ -1,10 +1,9 @@
 import { readFileSync } from "node:fs";
 import { Ajv } from "ajv";
-import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseReport, reportIssues } from "../../../src/report/parse.js";
-import { jsonStream, prettyJsonParts, renderJson } from "../../../src/reports/json.js";
-import { largeReport, noGoReport } from "../../helpers/sample-report.js";
+import { renderJson } from "../../../src/reports/json.js";
+import { noGoReport } from "../../helpers/sample-report.js";
 import { PLAIN, SAMPLES } from "./samples.js";
 
 type Schema = Record<string, unknown>;
@@ -121,60 +120,5 @@ describe("parseReport", () => {
       const text = readFileSync(new URL(`../../fixtures/reports/${f}`, import.meta.url), "utf8");
       expect(parseReport(text, f).schema_version).toBe(1);
     }
-  });
-});
-
-describe("the JSON report in parts", () => {
-  const exact = (v: unknown): string => `${JSON.stringify(v, null, 2)}\n`;
-
-  it("is JSON.stringify's text, with long arrays at every depth and what JSON.stringify leaves out or rewrites", () => {
-    const long = (n: number, f: (i: number) => unknown): unknown[] => Array.from({ length: n }, (_, i) => f(i));
-    class Point {
-      constructor(readonly x: number) {}
-    }
-    const cases: unknown[] = [
-      largeReport(300),
-      { a: long(33, (i) => ({ i, text: "line\nbreak \u2028 \"q\" \u00e9 \ud83d\ude00", u: undefined, f: () => 1, n: null, nested: [i, [i, { deep: long(40, (j) => j) }]] })) },
-      { z: { y: { x: long(70, (i) => (i % 3 ? [i, { q: i }] : [])) } }, empty: {}, none: [], holes: [undefined, () => 1, Symbol("s")], all: { gone: undefined } },
-      long(65, (i) => (i % 2 ? { when: new Date(0), point: new Point(i), json: { toJSON: () => `t${i}` } } : Object.assign(Object.create(null) as object, { k: long(40, () => 0) }))),
-      { s: [{ items: long(64, () => ({})) }, { items: long(32, (i) => i) }, { items: long(33, (i) => String(i)) }] },
-      long(1000, (i) => i),
-      "text",
-      42,
-      null,
-    ];
-    for (const c of cases) expect(prettyJsonParts(c).join("")).toBe(exact(c));
-  });
-
-  it("matches JSON.stringify on generated documents", () => {
-    // Short arrays that nest, and arrays of 30 to 70 elements, so chunked arrays (over 32) and
-    // arrays just too short to chunk are both common, at every depth.
-    const doc = fc.letrec((tie) => ({
-      value: fc.oneof({ depthSize: "small" }, fc.jsonValue({ maxDepth: 2 }), tie("array"), tie("object")),
-      array: fc.oneof(fc.array(tie("value"), { maxLength: 4 }), fc.array(fc.jsonValue({ maxDepth: 1 }), { minLength: 30, maxLength: 70 })),
-      object: fc.dictionary(fc.string(), fc.oneof(tie("value"), fc.constant(undefined)), { maxKeys: 6 }),
-    })).value;
-    fc.assert(fc.property(doc, (v) => prettyJsonParts(v).join("") === exact(v)), { numRuns: 300 });
-  });
-
-  it("is written whole up to 5,000 items and in parts above, the same text either way", () => {
-    const sum = (counts: Record<string, number>): number => Object.values(counts).reduce((a, b) => a + b, 0);
-    const small = largeReport(5000, 50);
-    expect(sum(small.counts)).toBe(5000);
-    const whole = [...jsonStream(small, PLAIN)];
-    expect(whole).toHaveLength(1);
-    expect(whole[0]).toBe(exact(small));
-    const large = largeReport(5001, 50);
-    expect(sum(large.counts)).toBe(5001);
-    const parts = [...jsonStream(large, PLAIN)];
-    expect(parts.length).toBeGreaterThan(1);
-    expect(parts.join("")).toBe(exact(large));
-  });
-
-  it("splits a large report into parts of a few dozen KiB at most", () => {
-    const parts = prettyJsonParts(largeReport(2000));
-    const total = parts.reduce((n, p) => n + p.length, 0);
-    expect(total).toBeGreaterThan(1_000_000);
-    expect(Math.max(...parts.map((p) => p.length))).toBeLessThan(64 * 1024);
   });
 });

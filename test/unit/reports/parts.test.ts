@@ -1,7 +1,6 @@
 /**
- * Reports as parts (`reportParts`, what the CLI writes): the parts of every format join to exactly
- * the text its reporter gives, and the large formats (terminal, JSON, JUnit, HTML) are really split,
- * so a report is written without first copying it whole into one string.
+ * Reports as parts (`reportParts`, what the CLI writes to files): the parts of every format join to
+ * exactly the text its reporter gives, and what the CLI writes is that text.
  */
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,7 +10,6 @@ import { writeReports } from "../../../src/commands/audit.js";
 import { makeIo } from "../../helpers/context.js";
 // From the package entry: reportParts is part of the library API.
 import { REPORT_FORMATS, reportParts, reporters } from "../../../src/index.js";
-import { reportStream } from "../../../src/reports/index.js";
 import { largeReport } from "../../helpers/sample-report.js";
 import { summarize } from "../../../src/reports/summary.js";
 import { PLAIN, SAMPLES } from "./samples.js";
@@ -28,20 +26,6 @@ describe("reportParts", () => {
     });
   }
 
-  it("is made as it is read for the large formats, with the same text", () => {
-    // The CLI writes each part of reportStream as it comes: a generator, not a finished list.
-    for (const [name, make] of Object.entries(SAMPLES)) {
-      const report = make();
-      for (const format of REPORT_FORMATS) {
-        const stream = reportStream[format](report, PLAIN);
-        if (format === "junit" || format === "html") expect(Array.isArray(stream), `${name} ${format}`).toBe(false);
-        // JSON up to 5,000 items is one JSON.stringify call, made at once (src/reports/json.ts, WHOLE_MAX).
-        if (format === "json") expect(stream, `${name} ${format}`).toHaveLength(1);
-        expect([...stream].join(""), `${name} ${format}`).toBe(reporters[format](report, PLAIN));
-      }
-    }
-  });
-
   it("reads the summary it is given (the CLI makes one per report, not one per format)", () => {
     const report = largeReport(300);
     const own = summarize(report);
@@ -52,29 +36,16 @@ describe("reportParts", () => {
       expect(reporters[format](report, { ...PLAIN, summary: other }), format).not.toBe(plain);
     }
   });
-
-  it("splits the large reports of a large run, no part the whole", () => {
-    const report = largeReport(2000);
-    for (const format of ["terminal", "json", "junit", "html"] as const) {
-      const parts = reportParts[format](report, PLAIN);
-      const total = parts.reduce((n, p) => n + p.length, 0);
-      expect(parts.length, format).toBeGreaterThan(1);
-      expect(Math.max(...parts.map((p) => p.length)), format).toBeLessThan(total);
-      if (format === "html") expect(Math.max(...parts.map((p) => p.length)), format).toBeLessThan(total / 2);
-    }
-  });
 });
 
 describe("the report on stdout", () => {
-  it("is written in few large writes, not a write per part, and whole", () => {
+  it("is the reporter's whole text", () => {
     const report = largeReport(2000);
     for (const format of ["html", "junit", "json", "terminal"] as const) {
       const writes: string[] = [];
       writeReports(report, format, [], {}, makeIo({ out: (t) => writes.push(t) }));
       const text = writes.join("");
       expect(text, format).toBe(reporters[format](report, { ...PLAIN, width: 100 }));
-      // One write per 32 Ki characters at most, give or take a run cut short by a large part.
-      expect(writes.length, format).toBeLessThanOrEqual(2 * Math.ceil(text.length / (32 * 1024)) + 2);
     }
   });
 

@@ -1,12 +1,12 @@
 /**
- * Text written in UTF-8 slices (`utf8Slices`, behind `writeFileAtomic` and the CLI's stdout): the
- * bytes must be exactly those of the whole text encoded at once, whatever falls on a slice boundary.
+ * Files written atomically (`writeFileAtomic`): the bytes must be exactly those of the whole text,
+ * whatever falls on a part boundary, and no temporary file is left behind.
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { coalesce, makeDirectories, utf8Slices, writeFileAtomic } from "../../../src/util/fs.js";
+import { makeDirectories, writeFileAtomic } from "../../../src/util/fs.js";
 
 const dir = mkdtempSync(join(tmpdir(), "readiness-fs-test-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -14,26 +14,6 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const SLICE = 32 * 1024;
 // An astral character (two UTF-16 units) across each slice boundary, two-byte and ASCII text around it.
 const text = ["a".repeat(SLICE - 1), "😀", "é—".repeat(SLICE), "🚀", "x".repeat(SLICE + 3), "\n"].join("");
-
-describe("utf8Slices", () => {
-  it("gives the bytes of the whole text, never splitting a surrogate pair", () => {
-    // Each slice is valid until the next is asked for: copy them as they come.
-    const slices = Array.from(utf8Slices(text), (s) => Buffer.from(s));
-    expect(slices.length).toBeGreaterThan(3);
-    expect(Buffer.concat(slices).equals(Buffer.from(text))).toBe(true);
-    // No slice ends in half a character: each decodes on its own without a replacement character.
-    for (const s of slices) expect(s.toString("utf8")).not.toContain("\ufffd");
-  });
-
-  it("encodes every slice into the same memory (no fresh buffer per slice)", () => {
-    const buffers = new Set(Array.from(utf8Slices(text), (s) => s.buffer));
-    expect(buffers.size).toBe(1);
-  });
-
-  it("gives nothing for empty text", () => {
-    expect([...utf8Slices("")]).toEqual([]);
-  });
-});
 
 describe("writeFileAtomic", () => {
   it("writes text and bytes exactly, creating directories, leaving no temporary file", () => {
@@ -83,12 +63,3 @@ describe("makeDirectories", () => {
   });
 });
 
-describe("coalesce", () => {
-  it("joins small parts into runs of at most the limit, keeps a longer part whole, loses nothing", () => {
-    const parts = ["ab", "cd", "efg", "", "h", "0123456789", "ij"];
-    const runs = [...coalesce(parts, 5)];
-    expect(runs.join("")).toBe(parts.join(""));
-    expect(runs).toEqual(["abcd", "efgh", "0123456789", "ij"]);
-    expect([...coalesce([])]).toEqual([]);
-  });
-});
