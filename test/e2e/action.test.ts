@@ -138,6 +138,15 @@ describe("action.yml", () => {
     expect(third.outputs["report-json"]).not.toBe(first.outputs["report-json"]);
   });
 
+  it("version: the action's own version runs its own code; a version that is not one is refused", () => {
+    const own = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string }).version;
+    expect(runStep({ version: own }).outputs).toMatchObject({ verdict: "GO", "exit-code": "0" });
+    const bad = runStep({ version: "1.0.0 --registry=http://evil" });
+    expect(bad.code).toBe(2);
+    expect(bad.outputs).toMatchObject({ verdict: "", "exit-code": "2" });
+    expect(bad.stdout).toContain("is not a version or dist-tag of readiness-cli");
+  });
+
   it("passes multi-line args whole, quotes kept, nothing expanded", () => {
     // The second line decides the verdict: it must reach the audit.
     const r = runStep({ args: "--strict\n--var 'greeting=no such'\n--fail-on never" });
