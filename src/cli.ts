@@ -26,6 +26,9 @@ const commands = {
   reports: () => import("./commands/reports.js"),
 };
 
+/** A command's `-h` text after its options: worked examples, one a line. */
+const examples = (...lines: string[]): string => `\nExamples:\n${lines.map((l) => `  ${l}`).join("\n")}`;
+
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 const selectors = (value: string, previous: string[] = []): string[] => [...previous, ...value.split(",").filter(Boolean)];
 
@@ -130,6 +133,8 @@ export function program(io: Io, setExit: (code: number) => void, wanted: (name: 
     .option("-v, --verbose", "more detail; stack traces of internal errors")
     .option("-q, --quiet", "only the verdict line and errors")
     .showSuggestionAfterError(true)
+    // The command list: one line per command, its name, arguments and summary.
+    .configureHelp({ subcommandTerm: (cmd) => [cmd.name(), ...cmd.registeredArguments.map((a) => (a.required ? `<${a.name()}${a.variadic ? "..." : ""}>` : `[${a.name()}${a.variadic ? "..." : ""}]`))].join(" ") })
     .addHelpText(
       "after",
       `
@@ -150,6 +155,8 @@ Exit codes: 0 GO (or CONDITIONAL unless --fail-on conditional), 1 NO-GO, 2 bad i
   if (wanted("audit"))
     cli
       .command("audit")
+      .summary("run the probes, score, report the verdict")
+      .addHelpText("after", examples("readiness audit                          ./readiness.yaml, or the built-in baseline", "readiness audit ops/readiness.yaml -f markdown -o json=out/report.json", "readiness audit --env staging --only severity:critical --timeout 2s", "readiness audit --no-exec --dry-run       look at an untrusted checklist first"))
       .description("load the checklist, run its probes, score it and report the verdict")
       .argument("[file]", "checklist (default: readiness.yaml, readiness.yml or .readiness.yaml here; else the built-in baseline)")
       .addOption(new Option("-f, --format <format>", "report written to stdout").choices(REPORT_FORMATS).default("terminal"))
@@ -174,6 +181,8 @@ Exit codes: 0 GO (or CONDITIONAL unless --fail-on conditional), 1 NO-GO, 2 bad i
   if (wanted("validate"))
     cli
       .command("validate")
+      .summary("check a checklist; runs nothing")
+      .addHelpText("after", examples("readiness validate                       ./readiness.yaml", "readiness validate ops/readiness.yaml --json", "readiness validate --print --env production   the resolved checklist as YAML"))
       .description("check a checklist's schema and semantics; runs nothing (exit 0 valid, 2 invalid)")
       .argument("[file]", "checklist (default: readiness.yaml here)")
       .option("--var <key=value>", "set a checklist variable (repeatable)", collect, [])
@@ -185,6 +194,8 @@ Exit codes: 0 GO (or CONDITIONAL unless --fail-on conditional), 1 NO-GO, 2 bad i
   if (wanted("schema"))
     cli
       .command("schema")
+      .summary("print the checklist or report JSON Schema")
+      .addHelpText("after", examples("readiness schema > checklist.schema.json", "readiness schema report"))
       .description("print a JSON Schema: checklist (for editors) or report (for consumers of -f json)")
       .argument("[name]", "checklist | report", "checklist")
       .action(run(async (name: string) => (await commands.schema()).schemaCommand(name, io)));
@@ -192,6 +203,8 @@ Exit codes: 0 GO (or CONDITIONAL unless --fail-on conditional), 1 NO-GO, 2 bad i
   if (wanted("init"))
     cli
       .command("init")
+      .summary("write a starter readiness.yaml")
+      .addHelpText("after", examples("readiness init", "readiness init --list", "readiness init --template worker -o ops/readiness.yaml"))
       .description("write a commented starter readiness.yaml (never overwrites without --force)")
       .option("-t, --template <name>", "starter template (see --list)")
       .option("--list", "list the templates")
@@ -202,6 +215,8 @@ Exit codes: 0 GO (or CONDITIONAL unless --fail-on conditional), 1 NO-GO, 2 bad i
   if (wanted("list"))
     cli
       .command("list")
+      .summary("list the resolved items")
+      .addHelpText("after", examples("readiness list", "readiness list --env staging --only tag:security --json"))
       .description("print the resolved items: id, severity, probes, where defined")
       .argument("[file]", "checklist (default: readiness.yaml here)")
       .option("--only <selector...>", "only these (see audit --only)", selectors)
@@ -214,16 +229,20 @@ Exit codes: 0 GO (or CONDITIONAL unless --fail-on conditional), 1 NO-GO, 2 bad i
   if (wanted("explain"))
     cli
       .command("explain")
+      .summary("show one item fully resolved")
+      .addHelpText("after", examples("readiness explain gateway-health", "readiness explain gateway-health --env production --json"))
       .description("show one item fully resolved (defaults applied, variables substituted, secrets masked)")
       .argument("<id>", "item id")
       .option("--file <file>", "checklist (default: readiness.yaml here)")
       .option("--var <key=value>", "set a checklist variable (repeatable)", collect, [])
       .option("--env <name>", "apply environments.NAME from the checklist (vars, defaults, gate)")
+      .option("--json", "print as JSON")
       .action(run(async (id: string, _o: unknown, cmd: Command) => (await commands.list()).explainCommand(id, cmd.optsWithGlobals(), io)));
 
   if (wanted("attest"))
     cli
       .command("attest")
+      .summary("record a manual attestation")
       .description("record a manual attestation in the checklist: status done, who, today (comments and layout kept)")
       .argument("<id>", "item id (readiness list shows them)")
       .requiredOption("--by <name>", "who attests (recorded as attested_by)")
@@ -237,6 +256,7 @@ Exit codes: 0 GO (or CONDITIONAL unless --fail-on conditional), 1 NO-GO, 2 bad i
   if (wanted("waive"))
     cli
       .command("waive")
+      .summary("record a waiver")
       .description("record a waiver in the checklist: the item leaves the score until a date (comments and layout kept)")
       .argument("<id>", "item id (readiness list shows them)")
       .requiredOption("--reason <text>", "why the item is waived")
@@ -249,6 +269,7 @@ Exit codes: 0 GO (or CONDITIONAL unless --fail-on conditional), 1 NO-GO, 2 bad i
   if (wanted("sign"))
     cli
       .command("sign")
+      .summary("record a sign-off of a role")
       .description("record a sign-off of a role (gate.signoffs) in the checklist: who, today (comments and layout kept)")
       .argument("<role>", "a role of gate.signoffs, e.g. \"Security Lead\" (case and spacing are forgiven)")
       .requiredOption("--by <name>", "who signs")
@@ -260,6 +281,8 @@ Exit codes: 0 GO (or CONDITIONAL unless --fail-on conditional), 1 NO-GO, 2 bad i
   if (wanted("import"))
     cli
       .command("import")
+      .summary("convert a Markdown checklist to YAML")
+      .addHelpText("after", examples("readiness import CHECKLIST.md -o readiness.yaml", "readiness import CHECKLIST.md --with-probes --json > readiness.yaml"))
       .description("convert a Markdown checklist into a checklist YAML (claims kept, probes suggested)")
       .argument("<file.md>", "Markdown checklist")
       .option("-o, --output <file>", "write the YAML here instead of stdout (never overwrites without --force)")
@@ -271,6 +294,8 @@ Exit codes: 0 GO (or CONDITIONAL unless --fail-on conditional), 1 NO-GO, 2 bad i
   if (wanted("diff"))
     cli
       .command("diff")
+      .summary("compare two JSON reports")
+      .addHelpText("after", examples("readiness diff last-release.json report.json", "readiness diff old.json new.json -f json"))
       .description("what got better or worse between two JSON reports (exit 1 if anything regressed)")
       .argument("<old.json>", "earlier report (readiness audit -f json)")
       .argument("<new.json>", "later report")
@@ -281,6 +306,8 @@ Exit codes: 0 GO (or CONDITIONAL unless --fail-on conditional), 1 NO-GO, 2 bad i
   if (wanted("merge"))
     cli
       .command("merge")
+      .summary("one fleet report from many JSON reports")
+      .addHelpText("after", examples("readiness merge payments.json orders.json", "readiness merge reports/*.json -f markdown -o fleet.md"))
       .description("one fleet report from many JSON reports, worst first (exit 1 if any is NO-GO)")
       .argument("<report.json...>", "one JSON report per service")
       .addOption(new Option("-f, --format <format>", "output format").choices(FLEET_FORMATS).default("terminal"))
@@ -313,6 +340,8 @@ export async function main(argv: string[]): Promise<void> {
   process.on("SIGTERM", () => onSignal("SIGTERM"));
 
   let code = 0;
+  // Bare `readiness` shows the help on stdout, as --help does, and exits 0.
+  if (argv.length <= 2) argv = [...argv, "--help"];
   const cli = program(io, (c) => (code = c), commandsFor(argv));
   cli.exitOverride();
   cli.configureOutput({

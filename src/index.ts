@@ -2,7 +2,7 @@
  * readiness — the library API. The CLI is a thin layer over these.
  *
  * ```ts
- * import { loadChecklist, audit, renderReport } from "readiness";
+ * import { loadChecklist, audit, renderReport } from "readiness-cli";
  * const checklist = await loadChecklist("readiness.yaml");
  * const report = await audit(checklist, { concurrency: 8 });
  * console.log(renderReport(report, "markdown"));

@@ -84,6 +84,8 @@ export async function explainCommand(id: string, opts: ListOptions, io: Io): Pro
     waiver: item.waiver,
     probes: item.probes.map((p) => ({ ...p.spec, timeout: `${p.timeoutMs}ms`, retries: p.retries, retry_delay: `${p.retryDelayMs}ms` })),
   };
-  io.out(mask.mask(sanitize(stringify(JSON.parse(JSON.stringify(view)) as unknown, { lineWidth: 0 }))));
+  const plain = JSON.parse(JSON.stringify(view)) as unknown;
+  if (opts.json) io.out(`${JSON.stringify(maskDeep(plain, mask), null, 2)}\n`);
+  else io.out(mask.mask(sanitize(stringify(plain, { lineWidth: 0 }))));
   return 0;
 }

@@ -1,5 +1,5 @@
 /** Starter checklist for a service deployed on Kubernetes. Valid as written. */
-export const kubernetes = `# yaml-language-server: $schema=./node_modules/readiness/schemas/checklist.schema.json
+export const kubernetes = `# yaml-language-server: $schema=./node_modules/readiness-cli/schemas/checklist.schema.json
 #
 # Production-readiness checklist for a service on Kubernetes. Two kinds of checks:
 #   - the manifests in this repository (probes, resources, replicas, security context), checked

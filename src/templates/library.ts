@@ -1,5 +1,5 @@
 /** Starter checklist for a published library or SDK. Valid as written. */
-export const library = `# yaml-language-server: $schema=./node_modules/readiness/schemas/checklist.schema.json
+export const library = `# yaml-language-server: $schema=./node_modules/readiness-cli/schemas/checklist.schema.json
 #
 # Release-readiness checklist for a library, SDK or CLI package that other people install.
 # Nothing runs in production here: "ready" means users can depend on it without surprises —

@@ -1,5 +1,5 @@
 /** Starter checklist for an HTTP service. Every line is valid as written; edit the targets. */
-export const webService = `# yaml-language-server: $schema=./node_modules/readiness/schemas/checklist.schema.json
+export const webService = `# yaml-language-server: $schema=./node_modules/readiness-cli/schemas/checklist.schema.json
 #
 # Production-readiness checklist for a web service (HTTP API or website).
 #

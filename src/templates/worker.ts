@@ -1,5 +1,5 @@
 /** Starter checklist for a background worker (queue consumer, scheduled jobs). Valid as written. */
-export const worker = `# yaml-language-server: $schema=./node_modules/readiness/schemas/checklist.schema.json
+export const worker = `# yaml-language-server: $schema=./node_modules/readiness-cli/schemas/checklist.schema.json
 #
 # Production-readiness checklist for a background worker: a queue consumer, a scheduler, a stream
 # processor. Workers fail quietly — nobody gets an error page — so most of this is about knowing

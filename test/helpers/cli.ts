@@ -31,7 +31,7 @@ export interface CliOptions {
 
 // The user's environment minus what would change the CLI's behaviour: CI markers, colour switches,
 // and what vitest/vite inject into test workers (BASE_URL=/ among them, which checklists read).
-const CLEAN_ENV = Object.fromEntries(
+export const CLEAN_ENV = Object.fromEntries(
   Object.entries(process.env).filter(([k]) => !/^(CI|GITHUB_|FORCE_COLOR|NO_COLOR|READINESS_|VITEST|TEST$|BASE_URL$|MODE$|DEV$|PROD$|SSR$|API_TOKEN$)/.test(k)),
 );
 
