@@ -42,13 +42,15 @@ function strictEncode(v: string): string {
 
 /**
  * Every form in which readiness may print a value: as it is, trimmed and line by line (a message
- * shows one line), URL-encoded (each JavaScript and WHATWG flavour), JSON-escaped (once, and twice
+ * shows one line), with `\` as `/` (in a URL path), URL-encoded (each JavaScript and WHATWG flavour), JSON-escaped (once, and twice
  * for JSON inside JSON), shell-quoted, YAML single-quoted, with control characters shown escaped, and
  * escaped for HTML, XML and Markdown. Any mix of encoded and plain characters in a URL, in any hex
  * case, is found by decoding (see `mask`), so only whole-string encodings are listed here.
  */
 function formsOf(value: string): string[] {
-  const bases = new Set([value, value.trim(), ...value.split(/\r\n|\r|\n/).map((l) => l.trim())]);
+  const lines = [value, value.trim(), ...value.split(/\r\n|\r|\n/).map((l) => l.trim())];
+  // A URL's path shows `\` as `/` (WHATWG URL parsing).
+  const bases = new Set([...lines, ...lines.map((l) => l.replace(/\\/g, "/"))]);
   const forms: string[] = [];
   for (const v of bases) {
     if (!isSecretLength(v)) continue;
@@ -91,11 +93,15 @@ export function createMasker(values: Iterable<string> = []): SecretMasker {
   const known = new Set<string>();
   const formSet = new Set<string>();
   let ordered: string[] = [];
+  // What to look for in decoded text: the forms, and the forms decoded (a secret may hold `%27` itself).
+  let decoded: string[] = [];
   const add = (value: string): void => {
     if (!value || known.has(value) || !isSecretLength(value)) return;
     known.add(value);
     for (const f of formsOf(value)) formSet.add(f);
-    ordered = [...formSet].sort((a, b) => b.length - a.length);
+    const byLength = (a: string, b: string): number => b.length - a.length;
+    ordered = [...formSet].sort(byLength);
+    decoded = [...new Set([...ordered, ...ordered.map((f) => percentDecode(f).text)])].filter(isSecretLength).sort(byLength);
   };
   for (const v of values) add(v);
   return {
@@ -106,7 +112,7 @@ export function createMasker(values: Iterable<string> = []): SecretMasker {
     mask(text: string): string {
       if (ordered.length === 0 || !text) return text;
       let out = replaceSpans(text, spansOf(text, ordered));
-      if (PERCENT.test(out)) out = out.replace(PERCENT_WORD, (word) => maskDecoded(word, ordered));
+      if (PERCENT.test(out)) out = out.replace(PERCENT_WORD, (word) => maskDecoded(word, decoded));
       return out;
     },
     pending(text: string): number {
