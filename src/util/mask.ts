@@ -95,12 +95,15 @@ export function createMasker(values: Iterable<string> = []): SecretMasker {
   let ordered: string[] = [];
   // What to look for in decoded text: the forms, and the forms decoded (a secret may hold `%27` itself).
   let decoded: string[] = [];
+  /** Text shorter than this holds no whole form (and no decoded one: decoding only shortens). */
+  let shortest = Infinity;
   const add = (value: string): void => {
     if (!value || known.has(value) || !isSecretLength(value)) return;
     known.add(value);
     for (const f of formsOf(value)) formSet.add(f);
     const byLength = (a: string, b: string): number => b.length - a.length;
     ordered = [...formSet].sort(byLength);
+    shortest = ordered[ordered.length - 1]?.length ?? Infinity;
     decoded = [...new Set([...ordered, ...ordered.map((f) => percentDecode(f).text)])].filter(isSecretLength).sort(byLength);
   };
   for (const v of values) add(v);
@@ -110,10 +113,9 @@ export function createMasker(values: Iterable<string> = []): SecretMasker {
       return ordered.length === 0;
     },
     mask(text: string): string {
-      if (ordered.length === 0 || !text) return text;
-      let out = replaceSpans(text, spansOf(text, ordered));
-      if (PERCENT.test(out)) out = out.replace(PERCENT_WORD, (word) => maskDecoded(word, decoded));
-      return out;
+      if (ordered.length === 0 || !text || (text.length < shortest && !text.includes(CUT))) return text;
+      const out = replaceSpans(text, spansOf(text, ordered));
+      return PERCENT.test(out) ? maskPercentWords(out, decoded) : out;
     },
     pending(text: string): number {
       let longest = 0;
@@ -192,14 +194,31 @@ function replaceSpans(text: string, spans: Span[], at: (i: number) => number = (
 }
 
 const PERCENT = /%[0-9A-Fa-f]{2}/;
-/** A run of text without whitespace that holds a percent-encoded byte: a URL or a piece of one. */
-const PERCENT_WORD = /\S*%[0-9A-Fa-f]{2}\S*/g;
+const PERCENT_ALL = /%[0-9A-Fa-f]{2}/g;
+/** Whitespace that ends a word: ASCII space and controls, NBSP, the Unicode spaces and separators. */
+const isSpace = (c: number): boolean => c <= 0x20 || c === 0xa0 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x3000;
 
-/** Masks secrets in a percent-encoded word by looking for them in its decoded text. */
-function maskDecoded(word: string, forms: readonly string[]): string {
-  const { text, at } = percentDecode(word);
-  const spans = spansOf(text, forms);
-  return spans.length ? replaceSpans(word, spans, (i) => at[i] ?? word.length) : word;
+/**
+ * Masks secrets in each word (a run without whitespace: a URL or a piece of one) that holds a
+ * percent-encoded byte, by looking for them in the word decoded. Words are found from their `%XX`
+ * outwards, in one pass over the text.
+ */
+function maskPercentWords(text: string, forms: readonly string[]): string {
+  let out = "";
+  let done = 0;
+  for (const m of text.matchAll(PERCENT_ALL)) {
+    if (m.index < done) continue;
+    let start = m.index;
+    while (start > done && !isSpace(text.charCodeAt(start - 1))) start--;
+    let end = m.index + 3;
+    while (end < text.length && !isSpace(text.charCodeAt(end))) end++;
+    const word = text.slice(start, end);
+    const { text: plain, at } = percentDecode(word);
+    const spans = spansOf(plain, forms);
+    out += text.slice(done, start) + (spans.length ? replaceSpans(word, spans, (i) => at[i] ?? word.length) : word);
+    done = end;
+  }
+  return out + text.slice(done);
 }
 
 /**
@@ -309,8 +328,16 @@ export function maskDeep<T>(value: T, masker: Masker): T {
       const items = v.map(walk);
       if (items.some((x, i) => x !== v[i])) out = items;
     } else {
-      const entries = Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, x, walk(x)] as const);
-      if (entries.some(([, x, y]) => x !== y)) out = Object.fromEntries(entries.map(([k, , y]) => [k, y]));
+      // Copied on the first change: most objects of a report hold no secret.
+      const o = v as Record<string, unknown>;
+      let copy: Record<string, unknown> | undefined;
+      for (const k of Object.keys(o)) {
+        const x = o[k];
+        const y = walk(x);
+        if (y !== x && !copy) copy = { ...o };
+        if (copy) Object.defineProperty(copy, k, { value: y, enumerable: true, writable: true, configurable: true });
+      }
+      if (copy) out = copy;
     }
     seen.set(v, out);
     return out;
