@@ -123,8 +123,8 @@ function makeIo(controller: AbortController, interrupted: { by?: "SIGINT" | "SIG
   const out = createOutput(writer(streams, 1), { secrets, actions });
   const err = createOutput(writer(streams, 2), { secrets, actions });
   return {
-    out: out.write,
-    err: err.write,
+    out: (text) => out.write(text),
+    err: (text) => err.write(text),
     command: (line, stream) => (stream === "out" ? out : err).command(line),
     secrets,
     end: () => {

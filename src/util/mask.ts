@@ -305,7 +305,10 @@ export function maskStream(masker: SecretMasker): { write(text: string): string;
 
 /** A report's parts (or any text in parts) with every secret masked, across the parts' boundaries too. */
 export function* maskParts(parts: Iterable<string>, masker: SecretMasker): Generator<string> {
-  if (masker.empty) return yield* parts;
+  if (masker.empty) {
+    yield* parts;
+    return;
+  }
   const stream = maskStream(masker);
   for (const part of parts) yield stream.write(part);
   yield stream.end();

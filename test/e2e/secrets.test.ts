@@ -8,31 +8,14 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli, tempProject, type CliResult } from "../helpers/cli.js";
+import { leakMessage, secretChecklist } from "../helpers/secrets.js";
 import { startHttpServer, type Running } from "../helpers/servers.js";
 
 /** A secret with the characters escaping changes (`"`, `\`, `'`, `%`, space, non-ASCII), longer than any cut of a message. */
 const SECRET = `S3cr"et\\Va'l ue%27é-${randomBytes(60).toString("hex")}-END`;
 
-/** The forms of a secret readiness could print: as it is, URL-encoded, JSON-escaped, shell-quoted. */
-function formsOf(secret: string): string[] {
-  const strict = encodeURIComponent(secret).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  return [secret, encodeURIComponent(secret), encodeURI(secret), strict, JSON.stringify(secret).slice(1, -1), secret.replace(/'/g, `'\\''`)];
-}
-
-/** The first piece of 8 characters of any form of `secret` that `text` holds, if any. */
-function leak(text: string, secret: string): string | undefined {
-  for (const form of formsOf(secret)) {
-    for (let i = 0; i + 8 <= form.length; i++) {
-      const piece = form.slice(i, i + 8);
-      if (text.includes(piece)) return piece;
-    }
-  }
-  return undefined;
-}
-
 function expectNoLeak(where: string, text: string, secret = SECRET): void {
-  const piece = leak(text, secret);
-  expect(piece === undefined ? undefined : `${where} holds ${JSON.stringify(piece)}: …${text.slice(Math.max(0, text.indexOf(piece) - 60), text.indexOf(piece) + 60)}…`).toBeUndefined();
+  expect(leakMessage(where, text, secret)).toBeUndefined();
 }
 
 function expectClean(r: CliResult, what: string, secret = SECRET): void {
@@ -44,45 +27,17 @@ const q = (s: string): string => JSON.stringify(s);
 
 describe("item 1: a secret is masked in every field, every format, every file", () => {
   const v = "${env.V}";
-  const checklist = `version: 1
-name: ${q(`svc ${v}`)}
-owner: ${q(v)}
-gate:
-  signoffs: [${q(`Lead ${v}`)}]
-signoffs:
-  - { role: ${q(`Lead ${v}`)}, by: ${q(v)}, at: 2026-11-20 }
-sections:
-  - title: ${q(`Section ${v}`)}
-    owner: ${q(v)}
-    items:
-      - title: ${q(`Claimed ${v}`)}
-        severity: critical
-        owner: ${q(v)}
-        description: ${q(v)}
-        status: done
-        attested_by: ${q(v)}
-        attested_at: 2026-11-01
-        evidence: ${q(v)}
-        note: ${q(v)}
-        why: ${q(v)}
-        fix: ${q(v)}
-        docs: ${q(v)}
-      - title: ${q(`Waived ${v}`)}
-        id: waived
-        waiver: { reason: ${q(v)}, until: 2099-12-31, by: ${q(v)} }
-        probes: [{ tcp: "127.0.0.1:9" }]
-      - title: Not applicable
-        id: na
-        status: n/a
-        reason: ${q(v)}
-      - title: Probed
+  const checklist = secretChecklist(
+    "V",
+    `      - title: Probed
         id: probed
         severity: high
         probes:
           - http: ${q(`http://127.0.0.1:9/${v}`)}
             name: ${q(v)}
             timeout: 2s
-`;
+`,
+  );
   let project: ReturnType<typeof tempProject>;
   beforeAll(() => {
     project = tempProject({ "readiness.yaml": checklist });

@@ -11,6 +11,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli, tempProject } from "../../helpers/cli.js";
+import { leakMessage, secretChecklist, windows } from "../../helpers/secrets.js";
 import { startHttpServer, type Running } from "../../helpers/servers.js";
 
 const RUNS = Math.max(1, Number(process.env.READINESS_SECURITY_RUNS ?? "3") || 3);
@@ -29,64 +30,14 @@ const secret = fc
   .map((cs) => cs.join(""))
   .filter((s) => [...s].length >= 8 && windows(s).every((w) => new Set(w).size >= 5) && s.trim().length >= 8);
 
-function windows(s: string, size = 8): string[] {
-  const out: string[] = [];
-  for (let i = 0; i + size <= s.length; i++) out.push(s.slice(i, i + size));
-  return out;
-}
-
-/** The forms readiness could emit a secret in. */
-function formsOf(s: string): string[] {
-  const strict = encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  return [s, encodeURIComponent(s), encodeURI(s), strict, JSON.stringify(s).slice(1, -1), s.replace(/'/g, `'\\''`)];
-}
-
-/** The first piece of 8 characters of a form of `s` that `text` holds (lone surrogate halves aside). */
-function leak(text: string, s: string): string | undefined {
-  for (const form of formsOf(s)) for (const w of windows(form)) if (!/^[\udc00-\udfff]|[\ud800-\udbff]$/.test(w) && text.includes(w)) return w;
-  return undefined;
-}
-
 const q = (s: string): string => JSON.stringify(s);
 
 function checklist(port: number): string {
   const v = "${env.S}";
   const url = `http://127.0.0.1:${port}`;
-  return `version: 1
-name: ${q(`svc ${v}`)}
-owner: ${q(v)}
-vars:
-  token: ${q(v)}
-gate:
-  signoffs: [${q(`Lead ${v}`)}]
-signoffs:
-  - { role: ${q(`Lead ${v}`)}, by: ${q(v)}, at: 2026-11-20 }
-sections:
-  - title: ${q(`Section ${v}`)}
-    owner: ${q(v)}
-    items:
-      - id: claimed
-        title: ${q(`Claimed ${v}`)}
-        severity: critical
-        owner: ${q(v)}
-        description: ${q(v)}
-        status: done
-        attested_by: ${q(v)}
-        attested_at: 2026-11-01
-        evidence: ${q(v)}
-        note: ${q("${vars.token}")}
-        why: ${q(v)}
-        fix: ${q(v)}
-        docs: ${q(v)}
-      - id: waived
-        title: Waived
-        waiver: { reason: ${q(v)}, until: 2099-12-31, by: ${q(v)} }
-        probes: [{ tcp: "127.0.0.1:9" }]
-      - id: na
-        title: Not applicable
-        status: n/a
-        reason: ${q(v)}
-      - id: http
+  return secretChecklist(
+    "S",
+    `      - id: http
         title: ${q(`HTTP ${v}`)}
         severity: high
         probes:
@@ -107,7 +58,8 @@ sections:
       - id: file
         title: File
         probes: [{ file: ${q(`missing-${v}`)} }]
-`;
+`,
+  );
 }
 
 describe("no output of any command holds a secret, whole, encoded or cut", () => {
@@ -168,8 +120,8 @@ describe("no output of any command holds a secret, whole, encoded or cut", () =>
           }
           expect(texts.some(([, t]) => t.includes("***")), "the secret was used").toBe(true);
           for (const [where, text] of texts) {
-            const piece = leak(text, s);
-            if (piece !== undefined) throw new Error(`${where} holds ${q(piece)} of the secret ${q(s)}: …${text.slice(Math.max(0, text.indexOf(piece) - 80), text.indexOf(piece) + 80)}…`);
+            const leaked = leakMessage(where, text, s);
+            if (leaked) throw new Error(`${leaked} (the secret: ${q(s)})`);
           }
         } finally {
           project.cleanup();
