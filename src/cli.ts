@@ -7,6 +7,8 @@ import { formatIssue, oneLine, ReadinessError } from "./errors.js";
 import type { Io } from "./commands/io.js";
 import { DIFF_FORMATS, FAIL_ON, FLEET_FORMATS, REPORT_FORMATS } from "./cli-options.js";
 import { TOOL } from "./version.js";
+import { createMasker } from "./util/mask.js";
+import { createOutput } from "./util/output.js";
 
 /*
  * Commands load on first use: `readiness --version` or `--help` must not pay for ajv, yaml, execa,
@@ -75,10 +77,26 @@ function writer(streams: Streams, fd: 1 | 2): (text: string) => void {
   };
 }
 
-function makeIo(controller: AbortController, interrupted: { by?: "SIGINT" | "SIGTERM" }, streams: Streams): Io {
+/**
+ * The commands' Io over the real process. Everything written to stdout and stderr passes through an
+ * Output (util/output.ts): every secret the run learns is masked, and on a GitHub Actions runner no
+ * line but an annotation meant as one can be read as a workflow command. `end` writes what the
+ * Outputs held back.
+ */
+function makeIo(controller: AbortController, interrupted: { by?: "SIGINT" | "SIGTERM" }, streams: Streams): Io & { end(): void } {
+  const secrets = createMasker();
+  const actions = process.env.GITHUB_ACTIONS === "true";
+  const out = createOutput(writer(streams, 1), { secrets, actions });
+  const err = createOutput(writer(streams, 2), { secrets, actions });
   return {
-    out: writer(streams, 1),
-    err: writer(streams, 2),
+    out: (text) => out.write(text),
+    err: (text) => err.write(text),
+    command: (line, stream) => (stream === "out" ? out : err).command(line),
+    secrets,
+    end: () => {
+      out.end();
+      err.end();
+    },
     env: process.env,
     cwd: process.cwd(),
     // Asked for only where colour or a progress display depends on it (it makes the stream).
@@ -330,6 +348,7 @@ export async function main(argv: string[]): Promise<void> {
     if (interrupted.by) {
       // A second signal: stop now.
       io.err(`\nreadiness: ${sig} again, exiting immediately\n`);
+      io.end();
       process.exit(sig === "SIGTERM" ? 143 : 130);
     }
     interrupted.by = sig;
@@ -365,9 +384,11 @@ export async function main(argv: string[]): Promise<void> {
     // Stopped by the interrupt itself (reading a checklist from a pipe): the exit code of an interrupt.
     if (interrupted.by && e instanceof ReadinessError && e.code === "EINTERRUPTED") code = interrupted.by === "SIGTERM" ? 143 : 130;
   }
+  io.end();
   await flushed(streams.out, () => streams.outGone);
   if (streams.outFailed) {
     io.err(`readiness: cannot write to stdout (${streams.outFailed}): the report there is incomplete\n`);
+    io.end();
     code = 2;
   }
   // stderr too (a stream may write a pipe asynchronously): src/main.ts exits right after.

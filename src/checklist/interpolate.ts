@@ -1,8 +1,10 @@
 /**
  * `${vars.NAME}`, `${env.NAME}`, `${env.NAME:-default}` in string values. Applied once, never
  * recursively: a substituted value is never scanned again. `$${…}` writes a literal `${…}`.
- * Every value taken from the environment is recorded as a secret.
+ * Every value taken from the environment is recorded as a secret, unless it is too short to be one
+ * (MIN_SECRET_LENGTH in util/mask.ts): then its variable's name is recorded, to warn about.
  */
+import { isSecretLength } from "../util/mask.js";
 
 export interface InterpolationScope {
   vars: Record<string, string>;
@@ -15,6 +17,8 @@ export interface InterpolationResult {
   value: string;
   /** Values that came from the environment. */
   secrets: string[];
+  /** Names of environment variables whose values are too short to be treated as secrets (shown as they are). */
+  unmasked: string[];
   /** Problems, e.g. an undefined variable. */
   errors: string[];
   /** Whether any `${…}` was substituted. */
@@ -27,9 +31,10 @@ const INNER = /^\s*([a-zA-Z_][a-zA-Z0-9_]*)\.([a-zA-Z_][a-zA-Z0-9_.-]*)\s*(?::-(
 
 export function interpolate(text: string, scope: InterpolationScope): InterpolationResult {
   const secrets: string[] = [];
+  const unmasked: string[] = [];
   const errors: string[] = [];
   let changed = false;
-  if (!text.includes("${")) return { value: text, secrets, errors, changed };
+  if (!text.includes("${")) return { value: text, secrets, unmasked, errors, changed };
   const value = text.replace(REF, (whole, escape: string, inner: string) => {
     if (escape) {
       changed = true;
@@ -45,7 +50,8 @@ export function interpolate(text: string, scope: InterpolationScope): Interpolat
     if (ns === "env") {
       const v = scope.env[name];
       if (v !== undefined && v !== "") {
-        secrets.push(v);
+        if (isSecretLength(v)) secrets.push(v);
+        else unmasked.push(name);
         return v;
       }
       if (fallback !== undefined) return fallback;
@@ -71,5 +77,5 @@ export function interpolate(text: string, scope: InterpolationScope): Interpolat
     errors.push(`unknown namespace in \${${inner}}: expected vars or env`);
     return whole;
   });
-  return { value, secrets, errors, changed };
+  return { value, secrets, unmasked, errors, changed };
 }

@@ -11,6 +11,7 @@ import {
   type Gate,
   type Issue,
   type Item,
+  type Masker,
   type ProbeSpecBase,
   type ResolvedProbe,
   type Section,
@@ -18,8 +19,9 @@ import {
   type Signoff,
 } from "../types.js";
 import { MAX_WAIT_MS, parseDate, parseDuration } from "../util/duration.js";
+import { createMasker, MIN_SECRET_LENGTH } from "../util/mask.js";
 import { nearest, slugify } from "../util/text.js";
-import { interpolate, type InterpolationScope } from "./interpolate.js";
+import { interpolate, type InterpolationResult, type InterpolationScope } from "./interpolate.js";
 import { pointer, type ParsedYaml, type Path } from "./parse.js";
 import { checkProbeTypes } from "./validate.js";
 
@@ -29,6 +31,11 @@ export interface ResolveOptions {
   env?: Record<string, string | undefined>;
   /** `--var KEY=VALUE` overrides: win over the checklist's vars. */
   vars?: Record<string, string>;
+  /**
+   * Learns each value taken from the environment as soon as it is read, so that whatever prints
+   * text about this checklist, its errors included, can mask it (the CLI's output does).
+   */
+  secrets?: Masker;
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -83,12 +90,25 @@ export function resolveChecklist(parsed: ParsedYaml, options: ResolveOptions = {
   };
 
   const raw0 = parsed.value as RawChecklist;
+  /** Records what an interpolation read from the environment: secrets, and short values to warn about once. */
+  const unmasked = new Set<string>();
+  const record = (r: InterpolationResult, path: () => Path): void => {
+    for (const s of r.secrets) {
+      secrets.add(s);
+      options.secrets?.add(s);
+    }
+    for (const name of r.unmasked) {
+      if (unmasked.has(name)) continue;
+      unmasked.add(name);
+      warn(path(), `\${env.${name}} has fewer than ${MIN_SECRET_LENGTH} characters: not treated as a secret, so shown as it is`);
+    }
+  };
 
   // Variables first: each may use env and the vars defined above it.
   const vars: Record<string, string> = {};
   for (const [name, v] of Object.entries(raw0.vars ?? {})) {
     const r = interpolate(String(v), { vars, env });
-    r.secrets.forEach((s) => secrets.add(s));
+    record(r, () => ["vars", name]);
     r.errors.forEach((m) => err(["vars", name], m));
     vars[name] = r.value;
   }
@@ -103,7 +123,7 @@ export function resolveChecklist(parsed: ParsedYaml, options: ResolveOptions = {
     if (typeof value === "string") {
       if (!value.includes("${")) return value;
       const r = interpolate(value, scope);
-      r.secrets.forEach((s) => secrets.add(s));
+      record(r, () => [...at]);
       if (r.errors.length) {
         const path = [...at];
         r.errors.forEach((m) => err(path, m));
@@ -192,8 +212,10 @@ export function resolveChecklist(parsed: ParsedYaml, options: ResolveOptions = {
   const ids = new Map<string, PathOf>();
   /** Ids first made from a title (no `id:`): their first use is placed at the title. */
   const fromTitle = new Set<string>();
+  // An id made from a title is made from the title as shown, secrets masked: ids are printed everywhere.
+  const shownTitle = secrets.size ? createMasker(secrets) : undefined;
   const idOf = (rawId: string | undefined, title: string, pathOf: PathOf): string => {
-    const id = rawId ?? slugify(title);
+    const id = rawId ?? slugify(shownTitle ? shownTitle.mask(title) : title);
     const first = ids.get(id);
     if (!first) {
       ids.set(id, pathOf);
@@ -318,6 +340,11 @@ export function resolveChecklist(parsed: ParsedYaml, options: ResolveOptions = {
     warnings: issues.filter((i) => i.level === "warning"),
   };
   if (raw.owner !== undefined) checklist.owner = raw.owner;
+  // Messages quote values (`invalid URL "…"`), some of them read from the environment.
+  if (secrets.size) {
+    const masker = createMasker(secrets);
+    for (const i of issues) i.message = masker.mask(i.message);
+  }
   return { checklist, issues };
 }
 

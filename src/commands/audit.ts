@@ -10,11 +10,12 @@ import { loadChecklist } from "../checklist/load.js";
 import { plan, type Plan } from "../engine/plan.js";
 import { ReadinessError, sanitize } from "../errors.js";
 import { summarize, type ReportSummary } from "../reports/summary.js";
+import { escapeJsonControls } from "../reports/escape.js";
 import { isReportFormat, reportStream, reporters, REPORT_FORMATS, type ReportFormat } from "../reports/index.js";
 import type { Checklist, Report, Verdict } from "../types.js";
 import { formatDuration, MAX_WAIT_MS, parseDuration } from "../util/duration.js";
 import { writeFileAtomic } from "../util/fs.js";
-import { createMasker } from "../util/mask.js";
+import { createMasker, maskDeep, maskParts } from "../util/mask.js";
 import { annotateChanges } from "../governance/changes.js";
 import { chalkFor, clockFor, colorLevel, displayPath, findChecklist, parseKeyValues, type GlobalOptions, type Io } from "./io.js";
 
@@ -98,7 +99,7 @@ export async function loadForAudit(io: Io, file: string | undefined, vars: Recor
     if (environment !== undefined) throw new ReadinessError(`--env ${environment}: no checklist here, and the built-in baseline defines no environments`, { code: "EUSAGE" });
     return builtinChecklist(io.cwd);
   }
-  return loadChecklist(displayPath(io, found), { env: io.env, vars, environment, signal: io.signal });
+  return loadChecklist(displayPath(io, found), { env: io.env, vars, environment, signal: io.signal, secrets: io.secrets });
 }
 
 /** The `--dry-run` plan: what would run, resolved, secrets masked. */
@@ -111,18 +112,20 @@ export function renderPlan(p: Plan, timeoutOverride?: number): string {
     lines.push(`  ${pi.item.id} [${pi.item.severity}] ${sanitize(pi.item.title)} — ${status}`);
     if (pi.skip || pi.waived) continue;
     for (const pp of pi.probes) {
-      const spec = Object.entries(pp.probe.spec)
+      // Masked before JSON.stringify escapes them (a secret may hold `"` or `\\`).
+      const probeSpec = maskDeep(pp.probe.spec, mask);
+      const spec = Object.entries(probeSpec)
         .filter(([k]) => k !== pp.probe.type && k !== "timeout" && k !== "retries" && k !== "retry_delay" && k !== "name")
         .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
         .join(" ");
-      const target = JSON.stringify(pp.probe.spec[pp.probe.type]);
+      const target = JSON.stringify(probeSpec[pp.probe.type]);
       const timing = `timeout ${formatDuration(timeoutOverride && pp.probe.spec.timeout === undefined ? timeoutOverride : pp.probe.timeoutMs)}${pp.probe.retries ? `, ${pp.probe.retries} retr${pp.probe.retries === 1 ? "y" : "ies"}` : ""}`;
       lines.push(`      ${pp.skip ? "skip " : "run  "}${pp.probe.type} ${target}${spec ? ` ${spec}` : ""} (${timing})${pp.skip ? ` — ${pp.skip}` : ""}`);
       if (!pp.skip) probes++;
     }
   }
   lines.push(`${probes} probe${probes === 1 ? "" : "s"} would run.`);
-  return `${mask.mask(sanitize(lines.join("\n")))}\n`;
+  return `${sanitize(mask.mask(lines.join("\n")))}\n`;
 }
 
 /** Runs the audit command. Returns the exit code. */
@@ -144,8 +147,7 @@ export async function auditCommand(file: string | undefined, opts: AuditCommandO
   if (checklist.builtin) {
     io.err(`No checklist here: auditing the built-in repository baseline. Run \`readiness init\` to write your own readiness.yaml.\n`);
   }
-  const mask = createMasker(checklist.secrets);
-  for (const w of checklist.warnings) if (!opts.quiet) io.err(`warning: ${mask.mask(w.file ? `${w.file}:${w.line}:${w.column}: ` : "")}${mask.mask(w.message)}\n`);
+  for (const w of checklist.warnings) if (!opts.quiet) io.err(`warning: ${w.file ? `${w.file}:${w.line}:${w.column}: ` : ""}${w.message}\n`);
 
   const now = clockFor(io);
   const planned = plan(checklist, { only: opts.only, skip: opts.skip, noExec: opts.exec === false, timeoutMs, now });
@@ -210,13 +212,13 @@ export async function auditCommand(file: string | undefined, opts: AuditCommandO
  */
 async function githubActions(report: Report, checklistFile: string | undefined, format: ReportFormat, opts: GlobalOptions, io: Io): Promise<void> {
   const { githubAnnotations, stepSummary } = await import("../report/github.js");
-  const write = (text: string): void => (format === "terminal" || format === "markdown" ? io.out(text) : io.err(text));
-  for (const line of githubAnnotations(report, checklistFile, { workspace: io.env.GITHUB_WORKSPACE })) write(`${line}\n`);
+  const stream = format === "terminal" || format === "markdown" ? "out" : "err";
+  for (const line of githubAnnotations(report, checklistFile, { workspace: io.env.GITHUB_WORKSPACE })) io.command(line, stream);
   const summaryFile = io.env.GITHUB_STEP_SUMMARY;
   if (!summaryFile) return;
   const markdown = reporters.markdown(report, { chalk: chalkFor(0), verbose: Boolean(opts.verbose) });
   try {
-    await appendFile(summaryFile, `${stepSummary(markdown)}\n`);
+    await appendFile(summaryFile, io.secrets.mask(`${stepSummary(markdown)}\n`));
   } catch (e) {
     io.err(`warning: cannot append to GITHUB_STEP_SUMMARY (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})\n`);
   }
@@ -233,7 +235,7 @@ export function writeReports(report: Report, format: ReportFormat, outputs: { fo
     // Each part is written as it is made (reportStream), not joined into one string first.
     const parts = reportStream[o.format](report, { chalk: plain, verbose: Boolean(opts.verbose), summary: summary(o.format) });
     try {
-      writeFileAtomic(resolve(io.cwd, o.path), parts);
+      writeFileAtomic(resolve(io.cwd, o.path), maskParts(parts, io.secrets));
     } catch (e) {
       // The parts are rendered while the file is written: only a system error is the file's fault.
       if (!isSystemError(e)) throw e;
@@ -245,7 +247,8 @@ export function writeReports(report: Report, format: ReportFormat, outputs: { fo
     return;
   }
   const parts = reportStream[format](report, { chalk: format === "terminal" ? chalkFor(colorLevel(io, opts, io.stdoutIsTTY)) : plain, verbose: Boolean(opts.verbose), width: 100, summary: summary(format) });
-  const text = [...parts].join("");
+  const joined = [...parts].join("");
+  const text = format === "json" ? escapeJsonControls(joined) : joined;
   io.out(text.endsWith("\n") ? text : `${text}\n`);
 }
 

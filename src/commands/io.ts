@@ -1,15 +1,24 @@
 /**
  * What a command may touch: two output streams, the environment, the working directory.
- * Only src/cli.ts builds one from the real process.
+ * Only src/cli.ts builds one from the real process: there `out` and `err` mask every value in
+ * `secrets` and keep text from becoming a GitHub workflow command (util/output.ts).
  */
 import { Chalk, type ChalkInstance } from "chalk";
 import { existsSync } from "node:fs";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import { ReadinessError } from "../errors.js";
+import type { SecretMasker } from "../util/mask.js";
 
 export interface Io {
   out(text: string): void;
   err(text: string): void;
+  /** A GitHub workflow command readiness means (an annotation), on stdout or stderr: the one way to write one. */
+  command(line: string, stream: "out" | "err"): void;
+  /**
+   * Every secret known to the run. Loading a checklist adds the values it reads from the
+   * environment (`secrets` of LoadOptions); `out`, `err`, report files and the step summary mask them.
+   */
+  secrets: SecretMasker;
   env: Record<string, string | undefined>;
   cwd: string;
   stdoutIsTTY: boolean;

@@ -8,6 +8,7 @@ import { getProbe } from "../probes/index.js";
 import type { ProbeSpecBase } from "../types.js";
 import { maskDeep, createMasker } from "../util/mask.js";
 import { nearest } from "../util/text.js";
+import { escapeJsonControls } from "../reports/escape.js";
 import { loadForAudit } from "./audit.js";
 import { parseVars, type GlobalOptions, type Io } from "./io.js";
 
@@ -37,12 +38,12 @@ export async function listCommand(file: string | undefined, opts: ListOptions, i
       where: p.item.loc ? `${p.item.loc.file}:${p.item.loc.line}` : undefined,
     }));
   if (opts.json) {
-    io.out(`${JSON.stringify(maskDeep(rows, mask), null, 2)}\n`);
+    io.out(`${escapeJsonControls(JSON.stringify(maskDeep(rows, mask), null, 2))}\n`);
     return 0;
   }
   for (const r of rows) {
     const kind = r.probes.length ? r.probes.join("; ") : `manual: ${r.status ?? "no status"}`;
-    io.out(mask.mask(sanitize(`${r.id}  [${r.severity}]  ${r.title}  — ${kind}${r.where ? `  (${r.where})` : ""}`)) + "\n");
+    io.out(sanitize(mask.mask(`${r.id}  [${r.severity}]  ${r.title}  — ${kind}${r.where ? `  (${r.where})` : ""}`)) + "\n");
   }
   const from = checklist.files && checklist.files.length > 1 ? ` from ${checklist.files.join(", ")}` : "";
   io.out(`${rows.length} item${rows.length === 1 ? "" : "s"}${from}${checklist.environment ? ` (environment ${checklist.environment})` : ""}\n`);
@@ -84,8 +85,9 @@ export async function explainCommand(id: string, opts: ListOptions, io: Io): Pro
     waiver: item.waiver,
     probes: item.probes.map((p) => ({ ...p.spec, timeout: `${p.timeoutMs}ms`, retries: p.retries, retry_delay: `${p.retryDelayMs}ms` })),
   };
-  const plain = JSON.parse(JSON.stringify(view)) as unknown;
-  if (opts.json) io.out(`${JSON.stringify(maskDeep(plain, mask), null, 2)}\n`);
-  else io.out(mask.mask(sanitize(stringify(plain, { lineWidth: 0 }))));
+  // Masked before YAML quotes and escapes the values.
+  const masked = maskDeep(JSON.parse(JSON.stringify(view)) as unknown, mask);
+  if (opts.json) io.out(`${escapeJsonControls(JSON.stringify(masked, null, 2))}\n`);
+  else io.out(sanitize(stringify(masked, { lineWidth: 0 })));
   return 0;
 }

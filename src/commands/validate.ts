@@ -3,7 +3,8 @@
  */
 import { checkChecklistFile } from "../checklist/load.js";
 import { yamlLib } from "../checklist/parse.js";
-import { formatIssue, ReadinessError } from "../errors.js";
+import { formatIssue, ReadinessError, sanitize } from "../errors.js";
+import { escapeJsonControls, escapeYamlControls } from "../reports/escape.js";
 import { flattenItems } from "../engine/plan.js";
 import type { Checklist, Item, ResolvedProbe, Section } from "../types.js";
 import { createMasker, maskDeep } from "../util/mask.js";
@@ -21,19 +22,18 @@ export interface ValidateOptions extends GlobalOptions {
 
 export async function validateCommand(file: string | undefined, opts: ValidateOptions, io: Io): Promise<number> {
   const path = displayPath(io, requireChecklist(io.cwd, file));
-  const { checklist, issues } = await checkChecklistFile(path, { env: io.env, vars: parseVars(opts.var), environment: opts.env, signal: io.signal });
-  const mask = createMasker(checklist?.secrets ?? []);
+  const { checklist, issues } = await checkChecklistFile(path, { env: io.env, vars: parseVars(opts.var), environment: opts.env, signal: io.signal, secrets: io.secrets });
   const errors = issues.filter((i) => i.level !== "warning");
   if (opts.print && checklist && errors.length === 0) {
-    for (const i of issues) io.err(`${mask.mask(formatIssue(i))}\n`);
+    for (const i of issues) io.err(`${formatIssue(i)}\n`);
     io.out(printChecklist(checklist));
     return 0;
   }
   if (opts.json) {
-    io.out(`${JSON.stringify({ valid: errors.length === 0, file: path, issues: issues.map((i) => ({ ...i, message: mask.mask(i.message) })) }, null, 2)}\n`);
+    io.out(`${escapeJsonControls(JSON.stringify({ valid: errors.length === 0, file: path, issues }, null, 2))}\n`);
     return errors.length ? 2 : 0;
   }
-  for (const i of issues) io.err(`${mask.mask(formatIssue(i))}\n`);
+  for (const i of issues) io.err(`${formatIssue(i)}\n`);
   if (errors.length) {
     io.err(`${path}: ${errors.length} error${errors.length === 1 ? "" : "s"}\n`);
     return 2;
@@ -101,7 +101,7 @@ export function printChecklist(checklist: Checklist): string {
   const doc = new Document(literal(maskDeep(JSON.parse(JSON.stringify(body)) as unknown, mask)));
   const files = checklist.files ?? [checklist.path];
   doc.commentBefore = [
-    ` Resolved from ${files.join(", ")}${checklist.environment ? ` with environment ${checklist.environment}` : ""} by readiness validate --print.`,
+    ` Resolved from ${sanitize(files.join(", "))}${checklist.environment ? ` with environment ${checklist.environment}` : ""} by readiness validate --print.`,
     " Every default is written out; values from the environment are masked as ***.",
   ].join("\n");
   const walk = (sections: Section[], path: (string | number)[]): void => {
@@ -110,11 +110,11 @@ export function printChecklist(checklist: Checklist): string {
         const node = doc.getIn([...path, i, "items", j], true);
         if (!isMap(node) || !item.loc) return;
         const over = item.overrides?.length ? `, changed at ${item.overrides.map((o) => `${o.file}:${o.line}`).join(", ")}` : "";
-        node.commentBefore = mask.mask(` from ${item.loc.file}:${item.loc.line}${over}`);
+        node.commentBefore = mask.mask(sanitize(` from ${item.loc.file}:${item.loc.line}${over}`));
       });
       walk(s.sections, [...path, i, "sections"]);
     });
   };
   walk(checklist.sections, ["sections"]);
-  return doc.toString({ lineWidth: 0 });
+  return escapeYamlControls(doc.toString({ lineWidth: 0 }));
 }

@@ -23,6 +23,7 @@ import {
 import { isoDate, parseDate } from "../util/duration.js";
 import { getProbe } from "../probes/index.js";
 import type { Masker } from "../types.js";
+import { createMasker, maskDeep } from "../util/mask.js";
 import { waiverActive, type Plan, type PlannedItem } from "./plan.js";
 import type { ExecuteResults } from "./execute.js";
 import {
@@ -329,5 +330,6 @@ export function buildReport(planned: Plan, results: ExecuteResults, options: Sco
   if (checklist.levels) report.levels = levelsReport(checklist.levels, items, Boolean(options.strict));
   report.expiring = expiringSoon(evaluated, options.now, gate.warn_days ?? DEFAULT_WARN_DAYS);
   report.open_work = openWork(checklist, byItem, options.now);
-  return report;
+  // Every string of the report, whatever field holds it, with the checklist's secrets masked.
+  return maskDeep(report, options.masker ?? createMasker(checklist.secrets));
 }

@@ -23,9 +23,12 @@ export interface AnnotationOptions {
   perKind?: number;
 }
 
-/** Escapes the message part of a workflow command. */
+/**
+ * Escapes the message part of a workflow command. `##[` gets a zero-width space (`##\u200b[`): the
+ * runner reads the legacy command form anywhere in a line, annotations included.
+ */
 export function escapeData(text: string): string {
-  return oneLine(text).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+  return oneLine(text).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A").replace(/##\[/g, "##\u200b[");
 }
 
 /** Escapes a property value (`file=`, `title=`) of a workflow command. */

@@ -80,6 +80,28 @@ export function escapeMarkdown(text: string): string {
     .replace(/^(\d+)([.)])/, "$1\\$2");
 }
 
+const C1 = /[\u0080-\u009f]/g;
+
+/**
+ * YAML text from the `yaml` library with raw C1 controls (U+0080-U+009F) written as `\xHH`. The
+ * library double-quotes a string that holds one but writes the character itself, which a terminal
+ * may obey (U+009B is CSI); inside double quotes, where they are, `\xHH` is the same character.
+ */
+export function escapeYamlControls(yaml: string): string {
+  return yaml.replace(C1, (c) => `\\x${c.charCodeAt(0).toString(16)}`);
+}
+
+const JSON_RAW_CONTROLS = /[\u007f-\u009f\u2028\u2029]/g;
+
+/**
+ * JSON text with DEL, the C1 controls and the line and paragraph separators written as `\uXXXX`:
+ * JSON.stringify escapes only C0, and writes these as they are, which a terminal may obey. They can
+ * only be inside strings, where the escape is the same character.
+ */
+export function escapeJsonControls(json: string): string {
+  return json.replace(JSON_RAW_CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
 /** Any character that is not one column wide by itself: NUL, and anything from U+0300 on. */
 const NOT_NARROW = /[^\u0001-\u02ff]/;
 

@@ -24,5 +24,5 @@ export function makeContext(options: ContextOptions = {}): ProbeContext {
 
 /** A command's Io for tests that call a command function directly: no terminal, nothing interrupted; `out` and `err` as given (default: dropped). */
 export function makeIo(over: Partial<Io> = {}): Io {
-  return { out: () => {}, err: () => {}, env: {}, cwd: "/", stdoutIsTTY: false, stderrIsTTY: false, signal: new AbortController().signal, interruptedBy: () => undefined, ...over };
+  return { out: () => {}, err: () => {}, command: () => {}, secrets: createMasker(), env: {}, cwd: "/", stdoutIsTTY: false, stderrIsTTY: false, signal: new AbortController().signal, interruptedBy: () => undefined, ...over };
 }

@@ -190,9 +190,9 @@ sections:
     // \x24 is "$": the document's text has no "${", so only the backslash says there may be one.
     const text = oneItem(`        probes: [{ env: A, name: "\\x24{env.WHO}" }, { env: B, name: "$\\\n          {env.WHO}" }]\n`);
     expect(text).not.toContain("${");
-    const c = parseChecklist(text, "c.yaml", { env: { WHO: "ana" } });
-    expect(c.sections[0]!.items[0]!.probes.map((p) => p.name)).toEqual(["ana", "ana"]);
-    expect(c.secrets).toEqual(["ana"]);
+    const c = parseChecklist(text, "c.yaml", { env: { WHO: "ana-maria" } });
+    expect(c.sections[0]!.items[0]!.probes.map((p) => p.name)).toEqual(["ana-maria", "ana-maria"]);
+    expect(c.secrets).toEqual(["ana-maria"]);
   });
 
   it("resolves a plain document (no `${`, backslash or __proto__ in its text) without the substitution walk, to the same checklist", () => {

@@ -240,8 +240,8 @@ describe("execute", () => {
   });
 
   it("masks secrets and keeps messages on one line", async () => {
-    stub(() => Promise.resolve({ result: "fail", message: "  token s3cr3t\n rejected \u001b[2J " }));
-    const r = (await execute(planFor([1]), { masker: createMasker(["s3cr3t"]) }))[0]?.[0];
+    stub(() => Promise.resolve({ result: "fail", message: "  token s3cr3t-token\n rejected \u001b[2J " }));
+    const r = (await execute(planFor([1]), { masker: createMasker(["s3cr3t-token"]) }))[0]?.[0];
     expect(r?.message).toBe("token *** rejected \\x1b[2J");
   });
 });
