@@ -6,6 +6,7 @@
  * hop that failed, counts hops, and decides what crosses to another origin (nothing the checklist
  * set: no header of `headers`, no credentials, no body).
  */
+import { createPrivateKey, X509Certificate } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { resolve as resolvePath } from "node:path";
@@ -111,9 +112,14 @@ interface Exchange {
 /** A failure to report as is (after the label), not through describeNetError. */
 class ProbeFailure extends Error {}
 
-/** TLS material of the spec, read from its PEM files (relative to the checklist's directory). */
-async function tlsMaterial(spec: HttpSpec, cwd: string): Promise<{ ca?: string; cert?: string; key?: string }> {
-  const out: { ca?: string; cert?: string; key?: string } = {};
+type TlsMaterial = { ca?: string; cert?: string; key?: string };
+
+/**
+ * TLS material of the spec, read from its PEM files (relative to the checklist's directory) and
+ * checked, so a wrong file is named rather than reported as a failed handshake.
+ */
+async function tlsMaterial(spec: HttpSpec, cwd: string): Promise<TlsMaterial> {
+  const out: TlsMaterial = {};
   for (const k of ["ca", "cert", "key"] as const) {
     const file = spec[k];
     if (file === undefined) continue;
@@ -125,6 +131,18 @@ async function tlsMaterial(spec: HttpSpec, cwd: string): Promise<{ ca?: string; 
       throw new ProbeFailure(`${k}: cannot read ${file} (${why})`);
     }
   }
+  if (out.ca === undefined && out.cert === undefined && out.key === undefined) return out;
+  const parse = <T>(k: "ca" | "cert" | "key", what: string, make: () => T): T => {
+    try {
+      return make();
+    } catch {
+      throw new ProbeFailure(`${k}: ${spec[k] ?? ""} is not ${what} in PEM format`);
+    }
+  };
+  if (out.ca !== undefined) parse("ca", "a certificate", () => new X509Certificate(out.ca as string));
+  const cert = out.cert === undefined ? undefined : parse("cert", "a certificate", () => new X509Certificate(out.cert as string));
+  const key = out.key === undefined ? undefined : parse("key", "a private key", () => createPrivateKey(out.key as string));
+  if (cert && key && !cert.checkPrivateKey(key)) throw new ProbeFailure(`key ${spec.key ?? ""} does not belong to cert ${spec.cert ?? ""}`);
   return out;
 }
 
@@ -136,7 +154,7 @@ async function tlsMaterial(spec: HttpSpec, cwd: string): Promise<{ ca?: string; 
  * made faster by an earlier probe's work (and `connection: close` is sent, as before). Timeouts are
  * the probe's own (its signal), so undici's are off.
  */
-function dispatcher(undici: typeof import("undici"), tls: { ca?: string; cert?: string; key?: string }, insecure: boolean): Dispatcher {
+function dispatcher(undici: typeof import("undici"), tls: TlsMaterial, insecure: boolean): Dispatcher {
   const connect = { ...tls, rejectUnauthorized: !insecure, lookup: lookupWithLoopback, autoSelectFamily: true, timeout: 0 };
   return new undici.EnvHttpProxyAgent({
     connect,

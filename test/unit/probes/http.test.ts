@@ -54,6 +54,10 @@ function handler(req: IncomingMessage, res: ServerResponse): void {
     case "/away":
       res.writeHead(302, { location: `http://127.0.0.1:${url.searchParams.get("port")}/gone` });
       return void res.end();
+    case "/cross":
+      // Redirects wherever ?to= says, with the status ?code= says (default 302).
+      res.writeHead(Number(url.searchParams.get("code") ?? 302), { location: url.searchParams.get("to") ?? "/" });
+      return void res.end();
     case "/loop":
       res.writeHead(301, { location: `/loop?n=${Number(url.searchParams.get("n") ?? 0) + 1}` });
       return void res.end();
@@ -232,6 +236,60 @@ describe("http probe: redirects", () => {
     expect(lastRequest).toMatchObject({ method: "GET", body: "" });
     await probe({ http: `${server.url}/temporary`, method: "POST", body: "x=1" });
     expect(lastRequest).toMatchObject({ method: "POST", body: "x=1" });
+  });
+
+  describe("across origins", () => {
+    /** What a second origin saw: each request's method, headers and body. */
+    const seen: { method?: string; headers: IncomingMessage["headers"]; body: string }[] = [];
+    let other: Running;
+    beforeAll(async () => {
+      other = await startHttpServer((req, res) => {
+        const chunks: Buffer[] = [];
+        req.on("data", (c: Buffer) => chunks.push(c));
+        req.on("end", () => {
+          seen.push({ method: req.method, headers: req.headers, body: Buffer.concat(chunks).toString() });
+          res.end("ok");
+        });
+      });
+    });
+    afterAll(() => other.close());
+
+    const secrets = { Authorization: "Bearer t0ken", Cookie: "session=c00kie", "X-Api-Key": "k3y", "X-Tenant": "acme" };
+    const cross = (to: string, code = 302) => `${server.url}/cross?code=${code}&to=${encodeURIComponent(to)}`;
+
+    it("sends none of the checklist's headers (nor URL credentials) to another origin, and all of them within one", async () => {
+      seen.length = 0;
+      const withUser = cross(`${other.url}/landing`).replace("http://", "http://admin:pa55@");
+      const out = await probe({ http: withUser, headers: secrets, contains: "ok" });
+      expect(out.result).toBe("pass");
+      expect(seen).toHaveLength(1);
+      for (const h of ["authorization", "cookie", "x-api-key", "x-tenant"]) expect(seen[0]!.headers[h], h).toBeUndefined();
+      expect(seen[0]!.headers["user-agent"]).toBe("readiness");
+
+      await probe({ http: cross("/echo"), headers: secrets });
+      expect(lastRequest.headers).toMatchObject({ authorization: "Bearer t0ken", cookie: "session=c00kie", "x-api-key": "k3y", "x-tenant": "acme" });
+    });
+
+    it.each([307, 308])("does not send a request body to another origin on a %i, and says so", async (code) => {
+      seen.length = 0;
+      const target = `${other.url}/upload`;
+      const out = await probe({ http: cross(target, code), method: "POST", body: { secret: "s3cret-body" } });
+      expect(out).toEqual({
+        result: "fail",
+        message: `POST ${cross(target, code)}: ${code} redirect to another origin (${target}) not followed: the request body is not sent across origins`,
+      });
+      expect(seen).toHaveLength(0);
+      // Within the origin the body follows, as before.
+      await probe({ http: cross("/echo", code), method: "POST", body: "x=1" });
+      expect(lastRequest).toMatchObject({ method: "POST", body: "x=1" });
+    });
+
+    it("follows a 303 after POST to another origin as a GET without the body", async () => {
+      seen.length = 0;
+      expect((await probe({ http: cross(`${other.url}/done`, 303), method: "POST", body: "x=1", headers: { "X-Api-Key": "k3y" } })).result).toBe("pass");
+      expect(seen).toEqual([expect.objectContaining({ method: "GET", body: "" })]);
+      expect(seen[0]!.headers["x-api-key"]).toBeUndefined();
+    });
   });
 
   it("names the redirect target when it is the one that fails", async () => {
