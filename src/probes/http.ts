@@ -146,26 +146,43 @@ async function tlsMaterial(spec: HttpSpec, cwd: string): Promise<TlsMaterial> {
   return out;
 }
 
+/** The variables undici's EnvHttpProxyAgent reads (NO_PROXY it reads again at each request). */
+const PROXY_VARIABLES = ["HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy"];
+
+/** Dispatchers by what configures them: see {@link dispatcherFor}. */
+const dispatchers = new Map<string, Dispatcher>();
+
 /**
- * The dispatcher for one probe run: undici's EnvHttpProxyAgent, which sends a request through
- * HTTP_PROXY / HTTPS_PROXY unless NO_PROXY names its host (lowercase names too), and directly
- * otherwise. One per run, destroyed when the run ends: no connection, TLS session or DNS answer
- * outlives the probe, so a latency is always that of a fresh connection to the target, never one
- * made faster by an earlier probe's work (and `connection: close` is sent, as before). Timeouts are
- * the probe's own (its signal), so undici's are off.
+ * The dispatcher for a probe: undici's EnvHttpProxyAgent, which sends a request through HTTP_PROXY
+ * / HTTPS_PROXY unless NO_PROXY names its host (lowercase names too), and directly otherwise.
+ *
+ * One per configuration (TLS material, `insecure`, proxy variables), shared by the probes that have
+ * it, rather than one per probe: building and tearing down a client for each of thousands of probes
+ * would cost more than their requests. Sharing carries nothing from one probe to the next that
+ * would make a latency not the target's: every request is sent with `connection: close` (`reset`),
+ * so no probe reuses another's connection; TLS sessions are not cached, so every handshake is a
+ * full one; names are looked up at each connect. A request's connection is closed when its probe
+ * ends, aborts or stops reading the body. Timeouts are the probe's own (its signal), so undici's
+ * are off.
  */
-function dispatcher(undici: typeof import("undici"), tls: TlsMaterial, insecure: boolean): Dispatcher {
-  const connect = { ...tls, rejectUnauthorized: !insecure, lookup: lookupWithLoopback, autoSelectFamily: true, timeout: 0 };
-  return new undici.EnvHttpProxyAgent({
-    connect,
-    // The TLS of a request tunnelled through a proxy (CONNECT): the same verification and material.
-    requestTls: connect,
-    // Plain http:// goes to the proxy in absolute form, as curl sends it; https:// through CONNECT.
-    proxyTunnel: false,
-    maxHeaderSize: MAX_HEAD_BYTES,
-    headersTimeout: 0,
-    bodyTimeout: 0,
-  });
+function dispatcherFor(tls: TlsMaterial, insecure: boolean): Dispatcher {
+  const key = JSON.stringify([tls.ca, tls.cert, tls.key, insecure, PROXY_VARIABLES.map((k) => process.env[k])]);
+  let found = dispatchers.get(key);
+  if (!found) {
+    const connect = { ...tls, rejectUnauthorized: !insecure, lookup: lookupWithLoopback, autoSelectFamily: true, timeout: 0, maxCachedSessions: 0 };
+    found = new (loadUndici().EnvHttpProxyAgent)({
+      connect,
+      // The TLS of a request tunnelled through a proxy (CONNECT): the same verification and material.
+      requestTls: connect,
+      // Plain http:// goes to the proxy in absolute form, as curl sends it; https:// through CONNECT.
+      proxyTunnel: false,
+      maxHeaderSize: MAX_HEAD_BYTES,
+      headersTimeout: 0,
+      bodyTimeout: 0,
+    });
+    dispatchers.set(key, found);
+  }
+  return found;
 }
 
 interface ExchangeOptions {
@@ -288,10 +305,9 @@ async function run(spec: HttpSpec, ctx: ProbeContext): Promise<ProbeOutcome> {
   let { headers, body } = requestHeaders(spec, url);
   let currentMethod = method;
   const hops: string[] = [];
-  let agent: Dispatcher | undefined;
   try {
     const tls = await tlsMaterial(spec, ctx.cwd);
-    agent = dispatcher(loadUndici(), tls, spec.insecure === true);
+    const agent = dispatcherFor(tls, spec.insecure === true);
     // The latency is the target's: from here, not counting the first probe's load of undici.
     const sent = monotonicMs();
     let res: Exchange;
@@ -341,9 +357,6 @@ async function run(spec: HttpSpec, ctx: ProbeContext): Promise<ProbeOutcome> {
     if (ctx.signal.aborted) return fail(`${label}: ${abortCause(ctx.signal, ctx.timeoutMs, started)}${at}`);
     const cause = e instanceof ProbeFailure ? e.message : describeNetError(e);
     return fail(`${label}: ${cause}${at}`);
-  } finally {
-    // Closes every connection the run opened, whatever state it is in.
-    if (agent) await agent.destroy().catch(() => undefined);
   }
 }
 

@@ -457,6 +457,25 @@ describe("http probe: TLS", () => {
     expect(tlsToPlain.message).toBe(`GET https://127.0.0.1:${server.port}/health: TLS handshake failed (is this port plain HTTP?)`);
   });
 
+  it("opens a new connection with a full handshake for every probe: no probe's latency is helped by another's", async () => {
+    const { createServer } = await import("node:https");
+    const resumed: boolean[] = [];
+    const srv = createServer({ key: cert.key, cert: cert.cert }, (_req, res) => res.end("ok"));
+    srv.on("secureConnection", (s: import("node:tls").TLSSocket) => s.once("data", () => resumed.push(s.isSessionReused())));
+    await new Promise<void>((resolve) => srv.listen(0, "127.0.0.1", resolve));
+    try {
+      const port = (srv.address() as import("node:net").AddressInfo).port;
+      for (let i = 0; i < 3; i++) expect((await probe({ http: `https://127.0.0.1:${port}/`, insecure: true })).result).toBe("pass");
+      expect(resumed).toEqual([false, false, false]);
+    } finally {
+      srv.closeAllConnections();
+      await new Promise<void>((resolve) => srv.close(() => resolve()));
+    }
+    const before = server.connections;
+    for (let i = 0; i < 3; i++) await probe({ http: `${server.url}/health` });
+    expect(server.connections - before).toBe(3);
+  });
+
   /** A real handshake trusting `c`, so verification gets past the self-signed check to the next error. */
   function handshakeError(c: Certificate, port: number, servername: string): Promise<unknown> {
     return new Promise((resolve) => {
