@@ -259,25 +259,16 @@ async function parallelHttp() {
   // probe phase's distance from 4 × 100 ms reads as what is ours and what is not.
   const port = server.address().port;
   const least = rawLoopScript(N, 50, 'const { connect } = require("node:net");', `const s = connect(${port}, "127.0.0.1"); s.on("connect", () => s.write("GET /p" + i + " HTTP/1.1\\r\\nHost: 127.0.0.1:${port}\\r\\nConnection: close\\r\\n\\r\\n")); s.on("data", () => {}); s.on("end", () => { s.destroy(); end(); }); s.on("error", end);`);
-  // The same on Node's TCP handle, without net.Socket's stream machinery, as the probe's plain
-  // requests go on Node 20 (src/util/tcp-handle.ts): the floor for a Node client.
-  const handle = rawLoopScript(
-    N,
-    50,
-    'const { TCP, TCPConnectWrap, constants } = process.binding("tcp_wrap"); const { WriteWrap, streamBaseState, kReadBytesOrError } = process.binding("stream_wrap");',
-    `const h = new TCP(constants.SOCKET); const req = new TCPConnectWrap(); req.oncomplete = (st) => { if (st < 0) { h.close(); return end(); } const w = new WriteWrap(); w.handle = h; w.oncomplete = () => {}; w.async = false; h.writeLatin1String(w, "GET /p" + i + " HTTP/1.1\\r\\nHost: 127.0.0.1:${port}\\r\\nConnection: close\\r\\n\\r\\n"); h.onread = () => { if (streamBaseState[kReadBytesOrError] < 0) { h.close(); end(); } }; h.readStart(); }; if (h.connect(req, "127.0.0.1", ${port}) < 0) { h.close(); end(); }`,
-  );
   // The ideal's start-up is a cold `validate` measured the same way as the audit (spawned from
   // here with its output piped) and in the same rounds, so the two differ only by the probes.
   // Also a cold `validate` of the same 200-item checklist: a start-up that includes reading and
   // checking it, which any runner must do before its first probe (shown, not the target's measure).
-  const [cli, rawRuns, starts, leastRuns, sameStarts, handleRuns] = await roundRobin(runs, [
+  const [cli, rawRuns, starts, leastRuns, sameStarts] = await roundRobin(runs, [
     () => timed(NODE, [BIN, "audit", f, "-f", "json", "--concurrency", "50"]),
     () => timed(NODE, ["-e", raw]),
     () => timed(NODE, [BIN, "validate", small]),
     () => timed(NODE, ["-e", least]),
     () => timed(NODE, [BIN, "validate", f]),
-    () => timed(NODE, ["-e", handle]),
   ]);
   const cliWall = median(cli.map((r) => r.wall));
   const probePhase = median(cli.map((r) => JSON.parse(r.stdout).duration_ms));
@@ -285,8 +276,6 @@ async function parallelHttp() {
   const rawLoop = median(rawRuns.map((r) => Number(r.stdout)));
   if (leastRuns.some((r) => r.code !== 0 || !Number(r.stdout))) throw new Error(`raw socket client: ${leastRuns.find((r) => r.code !== 0 || !Number(r.stdout))?.stderr}`);
   const leastLoop = median(leastRuns.map((r) => Number(r.stdout)));
-  // n/a where this Node has no such binding (the probe then uses net.Socket too).
-  const handleLoop = handleRuns.every((r) => r.code === 0 && Number(r.stdout)) ? median(handleRuns.map((r) => Number(r.stdout))) : undefined;
   const startUp = median(starts.map((r) => r.wall));
   // Paired: each audit against the validate run in its round.
   const ratioIdeal = median(cli.map((r, i) => r.wall / (starts[i].wall + 4 * 100)));
@@ -327,7 +316,7 @@ async function parallelHttp() {
     waitOnWall = median(w.map((r) => r.wall));
   }
   server.close();
-  return { N, cliWall, probePhase, ok, ideal: startUp + 4 * 100, ratioIdeal, sameIdeal: sameStartUp + 4 * 100, ratioSame, rawLoop, leastLoop, handleLoop, curlWall, curlParallelWall, waitOnWall };
+  return { N, cliWall, probePhase, ok, ideal: startUp + 4 * 100, ratioIdeal, sameIdeal: sameStartUp + 4 * 100, ratioSame, rawLoop, leastLoop, curlWall, curlParallelWall, waitOnWall };
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -477,8 +466,6 @@ lines.push(`| … probe phase only (report \`duration_ms\`) | ${ms(http.probePha
 lines.push(`| … probe phase vs the same ${http.N} requests from bare node (\`http.get\`, new connection each, concurrency 50) | ${ms(http.probePhase)} | ${ms(http.rawLoop)} | ${ratio(http.probePhase, http.rawLoop)} | | |`);
 lines.push(`| … the floor this server allows: the same ${http.N} requests from a raw socket each (request written by hand, response ignored), loop only | ${ms(http.leastLoop)} | 4 × 100 ms = 400 ms | ${ratio(http.leastLoop, 400)} | | |`);
 lines.push(`| … probe phase vs that raw socket loop | ${ms(http.probePhase)} | ${ms(http.leastLoop)} | ${ratio(http.probePhase, http.leastLoop)} | | |`);
-lines.push(`| … the same requests on Node's TCP handle (\`process.binding("tcp_wrap")\`, no net.Socket: how the probe sends plain requests on Node 20), loop only | ${http.handleLoop ? ms(http.handleLoop) : "n/a"} | 4 × 100 ms = 400 ms | ${http.handleLoop ? ratio(http.handleLoop, 400) : ""} | | |`);
-lines.push(`| … probe phase vs that handle loop | ${ms(http.probePhase)} | ${http.handleLoop ? ms(http.handleLoop) : "n/a"} | ${http.handleLoop ? ratio(http.probePhase, http.handleLoop) : ""} | | |`);
 lines.push(`| … a native client's floor: \`curl --parallel --parallel-max 50\`, a new connection each, its start-up included | ${http.curlParallelWall ? ms(http.curlParallelWall) : "n/a (no curl 7.66+)"} | 4 × 100 ms = 400 ms | ${http.curlParallelWall ? ratio(http.curlParallelWall, 400) : ""} | | |`);
 lines.push(`| … vs a sequential \`curl\` loop | ${ms(http.cliWall)} | ${http.curlWall ? ms(http.curlWall) : "n/a (no curl)"} | ${http.curlWall ? `${(http.curlWall / http.cliWall).toFixed(1)}× faster` : ""} | | |`);
 lines.push(`| … vs \`wait-on\` (${http.N} URLs, all up) | ${ms(http.cliWall)} | ${http.waitOnWall ? ms(http.waitOnWall) : "n/a (not installed)"} | ${http.waitOnWall ? ratio(http.cliWall, http.waitOnWall) : ""} | | |`);

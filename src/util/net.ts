@@ -328,8 +328,14 @@ export function describeNetError(err: unknown): string {
     case "UND_ERR_RES_CONTENT_LENGTH_MISMATCH":
       return "invalid HTTP response (body length does not match Content-Length)";
     case "UND_ERR_INVALID_ARG":
+      if (e.message.startsWith("Proxy Authentication Required")) return "the proxy requires authentication (407)";
       // Names what is wrong (e.g. "invalid authorization header"), never a header's value.
       return `request not sent: ${e.message}`;
+    case "UND_ERR_ABORTED": {
+      const status = /^Proxy response \((\d+)\)/.exec(e.message)?.[1];
+      if (status) return `the proxy refused the tunnel (${status})`;
+      break;
+    }
     case "UND_ERR_PRX_TLS":
       return "TLS to the proxy failed";
     case "ERR_TLS_CERT_ALTNAME_INVALID":

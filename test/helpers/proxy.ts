@@ -16,12 +16,24 @@ export interface RunningProxy {
   close(): Promise<void>;
 }
 
+/** Options of {@link startProxy}. */
+export interface ProxyOptions {
+  /** `user:password` the proxy requires (Basic, in Proxy-Authorization); others get a 407. */
+  auth?: string;
+}
+
 /** Starts the proxy on 127.0.0.1, port 0. */
-export async function startProxy(): Promise<RunningProxy> {
+export async function startProxy(options: ProxyOptions = {}): Promise<RunningProxy> {
   const requests: string[] = [];
   const sockets = new Set<Socket>();
+  const allowed = (req: IncomingMessage): boolean =>
+    options.auth === undefined || req.headers["proxy-authorization"] === `Basic ${Buffer.from(options.auth).toString("base64")}`;
   const server = createServer((req: IncomingMessage, res) => {
     requests.push(`${req.method} ${req.url}`);
+    if (!allowed(req)) {
+      res.writeHead(407, { "proxy-authenticate": 'Basic realm="test"' });
+      return void res.end();
+    }
     let target: URL;
     try {
       target = new URL(req.url ?? "");
@@ -42,6 +54,7 @@ export async function startProxy(): Promise<RunningProxy> {
   server.on("connect", (req: IncomingMessage, client: Socket, head: Buffer) => {
     requests.push(`CONNECT ${req.url}`);
     client.on("error", () => undefined);
+    if (!allowed(req)) return void client.end('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="test"\r\n\r\n');
     const [host, port] = [req.url?.slice(0, req.url.lastIndexOf(":")) ?? "", Number(req.url?.slice(req.url.lastIndexOf(":") + 1))];
     const upstream = connect(port, host.replace(/^\[|\]$/g, ""), () => {
       client.write("HTTP/1.1 200 Connection Established\r\n\r\n");

@@ -78,6 +78,21 @@ describe("http probe: proxies from the environment", () => {
     expect(proxy.requests).toEqual([`GET ${plain.url}/proxied`]);
   });
 
+  it("sends the proxy URL's credentials, and names a proxy that wants them", async () => {
+    const guarded = await startProxy({ auth: "probe:s3cret" });
+    try {
+      const withAuth = guarded.url.replace("http://", "http://probe:s3cret@");
+      setProxyEnv({ HTTP_PROXY: withAuth, HTTPS_PROXY: withAuth });
+      expect((await httpProbe.run({ http: `${plain.url}/a` }, makeContext())).result).toBe("pass");
+      expect((await httpProbe.run({ http: `${tls.url}/a`, insecure: true }, makeContext())).result).toBe("pass");
+      setProxyEnv({ HTTP_PROXY: guarded.url, HTTPS_PROXY: guarded.url });
+      expect(await httpProbe.run({ http: `${plain.url}/b` }, makeContext())).toEqual({ result: "fail", message: `GET ${plain.url}/b: the proxy requires authentication (407)` });
+      expect(await httpProbe.run({ http: `${tls.url}/b`, insecure: true }, makeContext())).toEqual({ result: "fail", message: `GET ${tls.url}/b: the proxy refused the tunnel (407)` });
+    } finally {
+      await guarded.close();
+    }
+  });
+
   it("fails with the cause when the proxy is down, never reaching the target directly", async () => {
     setProxyEnv({ HTTP_PROXY: `http://127.0.0.1:${await closedPort()}` });
     const before = plain.connections;
