@@ -15,7 +15,6 @@ import type { Issue, Probe, ProbeContext, ProbeOutcome, ProbeSpecBase } from "..
 import { DURATION_PATTERN, formatDuration, monotonicMs, parseDuration } from "../util/duration.js";
 import { abortCause, describeNetError, lookupWithLoopback } from "../util/net.js";
 import {
-  checkJson,
   checkText,
   hasTextAssertions,
   jsonAssertionIssues,
@@ -23,6 +22,7 @@ import {
   textAssertionIssues,
   type TextAssertions,
 } from "./assert.js";
+import { checkJsonValues, checkValue, MATCHER_SCHEMA, matcherIssues } from "./matchers.js";
 
 /** An expected status: a code (`200`) or a pattern where `x` is any digit (`2xx`, `30x`). */
 export type StatusSpec = number | string;
@@ -39,8 +39,10 @@ export interface HttpSpec extends ProbeSpecBase, TextAssertions {
   body?: string | Record<string, unknown> | unknown[];
   /** Expected status: a code, a pattern like `2xx`, or a list of either (default `2xx`). */
   status?: StatusSpec | StatusSpec[];
-  /** JSON path → expected value, compared by deep equality (`data.items.0.name`, `$.status`). */
+  /** JSON path → expected value or matcher (`data.items.0.name: db`, `items: { length: { gte: 1 } }`); see matchers.ts. */
   json?: Record<string, unknown>;
+  /** Response header name (any case) → expected value or matcher (`Server: { exists: false }`). */
+  response_headers?: Record<string, unknown>;
   /** Longest acceptable time to the response headers (DNS, connect, TLS, redirects included). */
   max_latency?: string;
   /** Skip TLS certificate verification. */
@@ -103,6 +105,8 @@ interface Exchange {
   statusText: string;
   /** The first Location header, if any. */
   location?: string;
+  /** Response headers by lowercase name; a repeated header's values joined with ", ". */
+  headers: Record<string, string>;
   /** Present when the body was wanted: the bytes read, up to the cap. */
   body?: Buffer;
   /** The body was longer than the cap, which is what `body` holds. */
@@ -208,9 +212,12 @@ async function exchange(agent: Dispatcher, url: URL, o: ExchangeOptions): Promis
     reset: true,
   });
   const location = res.headers.location;
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(res.headers)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : value;
   const out: Exchange = {
     status: res.statusCode,
     statusText: res.statusText ?? "",
+    headers,
     truncated: false,
   };
   const loc = Array.isArray(location) ? location[0] : location;
@@ -375,6 +382,13 @@ function evaluate(spec: HttpSpec, res: Exchange, latency: number, label: string,
   const max = spec.max_latency === undefined ? undefined : parseDuration(spec.max_latency);
   if (max !== undefined && latency > max) failures.push(`latency ${formatDuration(latency)} exceeds max ${spec.max_latency}`);
 
+  if (spec.response_headers) {
+    for (const [name, expected] of Object.entries(spec.response_headers)) {
+      const value = res.headers[name.toLowerCase()];
+      failures.push(...checkValue(value === undefined ? { found: false } : { found: true, value }, expected, `header ${name}`));
+    }
+  }
+
   if (res.body) {
     const text = new TextDecoder("utf-8").decode(res.body);
     const bodyFailures = checkText(text, spec, "body");
@@ -382,7 +396,7 @@ function evaluate(spec: HttpSpec, res: Exchange, latency: number, label: string,
       let doc: unknown;
       try {
         doc = JSON.parse(text);
-        bodyFailures.push(...checkJson(doc, spec.json));
+        bodyFailures.push(...checkJsonValues(doc, spec.json));
       } catch {
         bodyFailures.push("body is not valid JSON");
       }
@@ -431,13 +445,25 @@ function check(spec: HttpSpec): Issue[] {
   }
   issues.push(...textAssertionIssues(spec));
   issues.push(...jsonAssertionIssues(spec.json));
+  const pointer = (k: string): string => k.replace(/~/g, "~0").replace(/\//g, "~1");
+  if (spec.json !== null && typeof spec.json === "object" && !Array.isArray(spec.json)) {
+    for (const [path, expected] of Object.entries(spec.json)) issues.push(...matcherIssues(expected, `/json/${pointer(path)}`));
+  }
+  const expectedHeaders = spec.response_headers !== null && typeof spec.response_headers === "object" ? spec.response_headers : undefined;
+  if (expectedHeaders && Object.keys(expectedHeaders).length === 0) {
+    issues.push({ path: "/response_headers", level: "error", message: "response_headers is empty, so it checks nothing: map at least one header to its expected value" });
+  }
+  for (const [name, expected] of Object.entries(expectedHeaders ?? {})) {
+    if (!TOKEN_RE.test(name)) issues.push({ path: `/response_headers/${pointer(name)}`, level: "error", message: `invalid header name ${JSON.stringify(name)}` });
+    else issues.push(...matcherIssues(expected, `/response_headers/${pointer(name)}`));
+  }
   return issues;
 }
 
 /** The `http` probe: see {@link HttpSpec}. */
 export const httpProbe: Probe<HttpSpec> = {
   type: "http",
-  description: "Requests a URL and checks the status, latency and body.",
+  description: "Requests a URL and checks the status, latency, headers and body.",
   schema: {
     type: "object",
     required: ["http"],
@@ -455,7 +481,16 @@ export const httpProbe: Probe<HttpSpec> = {
         description: "Expected status: 200, [200, 204] or a pattern like 2xx (default 2xx).",
       },
       ...TEXT_ASSERTION_PROPERTIES,
-      json: { type: "object", description: "JSON path → expected value, e.g. { data.status: ok }." },
+      json: {
+        type: "object",
+        additionalProperties: MATCHER_SCHEMA,
+        description: "JSON path → expected value or matcher, e.g. { data.status: ok, items: { length: { gte: 1 } } }.",
+      },
+      response_headers: {
+        type: "object",
+        additionalProperties: MATCHER_SCHEMA,
+        description: "Response header (any case) → expected value or matcher, e.g. { Server: { exists: false } }.",
+      },
       max_latency: { type: "string", pattern: DURATION_PATTERN, description: "Longest acceptable time to the response headers." },
       insecure: { type: "boolean", description: "Skip TLS certificate verification." },
       follow_redirects: { type: "boolean", description: "Follow up to 10 redirects (default true); headers and body set here are not sent to another origin." },

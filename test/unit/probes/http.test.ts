@@ -54,6 +54,12 @@ function handler(req: IncomingMessage, res: ServerResponse): void {
     case "/away":
       res.writeHead(302, { location: `http://127.0.0.1:${url.searchParams.get("port")}/gone` });
       return void res.end();
+    case "/hardened":
+      res.setHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+      res.setHeader("X-Frame-Options", "DENY");
+      res.setHeader("X-Items", "2");
+      res.setHeader("Set-Cookie", ["a=1", "b=2"]);
+      return json(res, 200, { status: "ok", checks: { db: { latency_ms: 31 } }, items: [{ id: 1 }, { id: 2 }], tags: ["primary", "eu"], error: null });
     case "/cross":
       // Redirects wherever ?to= says, with the status ?code= says (default 302).
       res.writeHead(Number(url.searchParams.get("code") ?? 302), { location: url.searchParams.get("to") ?? "/" });
@@ -167,6 +173,18 @@ describe("http probe: body assertions", () => {
     expect(fail.message).toBe(`GET ${server.url}/health: json data.items.1.up: expected true, got false; json data.nope is missing (expected 1)`);
   });
 
+  it("compares JSON values with matchers", async () => {
+    const pass = await probe({
+      http: `${server.url}/hardened`,
+      json: { status: "ok", "checks.db.latency_ms": { gt: 0, lt: 50 }, items: { length: { gte: 1 } }, tags: { contains: "primary" }, missing: { exists: false } },
+    });
+    expect(pass).toMatchObject({ result: "pass" });
+    const fail = await probe({ http: `${server.url}/hardened`, json: { "checks.db.latency_ms": { lt: 10 }, items: { length: 3 }, error: { exists: false }, status: { matches: "^up$" } } });
+    expect(fail.message).toBe(
+      `GET ${server.url}/hardened: json checks.db.latency_ms: expected < 10, got 31; json items length: expected 3, got 2; json error is present (expected absent); json status does not match /^up$/ (got "ok")`,
+    );
+  });
+
   it("fails when the body is not JSON", async () => {
     const out = await probe({ http: `${server.url}/not-json`, json: { status: "ok" } });
     expect(out.message).toBe(`GET ${server.url}/not-json: body is not valid JSON`);
@@ -188,6 +206,32 @@ describe("http probe: body assertions", () => {
     const out = await probe({ http: `${server.url}/huge` }, makeContext({ timeoutMs: 2000 }));
     expect(out.result).toBe("pass");
     await hugeClosed;
+  });
+});
+
+describe("http probe: response headers", () => {
+  it("checks response headers by name in any case, with the same matchers", async () => {
+    const pass = await probe({
+      http: `${server.url}/hardened`,
+      response_headers: {
+        "strict-transport-security": { matches: "max-age=\\d+" },
+        "X-Frame-Options": "DENY",
+        "Content-Type": { contains: "json" },
+        "X-Items": { gte: 2 },
+        Server: { exists: false },
+        "Set-Cookie": "a=1, b=2",
+      },
+    });
+    expect(pass).toMatchObject({ result: "pass" });
+    const fail = await probe({ http: `${server.url}/hardened`, response_headers: { "X-Frame-Options": "SAMEORIGIN", "Content-Security-Policy": { exists: true }, "x-frame-options": { exists: false } } });
+    expect(fail.message).toBe(
+      `GET ${server.url}/hardened: header X-Frame-Options: expected "SAMEORIGIN", got "DENY"; header Content-Security-Policy is missing (expected present); header x-frame-options is present (expected absent)`,
+    );
+  });
+
+  it("checks the headers of the final response after redirects, without reading the body", async () => {
+    const out = await probe({ http: `${server.url}/cross?to=/hardened`, response_headers: { "X-Frame-Options": "DENY" } });
+    expect(out).toMatchObject({ result: "pass", observed: { final_url: `${server.url}/hardened` } });
   });
 });
 
@@ -536,18 +580,34 @@ describe("http probe: check and target", () => {
     expect(httpProbe.check!({ http: "https://example.com/health", status: [200, "3xx"], json: { "$.status": "ok" }, contains: "ok" })).toEqual([]);
   });
 
+  it("flags matchers that cannot work, and response header names that cannot be", () => {
+    const issues = httpProbe.check!({
+      http: "https://example.com",
+      json: { n: { gt: "5" }, items: { length: { gte: "1" } } },
+      response_headers: { "Bad Name": "x", Server: { exists: false, matches: "a" }, "X-Frame-Options": { matches: "(" } },
+    });
+    expect(Object.fromEntries(issues.map((i) => [i.path, i.message]))).toEqual({
+      "/json/n/gt": "gt takes a number",
+      "/json/items/length/gte": "gte takes a number",
+      "/response_headers/Bad Name": 'invalid header name "Bad Name"',
+      "/response_headers/Server": "exists: false cannot be combined with tests of the value",
+      "/response_headers/X-Frame-Options/matches": expect.stringMatching(/^invalid regular expression \/\(\//),
+    });
+    expect(httpProbe.check!({ http: "https://x", response_headers: {} })[0]?.message).toMatch(/^response_headers is empty/);
+  });
+
   it("tolerates specs the schema has not vetted", () => {
-    expect(() => httpProbe.check!({ http: 42, method: 7, headers: null, status: "x", json: [] } as unknown as HttpSpec)).not.toThrow();
+    expect(() => httpProbe.check!({ http: 42, method: 7, headers: null, status: "x", json: [], response_headers: null } as unknown as HttpSpec)).not.toThrow();
   });
 });
 
 describe("http probe: schema", () => {
   // Compiled the way the checklist validator compiles it (union types allowed), plus ajv's strict checks.
   const validate = new Ajv({ strict: true, allErrors: true, allowUnionTypes: true }).compile(probeSchema("http"));
-  it.each([{ http: "http://x", status: 200, contains: "a", json: { "a.b": 1 }, headers: { A: 1 }, body: { a: 1 }, max_latency: "5ms", timeout: "1s" }, { http: "http://x", status: ["2xx", 301], method: "HEAD", insecure: true, follow_redirects: false }])("accepts %j", (spec) => {
+  it.each([{ http: "http://x", status: 200, contains: "a", json: { "a.b": 1 }, headers: { A: 1 }, body: { a: 1 }, max_latency: "5ms", timeout: "1s" }, { http: "http://x", status: ["2xx", 301], method: "HEAD", insecure: true, follow_redirects: false }, { http: "https://x", ca: "ca.pem", cert: "c.pem", key: "k.pem", response_headers: { Server: { exists: false }, "X-A": "b" }, json: { n: { lt: 5 } } }])("accepts %j", (spec) => {
     expect(validate(spec), JSON.stringify(validate.errors)).toBe(true);
   });
-  it.each([{ http: "http://x", status: "abc" }, { http: "http://x", status: 99 }, { http: "http://x", contains: [] }, { http: "http://x", timout: "1s" }, { http: "http://x", max_latency: "fast" }])("rejects %j", (spec) => {
+  it.each([{ http: "http://x", status: "abc" }, { http: "http://x", status: 99 }, { http: "http://x", contains: [] }, { http: "http://x", timout: "1s" }, { http: "http://x", max_latency: "fast" }, { http: "http://x", ca: "" }, { http: "http://x", response_headers: "Server" }])("rejects %j", (spec) => {
     expect(validate(spec)).toBe(false);
   });
 });
