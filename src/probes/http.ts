@@ -1,5 +1,6 @@
 /**
- * The `http` probe: one request (following redirects), then assertions on status, latency and body.
+ * The `http` probe: one request (following redirects), then assertions on status, latency, response
+ * headers and body.
  *
  * Requests go through undici (loaded when the first http probe runs, so `validate`, `list` and
  * `init` never load it), with redirects followed here rather than by undici: the probe names the
