@@ -1,20 +1,21 @@
 /**
- * The `http` probe: one request (following redirects), then assertions on status, latency and body.
+ * The `http` probe: one request (following redirects), then assertions on status, latency, response
+ * headers and body.
  *
- * It connects the socket itself and speaks HTTP/1.x on it (src/util/http1.ts) rather than using
- * fetch or node:http's ClientRequest: it needs per-request TLS verification (`insecure`), its own
- * address selection (`localhost` on IPv4 or IPv6), a hard cap on the body, and a new connection per
- * request that costs little more than the connect itself.
+ * Requests go through undici (loaded when the first http probe runs, so `validate`, `list` and
+ * `init` never load it), with redirects followed here rather than by undici: the probe names the
+ * hop that failed, counts hops, and decides what crosses to another origin (nothing the checklist
+ * set: no header of `headers`, no credentials, no body).
  */
-import { isIP, type Socket } from "node:net";
-import { connect as tlsConnect } from "node:tls";
-import type { AbortHook, Issue, Probe, ProbeContext, ProbeOutcome, ProbeSpecBase } from "../types.js";
+import { createPrivateKey, X509Certificate } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { resolve as resolvePath } from "node:path";
+import type { Dispatcher } from "undici";
+import type { Issue, Probe, ProbeContext, ProbeOutcome, ProbeSpecBase } from "../types.js";
 import { DURATION_PATTERN, formatDuration, monotonicMs, parseDuration } from "../util/duration.js";
-import { Http1ResponseReader, serializeRequest, TOKEN_RE, type Http1Response } from "../util/http1.js";
-import { abortable, abortCause, connectHost, describeNetError, whenAborted } from "../util/net.js";
-import { connectHandle, socketWire, tcpHandles, type Wire } from "../util/tcp-handle.js";
+import { abortCause, describeNetError, lookupWithLoopback } from "../util/net.js";
 import {
-  checkJson,
   checkText,
   hasTextAssertions,
   jsonAssertionIssues,
@@ -22,6 +23,7 @@ import {
   textAssertionIssues,
   type TextAssertions,
 } from "./assert.js";
+import { checkJsonValues, checkValue, MATCHER_SCHEMA, matcherIssues } from "./matchers.js";
 
 /** An expected status: a code (`200`) or a pattern where `x` is any digit (`2xx`, `30x`). */
 export type StatusSpec = number | string;
@@ -38,21 +40,31 @@ export interface HttpSpec extends ProbeSpecBase, TextAssertions {
   body?: string | Record<string, unknown> | unknown[];
   /** Expected status: a code, a pattern like `2xx`, or a list of either (default `2xx`). */
   status?: StatusSpec | StatusSpec[];
-  /** JSON path → expected value, compared by deep equality (`data.items.0.name`, `$.status`). */
+  /** JSON path → expected value or matcher (`data.items.0.name: db`, `items: { length: { gte: 1 } }`); see matchers.ts. */
   json?: Record<string, unknown>;
+  /** Response header name (any case) → expected value or matcher (`Server: { exists: false }`). */
+  response_headers?: Record<string, unknown>;
   /** Longest acceptable time to the response headers (DNS, connect, TLS, redirects included). */
   max_latency?: string;
   /** Skip TLS certificate verification. */
   insecure?: boolean;
   /** Follow 3xx redirects, at most 10 (default true). */
   follow_redirects?: boolean;
+  /** PEM file of the certificate authorities to trust instead of the system's (relative to the checklist). */
+  ca?: string;
+  /** PEM file of the client certificate, for servers that require one (mutual TLS); with `key`. */
+  cert?: string;
+  /** PEM file of the client certificate's private key; with `cert`. */
+  key?: string;
 }
 
 const MAX_REDIRECTS = 10;
+/** The response head: at most 64 KiB, as many servers' own limit for a request head. */
+const MAX_HEAD_BYTES = 64 * 1024;
+/** RFC 9110 token: what a header name or a method may be made of. */
+const TOKEN_RE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const STATUS_PATTERN = "^[1-5][0-9x][0-9x]$";
-/** Headers that carry credentials: not forwarded when a redirect leaves the origin (as fetch does). */
-const CREDENTIAL_HEADERS = ["authorization", "cookie", "proxy-authorization"];
 
 const STATUS_ITEM = {
   oneOf: [
@@ -88,110 +100,172 @@ function statusMatches(status: number, expected: StatusSpec): boolean {
   return true;
 }
 
-type Exchange = Http1Response;
+/** What the probe keeps of a response. */
+interface Exchange {
+  status: number;
+  statusText: string;
+  /** The first Location header, if any. */
+  location?: string;
+  /** Response headers by lowercase name; a repeated header's values joined with ", ". */
+  headers: Record<string, string>;
+  /** Present when the body was wanted: the bytes read, up to the cap. */
+  body?: Buffer;
+  /** The body was longer than the cap, which is what `body` holds. */
+  truncated: boolean;
+}
+
+/** A failure to report as is (after the label), not through describeNetError. */
+class ProbeFailure extends Error {}
+
+type TlsMaterial = { ca?: string; cert?: string; key?: string };
+
+/**
+ * TLS material of the spec, read from its PEM files (relative to the checklist's directory) and
+ * checked, so a wrong file is named rather than reported as a failed handshake.
+ */
+async function tlsMaterial(spec: HttpSpec, cwd: string): Promise<TlsMaterial> {
+  const out: TlsMaterial = {};
+  for (const k of ["ca", "cert", "key"] as const) {
+    const file = spec[k];
+    if (file === undefined) continue;
+    try {
+      out[k] = await readFile(resolvePath(cwd, file), "utf8");
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : code === "EACCES" ? "permission denied" : describeNetError(e);
+      throw new ProbeFailure(`${k}: cannot read ${file} (${why})`);
+    }
+  }
+  if (out.ca === undefined && out.cert === undefined && out.key === undefined) return out;
+  const parse = <T>(k: "ca" | "cert" | "key", what: string, make: () => T): T => {
+    try {
+      return make();
+    } catch {
+      throw new ProbeFailure(`${k}: ${spec[k] ?? ""} is not ${what} in PEM format`);
+    }
+  };
+  if (out.ca !== undefined) parse("ca", "a certificate", () => new X509Certificate(out.ca as string));
+  const cert = out.cert === undefined ? undefined : parse("cert", "a certificate", () => new X509Certificate(out.cert as string));
+  const key = out.key === undefined ? undefined : parse("key", "a private key", () => createPrivateKey(out.key as string));
+  if (cert && key && !cert.checkPrivateKey(key)) throw new ProbeFailure(`key ${spec.key ?? ""} does not belong to cert ${spec.cert ?? ""}`);
+  return out;
+}
+
+/** The variables undici's EnvHttpProxyAgent reads (NO_PROXY it reads again at each request). */
+const PROXY_VARIABLES = ["HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy"];
+
+/** Dispatchers by what configures them: see {@link dispatcherFor}. */
+const dispatchers = new Map<string, Dispatcher>();
+
+/**
+ * The dispatcher for a probe: undici's EnvHttpProxyAgent, which sends a request through HTTP_PROXY
+ * / HTTPS_PROXY unless NO_PROXY names its host (lowercase names too), and directly otherwise.
+ *
+ * One per configuration (TLS material, `insecure`, proxy variables), shared by the probes that have
+ * it, rather than one per probe: building and tearing down a client for each of thousands of probes
+ * would cost more than their requests. Sharing carries nothing from one probe to the next that
+ * would make a latency not the target's: every request is sent with `connection: close` (`reset`),
+ * so no probe reuses another's connection; TLS sessions are not cached, so every handshake is a
+ * full one; names are looked up at each connect. A request's connection is closed when its probe
+ * ends, aborts or stops reading the body. Timeouts are the probe's own (its signal), so undici's
+ * are off.
+ */
+function dispatcherFor(tls: TlsMaterial, insecure: boolean): Dispatcher {
+  const key = JSON.stringify([tls.ca, tls.cert, tls.key, insecure, PROXY_VARIABLES.map((k) => process.env[k])]);
+  let found = dispatchers.get(key);
+  if (!found) {
+    const connect = { ...tls, rejectUnauthorized: !insecure, lookup: lookupWithLoopback, autoSelectFamily: true, timeout: 0, maxCachedSessions: 0 };
+    found = new (loadUndici().EnvHttpProxyAgent)({
+      connect,
+      // The TLS of a request tunnelled through a proxy (CONNECT): the same verification and material.
+      requestTls: connect,
+      // Plain http:// goes to the proxy in absolute form, as curl sends it; https:// through CONNECT.
+      proxyTunnel: false,
+      maxHeaderSize: MAX_HEAD_BYTES,
+      headersTimeout: 0,
+      bodyTimeout: 0,
+    });
+    dispatchers.set(key, found);
+  }
+  return found;
+}
 
 interface ExchangeOptions {
   method: string;
   headers: Record<string, string>;
   body?: Buffer;
-  insecure: boolean;
   signal: AbortSignal;
-  /** The attempt's onAbort, when it has one (see ProbeContext). */
-  onAbort?: AbortHook;
   maxBodyBytes: number;
   /** Whether the body of a response with this status must be read (for assertions). */
   wantsBody: (status: number) => boolean;
-  /** Every connection opened, so the caller can destroy them all when the probe ends or aborts. */
-  sockets: Set<{ destroy(): void }>;
 }
 
-/**
- * Connects (TLS too for https), sends one request and reads the response head and, if wanted, the
- * capped body. A plain request to an IP address goes over Node's TCP handle where it is in use
- * (src/util/tcp-handle.ts); everything else over a `net.Socket`.
- */
-async function exchange(url: URL, o: ExchangeOptions): Promise<Exchange> {
-  // An IPv6 literal's hostname keeps its brackets ("[::1]"); sockets and TLS take the bare address.
-  const host = url.hostname.startsWith("[") && url.hostname.endsWith("]") ? url.hostname.slice(1, -1) : url.hostname;
-  const https = url.protocol === "https:";
-  const port = url.port ? Number(url.port) : https ? 443 : 80;
-  const literal = isIP(host);
-  let wire: Wire;
-  if (!https && literal !== 0 && tcpHandles()) {
-    wire = await connectHandle(host, literal === 6 ? 6 : 4, port, o.signal, o.onAbort);
-    o.sockets.add(wire);
-  } else {
-    const { socket: raw } = await connectHost(host, port, o.signal, o.onAbort);
-    o.sockets.add(raw);
-    let socket: Socket = raw;
-    if (https) {
-      // Errors of the wrapped socket surface on the TLS socket; this keeps one that arrives on the raw
-      // socket as well from becoming an uncaught exception.
-      raw.on("error", () => undefined);
-      const tls = tlsConnect({
-        socket: raw,
-        host,
-        // SNI must not carry an IP address; certificate checks still use `host`.
-        servername: literal ? undefined : host,
-        rejectUnauthorized: !o.insecure,
-        ALPNProtocols: ["http/1.1"],
-      });
-      o.sockets.add(tls);
-      await abortable(
-        new Promise<void>((resolve, reject) => {
-          tls.once("secureConnect", () => {
-            tls.removeListener("error", reject);
-            resolve();
-          });
-          tls.once("error", reject);
-        }),
-        o.signal,
-      );
-      socket = tls;
-    }
-    wire = socketWire(socket);
-  }
-
-  const request = serializeRequest(o.method, `${url.pathname}${url.search}`, o.headers, o.body);
-  return new Promise<Exchange>((resolve, reject) => {
-    const reader = new Http1ResponseReader(o.method, o.wantsBody, o.maxBodyBytes);
-    let settled = false;
-    const settle = (error: unknown, response?: Exchange): void => {
-      if (settled) return;
-      settled = true;
-      stopListening();
-      wire.unlisten();
-      if (response) resolve(response);
-      else reject(error instanceof Error ? error : new Error(String(error)));
-    };
-    const stopListening = whenAborted(o.signal, o.onAbort, () => settle(new Error("aborted")));
-    const onEnd = (): void => {
-      try {
-        settle(undefined, reader.end());
-      } catch (e) {
-        settle(e);
-      }
-    };
-    wire.listen({
-      data(chunk) {
-        try {
-          const response = reader.push(chunk);
-          if (response) settle(undefined, response);
-        } catch (e) {
-          settle(e);
-        }
-      },
-      end: onEnd,
-      error: (e) => settle(e),
-    });
-    // Aborted between the connect and here: no abort is coming to hear of.
-    if (o.signal.aborted) settle(new Error("aborted"));
-    else wire.write(request);
+/** Sends one request and reads the response head and, if wanted, the capped body. */
+async function exchange(agent: Dispatcher, url: URL, o: ExchangeOptions): Promise<Exchange> {
+  const res = await agent.request({
+    origin: url.origin,
+    path: `${url.pathname}${url.search}`,
+    method: o.method,
+    headers: o.headers,
+    body: o.body,
+    signal: o.signal,
+    // `connection: close`: one connection per request.
+    reset: true,
   });
+  const location = res.headers.location;
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(res.headers)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : value;
+  const out: Exchange = {
+    status: res.statusCode,
+    statusText: res.statusText ?? "",
+    headers,
+    truncated: false,
+  };
+  const loc = Array.isArray(location) ? location[0] : location;
+  if (loc !== undefined) out.location = loc;
+  if (!o.wantsBody(res.statusCode)) {
+    // Not read: the connection is closed instead.
+    discard(res.body);
+    return out;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of res.body as AsyncIterable<Buffer>) {
+      const room = o.maxBodyBytes - size;
+      if (chunk.length > room) {
+        chunks.push(chunk.subarray(0, room));
+        size += room;
+        out.truncated = true;
+        break;
+      }
+      chunks.push(chunk);
+      size += chunk.length;
+    }
+  } catch (e) {
+    if (o.signal.aborted) throw e;
+    const code = (e as { code?: string }).code;
+    // The server closed or reset the connection part-way through the body.
+    if (code === "UND_ERR_SOCKET" || code === "ECONNRESET" || code === "UND_ERR_RES_CONTENT_LENGTH_MISMATCH") throw new ProbeFailure("connection closed while reading the body");
+    throw e;
+  } finally {
+    discard(res.body);
+  }
+  out.body = Buffer.concat(chunks, size);
+  return out;
 }
+
+/** Stops reading a body and closes its connection (undici then reports the abort as an error nobody needs). */
+function discard(body: Dispatcher.ResponseData["body"]): void {
+  body.on("error", () => undefined);
+  body.destroy();
+}
+
+/** Request headers the probe itself sends: a cross-origin redirect keeps only these. */
+const BASE_HEADERS: Readonly<Record<string, string>> = { "user-agent": "readiness", accept: "*/*" };
 
 function requestHeaders(spec: HttpSpec, url: URL): { headers: Record<string, string>; body?: Buffer } {
-  const headers: Record<string, string> = { host: url.host, "user-agent": "readiness", accept: "*/*", connection: "close" };
+  const headers: Record<string, string> = { ...BASE_HEADERS };
   if (spec.headers) for (const k of Object.keys(spec.headers)) headers[k.toLowerCase()] = String(spec.headers[k]);
   if (url.username && headers.authorization === undefined) {
     const user = decodeURIComponent(url.username);
@@ -204,12 +278,22 @@ function requestHeaders(spec: HttpSpec, url: URL): { headers: Record<string, str
     body = Buffer.from(JSON.stringify(spec.body));
     headers["content-type"] ??= "application/json";
   }
-  if (body) headers["content-length"] = String(body.length);
   return { headers, body };
 }
 
 function fail(message: string, observed?: unknown): ProbeOutcome {
   return observed === undefined ? { result: "fail", message } : { result: "fail", message, observed };
+}
+
+/**
+ * undici, loaded from node_modules when the first http probe runs (so commands that run no http
+ * probe never load it). Required rather than imported, so the command-line bundle leaves it out and
+ * Node loads the package as published.
+ */
+let undiciModule: typeof import("undici") | undefined;
+
+function loadUndici(): typeof import("undici") {
+  return (undiciModule ??= createRequire(import.meta.url)("undici") as typeof import("undici"));
 }
 
 async function run(spec: HttpSpec, ctx: ProbeContext): Promise<ProbeOutcome> {
@@ -226,26 +310,27 @@ async function run(spec: HttpSpec, ctx: ProbeContext): Promise<ProbeOutcome> {
 
   const needBody = hasTextAssertions(spec) || spec.json !== undefined;
   const follow = spec.follow_redirects !== false;
-  const sockets = new Set<{ destroy(): void }>();
   let { headers, body } = requestHeaders(spec, url);
   let currentMethod = method;
   const hops: string[] = [];
   try {
+    const tls = await tlsMaterial(spec, ctx.cwd);
+    const agent = dispatcherFor(tls, spec.insecure === true);
+    // The latency is the target's: from here, not counting the first probe's load of undici.
+    const sent = monotonicMs();
     let res: Exchange;
+    let latency: number;
     for (;;) {
-      res = await exchange(url, {
+      res = await exchange(agent, url, {
         method: currentMethod,
         headers,
         body,
-        insecure: spec.insecure === true,
         signal: ctx.signal,
-        onAbort: ctx.onAbort,
         maxBodyBytes: ctx.limits.maxBodyBytes,
         wantsBody: (status) => needBody && !(follow && REDIRECT_STATUSES.has(status)),
-        sockets,
       });
-      for (const s of sockets) s.destroy();
-      sockets.clear();
+      // Time to the final response's headers: what max_latency bounds.
+      latency = Math.round(monotonicMs() - sent);
       if (!(follow && REDIRECT_STATUSES.has(res.status) && res.location)) break;
       if (hops.length >= MAX_REDIRECTS) return fail(`${label}: too many redirects (more than ${MAX_REDIRECTS})`);
       let next: URL;
@@ -261,22 +346,25 @@ async function run(spec: HttpSpec, ctx: ProbeContext): Promise<ProbeOutcome> {
         body = undefined;
         headers = { ...headers };
         delete headers["content-type"];
-        delete headers["content-length"];
       }
-      headers = { ...headers, host: next.host };
-      if (next.origin !== url.origin) for (const h of CREDENTIAL_HEADERS) delete headers[h];
+      if (next.origin !== url.origin) {
+        // Nothing the checklist set goes to another origin: not its headers (credentials, API keys,
+        // cookies), not its body.
+        if (body !== undefined) {
+          return fail(`${label}: ${res.status} redirect to another origin (${displayUrl(next.href)}) not followed: the request body is not sent across origins`);
+        }
+        headers = { ...BASE_HEADERS };
+      }
       hops.push(next.href);
       url = next;
     }
-    const latency = Math.round(monotonicMs() - started);
     return evaluate(spec, res, latency, label, hops);
   } catch (e) {
     // After a redirect the failing host is not the one in the label: name it.
     const at = hops.length > 0 ? ` (at ${displayUrl(url.href)}, after ${hops.length} redirect${hops.length > 1 ? "s" : ""})` : "";
     if (ctx.signal.aborted) return fail(`${label}: ${abortCause(ctx.signal, ctx.timeoutMs, started)}${at}`);
-    return fail(`${label}: ${describeNetError(e)}${at}`);
-  } finally {
-    for (const s of sockets) s.destroy();
+    const cause = e instanceof ProbeFailure ? e.message : describeNetError(e);
+    return fail(`${label}: ${cause}${at}`);
   }
 }
 
@@ -295,6 +383,13 @@ function evaluate(spec: HttpSpec, res: Exchange, latency: number, label: string,
   const max = spec.max_latency === undefined ? undefined : parseDuration(spec.max_latency);
   if (max !== undefined && latency > max) failures.push(`latency ${formatDuration(latency)} exceeds max ${spec.max_latency}`);
 
+  if (spec.response_headers) {
+    for (const [name, expected] of Object.entries(spec.response_headers)) {
+      const value = res.headers[name.toLowerCase()];
+      failures.push(...checkValue(value === undefined ? { found: false } : { found: true, value }, expected, `header ${name}`));
+    }
+  }
+
   if (res.body) {
     const text = new TextDecoder("utf-8").decode(res.body);
     const bodyFailures = checkText(text, spec, "body");
@@ -302,7 +397,7 @@ function evaluate(spec: HttpSpec, res: Exchange, latency: number, label: string,
       let doc: unknown;
       try {
         doc = JSON.parse(text);
-        bodyFailures.push(...checkJson(doc, spec.json));
+        bodyFailures.push(...checkJsonValues(doc, spec.json));
       } catch {
         bodyFailures.push("body is not valid JSON");
       }
@@ -346,15 +441,30 @@ function check(spec: HttpSpec): Issue[] {
     else if (/[\r\n\0]/.test(String(v))) issues.push({ path, level: "error", message: `header ${k} contains a line break or NUL` });
   }
   if (Array.isArray(spec.status) && spec.status.length === 0) issues.push({ path: "/status", level: "error", message: "status is an empty list, so no response could pass" });
+  if ((spec.cert === undefined) !== (spec.key === undefined)) {
+    issues.push({ path: spec.cert === undefined ? "/key" : "/cert", level: "error", message: "cert and key go together: a client certificate needs its key" });
+  }
   issues.push(...textAssertionIssues(spec));
   issues.push(...jsonAssertionIssues(spec.json));
+  const pointer = (k: string): string => k.replace(/~/g, "~0").replace(/\//g, "~1");
+  if (spec.json !== null && typeof spec.json === "object" && !Array.isArray(spec.json)) {
+    for (const [path, expected] of Object.entries(spec.json)) issues.push(...matcherIssues(expected, `/json/${pointer(path)}`));
+  }
+  const expectedHeaders = spec.response_headers !== null && typeof spec.response_headers === "object" ? spec.response_headers : undefined;
+  if (expectedHeaders && Object.keys(expectedHeaders).length === 0) {
+    issues.push({ path: "/response_headers", level: "error", message: "response_headers is empty, so it checks nothing: map at least one header to its expected value" });
+  }
+  for (const [name, expected] of Object.entries(expectedHeaders ?? {})) {
+    if (!TOKEN_RE.test(name)) issues.push({ path: `/response_headers/${pointer(name)}`, level: "error", message: `invalid header name ${JSON.stringify(name)}` });
+    else issues.push(...matcherIssues(expected, `/response_headers/${pointer(name)}`));
+  }
   return issues;
 }
 
 /** The `http` probe: see {@link HttpSpec}. */
 export const httpProbe: Probe<HttpSpec> = {
   type: "http",
-  description: "Requests a URL and checks the status, latency and body.",
+  description: "Requests a URL and checks the status, latency, headers and body.",
   schema: {
     type: "object",
     required: ["http"],
@@ -372,10 +482,22 @@ export const httpProbe: Probe<HttpSpec> = {
         description: "Expected status: 200, [200, 204] or a pattern like 2xx (default 2xx).",
       },
       ...TEXT_ASSERTION_PROPERTIES,
-      json: { type: "object", description: "JSON path → expected value, e.g. { data.status: ok }." },
+      json: {
+        type: "object",
+        additionalProperties: MATCHER_SCHEMA,
+        description: "JSON path → expected value or matcher, e.g. { data.status: ok, items: { length: { gte: 1 } } }.",
+      },
+      response_headers: {
+        type: "object",
+        additionalProperties: MATCHER_SCHEMA,
+        description: "Response header (any case) → expected value or matcher, e.g. { Server: { exists: false } }.",
+      },
       max_latency: { type: "string", pattern: DURATION_PATTERN, description: "Longest acceptable time to the response headers." },
       insecure: { type: "boolean", description: "Skip TLS certificate verification." },
-      follow_redirects: { type: "boolean", description: "Follow up to 10 redirects (default true)." },
+      follow_redirects: { type: "boolean", description: "Follow up to 10 redirects (default true); headers and body set here are not sent to another origin." },
+      ca: { type: "string", minLength: 1, description: "PEM file of the certificate authorities to trust instead of the system's, relative to the checklist." },
+      cert: { type: "string", minLength: 1, description: "PEM file of a client certificate for mutual TLS, relative to the checklist (with key)." },
+      key: { type: "string", minLength: 1, description: "PEM file of the client certificate's private key, relative to the checklist (with cert)." },
     },
   },
   check,

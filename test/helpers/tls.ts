@@ -35,6 +35,8 @@ export interface IssueOptions {
   /** Validity window relative to now, in days (fractions allowed). Defaults: -1 and +90. */
   fromDays?: number;
   toDays?: number;
+  /** What the certificate is for (default: a server's). A client certificate is for mutual TLS. */
+  purpose?: "server" | "client";
 }
 
 /** A workspace for openssl; `cleanup()` deletes it. */
@@ -81,6 +83,11 @@ basicConstraints = critical, CA:FALSE
 keyUsage = critical, digitalSignature, keyEncipherment
 extendedKeyUsage = serverAuth
 subjectAltName = $ENV::SAN
+[ client_ext ]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature, keyEncipherment
+extendedKeyUsage = clientAuth
+subjectAltName = $ENV::SAN
 [ ca_ext ]
 basicConstraints = critical, CA:TRUE
 keyUsage = critical, keyCertSign, cRLSign
@@ -123,7 +130,7 @@ export function createPki(): Pki {
           "ca", "-batch", "-notext", "-config", "ca.cnf", "-cert", "ca.pem", "-keyfile", "ca.key",
           "-in", `${base}.csr`, "-out", `${base}.pem`,
           "-startdate", utcTime(o.fromDays ?? -1), "-enddate", utcTime(o.toDays ?? 90),
-          "-extensions", asCa ? "ca_ext" : "server_ext",
+          "-extensions", asCa ? "ca_ext" : o.purpose === "client" ? "client_ext" : "server_ext",
         ],
         caDir,
         { SAN: o.san ?? `DNS:${o.cn}` },
