@@ -258,9 +258,11 @@ describe("Node's TCP handle, asked for through process.binding (deprecated, DEP0
       expect(items.slow!.message).toMatch(/timed out after 300ms/);
       expect(items.refused!.message).toMatch(/connection refused$/);
       // The permission model refuses process.binding: the probe connects through a net.Socket instead.
-      // The flag is --permission since Node 22.13 (the experimental name is gone in 24).
-      const permission = process.allowedNodeEnvironmentFlags.has("--permission") ? "--permission" : "--experimental-permission";
-      const denied = await runCli(["audit", f, "-f", "json"], { env: { NODE_OPTIONS: `${permission} --allow-fs-read=* --allow-fs-write=*` } });
+      // The flag is --permission since Node 22.13 (the experimental name is gone in 24); from Node 25
+      // the model also guards the network, which the probes need (--allow-net).
+      const flags = process.allowedNodeEnvironmentFlags;
+      const permission = [flags.has("--permission") ? "--permission" : "--experimental-permission", "--allow-fs-read=*", "--allow-fs-write=*", ...(flags.has("--allow-net") ? ["--allow-net"] : [])];
+      const denied = await runCli(["audit", f, "-f", "json"], { env: { NODE_OPTIONS: permission.join(" ") } });
       expect(denied.stderr).not.toMatch(/ERR_ACCESS_DENIED|DeprecationWarning|^\s+at /m);
       expect(denied.code).toBe(1);
       const deniedItems = byId(itemsOf(denied));
