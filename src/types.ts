@@ -59,8 +59,22 @@ export interface ProbeOutcome {
 
 export interface ProbeResult extends ProbeOutcome {
   duration_ms: number;
-  /** How many times the probe was run (1 + retries used). */
+  /** How many times the probe was run (1 + retries used, + 1 when re-measured). */
   attempts: number;
+  /** Passed, but only after a failed attempt. */
+  flaky?: boolean;
+  /** The first failed attempt's message, for a flaky pass. */
+  first_failure?: string;
+  /** Each latency measured, in ms, in order: the one beside other probes, then the one alone. */
+  measurements?: number[];
+  /** The first measurement, whose timing assertion failed beside other probes; the result is the re-measurement's. */
+  remeasured?: Remeasurement;
+}
+
+/** A measurement taken beside other probes, replaced by one taken with nothing else in flight. */
+export interface Remeasurement {
+  message: string;
+  latency_ms: number;
 }
 
 /** Limits the engine enforces on what a probe may read. */
@@ -260,6 +274,13 @@ export interface ProbeReport {
   message: string;
   duration_ms: number;
   attempts?: number;
+  /** Passed only after a failed attempt. */
+  flaky?: boolean;
+  /** The first failed attempt's message, for a flaky pass. */
+  first_failure?: string;
+  /** Each latency measured, in ms: beside other probes, then alone (when re-measured). */
+  measurements?: number[];
+  remeasured?: Remeasurement;
 }
 
 export interface ItemReport {

@@ -132,7 +132,15 @@ export function evaluateItem(p: PlannedItem, probeResults: (ProbeResult | undefi
       duration_ms: r?.duration_ms ?? 0,
     };
     if (rp.name) report.name = rp.name;
-    if (r) report.attempts = r.attempts;
+    if (r) {
+      report.attempts = r.attempts;
+      if (r.flaky) {
+        report.flaky = true;
+        if (r.first_failure !== undefined) report.first_failure = r.first_failure;
+      }
+      if (r.measurements) report.measurements = r.measurements;
+      if (r.remeasured) report.remeasured = r.remeasured;
+    }
     return report;
   });
 
