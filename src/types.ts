@@ -181,9 +181,19 @@ export interface Gate {
   max_waiver_days?: number;
   /** Attestations, waivers and certificates ending within this many days are "expiring soon" (default 14). */
   warn_days?: number;
+  /** What a claim (`status: done`) its probes contradict does to the verdict (default `conditional`). */
+  contradicted?: ContradictedPolicy;
+  /** Whether a probe that passed only after a failed attempt counts as failing (default `warn`). */
+  flaky?: FlakyPolicy;
 }
 
-export const DEFAULT_GATE: Gate = { go: 90, conditional: 70, blocking: ["critical"], verified: 0, signoffs: [] };
+export const CONTRADICTED_POLICIES = ["block", "conditional", "ignore"] as const;
+export type ContradictedPolicy = (typeof CONTRADICTED_POLICIES)[number];
+export const FLAKY_POLICIES = ["fail", "warn"] as const;
+export type FlakyPolicy = (typeof FLAKY_POLICIES)[number];
+
+/** Evidence first: without `gate.verified`, half of the score must come from probes for GO. */
+export const DEFAULT_GATE: Gate = { go: 90, conditional: 70, blocking: ["critical"], verified: 50, signoffs: [], contradicted: "conditional", flaky: "warn" };
 
 export interface Item {
   id: string;
@@ -372,6 +382,21 @@ export interface Report {
   expiring?: ExpiringEntry[];
   /** Items not done (fail, missing, stale, partial), grouped by owner; groups and items with overdue work first. */
   open_work?: OpenWorkGroup[];
+  /** Probes that passed only after a failed attempt (absent when none did). */
+  flaky?: FlakyProbe[];
+}
+
+/** A probe that passed only after a failed attempt. */
+export interface FlakyProbe {
+  /** The item's id and title. */
+  id: string;
+  title: string;
+  /** The probe's name, when it has one. */
+  probe?: string;
+  target: string;
+  attempts: number;
+  /** The first failed attempt's message. */
+  first_failure: string;
 }
 
 /** A sign-off given before the last change to a blocking item. */

@@ -41,6 +41,8 @@ export interface AuditCommandOptions extends GlobalOptions {
   /** `--wait DURATION`: re-run failing probes until the gate passes or the time is up. */
   wait?: string;
   interval?: string;
+  /** `--stable N`: passing full rounds in a row that `--wait` needs (default 1). */
+  stable?: string;
 }
 
 /** Exit code for a verdict under a `--fail-on` policy. */
@@ -138,6 +140,8 @@ export async function auditCommand(file: string | undefined, opts: AuditCommandO
   const vars = parseKeyValues(opts.var ?? [], "--var");
   const waitMs = parseDurationOption(opts.wait, "--wait");
   const intervalMs = parseDurationOption(opts.interval, "--interval") ?? DEFAULT_INTERVAL_MS;
+  const stable = parseIntOption(opts.stable, "--stable", 1, 1000);
+  if (opts.stable !== undefined && waitMs === undefined) throw new ReadinessError(`--stable ${opts.stable}: only means something with --wait (e.g. --wait 5m --stable ${opts.stable})`, { code: "EUSAGE" });
   if (opts.interval !== undefined && waitMs === undefined) throw new ReadinessError(`--interval ${opts.interval}: only means something with --wait (e.g. --wait 5m --interval ${opts.interval})`, { code: "EUSAGE" });
 
   const checklist = await loadForAudit(io, file, vars, opts.env);
@@ -182,6 +186,7 @@ export async function auditCommand(file: string | undefined, opts: AuditCommandO
       : await auditUntilReady(planned, runOptions, {
           waitMs,
           intervalMs,
+          stable,
           passes: (r) => exitCodeFor(r.verdict, failOn) === 0,
           ...waitReporter(io, { waitMs, quiet: opts.quiet, live: opts.progress !== false && io.stderrIsTTY && !io.env.CI }),
         });

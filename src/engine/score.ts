@@ -19,6 +19,8 @@ import {
   type Section,
   type SectionReport,
   type Verdict,
+  type FlakyPolicy,
+  type FlakyProbe,
 } from "../types.js";
 import { isoDate, parseDate } from "../util/duration.js";
 import { getProbe } from "../probes/index.js";
@@ -44,6 +46,8 @@ export interface ScoreOptions {
   strict?: boolean;
   /** Overrides gate.go. */
   minScore?: number;
+  /** gate.flaky: whether a probe that passed only after a failed attempt fails its item. */
+  flaky?: FlakyPolicy;
 }
 
 /** Results that count as "not done" for the gates. */
@@ -163,9 +167,13 @@ export function evaluateItem(p: PlannedItem, probeResults: (ProbeResult | undefi
   } else if (item.probes.length > 0) {
     const failed = probes.find((r) => r.result === "fail");
     const skipped = probes.find((r) => r.result === "skipped");
+    const flaky = options.flaky === "fail" ? probes.find((r) => r.flaky) : undefined;
     if (failed) {
       result = "fail";
       message = failed.message;
+    } else if (flaky) {
+      result = "fail";
+      message = `flaky (gate.flaky: fail): ${flaky.target} passed on attempt ${flaky.attempts ?? "?"} after: ${flaky.first_failure ?? "a failed attempt"}`;
     } else if (skipped) {
       result = "skipped";
       message = skipped.message;
@@ -262,16 +270,42 @@ export function decide(items: ItemReport[], score: number | null, verifiedScore:
   if (score === null) noGo.push("nothing to score: every item is skipped or waived");
   else if (score < gate.conditional) noGo.push(`score ${score} is below the CONDITIONAL threshold ${gate.conditional}`);
   if (score !== null && score >= gate.conditional && score < gate.go) conditional.push(`score ${score} is below the GO threshold ${gate.go}`);
-  if (gate.verified > 0 && (verifiedScore ?? 0) < gate.verified) conditional.push(`verified score ${verifiedScore ?? 0} is below the required ${gate.verified}`);
+  if (score !== null && gate.verified > 0 && (verifiedScore ?? 0) < gate.verified) {
+    conditional.push(`verified score ${verifiedScore ?? 0} is below the required ${gate.verified}: too little of the score comes from passing probes (add probes, or set gate.verified: 0 to accept claims)`);
+  }
+  const contradicted = gate.contradicted ?? "conditional";
   for (let k = 0; k < items.length; k++) {
     const i = items[k] as ItemReport;
-    if (i.severity === "high" && FAILING.has(i.result) && !gate.blocking.includes("high") && i.enforced !== false) conditional.push(`high item ${quote(i)} is ${i.result}${i.message ? `: ${i.message}` : ""}`);
+    const blocks = gate.blocking.includes(i.severity) && FAILING.has(i.result) && i.enforced !== false;
+    if (i.severity === "high" && FAILING.has(i.result) && !blocks && i.enforced !== false && !(i.contradicted && contradicted === "block")) {
+      conditional.push(`high item ${quote(i)} is ${i.result}${i.message ? `: ${i.message}` : ""}`);
+    }
     if (i.severity === "critical" && i.result === "waived" && i.waiver) conditional.push(`critical item ${quote(i)} is waived until ${i.waiver.until}`);
+    // A claim its probes contradict: named once, unless a blocking failure already names the item.
+    if (i.contradicted && !blocks && i.enforced !== false && contradicted !== "ignore") {
+      const reason = `claim ${quote(i)} is contradicted: marked done, but its probe says: ${i.message ?? "fail"}`;
+      if (contradicted === "block") noGo.push(reason);
+      else if (i.severity !== "high") conditional.push(reason);
+    }
   }
   for (const role of missingSignoffs) conditional.push(`sign-off missing: ${role}`);
   conditional.push(...outdatedReasons(outdated, gate.signoffs));
   const verdict: Verdict = noGo.length ? "NO-GO" : conditional.length ? "CONDITIONAL" : "GO";
   return { verdict, reasons: [...noGo, ...conditional] };
+}
+
+/** Probes that passed only after a failed attempt, in checklist order. */
+export function flakyProbes(items: ItemReport[]): FlakyProbe[] {
+  const out: FlakyProbe[] = [];
+  for (const i of items) {
+    for (const p of i.probes) {
+      if (!p.flaky) continue;
+      const entry: FlakyProbe = { id: i.id, title: i.title, target: p.target, attempts: p.attempts ?? 0, first_failure: p.first_failure ?? "" };
+      if (p.name) entry.probe = p.name;
+      out.push(entry);
+    }
+  }
+  return out;
 }
 
 export interface ReportMeta {
@@ -285,9 +319,10 @@ export interface ReportMeta {
 export function buildReport(planned: Plan, results: ExecuteResults, options: ScoreOptions & { masker?: Masker }, meta: ReportMeta): Report {
   const checklist: Checklist = planned.checklist;
   const byItem = new Map<Item, ItemReport>();
+  const itemOptions: ScoreOptions = { ...options, flaky: checklist.gate.flaky };
   for (let i = 0; i < planned.items.length; i++) {
     const p = planned.items[i] as PlannedItem;
-    byItem.set(p.item, evaluateItem(p, results[i] ?? [], options, options.masker));
+    byItem.set(p.item, evaluateItem(p, results[i] ?? [], itemOptions, options.masker));
   }
   const items: ItemReport[] = [];
   byItem.forEach((r) => items.push(r));
@@ -335,6 +370,8 @@ export function buildReport(planned: Plan, results: ExecuteResults, options: Sco
   if (checklist.builtin) report.checklist.builtin = true;
   if (checklist.environment) report.checklist.environment = checklist.environment;
   if (checklist.levels) report.levels = levelsReport(checklist.levels, items, Boolean(options.strict));
+  const flaky = flakyProbes(items);
+  if (flaky.length) report.flaky = flaky;
   report.expiring = expiringSoon(evaluated, options.now, gate.warn_days ?? DEFAULT_WARN_DAYS);
   report.open_work = openWork(checklist, byItem, options.now);
   return report;

@@ -39,3 +39,38 @@ describe("latency is measured without readiness's own load in it", () => {
     }
   }, 120_000);
 });
+
+describe("evidence-first defaults", () => {
+  it("a checklist of claims without probes is CONDITIONAL, saying why and how to opt out; gate.verified: 0 accepts it", async () => {
+    const p = tempProject();
+    try {
+      const items = ["a", "b", "c"].map((id) => `      - id: ${id}\n        title: ${id} done\n        severity: critical\n        status: done\n`).join("");
+      const claims = p.write("claims.yaml", checklist(items));
+      const r = await runCli(["audit", claims, "-f", "json"], { cwd: p.dir });
+      const report = JSON.parse(r.stdout) as Report;
+      expect([r.code, report.verdict, report.score, report.verified_score, report.gate.verified]).toEqual([0, "CONDITIONAL", 100, 0, 50]);
+      expect(report.reasons).toEqual(["verified score 0 is below the required 50: too little of the score comes from passing probes (add probes, or set gate.verified: 0 to accept claims)"]);
+      expect((await runCli(["audit", claims, "--fail-on", "conditional"], { cwd: p.dir })).code).toBe(1);
+      const optOut = p.write("opt-out.yaml", checklist(items, "gate:\n  verified: 0\n"));
+      expect(JSON.parse((await runCli(["audit", optOut, "-f", "json"], { cwd: p.dir })).stdout)).toMatchObject({ verdict: "GO", reasons: [] });
+    } finally {
+      p.cleanup();
+    }
+  });
+
+  it("an unknown gate.flaky or gate.contradicted value, and --stable 0, are one line and exit 2", async () => {
+    const p = tempProject();
+    try {
+      const bad = p.write("bad.yaml", checklist(`      - id: a\n        title: A\n        status: done\n`, "gate:\n  flaky: maybe\n  contradicted: sometimes\n"));
+      const r = await runCli(["audit", bad], { cwd: p.dir });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('bad.yaml:4:10: expected one of fail, warn; got "maybe" (at /gate/flaky)\n');
+      expect(r.stderr).toContain('bad.yaml:5:17: expected one of block, conditional, ignore; got "sometimes" (at /gate/contradicted)\n');
+      const good = p.write("good.yaml", checklist(`      - id: a\n        title: A\n        status: done\n`));
+      const stable = await runCli(["audit", good, "--wait", "5s", "--stable", "0"], { cwd: p.dir });
+      expect([stable.code, stable.stderr.trim()]).toEqual([2, "readiness: --stable 0: expected a whole number from 1 to 1000"]);
+    } finally {
+      p.cleanup();
+    }
+  });
+});

