@@ -74,3 +74,36 @@ describe("evidence-first defaults", () => {
     }
   });
 });
+
+describe("flaky is a result people see", () => {
+  it("a probe that passed on its second attempt is a flaky pass in JSON, terminal, Markdown, HTML and a GitHub warning; gate.flaky: fail fails it", async () => {
+    let calls = 0;
+    const flaky = await startHttpServer((_req, res) => void res.writeHead(++calls % 2 === 1 ? 503 : 200).end("ok"));
+    const p = tempProject();
+    try {
+      const items = `      - id: api\n        title: API answers\n        severity: critical\n        probes:\n          - http: ${flaky.url}/health\n            retries: 1\n            retry_delay: 10ms\n`;
+      const file = p.write("readiness.yaml", checklist(items));
+      calls = 0;
+      const json = JSON.parse((await runCli(["audit", file, "-f", "json"], { cwd: p.dir })).stdout) as Report;
+      expect(json.verdict).toBe("GO");
+      expect(json.sections[0]?.items[0]?.probes[0]).toMatchObject({ result: "pass", attempts: 2, flaky: true, first_failure: expect.stringMatching(/expected status 2xx, got 503/) as unknown });
+      expect(json.flaky).toEqual([{ id: "api", title: "API answers", target: `${flaky.url}/health`, attempts: 2, first_failure: expect.stringMatching(/got 503/) as unknown }]);
+      for (const [format, heading] of [["terminal", "Flaky (1): passed only after a failed attempt"], ["markdown", "### 🎲 Flaky (1)"], ["html", "<h2>Flaky (1)"]] as const) {
+        calls = 0;
+        const r = await runCli(["audit", file, "-f", format], { cwd: p.dir });
+        expect(r.stdout, format).toContain(heading);
+      }
+      calls = 0;
+      const gh = await runCli(["audit", file], { cwd: p.dir, env: { GITHUB_ACTIONS: "true" } });
+      expect(gh.stdout).toMatch(/^::warning file=readiness\.yaml,line=\d+,title=readiness%3A item api flaky::API answers: http:.* passed on attempt 2 after: .*got 503/m);
+      calls = 0;
+      const strict = p.write("strict.yaml", checklist(items, "gate:\n  flaky: fail\n"));
+      const failed = JSON.parse((await runCli(["audit", strict, "-f", "json"], { cwd: p.dir })).stdout) as Report;
+      expect(failed.verdict).toBe("NO-GO");
+      expect(failed.sections[0]?.items[0]?.message).toMatch(/^flaky \(gate\.flaky: fail\): http:.* passed on attempt 2 after: .*got 503/);
+    } finally {
+      p.cleanup();
+      await flaky.close();
+    }
+  }, 60_000);
+});
