@@ -3,22 +3,15 @@
  * item's YAML node. Used to tell outdated sign-offs. Outside a git repository, for an untracked
  * file, or without git, nothing is known and nothing is set: the audit goes on without it.
  */
-import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { basename, dirname, resolve } from "node:path";
 import { yamlLib } from "../checklist/parse.js";
 import { flattenItems } from "../engine/plan.js";
 import type { Checklist, Item, SourceLocation } from "../types.js";
 import { isoDate } from "../util/duration.js";
+import { runGit } from "../util/git.js";
 
 const UNCOMMITTED = /^0{40}$/;
-
-function git(args: string[], cwd: string): Promise<string | undefined> {
-  return new Promise((done) => {
-    // core.fsmonitor is a command git would run from the repository's own config: never let it.
-    execFile("git", ["-c", "core.fsmonitor=false", ...args], { cwd, timeout: 10_000, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, GIT_OPTIONAL_LOCKS: "0" } }, (error, stdout) => done(error ? undefined : stdout));
-  });
-}
 
 /**
  * Parses `git blame --line-porcelain` output: the ISO date (UTC) each line was last committed,
@@ -44,7 +37,7 @@ export function parseBlame(output: string, today: string): Map<number, string> {
 
 /** Dates of the checklist file's lines from git, or undefined when git cannot tell. */
 export async function blameDates(file: string, now: Date): Promise<Map<number, string> | undefined> {
-  const out = await git(["blame", "-w", "--line-porcelain", "--", basename(file)], dirname(file));
+  const out = await runGit(["blame", "-w", "--line-porcelain", "--", basename(file)], dirname(file), [basename(file)]);
   if (out === undefined) return undefined;
   const dates = parseBlame(out, isoDate(now));
   return dates.size ? dates : undefined;
