@@ -181,10 +181,21 @@ export interface Gate {
   max_waiver_days?: number;
   /** Attestations, waivers and certificates ending within this many days are "expiring soon" (default 14). */
   warn_days?: number;
+  /** Roles of `signoffs` bound to people: who may sign each, and how the sign-off is checked. */
+  signers?: SignoffRule[];
   /** What a claim (`status: done`) its probes contradict does to the verdict (default `conditional`). */
   contradicted?: ContradictedPolicy;
   /** Whether a probe that passed only after a failed attempt counts as failing (default `warn`). */
   flaky?: FlakyPolicy;
+}
+
+/** A sign-off role bound to people: `{ role, signers: [email...], verify: git | signed }` in `gate.signoffs`. */
+export interface SignoffRule {
+  role: string;
+  /** Commit author emails allowed to sign. */
+  signers: string[];
+  /** `git`: the commit that added the sign-off was authored by a signer; `signed`: and it carries a valid signature. */
+  verify: "git" | "signed";
 }
 
 export const CONTRADICTED_POLICIES = ["block", "conditional", "ignore"] as const;
@@ -268,6 +279,8 @@ export interface Checklist {
   sections: Section[];
   /** Values that came from the environment: masked in every output. */
   secrets: string[];
+  /** Why a sign-off of a role bound to people does not count, by role (set by `annotateChanges`; a role checked and found good maps to null). */
+  signoffChecks?: Record<string, string | null>;
   /** Non-fatal findings from loading (expired waivers are reported by scoring, not here). */
   warnings: Issue[];
 }

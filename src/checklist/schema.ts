@@ -121,7 +121,25 @@ export function buildChecklistSchema(): Schema {
         description: "A claim (status: done) its probes contradict: block (NO-GO), conditional (CONDITIONAL at best, the default) or ignore.",
       },
       flaky: { type: "string", enum: [...FLAKY_POLICIES], description: "A probe that passed only after a failed attempt: fail (the item fails) or warn (it passes, listed as flaky; the default)." },
-      signoffs: { type: "array", items: { type: "string", minLength: 1 }, description: "Roles that must sign off before GO." },
+      signoffs: {
+        type: "array",
+        items: {
+          oneOf: [
+            { type: "string", minLength: 1 },
+            {
+              type: "object",
+              required: ["role", "signers"],
+              properties: {
+                role: text("Role that must sign off."),
+                signers: { type: "array", items: { type: "string", minLength: 3 }, minItems: 1, description: "Commit author emails allowed to sign." },
+                verify: { type: "string", enum: ["git", "signed"], description: "git: the commit adding the sign-off was authored by a signer (default); signed: and git verify-commit accepts it." },
+              },
+              additionalProperties: false,
+            },
+          ],
+        },
+        description: "Roles that must sign off before GO: a name, or { role, signers, verify } to bind the role to people.",
+      },
       max_waiver_days: { type: "integer", minimum: 1, maximum: 3650, description: "Longest a waiver may run from the day it is recorded, in days (default 90)." },
       warn_days: { type: "integer", minimum: 0, maximum: 3650, description: "Attestations, waivers and certificates ending within this many days are listed as expiring soon (default 14)." },
     },

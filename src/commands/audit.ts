@@ -15,7 +15,7 @@ import type { Checklist, Report, Verdict } from "../types.js";
 import { formatDuration, MAX_WAIT_MS, parseDuration } from "../util/duration.js";
 import { coalesce, writeFileAtomic } from "../util/fs.js";
 import { createMasker } from "../util/mask.js";
-import { annotateChanges } from "../governance/changes.js";
+import { annotateChanges, checkSignoffs } from "../governance/changes.js";
 import { chalkFor, clockFor, colorLevel, displayPath, findChecklist, parseKeyValues, type GlobalOptions, type Io } from "./io.js";
 
 export const FAIL_ON = ["no-go", "conditional", "never"] as const;
@@ -179,7 +179,10 @@ export async function auditCommand(file: string | undefined, opts: AuditCommandO
   };
   // Last change of each item (git), for outdated sign-offs; runPlan does it too, --wait does not.
   // Never with --no-exec: a repository's own git config can make git run other programs.
-  if (!planned.noExec && planned.checklist.gate.signoffs.length > 0) await annotateChanges(planned.checklist, now());
+  if (!planned.noExec && planned.checklist.gate.signoffs.length > 0) {
+    await annotateChanges(planned.checklist, now());
+    await checkSignoffs(planned.checklist);
+  }
   const report =
     waitMs === undefined
       ? await runPlan(planned, runOptions)

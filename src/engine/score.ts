@@ -257,7 +257,15 @@ export function allItems(report: Pick<Report, "sections">): ItemReport[] {
 }
 
 /** The verdict and every reason that kept it from GO. */
-export function decide(items: ItemReport[], score: number | null, verifiedScore: number | null, gate: Gate, missingSignoffs: string[], outdated: OutdatedSignoff[] = []): { verdict: Verdict; reasons: string[] } {
+export function decide(
+  items: ItemReport[],
+  score: number | null,
+  verifiedScore: number | null,
+  gate: Gate,
+  missingSignoffs: string[],
+  outdated: OutdatedSignoff[] = [],
+  rejectedSignoffs: string[] = [],
+): { verdict: Verdict; reasons: string[] } {
   const noGo: string[] = [];
   const conditional: string[] = [];
   const quote = (i: ItemReport): string => `"${i.title}" (${i.id})`;
@@ -289,6 +297,7 @@ export function decide(items: ItemReport[], score: number | null, verifiedScore:
     }
   }
   for (const role of missingSignoffs) conditional.push(`sign-off missing: ${role}`);
+  conditional.push(...rejectedSignoffs);
   conditional.push(...outdatedReasons(outdated, gate.signoffs));
   const verdict: Verdict = noGo.length ? "NO-GO" : conditional.length ? "CONDITIONAL" : "GO";
   return { verdict, reasons: [...noGo, ...conditional] };
@@ -330,10 +339,20 @@ export function buildReport(planned: Plan, results: ExecuteResults, options: Sco
   if (gate.conditional > gate.go) gate.conditional = gate.go;
   const score = plainScore(items);
   const verified = verifiedScore(items);
-  const present = checklist.signoffs.filter((s) => gate.signoffs.includes(s.role));
+  // A sign-off of a role bound to people counts only once checked (checkSignoffs); otherwise it says why not.
+  const rejected: string[] = [];
+  const bound = new Set((gate.signers ?? []).map((r) => r.role));
+  const present = checklist.signoffs.filter((s) => {
+    if (!gate.signoffs.includes(s.role)) return false;
+    if (!bound.has(s.role)) return true;
+    const problem = checklist.signoffChecks?.[s.role];
+    if (problem === null) return true;
+    rejected.push(problem ?? `sign-off ${s.role} was not checked (git was not run): it does not count`);
+    return false;
+  });
   const missing = gate.signoffs.filter((r) => !checklist.signoffs.some((s) => s.role === r));
   const outdated = checklist.signoffs.length > 0 ? outdatedSignoffs(checklist.signoffs, [...byItem.keys()], gate) : [];
-  const { verdict, reasons } = decide(items, score, verified, gate, missing, outdated);
+  const { verdict, reasons } = decide(items, score, verified, gate, missing, outdated, rejected);
   if (meta.interrupted) reasons.unshift("the run was interrupted: results are partial");
   const counts = emptyCounts();
   const warnings = checklist.warnings.map((w) => w.message);
