@@ -6,7 +6,7 @@ import { execute, type ExecuteResults } from "./engine/execute.js";
 import { plan, type Plan } from "./engine/plan.js";
 import { buildReport } from "./engine/score.js";
 import { createMasker } from "./util/mask.js";
-import { annotateChanges } from "./governance/changes.js";
+import { annotateChanges, checkSignoffs } from "./governance/changes.js";
 import { TOOL } from "./version.js";
 import { monotonicMs } from "./util/duration.js";
 
@@ -48,7 +48,10 @@ export async function runPlan(planned: Plan, options: AuditOptions = {}, previou
   // When each item last changed (git blame), so sign-offs given before a change read as outdated.
   // Only when sign-offs are required, and never with --no-exec: git is a program, and a repository's
   // own config can make it run others.
-  if (!planned.noExec && planned.checklist.gate.signoffs.length > 0) await annotateChanges(planned.checklist, startedAt);
+  if (!planned.noExec && planned.checklist.gate.signoffs.length > 0) {
+    await annotateChanges(planned.checklist, startedAt);
+    await checkSignoffs(planned.checklist);
+  }
   const results = await execute(planned, {
     concurrency: options.concurrency,
     signal: options.signal,

@@ -194,6 +194,7 @@ Exit codes: 0 GO (or CONDITIONAL unless --fail-on conditional), 1 NO-GO, 2 bad i
       .option("--baseline <report.json>", "compare with an earlier JSON report: score delta, newly failing and newly passing items")
       .option("--wait <duration>", "re-run failing probes until the verdict passes the gate (per --fail-on) or this much time has passed, e.g. 5m")
       .option("--interval <duration>", "pause between --wait rounds (default 5s)")
+      .option("--stable <n>", "with --wait: full rounds of every probe that must pass in a row (default 1)")
       .action(run(async (file: string | undefined, _o: unknown, cmd: Command) => (await commands.audit()).auditCommand(file, cmd.optsWithGlobals(), io)));
 
   if (wanted("validate"))

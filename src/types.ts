@@ -59,8 +59,22 @@ export interface ProbeOutcome {
 
 export interface ProbeResult extends ProbeOutcome {
   duration_ms: number;
-  /** How many times the probe was run (1 + retries used). */
+  /** How many times the probe was run (1 + retries used, + 1 when re-measured). */
   attempts: number;
+  /** Passed, but only after a failed attempt. */
+  flaky?: boolean;
+  /** The first failed attempt's message, for a flaky pass. */
+  first_failure?: string;
+  /** Each latency measured, in ms, in order: the one beside other probes, then the one alone. */
+  measurements?: number[];
+  /** The first measurement, whose timing assertion failed beside other probes; the result is the re-measurement's. */
+  remeasured?: Remeasurement;
+}
+
+/** A measurement taken beside other probes, replaced by one taken with nothing else in flight. */
+export interface Remeasurement {
+  message: string;
+  latency_ms: number;
 }
 
 /** Limits the engine enforces on what a probe may read. */
@@ -167,9 +181,30 @@ export interface Gate {
   max_waiver_days?: number;
   /** Attestations, waivers and certificates ending within this many days are "expiring soon" (default 14). */
   warn_days?: number;
+  /** Roles of `signoffs` bound to people: who may sign each, and how the sign-off is checked. */
+  signers?: SignoffRule[];
+  /** What a claim (`status: done`) its probes contradict does to the verdict (default `conditional`). */
+  contradicted?: ContradictedPolicy;
+  /** Whether a probe that passed only after a failed attempt counts as failing (default `warn`). */
+  flaky?: FlakyPolicy;
 }
 
-export const DEFAULT_GATE: Gate = { go: 90, conditional: 70, blocking: ["critical"], verified: 0, signoffs: [] };
+/** A sign-off role bound to people: `{ role, signers: [email...], verify: git | signed }` in `gate.signoffs`. */
+export interface SignoffRule {
+  role: string;
+  /** Commit author emails allowed to sign. */
+  signers: string[];
+  /** `git`: the commit that added the sign-off was authored by a signer; `signed`: and it carries a valid signature. */
+  verify: "git" | "signed";
+}
+
+export const CONTRADICTED_POLICIES = ["block", "conditional", "ignore"] as const;
+export type ContradictedPolicy = (typeof CONTRADICTED_POLICIES)[number];
+export const FLAKY_POLICIES = ["fail", "warn"] as const;
+export type FlakyPolicy = (typeof FLAKY_POLICIES)[number];
+
+/** Evidence first: without `gate.verified`, half of the score must come from probes for GO. */
+export const DEFAULT_GATE: Gate = { go: 90, conditional: 70, blocking: ["critical"], verified: 50, signoffs: [], contradicted: "conditional", flaky: "warn" };
 
 export interface Item {
   id: string;
@@ -244,6 +279,8 @@ export interface Checklist {
   sections: Section[];
   /** Values that came from the environment: masked in every output. */
   secrets: string[];
+  /** Why a sign-off of a role bound to people does not count, by role (set by `annotateChanges`; a role checked and found good maps to null). */
+  signoffChecks?: Record<string, string | null>;
   /** Non-fatal findings from loading (expired waivers are reported by scoring, not here). */
   warnings: Issue[];
 }
@@ -260,6 +297,13 @@ export interface ProbeReport {
   message: string;
   duration_ms: number;
   attempts?: number;
+  /** Passed only after a failed attempt. */
+  flaky?: boolean;
+  /** The first failed attempt's message, for a flaky pass. */
+  first_failure?: string;
+  /** Each latency measured, in ms: beside other probes, then alone (when re-measured). */
+  measurements?: number[];
+  remeasured?: Remeasurement;
 }
 
 export interface ItemReport {
@@ -351,6 +395,21 @@ export interface Report {
   expiring?: ExpiringEntry[];
   /** Items not done (fail, missing, stale, partial), grouped by owner; groups and items with overdue work first. */
   open_work?: OpenWorkGroup[];
+  /** Probes that passed only after a failed attempt (absent when none did). */
+  flaky?: FlakyProbe[];
+}
+
+/** A probe that passed only after a failed attempt. */
+export interface FlakyProbe {
+  /** The item's id and title. */
+  id: string;
+  title: string;
+  /** The probe's name, when it has one. */
+  probe?: string;
+  target: string;
+  attempts: number;
+  /** The first failed attempt's message. */
+  first_failure: string;
 }
 
 /** A sign-off given before the last change to a blocking item. */

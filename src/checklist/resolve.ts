@@ -195,6 +195,12 @@ export function resolveChecklist(parsed: ParsedYaml, options: ResolveOptions = {
   checkWait(defaults.retryDelayMs, ["defaults", "retry_delay"], "retry_delay");
 
   const gate: Gate = { ...DEFAULT_GATE, ...raw.gate };
+  // A role bound to people is written { role, signers, verify }: the gate keeps its name, and the rule.
+  const bound = (gate.signoffs as (string | { role: string; signers: string[]; verify?: "git" | "signed" })[]).filter((s) => typeof s === "object");
+  if (bound.length) {
+    gate.signoffs = (gate.signoffs as (string | { role: string })[]).map((s) => (typeof s === "string" ? s : s.role));
+    gate.signers = bound.map((s) => ({ role: s.role, signers: s.signers, verify: s.verify ?? "git" }));
+  }
   if (gate.conditional > gate.go) err(["gate", "conditional"], `gate.conditional (${gate.conditional}) is above gate.go (${gate.go}): CONDITIONAL would need more than GO`);
 
   const signoffs = raw.signoffs ?? [];

@@ -3,7 +3,7 @@
  * `schemas/checklist.schema.json` is this, written by `npm run build` and guarded by a test.
  */
 import { COMMON_PROBE_PROPERTIES, PROBE_TYPES, probeSchema } from "../probes/index.js";
-import { MANUAL_STATUSES, SEVERITIES } from "../types.js";
+import { CONTRADICTED_POLICIES, FLAKY_POLICIES, MANUAL_STATUSES, SEVERITIES } from "../types.js";
 import { DATE_PATTERN, DURATION_PATTERN } from "../util/duration.js";
 import { ID_PATTERN } from "../util/text.js";
 import { ENVIRONMENTS_SCHEMA, EXTENDS_SCHEMA } from "./environments.js";
@@ -114,8 +114,32 @@ export function buildChecklistSchema(): Schema {
       go: { type: "number", minimum: 0, maximum: 100, description: "Score needed for GO (default 90)." },
       conditional: { type: "number", minimum: 0, maximum: 100, description: "Score needed for CONDITIONAL (default 70)." },
       blocking: { type: "array", items: severity, description: "Severities whose failure is NO-GO (default [critical])." },
-      verified: { type: "number", minimum: 0, maximum: 100, description: "Verified score needed for GO (default 0)." },
-      signoffs: { type: "array", items: { type: "string", minLength: 1 }, description: "Roles that must sign off before GO." },
+      verified: { type: "number", minimum: 0, maximum: 100, description: "Verified score (credit from passing probes) needed for GO (default 50; 0 accepts claims alone)." },
+      contradicted: {
+        type: "string",
+        enum: [...CONTRADICTED_POLICIES],
+        description: "A claim (status: done) its probes contradict: block (NO-GO), conditional (CONDITIONAL at best, the default) or ignore.",
+      },
+      flaky: { type: "string", enum: [...FLAKY_POLICIES], description: "A probe that passed only after a failed attempt: fail (the item fails) or warn (it passes, listed as flaky; the default)." },
+      signoffs: {
+        type: "array",
+        items: {
+          oneOf: [
+            { type: "string", minLength: 1 },
+            {
+              type: "object",
+              required: ["role", "signers"],
+              properties: {
+                role: text("Role that must sign off."),
+                signers: { type: "array", items: { type: "string", minLength: 3 }, minItems: 1, description: "Commit author emails allowed to sign." },
+                verify: { type: "string", enum: ["git", "signed"], description: "git: the commit adding the sign-off was authored by a signer (default); signed: and git verify-commit accepts it." },
+              },
+              additionalProperties: false,
+            },
+          ],
+        },
+        description: "Roles that must sign off before GO: a name, or { role, signers, verify } to bind the role to people.",
+      },
       max_waiver_days: { type: "integer", minimum: 1, maximum: 3650, description: "Longest a waiver may run from the day it is recorded, in days (default 90)." },
       warn_days: { type: "integer", minimum: 0, maximum: 3650, description: "Attestations, waivers and certificates ending within this many days are listed as expiring soon (default 14)." },
     },

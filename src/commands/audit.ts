@@ -16,7 +16,7 @@ import type { Checklist, Report, Verdict } from "../types.js";
 import { formatDuration, MAX_WAIT_MS, parseDuration } from "../util/duration.js";
 import { writeFileAtomic } from "../util/fs.js";
 import { createMasker, maskDeep, maskParts } from "../util/mask.js";
-import { annotateChanges } from "../governance/changes.js";
+import { annotateChanges, checkSignoffs } from "../governance/changes.js";
 import { chalkFor, clockFor, colorLevel, displayPath, findChecklist, parseKeyValues, type GlobalOptions, type Io } from "./io.js";
 
 export const FAIL_ON = ["no-go", "conditional", "never"] as const;
@@ -42,6 +42,8 @@ export interface AuditCommandOptions extends GlobalOptions {
   /** `--wait DURATION`: re-run failing probes until the gate passes or the time is up. */
   wait?: string;
   interval?: string;
+  /** `--stable N`: passing full rounds in a row that `--wait` needs (default 1). */
+  stable?: string;
 }
 
 /** Exit code for a verdict under a `--fail-on` policy. */
@@ -141,6 +143,8 @@ export async function auditCommand(file: string | undefined, opts: AuditCommandO
   const vars = parseKeyValues(opts.var ?? [], "--var");
   const waitMs = parseDurationOption(opts.wait, "--wait");
   const intervalMs = parseDurationOption(opts.interval, "--interval") ?? DEFAULT_INTERVAL_MS;
+  const stable = parseIntOption(opts.stable, "--stable", 1, 1000);
+  if (opts.stable !== undefined && waitMs === undefined) throw new ReadinessError(`--stable ${opts.stable}: only means something with --wait (e.g. --wait 5m --stable ${opts.stable})`, { code: "EUSAGE" });
   if (opts.interval !== undefined && waitMs === undefined) throw new ReadinessError(`--interval ${opts.interval}: only means something with --wait (e.g. --wait 5m --interval ${opts.interval})`, { code: "EUSAGE" });
 
   const checklist = await loadForAudit(io, file, vars, opts.env);
@@ -177,13 +181,17 @@ export async function auditCommand(file: string | undefined, opts: AuditCommandO
   };
   // Last change of each item (git), for outdated sign-offs; runPlan does it too, --wait does not.
   // Never with --no-exec: a repository's own git config can make git run other programs.
-  if (!planned.noExec && planned.checklist.gate.signoffs.length > 0) await annotateChanges(planned.checklist, now());
+  if (!planned.noExec && planned.checklist.gate.signoffs.length > 0) {
+    await annotateChanges(planned.checklist, now());
+    await checkSignoffs(planned.checklist);
+  }
   const report =
     waitMs === undefined
       ? await runPlan(planned, runOptions)
       : await auditUntilReady(planned, runOptions, {
           waitMs,
           intervalMs,
+          stable,
           passes: (r) => exitCodeFor(r.verdict, failOn) === 0,
           ...waitReporter(io, { waitMs, quiet: opts.quiet, live: opts.progress !== false && io.stderrIsTTY && !io.env.CI }),
         });

@@ -6,7 +6,7 @@
 import type { AuditOptions } from "../audit.js";
 import { execute, type ExecuteResults } from "../engine/execute.js";
 import type { Plan } from "../engine/plan.js";
-import { buildReport } from "../engine/score.js";
+import { allItems, buildReport } from "../engine/score.js";
 import type { Report } from "../types.js";
 import { formatDuration, monotonicMs } from "../util/duration.js";
 import { createMasker } from "../util/mask.js";
@@ -17,7 +17,7 @@ import type { Io } from "./io.js";
 export const DEFAULT_INTERVAL_MS = 5_000;
 
 /** What happens after a round. */
-export type RoundOutcome = "ready" | "retry" | "timeout" | "stuck" | "interrupted";
+export type RoundOutcome = "ready" | "confirm" | "retry" | "timeout" | "stuck" | "interrupted";
 
 export interface Round {
   round: number;
@@ -25,9 +25,15 @@ export interface Round {
   /** Probes that failed in this round: the ones the next round re-runs. */
   failingProbes: number;
   outcome: RoundOutcome;
+  /** Whether every probe ran in this round (the first, confirmations, the last at the deadline). */
+  full: boolean;
+  /** Consecutive full rounds that passed the gate, this one included. */
+  passingRounds: number;
+  /** Passing full rounds in a row needed (`--stable`). */
+  stable: number;
   /** Since the first round started. */
   elapsedMs: number;
-  /** Pause before the next round (for `retry`). */
+  /** Pause before the next round (for `retry` and `confirm`). */
   nextInMs: number;
 }
 
@@ -35,6 +41,8 @@ export interface WaitOptions {
   /** How long to keep trying, from the start of the first round. */
   waitMs: number;
   intervalMs: number;
+  /** Consecutive full rounds that must pass the gate (`--stable`, default 1). */
+  stable?: number;
   /** Whether a report passes the gate (the caller applies `--fail-on`). */
   passes(report: Report): boolean;
   onRound?(round: Round): void;
@@ -67,21 +75,27 @@ function pause(ms: number, signal: AbortSignal | undefined, tick: (leftMs: numbe
 }
 
 /**
- * Audits `planned` in rounds until it passes or `waitMs` has passed. Each round after the first
- * re-runs only the probes that did not pass; the others keep their result. Stops early when no probe
- * failed (waiting cannot change a verdict that rests on manual items) or when `signal` aborts.
- * Returns the last round's report; its duration covers every round.
+ * Audits `planned` in rounds until it passes or `waitMs` has passed. A round after a failing one
+ * re-runs only the probes that did not pass; the others keep their result. A pass counts only on a
+ * full round of every probe: when a partial round passes the gate, a full round confirms it at once,
+ * and `stable` asks for that many passing full rounds in a row, `intervalMs` apart. The round at the
+ * deadline is a full one too, so the report never carries a result older than the last full round.
+ * Stops early when no probe failed (waiting cannot change a verdict that rests on manual items) or
+ * when `signal` aborts. Returns the last round's report; its duration covers every round.
  */
 export async function auditUntilReady(planned: Plan, audit: AuditOptions, options: WaitOptions): Promise<Report> {
   const clock = options.clock ?? (() => monotonicMs());
   const now = audit.now ?? (() => new Date());
   const masker = createMasker(planned.checklist.secrets);
+  const stable = Math.max(1, options.stable ?? 1);
   const startedAt = now();
   const t0 = clock();
   const deadline = t0 + options.waitMs;
   let previous: ExecuteResults | undefined;
+  let passingRounds = 0;
+  let full = true;
   for (let round = 1; ; round++) {
-    const prev = previous;
+    const prev = full ? undefined : previous;
     const results = await execute(planned, {
       concurrency: audit.concurrency,
       signal: audit.signal,
@@ -98,37 +112,56 @@ export async function auditUntilReady(planned: Plan, audit: AuditOptions, option
       { tool: TOOL, startedAt, durationMs: clock() - t0, interrupted: Boolean(audit.signal?.aborted) },
     );
     const failingProbes = results.reduce((n, item) => n + item.filter((r) => r?.result === "fail").length, 0);
+    const passes = options.passes(report);
+    passingRounds = passes && full ? passingRounds + 1 : 0;
     const left = deadline - clock();
     const outcome: RoundOutcome = audit.signal?.aborted
       ? "interrupted"
-      : options.passes(report)
+      : passingRounds >= stable
         ? "ready"
-        : failingProbes === 0
-          ? "stuck"
-          : left > 0
-            ? "retry"
-            : "timeout";
-    // The last pause is cut short so that a final round runs at the deadline.
-    const nextInMs = outcome === "retry" ? Math.min(options.intervalMs, left) : 0;
-    const info: Round = { round, report, failingProbes, outcome, elapsedMs: clock() - t0, nextInMs };
+        : passes && (left > 0 || !full)
+          ? "confirm"
+          : !passes && failingProbes === 0
+            ? "stuck"
+            : left > 0
+              ? "retry"
+              : "timeout";
+    // A partial round that passes is confirmed at once; further passing rounds (--stable) and retries
+    // wait the interval. The last pause is cut short so that a final round runs at the deadline.
+    const nextInMs: number = outcome === "confirm" && !full ? 0 : outcome === "retry" || outcome === "confirm" ? Math.min(options.intervalMs, left) : 0;
+    const info: Round = { round, report, failingProbes, outcome, full, passingRounds, stable, elapsedMs: clock() - t0, nextInMs };
     options.onRound?.(info);
-    if (outcome !== "retry") return report;
+    if (outcome !== "retry" && outcome !== "confirm") return report;
     await pause(nextInMs, audit.signal, (ms) => options.onPause?.(ms, info));
     if (audit.signal?.aborted) return report;
     previous = results;
+    // Confirmations and the round at the deadline (its pause cut short to reach it) run every probe.
+    full = outcome === "confirm" || nextInMs >= left;
   }
+}
+
+/** Ids of the items a report has failing, up to five, then how many more. */
+export function failingItems(report: Report): string {
+  const ids = allItems(report)
+    .filter((i) => i.result === "fail")
+    .map((i) => i.id);
+  return ids.length > 5 ? `${ids.slice(0, 5).join(", ")} and ${ids.length - 5} more` : ids.join(", ");
 }
 
 /** The one-line account of a round: `round 3: NO-GO score 62, 2 failing — retrying in 5s`. */
 export function describeRound(r: Round, waitMs: number, leftInPauseMs = r.nextInMs): string {
   const failing = r.report.counts.fail;
-  const head = `round ${r.round}: ${r.report.verdict} score ${r.report.score ?? "-"}${failing ? `, ${failing} failing` : ""}`;
+  const head = `round ${r.round}: ${r.report.verdict} score ${r.report.score ?? "-"}${failing ? `, ${failing} failing (${failingItems(r.report)})` : ""}`;
   switch (r.outcome) {
+    case "confirm":
+      return r.full
+        ? `${head} — passing full round ${r.passingRounds} of ${r.stable} in a row; again in ${formatDuration(leftInPauseMs >= 1000 ? Math.ceil(leftInPauseMs / 1000 - 0.05) * 1000 : leftInPauseMs)}`
+        : `${head} — passes the gate; confirming with a full round of every probe`;
     case "retry":
       // A countdown reads in whole seconds: 5s, 4s, ... (a sub-second pause in ms).
       return `${head} — retrying in ${formatDuration(leftInPauseMs >= 1000 ? Math.ceil(leftInPauseMs / 1000 - 0.05) * 1000 : leftInPauseMs)}`;
     case "ready":
-      return `${head} — passes the gate after ${formatDuration(r.elapsedMs)}`;
+      return `${head} — passes the gate after ${formatDuration(r.elapsedMs)}${r.passingRounds > 1 ? ` (${r.passingRounds} full rounds in a row)` : ""}`;
     case "timeout":
       return `${head} — still not passing after ${formatDuration(r.elapsedMs)} (--wait ${formatDuration(waitMs)}): giving up`;
     case "stuck":
@@ -145,7 +178,7 @@ export function waitReporter(io: Io, options: { waitMs: number; quiet?: boolean;
   const draw = (text: string): void => io.err(`\r\x1b[2K${text}`);
   return {
     onRound: (r) => {
-      if (r.outcome === "retry") draw(`  ${describeRound(r, options.waitMs)}`);
+      if (r.outcome === "retry" || r.outcome === "confirm") draw(`  ${describeRound(r, options.waitMs)}`);
       else {
         draw("");
         io.err(`${describeRound(r, options.waitMs)}\n`);

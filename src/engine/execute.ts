@@ -12,12 +12,13 @@
  * rather than one per attempt.
  */
 import { getEventListeners } from "node:events";
+import { availableParallelism } from "node:os";
 import { getProbe } from "../probes/index.js";
 import type { AbortHook, Masker, Probe, ProbeContext, ProbeLimits, ProbeOutcome, ProbeResult, ResolvedProbe } from "../types.js";
-import { formatDuration, monotonicMs } from "../util/duration.js";
+import { formatDuration, monotonicMs, parseDuration } from "../util/duration.js";
 import { oneLine } from "../errors.js";
 import { createMasker } from "../util/mask.js";
-import { runsProbes, type Plan } from "./plan.js";
+import { executes, runsProbes, type Plan } from "./plan.js";
 
 export const DEFAULT_LIMITS: ProbeLimits = { maxBodyBytes: 1024 * 1024, maxOutputBytes: 1024 * 1024, maxFileBytes: 10 * 1024 * 1024 };
 export const DEFAULT_CONCURRENCY = 16;
@@ -37,6 +38,8 @@ export interface ExecuteOptions {
   /** Only these (item index, probe index) pairs run; others keep `previous` results. For `--wait` rounds. */
   rerun?: (itemIndex: number, probeIndex: number) => boolean;
   previous?: (ProbeResult | undefined)[][];
+  /** Most command probes in flight at once (default: the CPU count). */
+  commandLane?: number;
 }
 
 /** Per item of the plan, per probe: the result, or undefined for items whose probes did not run. */
@@ -224,6 +227,7 @@ async function runProbe(rp: ResolvedProbe, run: Run): Promise<ProbeResult> {
   const probe = getProbe(rp.type);
   let outcome: ProbeOutcome = INTERRUPTED;
   let attempts = 0;
+  let firstFailure: string | undefined;
   for (let i = 0; i <= rp.retries; i++) {
     if (run.signal.aborted) break;
     if (i > 0) {
@@ -233,13 +237,47 @@ async function runProbe(rp: ResolvedProbe, run: Run): Promise<ProbeResult> {
     attempts++;
     outcome = probe ? await new Attempt(run, probe, rp).start() : { result: "fail", message: `unknown probe type ${rp.type}` };
     if (outcome.result !== "fail") break;
+    firstFailure ??= outcome.message;
   }
   const duration_ms = Math.round(monotonicMs() - started);
   let message = oneLine(run.secrets.mask(outcome.message));
   if (outcome.result === "fail" && attempts > 1) message += ` (after ${attempts} attempts, ${formatDuration(duration_ms)})`;
   const result: ProbeResult = { result: outcome.result, message, duration_ms, attempts };
   if (outcome.observed !== undefined) result.observed = outcome.observed;
+  // Passed only after a failed attempt: a pass, but flaky, and the failure that made it so is kept.
+  if (outcome.result === "pass" && firstFailure !== undefined) {
+    result.flaky = true;
+    result.first_failure = oneLine(run.secrets.mask(firstFailure));
+  }
   return result;
+}
+
+/** The latency a probe observed, when it asserts one (`max_latency`) and the observation exceeds it. */
+function latencyOver(rp: ResolvedProbe, r: ProbeResult): number | undefined {
+  if (r.result !== "fail" || typeof rp.spec.max_latency !== "string") return undefined;
+  const max = parseDuration(rp.spec.max_latency);
+  const observed = r.observed as { latency_ms?: unknown } | undefined;
+  const ms = typeof observed === "object" && observed !== null ? observed.latency_ms : undefined;
+  return typeof ms === "number" && max !== undefined && ms > max ? ms : undefined;
+}
+
+/**
+ * The result of a probe measured again with nothing else in flight, keeping the first measurement:
+ * a latency measured beside other probes holds readiness's own load (its event loop, the processes
+ * its command probes spawned), which is not the target's.
+ */
+function remeasured(first: ProbeResult, second: ProbeResult, firstLatency: number): ProbeResult {
+  const observed = second.observed as { latency_ms?: unknown } | undefined;
+  const again = typeof observed === "object" && observed !== null && typeof observed.latency_ms === "number" ? observed.latency_ms : undefined;
+  const measurements = again === undefined ? [firstLatency] : [firstLatency, again];
+  return {
+    ...second,
+    message: `${second.message} (re-measured alone: ${formatDuration(firstLatency)} beside other probes)`,
+    duration_ms: first.duration_ms + second.duration_ms,
+    attempts: first.attempts + second.attempts,
+    measurements,
+    remeasured: { message: first.message, latency_ms: firstLatency },
+  };
 }
 
 /** A probe to run, and where its result goes. */
@@ -247,6 +285,13 @@ interface Job {
   item: number;
   index: number;
   probe: ResolvedProbe;
+  /** Spawns a process: runs in the command lane. */
+  exec: boolean;
+}
+
+/** How many command probes run at once at most: one per CPU, so that they leave the others room. */
+export function commandLane(): number {
+  return availableParallelism();
 }
 
 /** Executes every probe the plan runs. Results come back in plan order. */
@@ -279,24 +324,27 @@ export async function execute(planned: Plan, options: ExecuteOptions = {}): Prom
           return;
         }
       }
-      jobs.push({ item: i, index: j, probe: pp.probe });
+      jobs.push({ item: i, index: j, probe: pp.probe, exec: executes(pp.probe) });
     });
   });
 
   const total = jobs.length;
-  let next = 0;
+  const limit = Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY);
+  const execLimit = Math.min(limit, options.commandLane ?? commandLane());
+  // The next job of each lane, in plan order: `other` scans past command probes, `cmd` past the rest.
+  let nextOther = 0;
+  let nextCmd = 0;
+  let inFlight = 0;
+  let execInFlight = 0;
+  let started = 0;
   let done = 0;
-  // A fixed pool of workers, each taking the next probe in plan order: at most `concurrency` run at once.
-  const worker = async (): Promise<void> => {
-    while (next < jobs.length) {
-      const job = jobs[next++] as Job;
-      const r: ProbeResult = runSignal.aborted
-        ? { result: "skipped", message: "interrupted", duration_ms: 0, attempts: 0 }
-        : await runProbe(job.probe, run);
-      (results[job.item] as (ProbeResult | undefined)[])[job.index] = r;
-      done++;
-      options.onProbeDone?.(done, total);
-    }
+  /** Probes whose latency assertion failed beside other probes: measured again, one by one, at the end. */
+  const again: { job: Job; first: ProbeResult; latency: number }[] = [];
+
+  const store = (job: Job, r: ProbeResult): void => {
+    (results[job.item] as (ProbeResult | undefined)[])[job.index] = r;
+    done++;
+    options.onProbeDone?.(done, total);
   };
   const interrupt = (): void => {
     for (const a of run.live) a.abort(runSignal.reason);
@@ -304,10 +352,41 @@ export async function execute(planned: Plan, options: ExecuteOptions = {}): Prom
   };
   runSignal.addEventListener("abort", interrupt, { once: true });
   try {
-    const workers: Promise<void>[] = [];
-    const n = Math.min(Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY), jobs.length);
-    for (let w = 0; w < n; w++) workers.push(worker());
-    await Promise.all(workers);
+    await new Promise<void>((resolve) => {
+      const take = (): Job | undefined => {
+        while (nextOther < jobs.length && (jobs[nextOther] as Job).exec) nextOther++;
+        if (execInFlight < execLimit) while (nextCmd < jobs.length && !(jobs[nextCmd] as Job).exec) nextCmd++;
+        const other = nextOther < jobs.length ? nextOther : Infinity;
+        const cmd = execInFlight < execLimit && nextCmd < jobs.length ? nextCmd : Infinity;
+        if (other === Infinity && cmd === Infinity) return undefined;
+        return other < cmd ? jobs[nextOther++] : jobs[nextCmd++];
+      };
+      const pump = (): void => {
+        for (let job = inFlight < limit ? take() : undefined; job; job = inFlight < limit ? take() : undefined) start(job);
+        if (inFlight === 0) resolve();
+      };
+      const start = (job: Job): void => {
+        if (runSignal.aborted) return store(job, { result: "skipped", message: "interrupted", duration_ms: 0, attempts: 0 });
+        // Measured alone when nothing else was in flight as it started and nothing started while it ran.
+        const first = inFlight === 0;
+        const order = ++started;
+        inFlight++;
+        if (job.exec) execInFlight++;
+        void runProbe(job.probe, run).then((r) => {
+          inFlight--;
+          if (job.exec) execInFlight--;
+          const latency = first && started === order ? undefined : latencyOver(job.probe, r);
+          if (latency !== undefined && !runSignal.aborted) again.push({ job, first: r, latency });
+          else store(job, r);
+          pump();
+        });
+      };
+      pump();
+    });
+    // With nothing else in flight: one at a time.
+    for (const { job, first, latency } of again) {
+      store(job, runSignal.aborted ? first : remeasured(first, await runProbe(job.probe, run), latency));
+    }
   } finally {
     runSignal.removeEventListener("abort", interrupt);
   }

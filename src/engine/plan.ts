@@ -118,7 +118,8 @@ export function waiverActive(until: string, now: Date): boolean {
   return d !== undefined && now.getTime() < d.getTime() + 86_400_000;
 }
 
-function executes(p: ResolvedProbe): boolean {
+/** Whether the probe spawns a process (a command probe, a metric read from a command). */
+export function executes(p: ResolvedProbe): boolean {
   const probe = getProbe(p.type);
   const e = probe?.executes;
   return typeof e === "function" ? e(p.spec) : Boolean(e);

@@ -19,6 +19,8 @@ import {
   type Section,
   type SectionReport,
   type Verdict,
+  type FlakyPolicy,
+  type FlakyProbe,
 } from "../types.js";
 import { isoDate, parseDate } from "../util/duration.js";
 import { getProbe } from "../probes/index.js";
@@ -45,6 +47,8 @@ export interface ScoreOptions {
   strict?: boolean;
   /** Overrides gate.go. */
   minScore?: number;
+  /** gate.flaky: whether a probe that passed only after a failed attempt fails its item. */
+  flaky?: FlakyPolicy;
 }
 
 /** Results that count as "not done" for the gates. */
@@ -133,7 +137,15 @@ export function evaluateItem(p: PlannedItem, probeResults: (ProbeResult | undefi
       duration_ms: r?.duration_ms ?? 0,
     };
     if (rp.name) report.name = rp.name;
-    if (r) report.attempts = r.attempts;
+    if (r) {
+      report.attempts = r.attempts;
+      if (r.flaky) {
+        report.flaky = true;
+        if (r.first_failure !== undefined) report.first_failure = r.first_failure;
+      }
+      if (r.measurements) report.measurements = r.measurements;
+      if (r.remeasured) report.remeasured = r.remeasured;
+    }
     return report;
   });
 
@@ -156,9 +168,13 @@ export function evaluateItem(p: PlannedItem, probeResults: (ProbeResult | undefi
   } else if (item.probes.length > 0) {
     const failed = probes.find((r) => r.result === "fail");
     const skipped = probes.find((r) => r.result === "skipped");
+    const flaky = options.flaky === "fail" ? probes.find((r) => r.flaky) : undefined;
     if (failed) {
       result = "fail";
       message = failed.message;
+    } else if (flaky) {
+      result = "fail";
+      message = `flaky (gate.flaky: fail): ${flaky.target} passed on attempt ${flaky.attempts ?? "?"} after: ${flaky.first_failure ?? "a failed attempt"}`;
     } else if (skipped) {
       result = "skipped";
       message = skipped.message;
@@ -242,7 +258,15 @@ export function allItems(report: Pick<Report, "sections">): ItemReport[] {
 }
 
 /** The verdict and every reason that kept it from GO. */
-export function decide(items: ItemReport[], score: number | null, verifiedScore: number | null, gate: Gate, missingSignoffs: string[], outdated: OutdatedSignoff[] = []): { verdict: Verdict; reasons: string[] } {
+export function decide(
+  items: ItemReport[],
+  score: number | null,
+  verifiedScore: number | null,
+  gate: Gate,
+  missingSignoffs: string[],
+  outdated: OutdatedSignoff[] = [],
+  rejectedSignoffs: string[] = [],
+): { verdict: Verdict; reasons: string[] } {
   const noGo: string[] = [];
   const conditional: string[] = [];
   const quote = (i: ItemReport): string => `"${i.title}" (${i.id})`;
@@ -255,16 +279,43 @@ export function decide(items: ItemReport[], score: number | null, verifiedScore:
   if (score === null) noGo.push("nothing to score: every item is skipped or waived");
   else if (score < gate.conditional) noGo.push(`score ${score} is below the CONDITIONAL threshold ${gate.conditional}`);
   if (score !== null && score >= gate.conditional && score < gate.go) conditional.push(`score ${score} is below the GO threshold ${gate.go}`);
-  if (gate.verified > 0 && (verifiedScore ?? 0) < gate.verified) conditional.push(`verified score ${verifiedScore ?? 0} is below the required ${gate.verified}`);
+  if (score !== null && gate.verified > 0 && (verifiedScore ?? 0) < gate.verified) {
+    conditional.push(`verified score ${verifiedScore ?? 0} is below the required ${gate.verified}: too little of the score comes from passing probes (add probes, or set gate.verified: 0 to accept claims)`);
+  }
+  const contradicted = gate.contradicted ?? "conditional";
   for (let k = 0; k < items.length; k++) {
     const i = items[k] as ItemReport;
-    if (i.severity === "high" && FAILING.has(i.result) && !gate.blocking.includes("high") && i.enforced !== false) conditional.push(`high item ${quote(i)} is ${i.result}${i.message ? `: ${i.message}` : ""}`);
+    const blocks = gate.blocking.includes(i.severity) && FAILING.has(i.result) && i.enforced !== false;
+    if (i.severity === "high" && FAILING.has(i.result) && !blocks && i.enforced !== false && !(i.contradicted && contradicted === "block")) {
+      conditional.push(`high item ${quote(i)} is ${i.result}${i.message ? `: ${i.message}` : ""}`);
+    }
     if (i.severity === "critical" && i.result === "waived" && i.waiver) conditional.push(`critical item ${quote(i)} is waived until ${i.waiver.until}`);
+    // A claim its probes contradict: named once, unless a blocking failure already names the item.
+    if (i.contradicted && !blocks && i.enforced !== false && contradicted !== "ignore") {
+      const reason = `claim ${quote(i)} is contradicted: marked done, but its probe says: ${i.message ?? "fail"}`;
+      if (contradicted === "block") noGo.push(reason);
+      else if (i.severity !== "high") conditional.push(reason);
+    }
   }
   for (const role of missingSignoffs) conditional.push(`sign-off missing: ${role}`);
+  conditional.push(...rejectedSignoffs);
   conditional.push(...outdatedReasons(outdated, gate.signoffs));
   const verdict: Verdict = noGo.length ? "NO-GO" : conditional.length ? "CONDITIONAL" : "GO";
   return { verdict, reasons: [...noGo, ...conditional] };
+}
+
+/** Probes that passed only after a failed attempt, in checklist order. */
+export function flakyProbes(items: ItemReport[]): FlakyProbe[] {
+  const out: FlakyProbe[] = [];
+  for (const i of items) {
+    for (const p of i.probes) {
+      if (!p.flaky) continue;
+      const entry: FlakyProbe = { id: i.id, title: i.title, target: p.target, attempts: p.attempts ?? 0, first_failure: p.first_failure ?? "" };
+      if (p.name) entry.probe = p.name;
+      out.push(entry);
+    }
+  }
+  return out;
 }
 
 export interface ReportMeta {
@@ -278,9 +329,10 @@ export interface ReportMeta {
 export function buildReport(planned: Plan, results: ExecuteResults, options: ScoreOptions & { masker?: Masker }, meta: ReportMeta): Report {
   const checklist: Checklist = planned.checklist;
   const byItem = new Map<Item, ItemReport>();
+  const itemOptions: ScoreOptions = { ...options, flaky: checklist.gate.flaky };
   for (let i = 0; i < planned.items.length; i++) {
     const p = planned.items[i] as PlannedItem;
-    byItem.set(p.item, evaluateItem(p, results[i] ?? [], options, options.masker));
+    byItem.set(p.item, evaluateItem(p, results[i] ?? [], itemOptions, options.masker));
   }
   const items: ItemReport[] = [];
   byItem.forEach((r) => items.push(r));
@@ -288,10 +340,20 @@ export function buildReport(planned: Plan, results: ExecuteResults, options: Sco
   if (gate.conditional > gate.go) gate.conditional = gate.go;
   const score = plainScore(items);
   const verified = verifiedScore(items);
-  const present = checklist.signoffs.filter((s) => gate.signoffs.includes(s.role));
+  // A sign-off of a role bound to people counts only once checked (checkSignoffs); otherwise it says why not.
+  const rejected: string[] = [];
+  const bound = new Set((gate.signers ?? []).map((r) => r.role));
+  const present = checklist.signoffs.filter((s) => {
+    if (!gate.signoffs.includes(s.role)) return false;
+    if (!bound.has(s.role)) return true;
+    const problem = checklist.signoffChecks?.[s.role];
+    if (problem === null) return true;
+    rejected.push(problem ?? `sign-off ${s.role} was not checked (git was not run): it does not count`);
+    return false;
+  });
   const missing = gate.signoffs.filter((r) => !checklist.signoffs.some((s) => s.role === r));
   const outdated = checklist.signoffs.length > 0 ? outdatedSignoffs(checklist.signoffs, [...byItem.keys()], gate) : [];
-  const { verdict, reasons } = decide(items, score, verified, gate, missing, outdated);
+  const { verdict, reasons } = decide(items, score, verified, gate, missing, outdated, rejected);
   if (meta.interrupted) reasons.unshift("the run was interrupted: results are partial");
   const counts = emptyCounts();
   const warnings = checklist.warnings.map((w) => w.message);
@@ -328,6 +390,8 @@ export function buildReport(planned: Plan, results: ExecuteResults, options: Sco
   if (checklist.builtin) report.checklist.builtin = true;
   if (checklist.environment) report.checklist.environment = checklist.environment;
   if (checklist.levels) report.levels = levelsReport(checklist.levels, items, Boolean(options.strict));
+  const flaky = flakyProbes(items);
+  if (flaky.length) report.flaky = flaky;
   report.expiring = expiringSoon(evaluated, options.now, gate.warn_days ?? DEFAULT_WARN_DAYS);
   report.open_work = openWork(checklist, byItem, options.now);
   // Every string of the report, whatever field holds it, with the checklist's secrets masked.

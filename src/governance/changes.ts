@@ -3,22 +3,15 @@
  * item's YAML node. Used to tell outdated sign-offs. Outside a git repository, for an untracked
  * file, or without git, nothing is known and nothing is set: the audit goes on without it.
  */
-import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { basename, dirname, resolve } from "node:path";
 import { yamlLib } from "../checklist/parse.js";
 import { flattenItems } from "../engine/plan.js";
 import type { Checklist, Item, SourceLocation } from "../types.js";
 import { isoDate } from "../util/duration.js";
+import { runGit } from "../util/git.js";
 
 const UNCOMMITTED = /^0{40}$/;
-
-function git(args: string[], cwd: string): Promise<string | undefined> {
-  return new Promise((done) => {
-    // core.fsmonitor is a command git would run from the repository's own config: never let it.
-    execFile("git", ["-c", "core.fsmonitor=false", ...args], { cwd, timeout: 10_000, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, GIT_OPTIONAL_LOCKS: "0" } }, (error, stdout) => done(error ? undefined : stdout));
-  });
-}
 
 /**
  * Parses `git blame --line-porcelain` output: the ISO date (UTC) each line was last committed,
@@ -44,7 +37,7 @@ export function parseBlame(output: string, today: string): Map<number, string> {
 
 /** Dates of the checklist file's lines from git, or undefined when git cannot tell. */
 export async function blameDates(file: string, now: Date): Promise<Map<number, string> | undefined> {
-  const out = await git(["blame", "-w", "--line-porcelain", "--", basename(file)], dirname(file));
+  const out = await runGit(["blame", "-w", "--line-porcelain", "--", basename(file)], dirname(file), [basename(file)]);
   if (out === undefined) return undefined;
   const dates = parseBlame(out, isoDate(now));
   return dates.size ? dates : undefined;
@@ -105,5 +98,76 @@ export async function annotateChanges(checklist: Checklist, now: Date): Promise<
         if (d && (!item.changed_at || d > item.changed_at)) item.changed_at = d;
       }
     }
+  }
+}
+
+/** Line ranges (1-based) of the top-level `signoffs` entries of `text`, by role. */
+function signoffLines(text: string): Map<string, [number, number]> {
+  const { LineCounter, parseDocument, isMap, isSeq, isScalar } = yamlLib();
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, logLevel: "silent" });
+  const out = new Map<string, [number, number]>();
+  const seq = isMap(doc.contents) ? doc.contents.get("signoffs", true) : undefined;
+  if (!isSeq(seq)) return out;
+  for (const entry of seq.items) {
+    if (!isMap(entry) || !entry.range) continue;
+    const role = entry.get("role", true);
+    if (!isScalar(role)) continue;
+    const start = lineCounter.linePos(entry.range[0]).line;
+    out.set(String(role.value), [start, lineCounter.linePos(Math.max(entry.range[0], entry.range[1] - 1)).line]);
+  }
+  return out;
+}
+
+/** The commit that last changed lines `from`–`to` of `file`: its hash and author email; `uncommitted` when a line is not committed. */
+async function lastCommit(file: string, from: number, to: number): Promise<{ sha: string; mail: string } | "uncommitted" | undefined> {
+  const out = await runGit(["blame", "--line-porcelain", "-L", `${from},${to}`, "--", basename(file)], dirname(file), [basename(file)]);
+  if (out === undefined) return undefined;
+  let best: { sha: string; mail: string; time: number } | undefined;
+  let sha = "";
+  let mail = "";
+  for (const l of out.split("\n")) {
+    const header = /^([0-9a-f]{40}) \d+ \d+/.exec(l);
+    if (header) {
+      sha = header[1] ?? "";
+      if (UNCOMMITTED.test(sha)) return "uncommitted";
+      continue;
+    }
+    const m = /^author-mail <(.*)>$/.exec(l);
+    if (m) mail = m[1] ?? "";
+    const t = /^committer-time (\d+)$/.exec(l);
+    if (t && (!best || Number(t[1]) > best.time)) best = { sha, mail, time: Number(t[1]) };
+  }
+  return best && { sha: best.sha, mail: best.mail };
+}
+
+/**
+ * Checks the sign-offs of roles bound to people (`gate.signoffs: [{ role, signers, verify }]`): the
+ * commit that last changed the sign-off's entry in the checklist file must be authored by one of the
+ * role's signers and, with `verify: signed`, carry a signature `git verify-commit` accepts. Sets
+ * `checklist.signoffChecks`: null for a sign-off that counts, else why it does not.
+ */
+export async function checkSignoffs(checklist: Checklist): Promise<void> {
+  const rules = checklist.gate.signers ?? [];
+  if (checklist.builtin || rules.length === 0 || checklist.signoffChecks) return;
+  const checks: Record<string, string | null> = {};
+  checklist.signoffChecks = checks;
+  let text: string | undefined;
+  try {
+    text = await readFile(resolve(checklist.path), "utf8");
+  } catch {
+    /* no file to read: every bound sign-off reads as unchecked */
+  }
+  const entries = text === undefined ? new Map<string, [number, number]>() : signoffLines(text);
+  for (const rule of rules) {
+    if (!checklist.signoffs.some((s) => s.role === rule.role)) continue;
+    const lines = entries.get(rule.role);
+    const commit = lines ? await lastCommit(resolve(checklist.path), lines[0], lines[1]) : undefined;
+    if (commit === undefined) checks[rule.role] = `sign-off ${rule.role} cannot be checked: git does not know who committed it`;
+    else if (commit === "uncommitted") checks[rule.role] = `sign-off ${rule.role} is not committed: it counts once one of its signers commits it`;
+    else if (!rule.signers.some((s) => s.toLowerCase() === commit.mail.toLowerCase())) checks[rule.role] = `sign-off ${rule.role} was committed by ${commit.mail}, not one of its signers`;
+    else if (rule.verify === "signed" && (await runGit(["verify-commit", commit.sha], dirname(resolve(checklist.path)))) === undefined) {
+      checks[rule.role] = `sign-off ${rule.role} was committed by ${commit.mail} without a signature git verify-commit accepts (verify: signed)`;
+    } else checks[rule.role] = null;
   }
 }

@@ -177,10 +177,16 @@ export function writeChecklist(doc: OutDocument): string {
   if (usesBaseUrl(doc.sections)) {
     out.push("vars:", `  base_url: ${DEFAULT_BASE_URL}  # suggested: where the service under audit listens`);
   }
+  // The evidence-first defaults, stated: an imported checklist is claims until its probes pass.
+  out.push(
+    "gate:",
+    "  verified: 50       # verified score (credit from passing probes) needed for GO; 0 accepts claims alone",
+    "  contradicted: conditional   # a claim its probes contradict: block | conditional | ignore",
+    "  flaky: warn        # a probe that passed only on a retry: warn (listed as flaky) | fail",
+  );
   if (doc.signoffs && doc.signoffs.roles.length > 0) {
-    out.push(`# gate:  (sign-off table at line ${doc.signoffs.line} — uncomment to require these sign-offs before GO)`);
-    out.push("#   signoffs:");
-    for (const role of doc.signoffs.roles) out.push(`#     - ${yamlString(role)}`);
+    out.push(`  # signoffs:  (sign-off table at line ${doc.signoffs.line} — uncomment to require these sign-offs before GO)`);
+    for (const role of doc.signoffs.roles) out.push(`  #   - ${yamlString(role)}`);
   }
   out.push("sections:");
   for (const s of doc.sections) writeSection(out, s, "  ", doc.withProbes);

@@ -8,6 +8,7 @@ import { oneLine } from "../errors.js";
 import { TRUNCATED_NOTE } from "../reports/markdown.js";
 import { bySeverity, formatScore, itemCause, summarize } from "../reports/summary.js";
 import type { Report, Severity } from "../types.js";
+import { allItems } from "../engine/score.js";
 
 /** GitHub shows at most this many annotations of each kind (error, warning) per step. */
 export const ANNOTATIONS_PER_KIND = 10;
@@ -76,6 +77,23 @@ export function githubAnnotations(report: Report, checklistFile?: string, option
     const what = item.contradicted ? "contradicted claim" : item.result;
     props.push(`title=${escapeProperty(`readiness: ${item.severity} item ${item.id} ${what}`)}`);
     lines.push(`::${kind} ${props.join(",")}::${escapeData(`${item.title}: ${itemCause(item) || item.result}`)}`);
+  }
+  // A flaky pass: a warning of its own, whatever the item's severity (it passed).
+  for (const f of report.flaky ?? []) {
+    if (shown.warning >= perKind) {
+      hidden.warning++;
+      continue;
+    }
+    shown.warning++;
+    const item = allItems(report).find((i) => i.id === f.id);
+    const props: string[] = [];
+    const file = annotationFile(item?.file, checklistFile ?? report.checklist.path, options.workspace);
+    if (file) {
+      props.push(`file=${escapeProperty(file)}`);
+      if (item?.line) props.push(`line=${item.line}`);
+    }
+    props.push(`title=${escapeProperty(`readiness: item ${f.id} flaky`)}`);
+    lines.push(`::warning ${props.join(",")}::${escapeData(`${f.title}: ${f.target} passed on attempt ${f.attempts} after: ${f.first_failure}`)}`);
   }
   const rest = hidden.error + hidden.warning;
   if (rest > 0) {

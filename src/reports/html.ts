@@ -274,6 +274,16 @@ function claims(report: Report, s: ReportSummary): string {
         .join("; ")}</p>`,
     );
   }
+  const flaky = report.flaky ?? [];
+  if (flaky.length) {
+    out.push(
+      `<h2>Flaky (${flaky.length}): passed only after a failed attempt</h2>` +
+        table(
+          ["Item", "Target", "Attempts", "First failure"],
+          flaky.map((f) => [`${h(f.title)}<br><code>${h(f.id)}</code>`, h(f.target), String(f.attempts), h(f.first_failure)]),
+        ),
+    );
+  }
   const expiring = report.expiring ?? [];
   if (expiring.length) {
     out.push(

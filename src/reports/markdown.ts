@@ -366,6 +366,12 @@ function governanceBlock(report: Report, out: string[], limits: Limits, cache: R
       "",
     );
   }
+  const flaky = report.flaky ?? [];
+  if (flaky.length > 0) {
+    const rows = rowLines(cache, "flaky", flaky, (f) => [`${md(f.title, 200)} <code>${md(f.id, 80)}</code>`, md(f.target, 100), String(f.attempts), md(f.first_failure, 300)]);
+    const { shown, note } = cappedRows(rows, limits);
+    out.push(`### 🎲 Flaky (${flaky.length}): passed only after a failed attempt`, "", tableOfLines(["Item", "Target", "Attempts", "First failure"], shown, ["l", "l", "r", "l"]) + note, "");
+  }
   const expiring = report.expiring ?? [];
   if (expiring.length > 0) {
     const rows = rowLines(cache, "expiring", expiring, (e) => [

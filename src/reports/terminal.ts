@@ -240,6 +240,11 @@ function attentionBlocks(report: Report, s: ReportSummary, c: ChalkInstance, l: 
       c.yellow(para(c, "Outdated sign-off:", oneLine(`${o.role} (${o.by}, ${o.at}); blocking items changed on ${o.changed_at}: ${o.items.join(", ")}`), l.width)),
     );
   }
+  const flaky = report.flaky ?? [];
+  if (flaky.length > 0) {
+    out.push(c.bold.yellow(`Flaky (${flaky.length}): passed only after a failed attempt`));
+    for (const f of flaky) out.push(bullet(c, "~", oneLine(`${f.id} ${f.target}: attempt ${f.attempts} passed; first: ${f.first_failure}`), l.width));
+  }
   const expiring = report.expiring ?? [];
   if (expiring.length > 0) {
     out.push(c.bold.yellow(`Expiring soon (${expiring.length})`));

@@ -32,6 +32,9 @@ gate:
   go: 90
   conditional: 70
   blocking: [critical]
+  verified: 50       # verified score (credit from passing probes) needed for GO; 0 accepts claims alone
+  contradicted: conditional   # a claim its probes contradict: block | conditional | ignore
+  flaky: warn        # a probe that passed only on a retry: warn (listed as flaky) | fail
 
 sections:
   - id: manifests

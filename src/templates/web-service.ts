@@ -39,6 +39,9 @@ gate:
   go: 90             # score needed for GO
   conditional: 70    # below this: NO-GO
   blocking: [critical]
+  verified: 50       # verified score (credit from passing probes) needed for GO; 0 accepts claims alone
+  contradicted: conditional   # a claim its probes contradict: block | conditional | ignore
+  flaky: warn        # a probe that passed only on a retry: warn (listed as flaky) | fail
 
 sections:
   - id: availability

@@ -269,7 +269,9 @@ sections:
     expect(r.code).toBe(0);
     const rounds = r.stderr.trim().split("\n");
     expect(rounds.length).toBeGreaterThanOrEqual(2);
-    expect(rounds[0]).toMatch(/^round 1: NO-GO score \d+, 1 failing — retrying in 250ms$/);
+    expect(rounds[0]).toMatch(/^round 1: NO-GO score \d+, 1 failing \(api-up\) — retrying in 250ms$/);
+    // The round that passes re-ran only the failing probe: a full round of every probe confirms it.
+    expect(rounds.at(-2)).toMatch(/^round \d+: GO score 100 — passes the gate; confirming with a full round of every probe$/);
     expect(rounds.at(-1)).toMatch(/^round \d+: GO score 100 — passes the gate after \d+(\.\d)?s$/);
     // well before the 20s limit
     expect(r.ms).toBeLessThan(15_000);
@@ -283,7 +285,7 @@ sections:
     expect(json(r)).toMatchObject({ verdict: "NO-GO", score: 9 });
     const rounds = r.stderr.trim().split("\n");
     expect(rounds.length).toBeGreaterThanOrEqual(4);
-    const last = /^round \d+: NO-GO score 9, 1 failing — still not passing after (\d+\.\d)s \(--wait 3\.0s\): giving up$/.exec(rounds.at(-1) ?? "");
+    const last = /^round \d+: NO-GO score 9, 1 failing \(api-up\) — still not passing after (\d+\.\d)s \(--wait 3\.0s\): giving up$/.exec(rounds.at(-1) ?? "");
     expect(last, rounds.at(-1)).not.toBeNull();
     const waited = Number(last![1]);
     expect(waited).toBeGreaterThanOrEqual(3);
@@ -302,9 +304,9 @@ sections:
       child.on("close", (code) => done({ code, out }));
     });
     expect(r.code).toBe(1);
-    expect(r.out).toContain("\r\x1b[2K  round 1: NO-GO score 9, 1 failing — retrying in 1.0s");
+    expect(r.out).toContain("\r\x1b[2K  round 1: NO-GO score 9, 1 failing (api-up) — retrying in 1.0s");
     expect(r.out).toMatch(/\(\d+(\.\d)?s of --wait left\)/);
-    expect(r.out).toMatch(/\r\x1b\[2Kround \d+: NO-GO score 9, 1 failing — still not passing after [\d.]+s \(--wait 2\.0s\): giving up\r?\n/);
+    expect(r.out).toMatch(/\r\x1b\[2Kround \d+: NO-GO score 9, 1 failing \(api-up\) — still not passing after [\d.]+s \(--wait 2\.0s\): giving up\r?\n/);
   });
 
   it("stops on Ctrl-C between rounds with the last report and exit 130", async () => {

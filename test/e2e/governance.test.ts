@@ -215,7 +215,8 @@ describe("audits before and after", () => {
   });
 
   it("sign-offs move the verdict from CONDITIONAL to GO", async () => {
-    const p = project();
+    // Attested claims only: GO needs the checklist to accept claims (gate.verified: 0).
+    const p = project(edited(FIXTURE.toString(), ["  max_waiver_days: 60", "  max_waiver_days: 60", "  verified: 0"]));
     for (const id of ["runbooks", "oncall", "dr-plan"]) expect((await p.run(["attest", id, "--by", "Ana"])).code).toBe(0);
     let { code, report } = await auditJson(p, TODAY);
     expect(report.verdict).toBe("CONDITIONAL");

@@ -3,6 +3,8 @@ import { parseChecklist } from "../../../src/checklist/load.js";
 import { execute } from "../../../src/engine/execute.js";
 import { plan } from "../../../src/engine/plan.js";
 import { tcpProbe, type TcpSpec } from "../../../src/probes/tcp.js";
+import { commandProbe } from "../../../src/probes/command.js";
+import { startHttpServer } from "../../helpers/servers.js";
 import type { ProbeContext, ProbeOutcome } from "../../../src/types.js";
 import { abortCause } from "../../../src/util/net.js";
 import { monotonicMs } from "../../../src/util/duration.js";
@@ -243,5 +245,73 @@ describe("execute", () => {
     stub(() => Promise.resolve({ result: "fail", message: "  token s3cr3t-token\n rejected \u001b[2J " }));
     const r = (await execute(planFor([1]), { masker: createMasker(["s3cr3t-token"]) }))[0]?.[0];
     expect(r?.message).toBe("token *** rejected \\x1b[2J");
+  });
+});
+
+describe("lanes, re-measurement and flaky passes", () => {
+  it("runs command probes in their own lane, at most `commandLane` at once, while other probes go on", async () => {
+    let commands = 0;
+    let mostCommands = 0;
+    let others = 0;
+    let mostOthers = 0;
+    vi.spyOn(commandProbe, "run").mockImplementation(async () => {
+      mostCommands = Math.max(mostCommands, ++commands);
+      await delay(20);
+      commands--;
+      return pass();
+    });
+    stub(async () => {
+      mostOthers = Math.max(mostOthers, ++others);
+      await delay(20);
+      others--;
+      return pass();
+    });
+    const items = [1, 2, 3, 4, 5, 6].map((n) => `      - { id: c${n}, title: C${n}, probes: [{ command: "true" }] }\n      - { id: t${n}, title: T${n}, probes: [{ tcp: "127.0.0.1:${n}" }] }`).join("\n");
+    const c = parseChecklist(`version: 1\nsections:\n  - id: s\n    title: S\n    items:\n${items}\n`, "c.yaml", { env: {} });
+    const results = await execute(plan(c), { concurrency: 8, commandLane: 2 });
+    expect(results.every((r) => r[0]?.result === "pass")).toBe(true);
+    expect(mostCommands).toBe(2);
+    expect(mostOthers).toBe(6);
+  });
+
+  it("reports a pass after a failed attempt as flaky, with the first failure's message", async () => {
+    let calls = 0;
+    stub(() => Promise.resolve(++calls === 1 ? { result: "fail", message: "127.0.0.1:1: connection refused" } : pass("open")));
+    const r = (await execute(planFor([1], ", retries: 2, retry_delay: 1ms")))[0]?.[0];
+    expect(r).toMatchObject({ result: "pass", message: "open", attempts: 2, flaky: true, first_failure: "127.0.0.1:1: connection refused" });
+    calls = 1;
+    const steady = (await execute(planFor([1], ", retries: 2, retry_delay: 1ms")))[0]?.[0];
+    expect(steady?.flaky).toBeUndefined();
+  });
+
+  it("measures a latency that failed beside other probes again with nothing else in flight, keeping both figures", async () => {
+    let requests = 0;
+    // The first requests are slow (as under load); the one made alone answers at once.
+    const server = await startHttpServer((_req, res) => {
+      requests++;
+      setTimeout(() => res.writeHead(200).end("ok"), requests <= 2 ? 150 : 0);
+    });
+    try {
+      const items = [1, 2].map((n) => `      - { id: h${n}, title: H${n}, probes: [{ http: "${server.url}/${n}", max_latency: 100ms }] }`).join("\n");
+      const c = parseChecklist(`version: 1\nsections:\n  - id: s\n    title: S\n    items:\n${items}\n`, "c.yaml", { env: {} });
+      const results = await execute(plan(c), { concurrency: 2 });
+      for (const row of results) {
+        const r = row[0];
+        expect(r?.result).toBe("pass");
+        expect(r?.measurements).toHaveLength(2);
+        expect(r?.measurements?.[0]).toBeGreaterThan(100);
+        expect(r?.measurements?.[1]).toBeLessThanOrEqual(100);
+        expect(r?.remeasured?.message).toMatch(/latency .* exceeds max 100ms/);
+        expect(r?.message).toMatch(/re-measured alone: \d+ms beside other probes/);
+      }
+      expect(requests).toBe(4);
+      // Measured alone the first time (concurrency 1): the failure stands, not measured twice.
+      requests = 0;
+      const alone = await execute(plan(c), { concurrency: 1 });
+      expect(alone[0]?.[0]?.result).toBe("fail");
+      expect(alone[0]?.[0]?.measurements).toBeUndefined();
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -9,7 +9,7 @@ const NOW = new Date("2026-11-23T12:00:00Z");
 const TOOL = { name: "readiness", version: "test" };
 
 /** Builds a report from checklist YAML and one probe outcome per probe, in order. */
-function score(yaml: string, outcomes: ("pass" | "fail")[] = [], opts: { strict?: boolean; minScore?: number; only?: string[] } = {}): Report {
+function score(yaml: string, outcomes: ("pass" | "fail" | "flaky")[] = [], opts: { strict?: boolean; minScore?: number; only?: string[] } = {}): Report {
   const c = parseChecklist(yaml, "c.yaml", { env: {} });
   const p = plan(c, { now: () => NOW, only: opts.only });
   let k = 0;
@@ -18,6 +18,7 @@ function score(yaml: string, outcomes: ("pass" | "fail")[] = [], opts: { strict?
       ? []
       : pi.item.probes.map((): ProbeResult => {
           const r = outcomes[k++] ?? "pass";
+          if (r === "flaky") return { result: "pass", message: "ok", duration_ms: 1, attempts: 2, flaky: true, first_failure: "connection refused" };
           return { result: r, message: r === "fail" ? "connection refused" : "ok", duration_ms: 1, attempts: 1 };
         }),
   );
@@ -137,7 +138,12 @@ describe("verdict", () => {
     const r = score(doc(item("a", "low", "        status: n/a\n        reason: none\n")));
     expect([r.verdict, r.score, r.reasons]).toEqual(["NO-GO", null, ["nothing to score: every item is skipped or waived"]]);
     const claims = score(doc(item("a", "low", "        status: done\n"), "gate: { verified: 50 }\n"));
-    expect([claims.verdict, claims.score, claims.verified_score, claims.reasons]).toEqual(["CONDITIONAL", 100, 0, ["verified score 0 is below the required 50"]]);
+    expect([claims.verdict, claims.score, claims.verified_score, claims.reasons]).toEqual(["CONDITIONAL", 100, 0, ["verified score 0 is below the required 50: too little of the score comes from passing probes (add probes, or set gate.verified: 0 to accept claims)"]]);
+    // The default is 50: claims alone are CONDITIONAL at best unless the checklist opts out.
+    const byDefault = score(doc(item("a", "low", "        status: done\n")));
+    expect([byDefault.verdict, byDefault.gate.verified]).toEqual(["CONDITIONAL", 50]);
+    const optedOut = score(doc(item("a", "low", "        status: done\n"), "gate: { verified: 0 }\n"));
+    expect([optedOut.verdict, optedOut.reasons]).toEqual(["GO", []]);
   });
 
   it("--min-score overrides gate.go and section scores cover their subtree", () => {
@@ -159,5 +165,37 @@ describe("verdict", () => {
     const r = score(doc(item("a", "critical", probe) + item("b", "low", probe)), ["pass"], { only: ["b"] });
     expect(r.sections[0]!.items.map((i) => i.result)).toEqual(["skipped", "pass"]);
     expect(r.score).toBe(100);
+  });
+});
+
+describe("evidence first: contradicted claims and flaky probes", () => {
+  const claimed = `${probe}        status: done\n`;
+  const items = item("c", "critical", probe) + item("c2", "critical", probe) + item("m", "medium", claimed);
+  it("a claim its probe contradicts caps the verdict at CONDITIONAL, naming the item and what the probe said", () => {
+    const r = score(doc(items), ["pass", "pass", "fail"]);
+    expect(r.score).toBe(87);
+    expect(r.verdict).toBe("CONDITIONAL");
+    expect(r.reasons).toContain('claim "m" (m) is contradicted: marked done, but its probe says: connection refused');
+    const high = score(doc(items.replace("severity: medium", "severity: high"), "gate: { go: 50, conditional: 40 }\n"), ["pass", "pass", "fail"]);
+    // A high item is named once: its failure already caps the verdict.
+    expect(high.reasons).toEqual(['high item "m" (m) is fail: connection refused']);
+  });
+
+  it("gate.contradicted: block makes it NO-GO, ignore leaves the verdict to the score", () => {
+    const block = score(doc(items, "gate: { go: 80, contradicted: block }\n"), ["pass", "pass", "fail"]);
+    expect([block.verdict, block.reasons]).toEqual(["NO-GO", ['claim "m" (m) is contradicted: marked done, but its probe says: connection refused']]);
+    const ignore = score(doc(items, "gate: { go: 80, contradicted: ignore }\n"), ["pass", "pass", "fail"]);
+    expect([ignore.verdict, ignore.reasons]).toEqual(["GO", []]);
+  });
+
+  it("a flaky pass is listed and passes (gate.flaky: warn, the default), or fails its item (gate.flaky: fail)", () => {
+    const warn = score(doc(item("a", "critical", probe)), ["flaky"]);
+    expect(warn.verdict).toBe("GO");
+    expect(warn.flaky).toEqual([{ id: "a", title: "a", target: "localhost:1", attempts: 2, first_failure: "connection refused" }]);
+    expect(warn.sections[0]?.items[0]?.probes[0]).toMatchObject({ result: "pass", flaky: true, first_failure: "connection refused" });
+    const fail = score(doc(item("a", "critical", probe), "gate: { flaky: fail }\n"), ["flaky"]);
+    expect(fail.verdict).toBe("NO-GO");
+    expect(fail.sections[0]?.items[0]).toMatchObject({ result: "fail", message: "flaky (gate.flaky: fail): localhost:1 passed on attempt 2 after: connection refused" });
+    expect(score(doc(item("a", "critical", probe)), ["pass"]).flaky).toBeUndefined();
   });
 });

@@ -42,7 +42,7 @@ describe("import fixtures", () => {
     expect(items.find((i) => i.id === "dashboards")?.severity).toBe("low");
     expect(result.summary.skipped.byReason.table).toBe(3);
     expect(result.summary.signoffs).toEqual(["Engineering Lead", "Security Lead"]);
-    expect(result.yaml).toContain("#     - Engineering Lead");
+    expect(result.yaml).toContain("  #   - Engineering Lead");
     expect(result.yaml).toContain("#   - tcp: localhost:3001");
   });
 
