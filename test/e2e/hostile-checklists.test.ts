@@ -4,8 +4,11 @@
  * ones are expected, running out of file descriptors, `-o` onto special files, concurrent edits,
  * imported `${env…}`, YAML anchors, huge sections, and `--untrusted`.
  */
+import { spawn, spawnSync } from "node:child_process";
+import { symlinkSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli, tempProject } from "../helpers/cli.js";
+import { BIN, runCli, tempProject, type CliResult } from "../helpers/cli.js";
 import { startHttpServer, type Running } from "../helpers/servers.js";
 
 /** Patterns that backtrack exponentially (or close to it) in a backtracking engine, with text that makes them. */
@@ -114,3 +117,61 @@ sections:
   });
 });
 
+
+/** Runs the CLI with a stdin pipe that stays open (nobody writes to it, nobody closes it) until it exits. */
+function runWithOpenStdin(args: string[], cwd: string, killAfterMs: number): Promise<CliResult> {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: "1", CI: "" }, stdio: ["pipe", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    const killer = setTimeout(() => child.kill("SIGKILL"), killAfterMs);
+    child.on("close", (code, signal) => {
+      clearTimeout(killer);
+      resolve({ code, signal, stdout, stderr, ms: performance.now() - started });
+    });
+  });
+}
+
+describe("a FIFO or /dev/stdin where a file is expected (item 10)", () => {
+  it("fails the probes that name one, unread, and the process exits after the verdict", async () => {
+    const p = tempProject({ "real.txt": "version 1\n" });
+    try {
+      expect(spawnSync("mkfifo", [join(p.dir, "fifo")]).status).toBe(0);
+      symlinkSync("/dev/stdin", join(p.dir, "stdin-link"));
+      p.write(
+        "readiness.yaml",
+        `version: 1
+name: special files
+sections:
+  - id: s
+    title: S
+    items:
+      - { id: fifo, title: FIFO, probes: [{ file: fifo, contains: x }] }
+      - { id: stdin, title: stdin, probes: [{ file: stdin-link, matches: x }] }
+      - { id: exists, title: exists, probes: [{ file: fifo }] }
+      - { id: glob, title: glob, probes: [{ file: "*", contains: "1" }] }
+      - { id: coverage, title: coverage, probes: [{ coverage: fifo, min: 1 }] }
+      - { id: tests, title: tests, probes: [{ tests: stdin-link }] }
+      - { id: real, title: real, probes: [{ file: real.txt, contains: version }] }
+`,
+      );
+      const r = await runWithOpenStdin(["audit", "readiness.yaml", "-f", "json"], p.dir, 30_000);
+      expect(r.signal).toBeNull();
+      expect(r.code).toBe(1);
+      const report = JSON.parse(r.stdout) as { sections: { items: { id: string; result: string; probes: { message: string }[] }[] }[] };
+      const byId = Object.fromEntries(report.sections[0]!.items.map((i) => [i.id, i]));
+      expect(byId.fifo!.probes[0]!.message).toBe("fifo is a FIFO, not a regular file or a directory");
+      expect(byId.stdin!.probes[0]!.message).toMatch(/^stdin-link is a (FIFO|socket), not a regular file or a directory$/);
+      expect(byId.exists!.result).toBe("fail");
+      expect(byId.glob!.result).toBe("pass"); // a glob lists regular files and directories only
+      expect(byId.coverage!.probes[0]!.message).toMatch(/is a FIFO, not a regular file/);
+      expect(byId.tests!.probes[0]!.message).toMatch(/is a (FIFO|socket), not a regular file/);
+      expect(byId.real!.result).toBe("pass");
+    } finally {
+      p.cleanup();
+    }
+  }, 60_000);
+});
