@@ -4,7 +4,7 @@
  * ones are expected, running out of file descriptors, `-o` onto special files, concurrent edits,
  * imported `${env…}`, YAML anchors, huge sections, and `--untrusted`.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { execFile, spawn, spawnSync } from "node:child_process";
 import { symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -174,4 +174,31 @@ sections:
       p.cleanup();
     }
   }, 60_000);
+});
+
+describe("out of file descriptors (item 12)", () => {
+  it("fails each command that cannot be started with its cause, and prints the report", async () => {
+    const items = Array.from({ length: 400 }, (_, i) => `      - { id: c${i}, title: C${i}, probes: [{ command: [sleep, "0.5"] }] }`).join("\n");
+    const p = tempProject({ "readiness.yaml": `version: 1\nname: many\nsections:\n  - id: s\n    title: S\n    items:\n${items}\n` });
+    try {
+      const r = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+        execFile(
+          "bash",
+          ["-c", `ulimit -n 256 && exec "$0" "$@"`, process.execPath, BIN, "audit", "readiness.yaml", "--concurrency", "400", "-f", "json"],
+          { cwd: p.dir, env: { ...process.env, NO_COLOR: "1" }, timeout: 60_000, maxBuffer: 64 * 1024 * 1024 },
+          (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, stdout, stderr }),
+        );
+      });
+      expect(r.stderr).not.toMatch(/Unhandled|\n\s+at /);
+      expect(r.code).toBe(1);
+      const report = JSON.parse(r.stdout) as { sections: { items: { result: string; probes: { message: string }[] }[] }[] };
+      const messages = report.sections[0]!.items.map((i) => i.probes[0]!.message);
+      expect(messages).toHaveLength(400);
+      const failed = messages.filter((m) => m !== undefined && !/^exit 0 in /.test(m));
+      expect(failed.length).toBeGreaterThan(0);
+      for (const m of failed) expect(m).toBe("could not run sleep: out of file descriptors (EMFILE)");
+    } finally {
+      p.cleanup();
+    }
+  }, 90_000);
 });
