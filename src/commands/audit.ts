@@ -13,7 +13,7 @@ import { summarize, type ReportSummary } from "../reports/summary.js";
 import { isReportFormat, reportStream, reporters, REPORT_FORMATS, type ReportFormat } from "../reports/index.js";
 import type { Checklist, Report, Verdict } from "../types.js";
 import { formatDuration, MAX_WAIT_MS, parseDuration } from "../util/duration.js";
-import { coalesce, writeFileAtomic } from "../util/fs.js";
+import { coalesce, sameFileAs, writeFileAtomic } from "../util/fs.js";
 import { createMasker } from "../util/mask.js";
 import { annotateChanges } from "../governance/changes.js";
 import { chalkFor, clockFor, colorLevel, displayPath, findChecklist, parseKeyValues, type GlobalOptions, type Io } from "./io.js";
@@ -144,6 +144,10 @@ export async function auditCommand(file: string | undefined, opts: AuditCommandO
   if (checklist.builtin) {
     io.err(`No checklist here: auditing the built-in repository baseline. Run \`readiness init\` to write your own readiness.yaml.\n`);
   }
+  for (const o of outputs) {
+    const input = sameFileAs(resolve(io.cwd, o.path), checklist.files ?? [checklist.path]);
+    if (input !== undefined) throw new ReadinessError(`--output ${o.format}=${o.path}: is ${input === checklist.path ? "the checklist being audited" : `${displayPath(io, input)}, which the checklist extends`}: not overwriting it`, { code: "EUSAGE" });
+  }
   const mask = createMasker(checklist.secrets);
   for (const w of checklist.warnings) if (!opts.quiet) io.err(`warning: ${mask.mask(w.file ? `${w.file}:${w.line}:${w.column}: ` : "")}${mask.mask(w.message)}\n`);
 
@@ -237,7 +241,7 @@ export function writeReports(report: Report, format: ReportFormat, outputs: { fo
       writeFileAtomic(resolve(io.cwd, o.path), parts);
     } catch (e) {
       // The parts are rendered while the file is written: only a system error is the file's fault.
-      if (!isSystemError(e)) throw e;
+      if (e instanceof ReadinessError || !isSystemError(e)) throw e;
       throw new ReadinessError(`--output ${o.format}=${o.path}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { code: "EWRITE" });
     }
   }

@@ -5,7 +5,7 @@
  * imported `${env…}`, YAML anchors, huge sections, and `--untrusted`.
  */
 import { execFile, spawn, spawnSync } from "node:child_process";
-import { symlinkSync } from "node:fs";
+import { lstatSync, readFileSync, statSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BIN, runCli, tempProject, type CliResult } from "../helpers/cli.js";
@@ -201,4 +201,60 @@ describe("out of file descriptors (item 12)", () => {
       p.cleanup();
     }
   }, 90_000);
+});
+
+describe("-o onto special files and the checklist itself (item 5)", () => {
+  const CHECKLIST = "version: 1\nname: out\nextends: [./base.yaml]\nsections: []\n";
+  const BASE = "version: 1\nname: base\nsections:\n  - id: s\n    title: S\n    items:\n      - { id: a, title: A, status: done }\n";
+
+  it("writes /dev/null, a FIFO and a link to /dev/stdout as streams; each stays what it was", async () => {
+    const p = tempProject({ "readiness.yaml": CHECKLIST, "base.yaml": BASE });
+    try {
+      expect(spawnSync("mkfifo", [join(p.dir, "fifo")]).status).toBe(0);
+      symlinkSync("/dev/stdout", join(p.dir, "out-link"));
+      // A reader for the FIFO, started before the audit opens it for writing.
+      const reader = new Promise<string>((resolve) => execFile("cat", [join(p.dir, "fifo")], (_e, out) => resolve(out)));
+      const r = await runCli(["audit", "readiness.yaml", "-q", "-o", "json=/dev/null", "-o", "json=fifo", "-o", "markdown=out-link"], { cwd: p.dir });
+      expect(r.stderr).toBe("");
+      expect(r.code).toBe(0);
+      expect(statSync("/dev/null").isCharacterDevice()).toBe(true);
+      expect(lstatSync(join(p.dir, "fifo")).isFIFO()).toBe(true);
+      expect(lstatSync(join(p.dir, "out-link")).isSymbolicLink()).toBe(true);
+      expect(JSON.parse(await reader)).toMatchObject({ verdict: "GO" });
+      expect(r.stdout).toMatch(/^## .*GO — out\n[^]*GO score 100/);
+    } finally {
+      p.cleanup();
+    }
+  });
+
+  it("import --force -o /dev/null leaves the device a device", async () => {
+    const p = tempProject({ "list.md": "# Launch\n\n- [x] Backups restore\n" });
+    try {
+      const r = await runCli(["import", "list.md", "--force", "-o", "/dev/null"], { cwd: p.dir });
+      expect(r.code).toBe(0);
+      expect(statSync("/dev/null").isCharacterDevice()).toBe(true);
+    } finally {
+      p.cleanup();
+    }
+  });
+
+  it("refuses to overwrite the checklist or a file it extends, with exit 2 and one line", async () => {
+    const p = tempProject({ "readiness.yaml": CHECKLIST, "base.yaml": BASE });
+    try {
+      symlinkSync("base.yaml", join(p.dir, "base-link.json"));
+      for (const [target, why] of [
+        ["readiness.yaml", "is the checklist being audited"],
+        ["./base.yaml", "is base.yaml, which the checklist extends"],
+        ["base-link.json", "is base.yaml, which the checklist extends"],
+      ] as const) {
+        const r = await runCli(["audit", "readiness.yaml", "-q", "-o", `json=${target}`], { cwd: p.dir });
+        expect(r.code).toBe(2);
+        expect(r.stderr).toBe(`readiness: --output json=${target}: ${why}: not overwriting it\n`);
+      }
+      expect(readFileSync(join(p.dir, "readiness.yaml"), "utf8")).toBe(CHECKLIST);
+      expect(readFileSync(join(p.dir, "base.yaml"), "utf8")).toBe(BASE);
+    } finally {
+      p.cleanup();
+    }
+  });
 });
