@@ -7,6 +7,7 @@ import { openForEdit, saveEdit } from "../governance/checklist-file.js";
 import { cleanValue, findItem, recordTarget, recordAttestation, type Attestation } from "../governance/record.js";
 import { ReadinessError } from "../errors.js";
 import { isoDate, parseDuration } from "../util/duration.js";
+import { withLock } from "../util/fs.js";
 import { createMasker } from "../util/mask.js";
 import { clockFor, displayPath, requireChecklist, type GlobalOptions, type Io } from "./io.js";
 
@@ -32,16 +33,20 @@ export async function attestCommand(id: string, opts: AttestOptions, io: Io): Pr
   }
 
   const file = resolve(io.cwd, requireChecklist(io.cwd, opts.file));
-  const target = await openForEdit(file, displayPath(io, file), io.env);
-  const { item } = findItem(target.checklist, id);
-  const path = recordTarget(item, target.shown);
-  const text = recordAttestation(target.text, path, a);
-  await saveEdit(target, text, io.env, (c) => {
-    const after = findItem(c, id).item;
-    if (after.status !== "done" || after.attested_by !== a.by || after.attested_at !== a.at) return `item "${id}" does not read back as attested`;
-    if (a.evidence !== undefined && after.evidence !== a.evidence) return `evidence of "${id}" does not read back`;
-    if (a.note !== undefined && after.note !== a.note) return `note of "${id}" does not read back`;
-    return undefined;
+  // Under the checklist's lock, read afresh: parallel attests of one file each keep their record.
+  const { target, item } = await withLock(file, displayPath(io, file), async () => {
+    const target = await openForEdit(file, displayPath(io, file), io.env);
+    const { item } = findItem(target.checklist, id);
+    const path = recordTarget(item, target.shown);
+    const text = recordAttestation(target.text, path, a);
+    await saveEdit(target, text, io.env, (c) => {
+      const after = findItem(c, id).item;
+      if (after.status !== "done" || after.attested_by !== a.by || after.attested_at !== a.at) return `item "${id}" does not read back as attested`;
+      if (a.evidence !== undefined && after.evidence !== a.evidence) return `evidence of "${id}" does not read back`;
+      if (a.note !== undefined && after.note !== a.note) return `note of "${id}" does not read back`;
+      return undefined;
+    });
+    return { target, item };
   });
 
   const mask = createMasker(target.checklist.secrets);

@@ -1,6 +1,7 @@
-import { closeSync, constants, createReadStream, lstatSync, mkdirSync, openSync, readFileSync, readlinkSync, renameSync, statSync, unlinkSync, writeSync, type Stats } from "node:fs";
+import { closeSync, constants, createReadStream, lstatSync, mkdirSync, openSync, readFileSync, readlinkSync, realpathSync, renameSync, statSync, unlinkSync, writeSync, type Stats } from "node:fs";
 import { Socket } from "node:net";
 import { isatty, ReadStream as TtyReadStream } from "node:tty";
+import { hostname } from "node:os";
 import { basename, dirname, join, resolve as resolvePath } from "node:path";
 import { ReadinessError } from "../errors.js";
 
@@ -384,5 +385,102 @@ function replaceFile(path: string, content: FileContent): void {
       /* already gone */
     }
     throw e;
+  }
+}
+
+/** How long `withLock` waits for another command's lock before giving up. */
+export const LOCK_WAIT_MS = 60_000;
+/** A lock older than this is taken to be left behind (its holder hung or its host is gone). */
+const LOCK_STALE_MS = 10 * 60_000;
+
+/** The holder a lock file names (`pid host`) and when it was taken; undefined when there is no lock. */
+function lockHolder(lock: string): { text: string; pid: number; host: string; since: number } | undefined {
+  try {
+    const since = statSync(lock).mtimeMs;
+    const text = readFileSync(lock, "utf8");
+    const [pid, host] = text.trim().split(" ");
+    return { text, pid: Number(pid), host: host ?? "", since };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether a lock's holder is gone: a process of this host that no longer runs, or a lock older than
+ * LOCK_STALE_MS (a holder that hung, or on another host). A lock not yet written (its holder is
+ * between creating and writing it) is not stale unless that old.
+ */
+function isStale(holder: { pid: number; host: string; since: number }): boolean {
+  if (Date.now() - holder.since > LOCK_STALE_MS) return true;
+  if (holder.host !== hostname() || !Number.isInteger(holder.pid) || holder.pid <= 0) return false;
+  try {
+    process.kill(holder.pid, 0);
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "ESRCH";
+  }
+}
+
+/**
+ * Runs `fn` holding an exclusive lock on `file`: a lock file beside it (`.NAME.lock`, created with
+ * O_EXCL, naming this process), so commands that edit one file (`attest`, `waive`, `sign`) run one
+ * after another, each reading what the one before wrote. Another holder is waited for, at most
+ * `waitMs`, then a ReadinessError (exit 2) says who holds it. A lock whose process no longer runs
+ * (killed, crashed) or older than 10 minutes is removed. The lock goes when `fn` ends, or when the
+ * process exits (an interrupt).
+ */
+export async function withLock<T>(file: string, shown: string, fn: () => Promise<T>, waitMs = LOCK_WAIT_MS): Promise<T> {
+  let real = file;
+  try {
+    real = realpathSync(file);
+  } catch {
+    // Missing: the command that edits it says so.
+  }
+  const lock = join(dirname(real), `.${basename(real)}.lock`);
+  const mine = `${process.pid} ${hostname()}\n`;
+  const started = Date.now();
+  for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
+    try {
+      const fd = openSync(lock, "wx");
+      try {
+        writeAllSync(fd, Buffer.from(mine));
+      } finally {
+        closeSync(fd);
+      }
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw new ReadinessError(`${shown}: cannot lock it for editing (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { code: "ELOCK" });
+    }
+    const holder = lockHolder(lock);
+    // Removed only if it still names the stale holder (not a lock taken meanwhile by another).
+    if (holder && isStale(holder) && lockHolder(lock)?.text === holder.text) {
+      try {
+        unlinkSync(lock);
+      } catch {
+        // Removed by another waiter.
+      }
+      continue;
+    }
+    if (Date.now() - started > waitMs) {
+      const who = holder ? ` by process ${holder.pid}${holder.host !== hostname() ? ` on ${holder.host}` : ""} for ${Math.round((Date.now() - holder.since) / 1000)} s` : "";
+      throw new ReadinessError(`${shown} is locked${who} (another attest, waive or sign): nothing written; run the command again, or remove ${basename(lock)} if no such command runs`, { code: "ELOCKED" });
+    }
+    // Jitter, so waiters do not wake together.
+    await new Promise((r) => setTimeout(r, delay + Math.random() * delay));
+  }
+  const release = (): void => {
+    if (lockHolder(lock)?.text !== mine) return;
+    try {
+      unlinkSync(lock);
+    } catch {
+      // Already gone.
+    }
+  };
+  process.once("exit", release);
+  try {
+    return await fn();
+  } finally {
+    process.removeListener("exit", release);
+    release();
   }
 }
