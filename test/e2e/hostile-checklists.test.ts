@@ -312,3 +312,31 @@ describe("parallel attest, waive and sign on one file (item 6)", () => {
     }
   });
 });
+
+describe("import of Markdown that mentions ${env…} (item 7)", () => {
+  it("keeps the text literal: the audit sends no secret, and the form without a default imports too", async () => {
+    const seen: string[] = [];
+    const server = await startHttpServer((req, res) => {
+      seen.push(req.url ?? "");
+      res.writeHead(200).end("ok");
+    });
+    const p = tempProject({
+      "list.md": `# Launch\n\n## Ops\n\n- [ ] Health: GET ${server.url}/health?k=\${env.SECRET_TOKEN:-x} returns 200\n- [ ] Token \${env.SECRET_TOKEN} is rotated, see \`docs/\${env.SECRET_TOKEN}.md\`\n`,
+    });
+    try {
+      const imported = await runCli(["import", "list.md", "--with-probes", "-o", "readiness.yaml"], { cwd: p.dir });
+      expect(imported.stderr).not.toMatch(/a bug/);
+      expect(imported.code).toBe(0);
+      const r = await runCli(["audit", "readiness.yaml", "-f", "json"], { cwd: p.dir, env: { SECRET_TOKEN: "s3cr3t-token-value" } });
+      expect(r.code).not.toBe(2);
+      expect(seen).toHaveLength(1);
+      expect(decodeURIComponent(seen[0]!)).toBe("/health?k=${env.SECRET_TOKEN:-x}");
+      expect(r.stdout).not.toContain("s3cr3t");
+      const report = JSON.parse(r.stdout) as { sections: { items: { title: string }[] }[] };
+      expect(report.sections[0]!.items[1]!.title).toBe("Token ${env.SECRET_TOKEN} is rotated, see docs/${env.SECRET_TOKEN}.md");
+    } finally {
+      p.cleanup();
+      await server.close();
+    }
+  });
+});
