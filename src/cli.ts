@@ -373,6 +373,9 @@ export async function main(argv: string[]): Promise<void> {
     // Stopped by the interrupt itself (reading a checklist from a pipe): the exit code of an interrupt.
     if (interrupted.by && e instanceof ReadinessError && e.code === "EINTERRUPTED") code = interrupted.by === "SIGTERM" ? 143 : 130;
   }
+  // An interrupt during synchronous work (loading, rendering) is handled only now: it decides the exit code.
+  await new Promise((resolve) => setImmediate(resolve));
+  if (interrupted.by && code !== 2) code = interrupted.by === "SIGTERM" ? 143 : 130;
   await flushed(streams.out, () => streams.outGone);
   if (streams.outFailed) {
     io.err(`readiness: cannot write to stdout (${streams.outFailed}): the report there is incomplete\n`);

@@ -255,6 +255,8 @@ function readSync(abs: string, shown: string): string {
   try {
     const st = statSync(abs);
     if (st.isDirectory()) throw new ReadinessError(`${shown}: is a directory, expected a checklist file`, { code: "ENOTFILE" });
+    // A FIFO or a device would block this synchronous read (and the process) forever.
+    if (!st.isFile()) throw new ReadinessError(`${shown}: not a regular file, expected a checklist file`, { code: "ENOTFILE" });
     size = st.size;
   } catch (e) {
     if (e instanceof ReadinessError) throw e;
@@ -313,8 +315,16 @@ export function composeChecklist(root: ParsedYaml, options: ComposeOptions = {},
       throw e;
     }
     files.push(shown);
-    const problems = parsed.issues.length ? parsed.issues : validateSchema(parsed);
-    issues.push(...problems);
+    // A file that is not a checklist at all (`extends: [/etc/passwd]`) is said to be one line, in
+    // which none of its content is quoted: validating it would echo its lines as unknown keys.
+    const v = parsed.value;
+    const notChecklist = parsed.issues.length === 0 && (v === null || typeof v !== "object" || Array.isArray(v) || !Object.hasOwn(v, "version"));
+    const problems: Issue[] = parsed.issues.length
+      ? parsed.issues
+      : notChecklist
+        ? [{ file: shown, line: 1, column: 1, message: "not a readiness checklist (no version key at the top level): extends names checklist files only", level: "error" }]
+        : validateSchema(parsed);
+    for (const p of problems) issues.push(p);
     const ok = problems.every((i) => i.level === "warning");
     loaded.set(real, ok ? parsed : undefined);
     return ok ? parsed : undefined;

@@ -21,6 +21,10 @@ import { MAX_WAIT_MS, parseDate, parseDuration } from "../util/duration.js";
 import { nearest, slugify } from "../util/text.js";
 import { interpolate, type InterpolationScope } from "./interpolate.js";
 import { pointer, type ParsedYaml, type Path } from "./parse.js";
+
+/** The longest `expires_after` (100 years): beyond it an expiry date is past what a date can hold. */
+export const MAX_EXPIRES_AFTER_DAYS = 36_500;
+const MAX_EXPIRES_AFTER_MS = MAX_EXPIRES_AFTER_DAYS * 86_400_000;
 import { checkProbeTypes } from "./validate.js";
 
 /** Options that change how a checklist resolves. */
@@ -255,6 +259,8 @@ export function resolveChecklist(parsed: ParsedYaml, options: ResolveOptions = {
       const guess = nearest(r.level, levels);
       err([...pathOf(), "level"], `unknown level "${r.level}"${guess ? ` — did you mean "${guess}"?` : ""} (levels: ${levels.join(", ")})`);
     }
+    const expiresAfterMs = r.expires_after === undefined ? undefined : parseDuration(r.expires_after);
+    if (expiresAfterMs !== undefined && !(expiresAfterMs <= MAX_EXPIRES_AFTER_MS)) err([...pathOf(), "expires_after"], `expires_after ${r.expires_after} is too long: at most ${MAX_EXPIRES_AFTER_DAYS}d (100 years)`);
     if (r.expires_after && !r.attested_at && r.status === "done") warn([...pathOf(), "expires_after"], `expires_after has no attested_at to count from: the attestation cannot expire`);
     const item: Item = {
       id,
@@ -272,7 +278,7 @@ export function resolveChecklist(parsed: ParsedYaml, options: ResolveOptions = {
     if (r.evidence !== undefined) item.evidence = r.evidence;
     if (r.attested_by !== undefined) item.attested_by = r.attested_by;
     if (r.attested_at !== undefined) item.attested_at = r.attested_at;
-    if (r.expires_after !== undefined) item.expiresAfterMs = parseDuration(r.expires_after);
+    if (expiresAfterMs !== undefined) item.expiresAfterMs = expiresAfterMs;
     if (r.waiver !== undefined) item.waiver = r.waiver;
     if (r.reason !== undefined) item.reason = r.reason;
     if (r.note !== undefined) item.note = r.note;

@@ -5,6 +5,7 @@
 import { resolve } from "node:path";
 import { openForEdit, saveEdit } from "../governance/checklist-file.js";
 import { cleanValue, findItem, recordTarget, recordAttestation, type Attestation } from "../governance/record.js";
+import { MAX_EXPIRES_AFTER_DAYS } from "../checklist/resolve.js";
 import { ReadinessError } from "../errors.js";
 import { isoDate, parseDuration } from "../util/duration.js";
 import { withLock } from "../util/fs.js";
@@ -29,6 +30,7 @@ export async function attestCommand(id: string, opts: AttestOptions, io: Io): Pr
     if (ms === undefined || ms <= 0 || !/^\d+(\.\d+)?(ms|s|m|h|d)$/.test(opts.expiresAfter)) {
       throw new ReadinessError(`--expires-after ${opts.expiresAfter}: expected a duration like 90d, 12h or 30d`, { code: "EUSAGE" });
     }
+    if (ms > MAX_EXPIRES_AFTER_DAYS * 86_400_000) throw new ReadinessError(`--expires-after ${opts.expiresAfter}: at most ${MAX_EXPIRES_AFTER_DAYS}d (100 years)`, { code: "EUSAGE" });
     a.expires_after = opts.expiresAfter;
   }
 

@@ -141,6 +141,9 @@ export async function auditCommand(file: string | undefined, opts: AuditCommandO
   if (opts.interval !== undefined && waitMs === undefined) throw new ReadinessError(`--interval ${opts.interval}: only means something with --wait (e.g. --wait 5m --interval ${opts.interval})`, { code: "EUSAGE" });
 
   const checklist = await loadForAudit(io, file, vars, opts.env);
+  // Nothing has run yet: an interrupt while loading ends the command here.
+  await signalsHandled();
+  if (io.interruptedBy()) throw new ReadinessError("interrupted while loading the checklist: nothing was run", { code: "EINTERRUPTED" });
   if (checklist.builtin) {
     io.err(`No checklist here: auditing the built-in repository baseline. Run \`readiness init\` to write your own readiness.yaml.\n`);
   }
@@ -190,6 +193,7 @@ export async function auditCommand(file: string | undefined, opts: AuditCommandO
           ...waitReporter(io, { waitMs, quiet: opts.quiet, live: opts.progress !== false && io.stderrIsTTY && !io.env.CI }),
         });
   if (showProgress) io.err("\r\x1b[2K");
+  await signalsHandled();
 
   let final = report;
   if (opts.baseline) {
@@ -201,9 +205,19 @@ export async function auditCommand(file: string | undefined, opts: AuditCommandO
   writeReports(final, format, outputs, opts, io);
   if (io.env.GITHUB_ACTIONS === "true") await githubActions(final, checklist.builtin ? undefined : checklist.path, format, opts, io);
 
+  await signalsHandled();
   const by = io.interruptedBy();
   if (by) return by === "SIGTERM" ? 143 : 130;
   return exitCodeFor(report.verdict, failOn);
+}
+
+/**
+ * Lets a pending SIGINT or SIGTERM be handled. Loading, scoring and rendering are synchronous (and
+ * with no probe to wait for, an audit may never return to the event loop in between), so without
+ * this an interrupt during them would be noticed only after the exit code was decided.
+ */
+function signalsHandled(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /**

@@ -261,7 +261,7 @@ export function decide(items: ItemReport[], score: number | null, verifiedScore:
     if (i.severity === "critical" && i.result === "waived" && i.waiver) conditional.push(`critical item ${quote(i)} is waived until ${i.waiver.until}`);
   }
   for (const role of missingSignoffs) conditional.push(`sign-off missing: ${role}`);
-  conditional.push(...outdatedReasons(outdated, gate.signoffs));
+  for (const r of outdatedReasons(outdated, gate.signoffs)) conditional.push(r);
   const verdict: Verdict = noGo.length ? "NO-GO" : conditional.length ? "CONDITIONAL" : "GO";
   return { verdict, reasons: [...noGo, ...conditional] };
 }
@@ -305,7 +305,7 @@ export function buildReport(planned: Plan, results: ExecuteResults, options: Sco
     const r = byItem.get(p.item);
     if (r) evaluated.push({ item: p.item, report: r, results: results[i] ?? [] });
   }
-  warnings.push(...governanceWarnings(evaluated, gate, options.now));
+  for (const w of governanceWarnings(evaluated, gate, options.now)) warnings.push(w);
   const report: Report = {
     schema_version: 1,
     tool: meta.tool,

@@ -340,3 +340,101 @@ describe("import of Markdown that mentions ${env…} (item 7)", () => {
     }
   });
 });
+
+describe("smaller cases (item 13)", () => {
+  const ANCHORS = `version: 1
+name: anchors
+sections:
+  - id: s
+    title: S
+    items:
+      - id: a
+        title: A
+        status: &st missing
+        attested_by: &who Alice
+      - id: b
+        title: B
+        status: *st
+        attested_by: *who
+`;
+
+  it("attest refuses a value shared through YAML anchors, on either side, with one line and the file unchanged", async () => {
+    const p = tempProject({ "readiness.yaml": ANCHORS });
+    try {
+      const anchored = await runCli(["attest", "a", "--by", "Bob"], { cwd: p.dir });
+      expect(anchored.code).toBe(2);
+      expect(anchored.stderr).toBe('readiness: cannot record "status" (line 9): its value is anchored as &st and reused elsewhere through *st, which would change too; give the other entries their own value first\n');
+      const aliased = await runCli(["attest", "b", "--by", "Carol"], { cwd: p.dir });
+      expect(aliased.code).toBe(2);
+      expect(aliased.stderr).toMatch(/^readiness: cannot record "status" \(line 13\): its value is the YAML alias \*st/);
+      expect(readFileSync(join(p.dir, "readiness.yaml"), "utf8")).toBe(ANCHORS);
+    } finally {
+      p.cleanup();
+    }
+  });
+
+  it("accepts a command probe's env key and passes the variables", async () => {
+    const p = tempProject({
+      "readiness.yaml": `version: 1\nname: c\nsections:\n  - id: s\n    title: S\n    items:\n      - id: a\n        title: A\n        probes:\n          - command: [sh, -c, 'test "$FOO" = bar']\n            env: { FOO: bar }\n      - { id: e, title: E, probes: [{ env: PATH }] }\n`,
+    });
+    try {
+      const r = await runCli(["audit", "readiness.yaml", "-q"], { cwd: p.dir });
+      expect(r.stderr).toBe("");
+      expect(r.stdout).toMatch(/^GO score 100/);
+    } finally {
+      p.cleanup();
+    }
+  });
+
+  it("refuses expires_after beyond 100 years at file:line:col instead of crashing the audit", async () => {
+    const p = tempProject({
+      "readiness.yaml": `version: 1\nname: e\nsections:\n  - id: s\n    title: S\n    items:\n      - { id: a, title: A, status: done, attested_by: x, attested_at: 2026-01-01, expires_after: 99999999999d }\n`,
+    });
+    try {
+      const r = await runCli(["audit", "readiness.yaml"], { cwd: p.dir });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^readiness\.yaml:7:\d+: expires_after 99999999999d is too long: at most 36500d \(100 years\)/);
+      expect(r.stderr).not.toMatch(/internal error/);
+    } finally {
+      p.cleanup();
+    }
+  });
+
+  it("does not echo a file that is not a checklist when it is extended", async () => {
+    const p = tempProject({ "readiness.yaml": "version: 1\nname: p\nextends: [/etc/passwd]\nsections: []\n" });
+    try {
+      const r = await runCli(["validate", "readiness.yaml"], { cwd: p.dir });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain("/etc/passwd:1:1: not a readiness checklist (no version key at the top level)");
+      expect(r.stderr).not.toMatch(/root|:x:0:0/);
+    } finally {
+      p.cleanup();
+    }
+  });
+
+  describe("130,000 items in one section", () => {
+    let p: ReturnType<typeof tempProject>;
+    beforeAll(() => {
+      const items = Array.from({ length: 130_000 }, (_, i) => `      - { id: i${i}, title: T, status: done }`).join("\n");
+      p = tempProject({ "readiness.yaml": `version: 1\nname: big\nsections:\n  - id: s\n    title: S\n    items:\n${items}\n` });
+    });
+    afterAll(() => p.cleanup());
+
+    it("audits them (no stack overflow)", async () => {
+      const r = await runCli(["audit", "readiness.yaml", "-q"], { cwd: p.dir, killAfterMs: 120_000 });
+      expect(r.stderr).toBe("");
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/^GO score 100/);
+    }, 150_000);
+
+    it("exits 130 on SIGINT while loading them", async () => {
+      const r = await runCli(["audit", "readiness.yaml", "-q"], {
+        cwd: p.dir,
+        killAfterMs: 120_000,
+        onSpawn: (_pid, child) => setTimeout(() => child.kill("SIGINT"), 700),
+      });
+      expect(r.signal).toBeNull();
+      expect(r.code).toBe(130);
+    }, 150_000);
+  });
+});
