@@ -244,6 +244,10 @@ export interface Checklist {
   sections: Section[];
   /** Values that came from the environment: masked in every output. */
   secrets: string[];
+  /** Names of the environment variables the checklist refers to (`${env.NAME}`), sorted. */
+  envNames?: string[];
+  /** Loaded with `--untrusted` (see docs/security.md): no probe runs a program. */
+  untrusted?: boolean;
   /** Non-fatal findings from loading (expired waivers are reported by scoring, not here). */
   warnings: Issue[];
 }

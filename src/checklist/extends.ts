@@ -33,6 +33,8 @@ export interface ComposeOptions {
   environment?: string;
   /** `--var KEY=VALUE`: the highest-precedence variables (also seen by vars that use them). */
   vars?: Record<string, string>;
+  /** `--untrusted`: extends only files inside the root checklist's directory, never a package. */
+  untrusted?: { allowEnv?: string[] };
 }
 
 export interface ComposeResult {
@@ -340,6 +342,7 @@ export function composeChecklist(root: ParsedYaml, options: ComposeOptions = {},
     refs.forEach((ref, i) => {
       const refPath: Path = typeof own.extends === "string" ? ["extends"] : ["extends", i];
       const fail = (message: string): void => void at(own, refPath, message);
+      if (options.untrusted && !isLocalRef(ref)) return fail(`extends ${ref}: a package is not extended with --untrusted (only files in the checklist's directory)`);
       let abs: string;
       try {
         abs = resolveExtends(ref, parsed.file);
@@ -348,6 +351,10 @@ export function composeChecklist(root: ParsedYaml, options: ComposeOptions = {},
         throw e;
       }
       const childReal = realpath(abs);
+      if (options.untrusted) {
+        const rel = relative(realpath(dirname(resolve(root.file))), childReal);
+        if (rel.startsWith("..") || isAbsolute(rel)) return fail(`extends ${ref}: outside the checklist's directory (after following symbolic links), refused with --untrusted`);
+      }
       const loop = chain.findIndex((c) => c.real === childReal);
       if (loop >= 0) return fail(`extends cycle: ${[...chain.slice(loop).map((c) => c.shown), show(abs)].join(" → ")}`);
       if (chain.length >= MAX_EXTENDS_DEPTH) return fail(`extends chain deeper than ${MAX_EXTENDS_DEPTH} files: ${chain.map((c) => c.shown).join(" → ")} → …`);

@@ -9,6 +9,8 @@ export interface InterpolationScope {
   env: Record<string, string | undefined>;
   /** Other namespaces (e.g. `matrix`). */
   extra?: Record<string, Record<string, string>>;
+  /** `--untrusted`: the only environment variables a reference may name (`--allow-env`). */
+  allowEnv?: ReadonlySet<string>;
 }
 
 export interface InterpolationResult {
@@ -19,6 +21,8 @@ export interface InterpolationResult {
   errors: string[];
   /** Whether any `${…}` was substituted. */
   changed: boolean;
+  /** Names of the environment variables referred to. */
+  envNames: string[];
 }
 
 // `${ns.NAME}` or `${ns.NAME:-default}`; the default runs to the closing brace (no nesting).
@@ -28,8 +32,9 @@ const INNER = /^\s*([a-zA-Z_][a-zA-Z0-9_]*)\.([a-zA-Z_][a-zA-Z0-9_.-]*)\s*(?::-(
 export function interpolate(text: string, scope: InterpolationScope): InterpolationResult {
   const secrets: string[] = [];
   const errors: string[] = [];
+  const envNames: string[] = [];
   let changed = false;
-  if (!text.includes("${")) return { value: text, secrets, errors, changed };
+  if (!text.includes("${")) return { value: text, secrets, errors, changed, envNames };
   const value = text.replace(REF, (whole, escape: string, inner: string) => {
     if (escape) {
       changed = true;
@@ -43,6 +48,11 @@ export function interpolate(text: string, scope: InterpolationScope): Interpolat
     const [, ns = "", name = "", fallback] = m;
     changed = true;
     if (ns === "env") {
+      envNames.push(name);
+      if (scope.allowEnv && !scope.allowEnv.has(name)) {
+        errors.push(`environment variable ${name} is not allowed with --untrusted (allow it with --allow-env ${name} if the checklist may read it)`);
+        return whole;
+      }
       const v = scope.env[name];
       if (v !== undefined && v !== "") {
         secrets.push(v);
@@ -71,5 +81,5 @@ export function interpolate(text: string, scope: InterpolationScope): Interpolat
     errors.push(`unknown namespace in \${${inner}}: expected vars or env`);
     return whole;
   });
-  return { value, secrets, errors, changed };
+  return { value, secrets, errors, changed, envNames };
 }

@@ -2,8 +2,9 @@
  * Validated YAML value → typed `Checklist`: interpolation, defaults, derived ids, semantic rules
  * (duplicate ids, unknown probe types, empty assertions, impossible dates) — every issue at once.
  */
-import { dirname } from "node:path";
+import { dirname, isAbsolute } from "node:path";
 import { getProbe } from "../probes/index.js";
+import { confineReads } from "../probes/evidence/common.js";
 import {
   DEFAULT_GATE,
   SEVERITY_WEIGHT,
@@ -33,6 +34,11 @@ export interface ResolveOptions {
   env?: Record<string, string | undefined>;
   /** `--var KEY=VALUE` overrides: win over the checklist's vars. */
   vars?: Record<string, string>;
+  /**
+   * `--untrusted`: the checklist may read only the environment variables in `allowEnv`, and its
+   * file, coverage, tests and certificate paths must stay in its directory (see docs/security.md).
+   */
+  untrusted?: { allowEnv?: string[] };
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -78,7 +84,10 @@ export function resolveChecklist(parsed: ParsedYaml, options: ResolveOptions = {
   const issues: Issue[] = [];
   const file = parsed.file;
   const secrets = new Set<string>();
+  const envNames = new Set<string>();
   const env = options.env ?? process.env;
+  const allowEnv = options.untrusted ? new Set(options.untrusted.allowEnv ?? []) : undefined;
+  if (options.untrusted) confineReads(dirname(file));
   const err = (path: Path, message: string, key = false): void => {
     issues.push({ ...parsed.locate(path, key), path: parsed.pointerOf?.(path) ?? pointer(path), message, level: "error" });
   };
@@ -91,8 +100,9 @@ export function resolveChecklist(parsed: ParsedYaml, options: ResolveOptions = {
   // Variables first: each may use env and the vars defined above it.
   const vars: Record<string, string> = {};
   for (const [name, v] of Object.entries(raw0.vars ?? {})) {
-    const r = interpolate(String(v), { vars, env });
+    const r = interpolate(String(v), { vars, env, allowEnv });
     r.secrets.forEach((s) => secrets.add(s));
+    r.envNames.forEach((n) => envNames.add(n));
     r.errors.forEach((m) => err(["vars", name], m));
     vars[name] = r.value;
   }
@@ -101,13 +111,14 @@ export function resolveChecklist(parsed: ParsedYaml, options: ResolveOptions = {
   // Then every other string in the document, once. Copy on write: a mapping or list in which
   // nothing changes is kept as it is (the same object), so a checklist without `${…}` is not copied
   // and its items are still the parsed nodes, which `locateNode` finds without walking a path.
-  const scope: InterpolationScope = { vars, env };
+  const scope: InterpolationScope = { vars, env, allowEnv };
   const at: Path = [];
   const substitute = (value: unknown): unknown => {
     if (typeof value === "string") {
       if (!value.includes("${")) return value;
       const r = interpolate(value, scope);
       r.secrets.forEach((s) => secrets.add(s));
+      r.envNames.forEach((n) => envNames.add(n));
       if (r.errors.length) {
         const path = [...at];
         r.errors.forEach((m) => err(path, m));
@@ -223,6 +234,12 @@ export function resolveChecklist(parsed: ParsedYaml, options: ResolveOptions = {
       if (i.level === "warning") warn([...path, ...sub], i.message);
       else err([...path, ...sub], i.message, false);
     }
+    if (options.untrusted) {
+      for (const [key, path] of confinedPaths(type, p)) {
+        const why = outsideDirectory(path);
+        if (why) err([...pathOf(), ...key], `${why}: with --untrusted, ${key.join(".")} must name a path inside the checklist's directory`);
+      }
+    }
     const timeoutMs = p.timeout ? (parseDuration(p.timeout) ?? defaults.timeoutMs) : defaults.timeoutMs;
     const retryDelayMs = p.retry_delay ? (parseDuration(p.retry_delay) ?? defaults.retryDelayMs) : defaults.retryDelayMs;
     // Checked where written: an inherited default was checked (and reported) at defaults.
@@ -321,10 +338,30 @@ export function resolveChecklist(parsed: ParsedYaml, options: ResolveOptions = {
     ...(levels ? { levels } : {}),
     sections,
     secrets: [...secrets],
+    envNames: [...envNames].sort(),
+    ...(options.untrusted ? { untrusted: true } : {}),
     warnings: issues.filter((i) => i.level === "warning"),
   };
   if (raw.owner !== undefined) checklist.owner = raw.owner;
   return { checklist, issues };
+}
+
+/** The paths a probe reads files at, with their keys: file, coverage, tests, a tls probe's ca, a metric's json file. */
+function confinedPaths(type: string, p: RawProbe): [key: string[], path: string][] {
+  const spec = p as Record<string, unknown>;
+  const out: [string[], string][] = [];
+  if ((type === "file" || type === "coverage" || type === "tests") && typeof spec[type] === "string") out.push([[type], spec[type] as string]);
+  if (type === "tls" && typeof spec.ca === "string") out.push([["ca"], spec.ca]);
+  const json = (spec.metric as { json?: { file?: unknown } } | undefined)?.json;
+  if (type === "metric" && typeof json?.file === "string") out.push([["metric", "json", "file"], json.file]);
+  return out;
+}
+
+/** Why a path (or glob) written in a checklist leaves the checklist's directory, or undefined. */
+function outsideDirectory(path: string): string | undefined {
+  if (isAbsolute(path) || /^[a-zA-Z]:[\\/]|^~/.test(path)) return `${JSON.stringify(path)} is absolute`;
+  if (path.split(/[\\/]+/).includes("..")) return `${JSON.stringify(path)} goes up with ..`;
+  return undefined;
 }
 
 function defaultName(file: string): string {

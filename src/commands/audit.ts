@@ -38,6 +38,9 @@ export interface AuditCommandOptions extends GlobalOptions {
   baseline?: string;
   /** `--env NAME`: apply `environments.NAME`. */
   env?: string;
+  /** `--untrusted` (with `--allow-env NAME`...): see docs/security.md. */
+  untrusted?: boolean;
+  allowEnv?: string[];
   /** `--wait DURATION`: re-run failing probes until the gate passes or the time is up. */
   wait?: string;
   interval?: string;
@@ -92,13 +95,13 @@ function parseDurationOption(value: string | undefined, option: string): number 
 }
 
 /** Loads the checklist for audit-like commands: the given file, a default name, or the built-in baseline. */
-export async function loadForAudit(io: Io, file: string | undefined, vars: Record<string, string>, environment?: string): Promise<Checklist> {
+export async function loadForAudit(io: Io, file: string | undefined, vars: Record<string, string>, environment?: string, untrusted?: { allowEnv?: string[] }): Promise<Checklist> {
   const found = findChecklist(io.cwd, file);
   if (!found) {
     if (environment !== undefined) throw new ReadinessError(`--env ${environment}: no checklist here, and the built-in baseline defines no environments`, { code: "EUSAGE" });
     return builtinChecklist(io.cwd);
   }
-  return loadChecklist(displayPath(io, found), { env: io.env, vars, environment, signal: io.signal });
+  return loadChecklist(displayPath(io, found), { env: io.env, vars, environment, signal: io.signal, ...(untrusted ? { untrusted } : {}) });
 }
 
 /** The `--dry-run` plan: what would run, resolved, secrets masked. */
@@ -122,6 +125,8 @@ export function renderPlan(p: Plan, timeoutOverride?: number): string {
     }
   }
   lines.push(`${probes} probe${probes === 1 ? "" : "s"} would run.`);
+  const envNames = p.checklist.envNames ?? [];
+  lines.push(envNames.length ? `Environment variables read: ${envNames.join(", ")}` : "Environment variables read: none");
   return `${mask.mask(sanitize(lines.join("\n")))}\n`;
 }
 
@@ -140,7 +145,8 @@ export async function auditCommand(file: string | undefined, opts: AuditCommandO
   const intervalMs = parseDurationOption(opts.interval, "--interval") ?? DEFAULT_INTERVAL_MS;
   if (opts.interval !== undefined && waitMs === undefined) throw new ReadinessError(`--interval ${opts.interval}: only means something with --wait (e.g. --wait 5m --interval ${opts.interval})`, { code: "EUSAGE" });
 
-  const checklist = await loadForAudit(io, file, vars, opts.env);
+  if (opts.allowEnv?.length && !opts.untrusted) throw new ReadinessError(`--allow-env ${opts.allowEnv[0] ?? ""}: only means something with --untrusted`, { code: "EUSAGE" });
+  const checklist = await loadForAudit(io, file, vars, opts.env, opts.untrusted ? { allowEnv: opts.allowEnv ?? [] } : undefined);
   // Nothing has run yet: an interrupt while loading ends the command here.
   await signalsHandled();
   if (io.interruptedBy()) throw new ReadinessError("interrupted while loading the checklist: nothing was run", { code: "EINTERRUPTED" });
@@ -155,7 +161,7 @@ export async function auditCommand(file: string | undefined, opts: AuditCommandO
   for (const w of checklist.warnings) if (!opts.quiet) io.err(`warning: ${mask.mask(w.file ? `${w.file}:${w.line}:${w.column}: ` : "")}${mask.mask(w.message)}\n`);
 
   const now = clockFor(io);
-  const planned = plan(checklist, { only: opts.only, skip: opts.skip, noExec: opts.exec === false, timeoutMs, now });
+  const planned = plan(checklist, { only: opts.only, skip: opts.skip, noExec: opts.exec === false || checklist.untrusted === true, timeoutMs, now });
   if (opts.dryRun) {
     io.out(renderPlan(planned, timeoutMs));
     return 0;

