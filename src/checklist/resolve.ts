@@ -350,7 +350,7 @@ export function resolveChecklist(parsed: ParsedYaml, options: ResolveOptions = {
 function confinedPaths(type: string, p: RawProbe): [key: string[], path: string][] {
   const spec = p as Record<string, unknown>;
   const out: [string[], string][] = [];
-  if ((type === "file" || type === "coverage" || type === "tests") && typeof spec[type] === "string") out.push([[type], spec[type] as string]);
+  if ((type === "file" || type === "coverage" || type === "tests") && typeof spec[type] === "string") out.push([[type], spec[type]]);
   if (type === "tls" && typeof spec.ca === "string") out.push([["ca"], spec.ca]);
   const json = (spec.metric as { json?: { file?: unknown } } | undefined)?.json;
   if (type === "metric" && typeof json?.file === "string") out.push([["metric", "json", "file"], json.file]);
