@@ -11,6 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BIN, runCli, tempProject, type CliResult } from "../helpers/cli.js";
 import { startHttpServer, type Running } from "../helpers/servers.js";
 
+/** The first six lines of a checklist whose one section `s` holds the items that follow. */
+const HEADER = (name: string): string => `version: 1\nname: ${name}\nsections:\n  - id: s\n    title: S\n    items:\n`;
+
 /** Patterns that backtrack exponentially (or close to it) in a backtracking engine, with text that makes them. */
 const CATASTROPHIC: [pattern: string, text: string][] = [
   ["^(\\w+\\s?)*$", `${"a".repeat(63)}!`],
@@ -90,13 +93,7 @@ describe("a catastrophic `matches` pattern against hostile text (item 4)", () =>
 
   it("refuses a pattern only backtracking can run, at file:line:col, saying why", async () => {
     const p = tempProject({
-      "readiness.yaml": `version: 1
-name: regex
-sections:
-  - id: s
-    title: S
-    items:
-      - id: a
+      "readiness.yaml": `${HEADER("regex")}      - id: a
         title: A
         probes: [{ file: x.txt, matches: "(a)\\\\1" }]
       - id: b
@@ -143,13 +140,7 @@ describe("a FIFO or /dev/stdin where a file is expected (item 10)", () => {
       symlinkSync("/dev/stdin", join(p.dir, "stdin-link"));
       p.write(
         "readiness.yaml",
-        `version: 1
-name: special files
-sections:
-  - id: s
-    title: S
-    items:
-      - { id: fifo, title: FIFO, probes: [{ file: fifo, contains: x }] }
+        `${HEADER("special files")}      - { id: fifo, title: FIFO, probes: [{ file: fifo, contains: x }] }
       - { id: stdin, title: stdin, probes: [{ file: stdin-link, matches: x }] }
       - { id: exists, title: exists, probes: [{ file: fifo }] }
       - { id: glob, title: glob, probes: [{ file: "*", contains: "1" }] }
@@ -179,7 +170,7 @@ sections:
 describe("out of file descriptors (item 12)", () => {
   it("fails each command that cannot be started with its cause, and prints the report", async () => {
     const items = Array.from({ length: 400 }, (_, i) => `      - { id: c${i}, title: C${i}, probes: [{ command: [sleep, "0.5"] }] }`).join("\n");
-    const p = tempProject({ "readiness.yaml": `version: 1\nname: many\nsections:\n  - id: s\n    title: S\n    items:\n${items}\n` });
+    const p = tempProject({ "readiness.yaml": `${HEADER("many")}${items}\n` });
     try {
       const r = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
         execFile(
@@ -205,7 +196,7 @@ describe("out of file descriptors (item 12)", () => {
 
 describe("-o onto special files and the checklist itself (item 5)", () => {
   const CHECKLIST = "version: 1\nname: out\nextends: [./base.yaml]\nsections: []\n";
-  const BASE = "version: 1\nname: base\nsections:\n  - id: s\n    title: S\n    items:\n      - { id: a, title: A, status: done }\n";
+  const BASE = `${HEADER("base")}      - { id: a, title: A, status: done }\n`;
 
   it("writes /dev/null, a FIFO and a link to /dev/stdout as streams; each stays what it was", async () => {
     const p = tempProject({ "readiness.yaml": CHECKLIST, "base.yaml": BASE });
@@ -299,7 +290,7 @@ describe("parallel attest, waive and sign on one file (item 6)", () => {
   }
 
   it("takes over a lock left by a process that no longer runs", async () => {
-    const p = tempProject({ "readiness.yaml": "version: 1\nname: l\nsections:\n  - id: s\n    title: S\n    items:\n      - { id: a, title: A }\n" });
+    const p = tempProject({ "readiness.yaml": `${HEADER("l")}      - { id: a, title: A }\n` });
     try {
       const dead = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"]).stdout.toString();
       writeFileSync(join(p.dir, ".readiness.yaml.lock"), `${dead} ${(await import("node:os")).hostname()}\n`);
@@ -342,13 +333,7 @@ describe("import of Markdown that mentions ${env…} (item 7)", () => {
 });
 
 describe("smaller cases (item 13)", () => {
-  const ANCHORS = `version: 1
-name: anchors
-sections:
-  - id: s
-    title: S
-    items:
-      - id: a
+  const ANCHORS = `${HEADER("anchors")}      - id: a
         title: A
         status: &st missing
         attested_by: &who Alice
@@ -375,7 +360,7 @@ sections:
 
   it("accepts a command probe's env key and passes the variables", async () => {
     const p = tempProject({
-      "readiness.yaml": `version: 1\nname: c\nsections:\n  - id: s\n    title: S\n    items:\n      - id: a\n        title: A\n        probes:\n          - command: [sh, -c, 'test "$FOO" = bar']\n            env: { FOO: bar }\n      - { id: e, title: E, probes: [{ env: PATH }] }\n`,
+      "readiness.yaml": `${HEADER("c")}      - id: a\n        title: A\n        probes:\n          - command: [sh, -c, 'test "$FOO" = bar']\n            env: { FOO: bar }\n      - { id: e, title: E, probes: [{ env: PATH }] }\n`,
     });
     try {
       const r = await runCli(["audit", "readiness.yaml", "-q"], { cwd: p.dir });
@@ -388,7 +373,7 @@ sections:
 
   it("refuses expires_after beyond 100 years at file:line:col instead of crashing the audit", async () => {
     const p = tempProject({
-      "readiness.yaml": `version: 1\nname: e\nsections:\n  - id: s\n    title: S\n    items:\n      - { id: a, title: A, status: done, attested_by: x, attested_at: 2026-01-01, expires_after: 99999999999d }\n`,
+      "readiness.yaml": `${HEADER("e")}      - { id: a, title: A, status: done, attested_by: x, attested_at: 2026-01-01, expires_after: 99999999999d }\n`,
     });
     try {
       const r = await runCli(["audit", "readiness.yaml"], { cwd: p.dir });
@@ -416,7 +401,7 @@ sections:
     let p: ReturnType<typeof tempProject>;
     beforeAll(() => {
       const items = Array.from({ length: 130_000 }, (_, i) => `      - { id: i${i}, title: T, status: done }`).join("\n");
-      p = tempProject({ "readiness.yaml": `version: 1\nname: big\nsections:\n  - id: s\n    title: S\n    items:\n${items}\n` });
+      p = tempProject({ "readiness.yaml": `${HEADER("big")}${items}\n` });
     });
     afterAll(() => p.cleanup());
 
@@ -449,13 +434,7 @@ describe("--untrusted (item 9)", () => {
     const p = tempProject({ "ok.txt": "hello\n" });
     try {
       symlinkSync("/etc", join(p.dir, "etclink"));
-      const hostile = `version: 1
-name: hostile
-sections:
-  - id: s
-    title: S
-    items:
-      - id: a
+      const hostile = `${HEADER("hostile")}      - id: a
         title: A
         probes:
           - http: "${server.url}/?t=\${env.GH_TOKEN}"
@@ -481,13 +460,7 @@ sections:
       const marker = join(p.dir, "PWNED");
       p.write(
         "inside.yaml",
-        `version: 1
-name: inside
-sections:
-  - id: s
-    title: S
-    items:
-      - { id: link, title: L, probes: [{ file: etclink/passwd, matches: "^root" }] }
+        `${HEADER("inside")}      - { id: link, title: L, probes: [{ file: etclink/passwd, matches: "^root" }] }
       - { id: ok, title: O, probes: [{ file: ok.txt, contains: "\${env.ALLOWED}" }] }
       - { id: cmd, title: C, probes: [{ command: [touch, ${JSON.stringify(marker)}] }] }
       - { id: http, title: H, probes: [{ http: "${server.url}/?q=\${env.ALLOWED}" }] }
