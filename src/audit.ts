@@ -15,7 +15,7 @@ export interface AuditOptions {
   /** Selectors: an item id, `section:ID`, `tag:NAME`, `severity:LEVEL`. */
   only?: string[];
   skip?: string[];
-  /** Command probes are not run (reported as skipped). */
+  /** No program runs: command probes and metric commands are skipped (always so for a checklist loaded with `untrusted`). */
   noExec?: boolean;
   /** Maximum probes in flight (default 16). */
   concurrency?: number;
@@ -35,7 +35,8 @@ export interface AuditOptions {
 
 /** Audits a loaded checklist: runs its probes and returns the scored report. Never throws for an unhealthy target. */
 export async function audit(checklist: Checklist, options: AuditOptions = {}): Promise<Report> {
-  const planned = plan(checklist, options);
+  // A checklist loaded with `untrusted` runs no program, whatever the options say.
+  const planned = plan(checklist, checklist.untrusted ? { ...options, noExec: true } : options);
   return runPlan(planned, options);
 }
 

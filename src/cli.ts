@@ -185,8 +185,10 @@ Exit codes: 0 GO (or CONDITIONAL unless --fail-on conditional), 1 NO-GO, 2 bad i
       .option("--env <name>", "apply environments.NAME from the checklist (vars, defaults, gate)")
       .option("--concurrency <n>", "probes in flight at once", "16")
       .option("--timeout <duration>", "timeout of every probe that sets none (e.g. 2s); overrides defaults.timeout")
-      .option("--no-exec", "do not run command probes (reported as skipped): audit an untrusted checklist safely")
-      .option("--dry-run", "print the plan (every probe resolved, secrets masked) and run nothing")
+      .option("--no-exec", "run no program: command probes and metric commands are skipped (this alone does not make a hostile checklist safe: see --untrusted)")
+      .option("--untrusted", "audit a checklist you do not trust: no program runs, ${env.X} only for --allow-env names, files and extends only inside its directory (docs/security.md)")
+      .option("--allow-env <name>", "with --untrusted: an environment variable the checklist may read (repeatable)", collect, [])
+      .option("--dry-run", "print the plan (every probe resolved, secrets masked, the environment variables read) and run nothing")
       .addOption(new Option("--fail-on <level>", "which verdict exits 1").choices(FAIL_ON).default("no-go"))
       .option("--min-score <n>", "score needed for GO (overrides gate.go)")
       .option("--strict", "manual attestations earn no credit: only verified evidence counts")
@@ -385,6 +387,9 @@ export async function main(argv: string[]): Promise<void> {
     // Stopped by the interrupt itself (reading a checklist from a pipe): the exit code of an interrupt.
     if (interrupted.by && e instanceof ReadinessError && e.code === "EINTERRUPTED") code = interrupted.by === "SIGTERM" ? 143 : 130;
   }
+  // An interrupt during synchronous work (loading, rendering) is handled only now: it decides the exit code.
+  await new Promise((resolve) => setImmediate(resolve));
+  if (interrupted.by && code !== 2) code = interrupted.by === "SIGTERM" ? 143 : 130;
   io.end();
   await flushed(streams.out, () => streams.outGone);
   if (streams.outFailed) {

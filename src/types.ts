@@ -281,6 +281,10 @@ export interface Checklist {
   secrets: string[];
   /** Why a sign-off of a role bound to people does not count, by role (set by `annotateChanges`; a role checked and found good maps to null). */
   signoffChecks?: Record<string, string | null>;
+  /** Names of the environment variables the checklist refers to (`${env.NAME}`), sorted. */
+  envNames?: string[];
+  /** Loaded with `--untrusted` (see docs/security.md): no probe runs a program. */
+  untrusted?: boolean;
   /** Non-fatal findings from loading (expired waivers are reported by scoring, not here). */
   warnings: Issue[];
 }

@@ -33,6 +33,8 @@ export interface ComposeOptions {
   environment?: string;
   /** `--var KEY=VALUE`: the highest-precedence variables (also seen by vars that use them). */
   vars?: Record<string, string>;
+  /** `--untrusted`: extends only files inside the root checklist's directory, never a package. */
+  untrusted?: { allowEnv?: string[] };
 }
 
 export interface ComposeResult {
@@ -255,6 +257,8 @@ function readSync(abs: string, shown: string): string {
   try {
     const st = statSync(abs);
     if (st.isDirectory()) throw new ReadinessError(`${shown}: is a directory, expected a checklist file`, { code: "ENOTFILE" });
+    // A FIFO or a device would block this synchronous read (and the process) forever.
+    if (!st.isFile()) throw new ReadinessError(`${shown}: not a regular file, expected a checklist file`, { code: "ENOTFILE" });
     size = st.size;
   } catch (e) {
     if (e instanceof ReadinessError) throw e;
@@ -313,8 +317,16 @@ export function composeChecklist(root: ParsedYaml, options: ComposeOptions = {},
       throw e;
     }
     files.push(shown);
-    const problems = parsed.issues.length ? parsed.issues : validateSchema(parsed);
-    issues.push(...problems);
+    // A file that is not a checklist at all (`extends: [/etc/passwd]`) is said to be one line, in
+    // which none of its content is quoted: validating it would echo its lines as unknown keys.
+    const v = parsed.value;
+    const notChecklist = parsed.issues.length === 0 && (v === null || typeof v !== "object" || Array.isArray(v) || !Object.hasOwn(v, "version"));
+    const problems: Issue[] = parsed.issues.length
+      ? parsed.issues
+      : notChecklist
+        ? [{ file: shown, line: 1, column: 1, message: "not a readiness checklist (no version key at the top level): extends names checklist files only", level: "error" }]
+        : validateSchema(parsed);
+    for (const p of problems) issues.push(p);
     const ok = problems.every((i) => i.level === "warning");
     loaded.set(real, ok ? parsed : undefined);
     return ok ? parsed : undefined;
@@ -330,6 +342,7 @@ export function composeChecklist(root: ParsedYaml, options: ComposeOptions = {},
     refs.forEach((ref, i) => {
       const refPath: Path = typeof own.extends === "string" ? ["extends"] : ["extends", i];
       const fail = (message: string): void => void at(own, refPath, message);
+      if (options.untrusted && !isLocalRef(ref)) return fail(`extends ${ref}: a package is not extended with --untrusted (only files in the checklist's directory)`);
       let abs: string;
       try {
         abs = resolveExtends(ref, parsed.file);
@@ -338,6 +351,10 @@ export function composeChecklist(root: ParsedYaml, options: ComposeOptions = {},
         throw e;
       }
       const childReal = realpath(abs);
+      if (options.untrusted) {
+        const rel = relative(realpath(dirname(resolve(root.file))), childReal);
+        if (rel.startsWith("..") || isAbsolute(rel)) return fail(`extends ${ref}: outside the checklist's directory (after following symbolic links), refused with --untrusted`);
+      }
       const loop = chain.findIndex((c) => c.real === childReal);
       if (loop >= 0) return fail(`extends cycle: ${[...chain.slice(loop).map((c) => c.shown), show(abs)].join(" → ")}`);
       if (chain.length >= MAX_EXTENDS_DEPTH) return fail(`extends chain deeper than ${MAX_EXTENDS_DEPTH} files: ${chain.map((c) => c.shown).join(" → ")} → …`);

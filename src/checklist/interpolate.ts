@@ -11,6 +11,8 @@ export interface InterpolationScope {
   env: Record<string, string | undefined>;
   /** Other namespaces (e.g. `matrix`). */
   extra?: Record<string, Record<string, string>>;
+  /** `--untrusted`: the only environment variables a reference may name (`--allow-env`). */
+  allowEnv?: ReadonlySet<string>;
 }
 
 export interface InterpolationResult {
@@ -23,6 +25,8 @@ export interface InterpolationResult {
   errors: string[];
   /** Whether any `${…}` was substituted. */
   changed: boolean;
+  /** Names of the environment variables referred to. */
+  envNames: string[];
 }
 
 // `${ns.NAME}` or `${ns.NAME:-default}`; the default runs to the closing brace (no nesting).
@@ -33,8 +37,9 @@ export function interpolate(text: string, scope: InterpolationScope): Interpolat
   const secrets: string[] = [];
   const unmasked: string[] = [];
   const errors: string[] = [];
+  const envNames: string[] = [];
   let changed = false;
-  if (!text.includes("${")) return { value: text, secrets, unmasked, errors, changed };
+  if (!text.includes("${")) return { value: text, secrets, unmasked, errors, changed, envNames };
   const value = text.replace(REF, (whole, escape: string, inner: string) => {
     if (escape) {
       changed = true;
@@ -48,6 +53,11 @@ export function interpolate(text: string, scope: InterpolationScope): Interpolat
     const [, ns = "", name = "", fallback] = m;
     changed = true;
     if (ns === "env") {
+      envNames.push(name);
+      if (scope.allowEnv && !scope.allowEnv.has(name)) {
+        errors.push(`environment variable ${name} is not allowed with --untrusted (allow it with --allow-env ${name} if the checklist may read it)`);
+        return whole;
+      }
       const v = scope.env[name];
       if (v !== undefined && v !== "") {
         if (isSecretLength(v)) secrets.push(v);
@@ -77,5 +87,5 @@ export function interpolate(text: string, scope: InterpolationScope): Interpolat
     errors.push(`unknown namespace in \${${inner}}: expected vars or env`);
     return whole;
   });
-  return { value, secrets, unmasked, errors, changed };
+  return { value, secrets, unmasked, errors, changed, envNames };
 }

@@ -2,8 +2,9 @@
  * Validated YAML value → typed `Checklist`: interpolation, defaults, derived ids, semantic rules
  * (duplicate ids, unknown probe types, empty assertions, impossible dates) — every issue at once.
  */
-import { dirname } from "node:path";
+import { dirname, isAbsolute } from "node:path";
 import { getProbe } from "../probes/index.js";
+import { confineReads } from "../probes/evidence/common.js";
 import {
   DEFAULT_GATE,
   SEVERITY_WEIGHT,
@@ -23,6 +24,10 @@ import { createMasker, MIN_SECRET_LENGTH } from "../util/mask.js";
 import { nearest, slugify } from "../util/text.js";
 import { interpolate, type InterpolationResult, type InterpolationScope } from "./interpolate.js";
 import { pointer, type ParsedYaml, type Path } from "./parse.js";
+
+/** The longest `expires_after` (100 years): beyond it an expiry date is past what a date can hold. */
+export const MAX_EXPIRES_AFTER_DAYS = 36_500;
+const MAX_EXPIRES_AFTER_MS = MAX_EXPIRES_AFTER_DAYS * 86_400_000;
 import { checkProbeTypes } from "./validate.js";
 
 /** Options that change how a checklist resolves. */
@@ -36,6 +41,11 @@ export interface ResolveOptions {
    * text about this checklist, its errors included, can mask it (the CLI's output does).
    */
   secrets?: Masker;
+  /**
+   * `--untrusted`: the checklist may read only the environment variables in `allowEnv`, and its
+   * file, coverage, tests and certificate paths must stay in its directory (see docs/security.md).
+   */
+  untrusted?: { allowEnv?: string[] };
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -81,7 +91,10 @@ export function resolveChecklist(parsed: ParsedYaml, options: ResolveOptions = {
   const issues: Issue[] = [];
   const file = parsed.file;
   const secrets = new Set<string>();
+  const envNames = new Set<string>();
   const env = options.env ?? process.env;
+  const allowEnv = options.untrusted ? new Set(options.untrusted.allowEnv ?? []) : undefined;
+  if (options.untrusted) confineReads(dirname(file));
   const err = (path: Path, message: string, key = false): void => {
     issues.push({ ...parsed.locate(path, key), path: parsed.pointerOf?.(path) ?? pointer(path), message, level: "error" });
   };
@@ -93,6 +106,7 @@ export function resolveChecklist(parsed: ParsedYaml, options: ResolveOptions = {
   /** Records what an interpolation read from the environment: secrets, and short values to warn about once. */
   const unmasked = new Set<string>();
   const record = (r: InterpolationResult, path: () => Path): void => {
+    for (const n of r.envNames) envNames.add(n);
     for (const s of r.secrets) {
       secrets.add(s);
       options.secrets?.add(s);
@@ -107,7 +121,7 @@ export function resolveChecklist(parsed: ParsedYaml, options: ResolveOptions = {
   // Variables first: each may use env and the vars defined above it.
   const vars: Record<string, string> = {};
   for (const [name, v] of Object.entries(raw0.vars ?? {})) {
-    const r = interpolate(String(v), { vars, env });
+    const r = interpolate(String(v), { vars, env, allowEnv });
     record(r, () => ["vars", name]);
     r.errors.forEach((m) => err(["vars", name], m));
     vars[name] = r.value;
@@ -117,7 +131,7 @@ export function resolveChecklist(parsed: ParsedYaml, options: ResolveOptions = {
   // Then every other string in the document, once. Copy on write: a mapping or list in which
   // nothing changes is kept as it is (the same object), so a checklist without `${…}` is not copied
   // and its items are still the parsed nodes, which `locateNode` finds without walking a path.
-  const scope: InterpolationScope = { vars, env };
+  const scope: InterpolationScope = { vars, env, allowEnv };
   const at: Path = [];
   const substitute = (value: unknown): unknown => {
     if (typeof value === "string") {
@@ -247,6 +261,12 @@ export function resolveChecklist(parsed: ParsedYaml, options: ResolveOptions = {
       if (i.level === "warning") warn([...path, ...sub], i.message);
       else err([...path, ...sub], i.message, false);
     }
+    if (options.untrusted) {
+      for (const [key, path] of confinedPaths(type, p)) {
+        const why = outsideDirectory(path);
+        if (why) err([...pathOf(), ...key], `${why}: with --untrusted, ${key.join(".")} must name a path inside the checklist's directory`);
+      }
+    }
     const timeoutMs = p.timeout ? (parseDuration(p.timeout) ?? defaults.timeoutMs) : defaults.timeoutMs;
     const retryDelayMs = p.retry_delay ? (parseDuration(p.retry_delay) ?? defaults.retryDelayMs) : defaults.retryDelayMs;
     // Checked where written: an inherited default was checked (and reported) at defaults.
@@ -283,6 +303,8 @@ export function resolveChecklist(parsed: ParsedYaml, options: ResolveOptions = {
       const guess = nearest(r.level, levels);
       err([...pathOf(), "level"], `unknown level "${r.level}"${guess ? ` — did you mean "${guess}"?` : ""} (levels: ${levels.join(", ")})`);
     }
+    const expiresAfterMs = r.expires_after === undefined ? undefined : parseDuration(r.expires_after);
+    if (expiresAfterMs !== undefined && !(expiresAfterMs <= MAX_EXPIRES_AFTER_MS)) err([...pathOf(), "expires_after"], `expires_after ${r.expires_after} is too long: at most ${MAX_EXPIRES_AFTER_DAYS}d (100 years)`);
     if (r.expires_after && !r.attested_at && r.status === "done") warn([...pathOf(), "expires_after"], `expires_after has no attested_at to count from: the attestation cannot expire`);
     const item: Item = {
       id,
@@ -300,7 +322,7 @@ export function resolveChecklist(parsed: ParsedYaml, options: ResolveOptions = {
     if (r.evidence !== undefined) item.evidence = r.evidence;
     if (r.attested_by !== undefined) item.attested_by = r.attested_by;
     if (r.attested_at !== undefined) item.attested_at = r.attested_at;
-    if (r.expires_after !== undefined) item.expiresAfterMs = parseDuration(r.expires_after);
+    if (expiresAfterMs !== undefined) item.expiresAfterMs = expiresAfterMs;
     if (r.waiver !== undefined) item.waiver = r.waiver;
     if (r.reason !== undefined) item.reason = r.reason;
     if (r.note !== undefined) item.note = r.note;
@@ -343,6 +365,8 @@ export function resolveChecklist(parsed: ParsedYaml, options: ResolveOptions = {
     ...(levels ? { levels } : {}),
     sections,
     secrets: [...secrets],
+    envNames: [...envNames].sort(),
+    ...(options.untrusted ? { untrusted: true } : {}),
     warnings: issues.filter((i) => i.level === "warning"),
   };
   if (raw.owner !== undefined) checklist.owner = raw.owner;
@@ -352,6 +376,24 @@ export function resolveChecklist(parsed: ParsedYaml, options: ResolveOptions = {
     for (const i of issues) i.message = masker.mask(i.message);
   }
   return { checklist, issues };
+}
+
+/** The paths a probe reads files at, with their keys: file, coverage, tests, a tls probe's ca, a metric's json file. */
+function confinedPaths(type: string, p: RawProbe): [key: string[], path: string][] {
+  const spec = p as Record<string, unknown>;
+  const out: [string[], string][] = [];
+  if ((type === "file" || type === "coverage" || type === "tests") && typeof spec[type] === "string") out.push([[type], spec[type]]);
+  if (type === "tls" && typeof spec.ca === "string") out.push([["ca"], spec.ca]);
+  const json = (spec.metric as { json?: { file?: unknown } } | undefined)?.json;
+  if (type === "metric" && typeof json?.file === "string") out.push([["metric", "json", "file"], json.file]);
+  return out;
+}
+
+/** Why a path (or glob) written in a checklist leaves the checklist's directory, or undefined. */
+function outsideDirectory(path: string): string | undefined {
+  if (isAbsolute(path) || /^[a-zA-Z]:[\\/]|^~/.test(path)) return `${JSON.stringify(path)} is absolute`;
+  if (path.split(/[\\/]+/).includes("..")) return `${JSON.stringify(path)} goes up with ..`;
+  return undefined;
 }
 
 function defaultName(file: string): string {

@@ -22,6 +22,14 @@ const stringMap = (description: string): Schema => ({
 
 const severity: Schema = { type: "string", enum: [...SEVERITIES], description: "critical | high | medium | low" };
 
+/**
+ * The probe types whose schema has `type` as one of its own keys: a command probe's `env` (its
+ * variables) is not the `env` probe type when `command` is there too.
+ */
+export function typeKeyOwners(type: string): string[] {
+  return PROBE_TYPES.filter((other) => other !== type && Object.hasOwn((probeSchema(other).properties as Schema | undefined) ?? {}, type));
+}
+
 /** Builds the whole checklist schema (draft-07). */
 export function buildChecklistSchema(): Schema {
   // The keys every probe accepts (name, timeout, retries, retry_delay) are checked once, here; each
@@ -42,7 +50,14 @@ export function buildChecklistSchema(): Schema {
     // Each type key brings its type's schema. `dependencies` says so directly; ajv's code for it tests
     // the key and validates, where allOf of if/then built and dropped an error object for each type a
     // probe is not (the probe schemas took a third less time to check, cold, at 2,000 probes).
-    dependencies: Object.fromEntries(PROBE_TYPES.map((type) => [type, { $ref: `#/definitions/probe_${type}` }])),
+    // A type key that is also a key of another type present (`env` beside `command`) is that key.
+    dependencies: Object.fromEntries(
+      PROBE_TYPES.map((type) => {
+        const ref = { $ref: `#/definitions/probe_${type}` };
+        const owners = typeKeyOwners(type);
+        return [type, owners.length ? { if: { not: { anyOf: owners.map((o) => ({ required: [o] })) } }, then: ref } : ref];
+      }),
+    ),
   };
 
   const waiver: Schema = {

@@ -10,7 +10,7 @@ import { DATE_PATTERN, DURATION_PATTERN } from "../util/duration.js";
 import { ID_PATTERN, nearest } from "../util/text.js";
 import { fromPointer, pointer, type ParsedYaml, type Path } from "./parse.js";
 import { ITEM_ID_PATTERN } from "./matrix.js";
-import { buildChecklistSchema } from "./schema.js";
+import { buildChecklistSchema, typeKeyOwners } from "./schema.js";
 
 /** Options of the checklist validator; scripts/build-validator.mjs precompiles with the same. */
 export const AJV_OPTIONS = { allErrors: true, verbose: true, strict: false, allowUnionTypes: true } as const;
@@ -205,6 +205,8 @@ function mapErrors(errors: ErrorObject[], parsed: ParsedYaml): Issue[] {
 }
 
 const PROBE_TYPE_SET: ReadonlySet<string> = new Set(PROBE_TYPES);
+/** Type keys that are a key of other types (`env` of `command`), with those types. */
+const OWNED_TYPE_KEYS: ReadonlyMap<string, string[]> = new Map(PROBE_TYPES.map((t) => [t, typeKeyOwners(t)] as const).filter(([, owners]) => owners.length > 0));
 const NO_ISSUES: Issue[] = [];
 
 /**
@@ -216,6 +218,10 @@ export function checkProbeTypes(probe: Record<string, unknown>, pathOf: Path | (
   const types: string[] = [];
   for (let i = 0; i < keys.length; i++) if (PROBE_TYPE_SET.has(keys[i] as string)) types.push(keys[i] as string);
   if (types.length === 1) return { type: types[0], issues: NO_ISSUES };
+  if (types.length > 1) {
+    const own = types.filter((t) => !OWNED_TYPE_KEYS.get(t)?.some((o) => Object.hasOwn(probe, o)));
+    if (own.length === 1) return { type: own[0], issues: NO_ISSUES };
+  }
   const path = typeof pathOf === "function" ? pathOf() : pathOf;
   if (types.length > 1) {
     return { issues: [{ ...parsed.locate(path), path: parsed.pointerOf?.(path) ?? pointer(path), message: `a probe has exactly one type key; found ${types.join(" and ")} (split them into separate probes)`, level: "error" }] };

@@ -14,7 +14,7 @@ import { escapeJsonControls } from "../reports/escape.js";
 import { isReportFormat, reportStream, reporters, REPORT_FORMATS, type ReportFormat } from "../reports/index.js";
 import type { Checklist, Report, Verdict } from "../types.js";
 import { formatDuration, MAX_WAIT_MS, parseDuration } from "../util/duration.js";
-import { writeFileAtomic } from "../util/fs.js";
+import { sameFileAs, writeFileAtomic } from "../util/fs.js";
 import { createMasker, maskDeep, maskParts } from "../util/mask.js";
 import { annotateChanges, checkSignoffs } from "../governance/changes.js";
 import { chalkFor, clockFor, colorLevel, displayPath, findChecklist, parseKeyValues, type GlobalOptions, type Io } from "./io.js";
@@ -39,6 +39,9 @@ export interface AuditCommandOptions extends GlobalOptions {
   baseline?: string;
   /** `--env NAME`: apply `environments.NAME`. */
   env?: string;
+  /** `--untrusted` (with `--allow-env NAME`...): see docs/security.md. */
+  untrusted?: boolean;
+  allowEnv?: string[];
   /** `--wait DURATION`: re-run failing probes until the gate passes or the time is up. */
   wait?: string;
   interval?: string;
@@ -95,13 +98,13 @@ function parseDurationOption(value: string | undefined, option: string): number 
 }
 
 /** Loads the checklist for audit-like commands: the given file, a default name, or the built-in baseline. */
-export async function loadForAudit(io: Io, file: string | undefined, vars: Record<string, string>, environment?: string): Promise<Checklist> {
+export async function loadForAudit(io: Io, file: string | undefined, vars: Record<string, string>, environment?: string, untrusted?: { allowEnv?: string[] }): Promise<Checklist> {
   const found = findChecklist(io.cwd, file);
   if (!found) {
     if (environment !== undefined) throw new ReadinessError(`--env ${environment}: no checklist here, and the built-in baseline defines no environments`, { code: "EUSAGE" });
     return builtinChecklist(io.cwd);
   }
-  return loadChecklist(displayPath(io, found), { env: io.env, vars, environment, signal: io.signal, secrets: io.secrets });
+  return loadChecklist(displayPath(io, found), { env: io.env, vars, environment, signal: io.signal, secrets: io.secrets, ...(untrusted ? { untrusted } : {}) });
 }
 
 /** The `--dry-run` plan: what would run, resolved, secrets masked. */
@@ -127,6 +130,8 @@ export function renderPlan(p: Plan, timeoutOverride?: number): string {
     }
   }
   lines.push(`${probes} probe${probes === 1 ? "" : "s"} would run.`);
+  const envNames = p.checklist.envNames ?? [];
+  lines.push(envNames.length ? `Environment variables read: ${envNames.join(", ")}` : "Environment variables read: none");
   return `${sanitize(mask.mask(lines.join("\n")))}\n`;
 }
 
@@ -147,14 +152,22 @@ export async function auditCommand(file: string | undefined, opts: AuditCommandO
   if (opts.stable !== undefined && waitMs === undefined) throw new ReadinessError(`--stable ${opts.stable}: only means something with --wait (e.g. --wait 5m --stable ${opts.stable})`, { code: "EUSAGE" });
   if (opts.interval !== undefined && waitMs === undefined) throw new ReadinessError(`--interval ${opts.interval}: only means something with --wait (e.g. --wait 5m --interval ${opts.interval})`, { code: "EUSAGE" });
 
-  const checklist = await loadForAudit(io, file, vars, opts.env);
+  if (opts.allowEnv?.length && !opts.untrusted) throw new ReadinessError(`--allow-env ${opts.allowEnv[0] ?? ""}: only means something with --untrusted`, { code: "EUSAGE" });
+  const checklist = await loadForAudit(io, file, vars, opts.env, opts.untrusted ? { allowEnv: opts.allowEnv ?? [] } : undefined);
+  // Nothing has run yet: an interrupt while loading ends the command here.
+  await signalsHandled();
+  if (io.interruptedBy()) throw new ReadinessError("interrupted while loading the checklist: nothing was run", { code: "EINTERRUPTED" });
   if (checklist.builtin) {
     io.err(`No checklist here: auditing the built-in repository baseline. Run \`readiness init\` to write your own readiness.yaml.\n`);
+  }
+  for (const o of outputs) {
+    const input = sameFileAs(resolve(io.cwd, o.path), checklist.files ?? [checklist.path]);
+    if (input !== undefined) throw new ReadinessError(`--output ${o.format}=${o.path}: is ${input === checklist.path ? "the checklist being audited" : `${displayPath(io, input)}, which the checklist extends`}: not overwriting it`, { code: "EUSAGE" });
   }
   for (const w of checklist.warnings) if (!opts.quiet) io.err(`warning: ${w.file ? `${w.file}:${w.line}:${w.column}: ` : ""}${w.message}\n`);
 
   const now = clockFor(io);
-  const planned = plan(checklist, { only: opts.only, skip: opts.skip, noExec: opts.exec === false, timeoutMs, now });
+  const planned = plan(checklist, { only: opts.only, skip: opts.skip, noExec: opts.exec === false || checklist.untrusted === true, timeoutMs, now });
   if (opts.dryRun) {
     io.out(renderPlan(planned, timeoutMs));
     return 0;
@@ -196,6 +209,7 @@ export async function auditCommand(file: string | undefined, opts: AuditCommandO
           ...waitReporter(io, { waitMs, quiet: opts.quiet, live: opts.progress !== false && io.stderrIsTTY && !io.env.CI }),
         });
   if (showProgress) io.err("\r\x1b[2K");
+  await signalsHandled();
 
   let final = report;
   if (opts.baseline) {
@@ -207,9 +221,19 @@ export async function auditCommand(file: string | undefined, opts: AuditCommandO
   writeReports(final, format, outputs, opts, io);
   if (io.env.GITHUB_ACTIONS === "true") await githubActions(final, checklist.builtin ? undefined : checklist.path, format, opts, io);
 
+  await signalsHandled();
   const by = io.interruptedBy();
   if (by) return by === "SIGTERM" ? 143 : 130;
   return exitCodeFor(report.verdict, failOn);
+}
+
+/**
+ * Lets a pending SIGINT or SIGTERM be handled. Loading, scoring and rendering are synchronous (and
+ * with no probe to wait for, an audit may never return to the event loop in between), so without
+ * this an interrupt during them would be noticed only after the exit code was decided.
+ */
+function signalsHandled(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /**
@@ -246,7 +270,7 @@ export function writeReports(report: Report, format: ReportFormat, outputs: { fo
       writeFileAtomic(resolve(io.cwd, o.path), maskParts(parts, io.secrets));
     } catch (e) {
       // The parts are rendered while the file is written: only a system error is the file's fault.
-      if (!isSystemError(e)) throw e;
+      if (e instanceof ReadinessError || !isSystemError(e)) throw e;
       throw new ReadinessError(`--output ${o.format}=${o.path}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { code: "EWRITE" });
     }
   }

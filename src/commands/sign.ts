@@ -6,6 +6,7 @@ import { resolve } from "node:path";
 import { openForEdit, saveEdit } from "../governance/checklist-file.js";
 import { cleanValue, recordSignoff, resolveRole } from "../governance/record.js";
 import { isoDate } from "../util/duration.js";
+import { withLock } from "../util/fs.js";
 import { createMasker } from "../util/mask.js";
 import { clockFor, displayPath, requireChecklist, type GlobalOptions, type Io } from "./io.js";
 
@@ -21,14 +22,18 @@ export async function signCommand(roleArg: string, opts: SignOptions, io: Io): P
   const given = cleanValue(roleArg, "ROLE");
 
   const file = resolve(io.cwd, requireChecklist(io.cwd, opts.file));
-  const target = await openForEdit(file, displayPath(io, file), io.env);
-  const role = resolveRole(given, target.checklist.gate.signoffs, Boolean(opts.force));
-  const index = target.checklist.signoffs.findIndex((s) => s.role === role);
-  const previous = index >= 0 ? target.checklist.signoffs[index] : undefined;
-  const text = recordSignoff(target.text, { role, by, at: today });
-  await saveEdit(target, text, io.env, (c) => {
-    const s = c.signoffs.filter((x) => x.role === role);
-    return s.some((x) => x.by === by && x.at === today) ? undefined : `the sign-off of "${role}" does not read back`;
+  // Under the checklist's lock, read afresh: parallel edits of one file each keep their record.
+  const { target, role, previous } = await withLock(file, displayPath(io, file), async () => {
+    const target = await openForEdit(file, displayPath(io, file), io.env);
+    const role = resolveRole(given, target.checklist.gate.signoffs, Boolean(opts.force));
+    const index = target.checklist.signoffs.findIndex((s) => s.role === role);
+    const previous = index >= 0 ? target.checklist.signoffs[index] : undefined;
+    const text = recordSignoff(target.text, { role, by, at: today });
+    await saveEdit(target, text, io.env, (c) => {
+      const s = c.signoffs.filter((x) => x.role === role);
+      return s.some((x) => x.by === by && x.at === today) ? undefined : `the sign-off of "${role}" does not read back`;
+    });
+    return { target, role, previous };
   });
 
   const mask = createMasker(target.checklist.secrets);

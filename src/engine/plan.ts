@@ -52,7 +52,9 @@ export interface Plan {
 export function flattenItems(sections: Section[]): Item[] {
   const out: Item[] = [];
   const walk = (s: Section): void => {
-    out.push(...s.items);
+    // One push per item: a spread passes every item as an argument, which overflows the stack
+    // past some 120,000 items in one section.
+    for (const item of s.items) out.push(item);
     s.sections.forEach(walk);
   };
   sections.forEach(walk);

@@ -298,8 +298,8 @@ export function decide(
     }
   }
   for (const role of missingSignoffs) conditional.push(`sign-off missing: ${role}`);
-  conditional.push(...rejectedSignoffs);
-  conditional.push(...outdatedReasons(outdated, gate.signoffs));
+  for (const r of rejectedSignoffs) conditional.push(r);
+  for (const r of outdatedReasons(outdated, gate.signoffs)) conditional.push(r);
   const verdict: Verdict = noGo.length ? "NO-GO" : conditional.length ? "CONDITIONAL" : "GO";
   return { verdict, reasons: [...noGo, ...conditional] };
 }
@@ -368,7 +368,7 @@ export function buildReport(planned: Plan, results: ExecuteResults, options: Sco
     const r = byItem.get(p.item);
     if (r) evaluated.push({ item: p.item, report: r, results: results[i] ?? [] });
   }
-  warnings.push(...governanceWarnings(evaluated, gate, options.now));
+  for (const w of governanceWarnings(evaluated, gate, options.now)) warnings.push(w);
   const report: Report = {
     schema_version: 1,
     tool: meta.tool,

@@ -3,7 +3,8 @@
  * are applied as text patches at those ranges, so every comment, blank line, key order, quoting
  * style and indentation outside the changed values stays byte for byte what it was.
  */
-import { isMap, isScalar, parseDocument, visit, type Document, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from "yaml";
+import { isAlias, isMap, isScalar, parseDocument, visit, type Document, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from "yaml";
+import { ReadinessError } from "../errors.js";
 
 /** Replace `text.slice(start, end)` by `text`. */
 export interface TextEdit {
@@ -146,6 +147,39 @@ export class YamlEditor {
     return `${key}: [${value.list.map((f) => this.flowMap(f)).join(", ")}]`;
   }
 
+  /** Whether an alias (`*name`) anywhere in the document refers to the anchor `name`. */
+  private isAliased(anchor: string): boolean {
+    let found = false;
+    visit(this.doc, {
+      Alias: (_key, node) => {
+        if (node.source !== anchor) return undefined;
+        found = true;
+        return visit.BREAK;
+      },
+    });
+    return found;
+  }
+
+  /**
+   * Refuses to edit a value shared through YAML anchors: one that is an alias of another's value
+   * (`attested_by: *who`), or one anchored (`&who`) that an alias elsewhere reuses. Writing there
+   * would change, or be, another item's record too.
+   */
+  private checkUnshared(key: string, node: unknown): void {
+    const where = (n: Node): string => {
+      const start = n.range?.[0];
+      if (start === undefined) return "";
+      return ` (line ${this.text.slice(0, start).split("\n").length})`;
+    };
+    if (isAlias(node)) {
+      throw new ReadinessError(`cannot record "${key}"${where(node)}: its value is the YAML alias *${node.source}, another entry's value; give this item its own ${key} first`, { code: "EALIAS" });
+    }
+    const anchor = (node as { anchor?: string } | null)?.anchor;
+    if (anchor && this.isAliased(anchor)) {
+      throw new ReadinessError(`cannot record "${key}"${where(node as Node)}: its value is anchored as &${anchor} and reused elsewhere through *${anchor}, which would change too; give the other entries their own value first`, { code: "EALIAS" });
+    }
+  }
+
   /**
    * Sets keys of a mapping. An existing scalar is replaced in place (its quoting style kept); an
    * existing mapping is updated key by key; missing keys are added together after the last of
@@ -162,6 +196,7 @@ export class YamlEditor {
         continue;
       }
       const node = pair.value;
+      this.checkUnshared(key, node);
       if (typeof value === "string" && isScalar(node) && node.range) {
         const block = node.type === "BLOCK_LITERAL" || node.type === "BLOCK_FOLDED";
         const text = renderScalar(value, flow, node.type);

@@ -105,7 +105,7 @@ function flattenText(items: MdListItem[], analyses: Map<MdListItem, Analysis>): 
   for (const c of items) {
     const a = analyses.get(c);
     if (a) out.push([a.title, a.description].filter(Boolean).join(": "));
-    out.push(...flattenText(c.children, analyses));
+    for (const t of flattenText(c.children, analyses)) out.push(t);
   }
   return out;
 }
@@ -304,13 +304,13 @@ export function buildChecklist(md: MdDocument, fallbackName: string): BuildResul
   const general: Draft = { title: h1Title || "General", line: 0, items: [], sections: [] };
   if (h1 && root.sections.length === 1) {
     const top = section(h1, undefined);
-    general.items.push(...top.items);
+    for (const item of top.items) general.items.push(item);
     general.line = h1.line;
     drafts = top.sections;
   } else drafts = root.sections.map((s) => section(s, undefined));
   const rootDraft = section({ ...root, title: general.title, sections: [] }, undefined);
   if (rootDraft.items.length > 0) {
-    general.items.unshift(...rootDraft.items);
+    general.items = [...rootDraft.items, ...general.items];
     general.line = rootDraft.items[0]?.line ?? general.line;
   }
   if (general.items.length > 0) drafts.unshift(general);

@@ -5,6 +5,7 @@
  * through `yamlString`, which emits a plain scalar only when it provably reads back as the same
  * string, and a double-quoted one otherwise.
  */
+import { escapeRefs } from "../governance/record.js";
 import type { ManualStatus, Severity } from "../types.js";
 import { DEFAULT_BASE_URL, type ProbeValue, type SuggestedProbe } from "./probes.js";
 
@@ -95,6 +96,15 @@ export function yamlString(s: string, flow = false): string {
   return `${out}"`;
 }
 
+/**
+ * Text from the imported document as a YAML scalar, `${` escaped as `$${`: a Markdown line that
+ * mentions `${env.SECRET_TOKEN}` must read back as that text, not become a live reference that
+ * would send the secret wherever the checklist points.
+ */
+function docString(s: string): string {
+  return yamlString(escapeRefs(s));
+}
+
 /** An id (a slug): plain unless YAML would read it as something other than a string (`1`, `1e3`, `yes`). */
 function yamlId(id: string): string {
   const plain = /^[a-z0-9][a-z0-9._-]*$/.test(id) && !RESERVED.test(id) && !NUMERIC.test(id) && !DATE.test(id) && !/^0[xob]/.test(id) && !/^[\d._-]+$/.test(id);
@@ -127,11 +137,11 @@ function writeItem(out: string[], item: OutItem, pad: string, withProbes: boolea
   const note = item.note ? ` · ${commentText(item.note)}` : "";
   out.push(`${pad}- id: ${yamlId(item.id)}  # line ${item.line}${note}`);
   const p = `${pad}  `;
-  out.push(`${p}title: ${yamlString(item.title)}`);
-  if (item.description) out.push(`${p}description: ${yamlString(item.description)}`);
+  out.push(`${p}title: ${docString(item.title)}`);
+  if (item.description) out.push(`${p}description: ${docString(item.description)}`);
   if (item.severity) out.push(`${p}severity: ${item.severity}`);
   if (item.status) out.push(`${p}status: ${item.status}`);
-  if (item.reason) out.push(`${p}reason: ${yamlString(item.reason)}`);
+  if (item.reason) out.push(`${p}reason: ${docString(item.reason)}`);
   if (item.probes.length === 0) return;
   if (withProbes) {
     out.push(`${p}probes:  # suggested from line ${item.line}; review them`);
@@ -146,7 +156,7 @@ function writeSection(out: string[], s: OutSection, pad: string, withProbes: boo
   const note = s.note ? ` · ${commentText(s.note)}` : "";
   out.push(`${pad}- id: ${yamlId(s.id)}  # line ${s.line}${note}`);
   const p = `${pad}  `;
-  out.push(`${p}title: ${yamlString(s.title)}`);
+  out.push(`${p}title: ${docString(s.title)}`);
   if (s.items.length > 0) {
     out.push(`${p}items:`);
     for (const item of s.items) writeItem(out, item, `${p}  `, withProbes);
@@ -172,7 +182,7 @@ export function writeChecklist(doc: OutDocument): string {
       ? "# Suggested probes are written live: review every one before trusting a verdict."
       : "# Suggested probes are commented out: review each one, then uncomment it (or import with --with-probes).",
     "version: 1",
-    `name: ${yamlString(doc.name)}`,
+    `name: ${docString(doc.name)}`,
   ];
   if (usesBaseUrl(doc.sections)) {
     out.push("vars:", `  base_url: ${DEFAULT_BASE_URL}  # suggested: where the service under audit listens`);

@@ -102,7 +102,7 @@ export function importMarkdown(input: Buffer | Uint8Array | string, options: Imp
     const lines = r.lines.slice(0, 8).join(", ") + (r.lines.length > 8 ? ", …" : "");
     warnings.push(`repaired mojibake: UTF-8 text that had been read as ${CODEC_NAMES[r.codec]} (${r.sequences} character${r.sequences === 1 ? "" : "s"} on ${r.lines.length} line${r.lines.length === 1 ? "" : "s"}: ${lines})`);
   }
-  warnings.push(...built.warnings);
+  for (const w of built.warnings) warnings.push(w);
 
   const summary: ImportSummary = {
     file,

@@ -206,7 +206,8 @@ export function repairMojibake(text: string): { text: string; repairs: MojibakeR
       lossyCount = lossy.count;
       if (lossy.count > 0) {
         const all = new Set([...lines, ...lossyLines(next)]);
-        lines.splice(0, lines.length, ...[...all].sort((a, b) => a - b));
+        lines.length = 0;
+        for (const n of [...all].sort((a, b) => a - b)) lines.push(n);
         next = lossy.text;
         sequences += lossy.count;
       }

@@ -2,8 +2,10 @@
  * Probe suggestions from an item's text: what the words say could be checked by a machine.
  * Ports → tcp, health paths and local URLs → http, "80% coverage" → coverage, "p99 < 10ms" and
  * "error rate < 0.1%" → metric stubs, "TLS 1.3" → tls, Dockerfile / .env.example / runbooks / named
- * files → file. Suggestions are deliberately literal: the user reviews each one.
+ * files → file. Suggestions are deliberately literal: the user reviews each one. Text taken from
+ * the document has `${` escaped, so it cannot become a live reference.
  */
+import { escapeRefs } from "../governance/record.js";
 
 /** A value in a suggested probe mapping: a scalar, or a nested mapping written in flow style. */
 export type ProbeValue = string | number | { [key: string]: ProbeValue };
@@ -127,7 +129,7 @@ export function suggestProbes(text: string, raw: string, links: readonly string[
   for (const url of urls) {
     const u = url.replace(/[.,;:]+$/, "");
     if (/^https?:\/\/(?:localhost|127\.0\.0\.1|\[::1\])(?:[:/]|$)/.test(u) || /\/(?:health|healthz|ready|readyz|live|livez|ping)\b/.test(u)) {
-      add({ type: "http", fields: [["http", u], ["status", 200]] });
+      add({ type: "http", fields: [["http", escapeRefs(u)], ["status", 200]] });
     }
   }
   HEALTH_PATH.lastIndex = 0;
@@ -137,7 +139,7 @@ export function suggestProbes(text: string, raw: string, links: readonly string[
     // A path that is part of a URL was handled above.
     if (urls.some((u) => u.includes(path))) continue;
     healthPaths++;
-    add({ type: "http", fields: [["http", `\${vars.base_url}${path.toLowerCase()}`], ["status", 200]] });
+    add({ type: "http", fields: [["http", `\${vars.base_url}${escapeRefs(path.toLowerCase())}`], ["status", 200]] });
   }
   if (healthPaths === 0 && HEALTH_WORDS.test(t)) add({ type: "http", fields: [["http", "${vars.base_url}/health"], ["status", 200]] });
 
@@ -148,11 +150,11 @@ export function suggestProbes(text: string, raw: string, links: readonly string[
   if (ENV_EXAMPLE.test(t) || ENV_EXAMPLE.test(r)) add({ type: "file", fields: [["file", ".env.example"]] });
   if (RUNBOOK.test(t)) add({ type: "file", fields: [["file", "docs/runbooks/**"]] });
   DOC_FILE.lastIndex = 0;
-  for (let m = DOC_FILE.exec(t); m; m = DOC_FILE.exec(t)) add({ type: "file", fields: [["file", m[1] ?? ""]] });
+  for (let m = DOC_FILE.exec(t); m; m = DOC_FILE.exec(t)) add({ type: "file", fields: [["file", escapeRefs(m[1] ?? "")]] });
   CODE_PATH.lastIndex = 0;
   for (let m = CODE_PATH.exec(r); m; m = CODE_PATH.exec(r)) {
     const p = m[1] ?? "";
-    add({ type: "file", fields: [["file", p.replace(/^\.\//, "")]] });
+    add({ type: "file", fields: [["file", escapeRefs(p.replace(/^\.\//, ""))]] });
   }
   return out;
 }

@@ -3,6 +3,7 @@
  * file, and JSON paths (`data.items.0.name`) for http and any probe reading JSON. Checks return
  * failure messages (findings as data); `*Issues` helpers return validation issues for `check()`.
  */
+import { RE2JS } from "re2js";
 import type { Issue } from "../types.js";
 import { truncate } from "../util/text.js";
 
@@ -34,22 +35,79 @@ export function checkNotContains(text: string, needles: unknown, what: string): 
   return undefined;
 }
 
-/** First pattern that does not match `text` (patterns are JavaScript regular expressions, multiline). */
+/** First pattern that does not match `text` (multiline, RE2 syntax: see `compilePattern`). */
 export function checkMatches(text: string, patterns: unknown, what: string): string | undefined {
   for (const p of asList(patterns)) {
-    if (!new RegExp(p, "m").test(text)) return `${what} does not match /${truncate(p, 80)}/`;
+    if (!testPattern(p, text)) return `${what} does not match /${truncate(p, 80)}/`;
   }
   return undefined;
 }
 
-/** Validation helper: the message for a regex that does not compile, or undefined. */
-export function regexError(pattern: string): string | undefined {
-  try {
-    new RegExp(pattern, "m");
-    return undefined;
-  } catch (e) {
-    return `invalid regular expression /${pattern}/: ${(e as Error).message.replace(/^Invalid regular expression: /, "")}`;
+// ---------------------------------------------------------------------------------------------
+// Regular expressions. A pattern comes from a checklist and the text from a target, so matching
+// must not be able to take longer than the text is long: JavaScript's RegExp backtracks (
+// `^(\w+\s?)*$` against 64 bytes runs for hours, on the main thread, deaf to signals), RE2 does
+// not. Every `matches` of every probe goes through `testPattern`, which matches with re2js (a
+// pure-JavaScript port of RE2: time linear in the text, whatever the pattern). RE2 refuses what
+// only backtracking can do (backreferences, lookahead, lookbehind); those are validation errors.
+// ---------------------------------------------------------------------------------------------
+
+const compiled = new Map<string, RE2JS | Error>();
+
+/**
+ * JavaScript escapes RE2 spells differently, rewritten: `\uXXXX` and `\u{X…}` become `\x{X…}`.
+ * Everything else is passed as written (an escaped backslash stays one, so `\\u0041` is untouched).
+ */
+function toRe2Syntax(pattern: string): string {
+  return pattern.replace(/\\(?:u([0-9A-Fa-f]{4})|u\{([0-9A-Fa-f]{1,6})\}|[^])/g, (all, hex4?: string, hexN?: string) => {
+    const hex = hex4 ?? hexN;
+    return hex === undefined ? all : `\\x{${hex}}`;
+  });
+}
+
+/** Why RE2 refuses a pattern, in the checklist author's terms. */
+function explainRefusal(message: string): string {
+  const m = message.replace(/^error parsing regexp: /, "");
+  if (/`\(\?[=!]/.test(m)) return `lookahead ${/`(\(\?[=!])/.exec(m)?.[1]}…) is not supported`;
+  if (/`\(\?<[=!]/.test(m)) return "lookbehind is not supported";
+  if (/escape sequence: `\\[1-9k]/.test(m)) return "backreferences are not supported";
+  return m;
+}
+
+/** The compiled pattern (multiline), or the reason it is refused. Compiled patterns are kept for the run. */
+function compilePattern(pattern: string): RE2JS | Error {
+  let re = compiled.get(pattern);
+  if (re === undefined) {
+    try {
+      re = RE2JS.compile(toRe2Syntax(pattern), RE2JS.MULTILINE);
+    } catch (e) {
+      re = new Error(explainRefusal((e as Error).message));
+    }
+    compiled.set(pattern, re);
   }
+  return re;
+}
+
+/**
+ * Whether `pattern` matches somewhere in `text` (multiline: `^` and `$` match at line ends, a CRLF
+ * line end included). Time linear in `text`. A pattern that does not compile matches nothing
+ * (`check()` has refused it before any probe runs).
+ */
+export function testPattern(pattern: string, text: string): boolean {
+  const re = compilePattern(pattern);
+  if (re instanceof Error) return false;
+  // RE2's `$` ends a line at "\n" only; JavaScript's also before "\r". Text read from a target often
+  // has CRLF line ends, so they are made LF unless the pattern looks for a carriage return itself.
+  const crlf = text.includes("\r\n") && !/\\r|\r/.test(pattern);
+  return re.test(crlf ? text.replace(/\r\n/g, "\n") : text);
+}
+
+/** Validation helper: why a `matches` pattern is refused (it does not compile, or needs backtracking), or undefined. */
+export function regexError(pattern: string): string | undefined {
+  const re = compilePattern(pattern);
+  return re instanceof Error
+    ? `invalid regular expression /${pattern}/: ${re.message} (patterns use RE2 syntax, which matches in time linear in the text: no backreferences, lookahead or lookbehind)`
+    : undefined;
 }
 
 /** The text assertion keys a probe (or its `stdout`/`stderr` block) may carry. */
@@ -63,7 +121,7 @@ export interface TextAssertions {
 export const TEXT_ASSERTION_PROPERTIES = {
   contains: { ...STRINGS_SCHEMA, description: "Text that must appear (every one, if a list)." },
   not_contains: { ...STRINGS_SCHEMA, description: "Text that must not appear (none of them, if a list)." },
-  matches: { ...STRINGS_SCHEMA, description: "JavaScript regular expressions (multiline) that must each match." },
+  matches: { ...STRINGS_SCHEMA, description: "Regular expressions (RE2 syntax, multiline) that must each match." },
 } as const;
 
 /** Whether any text assertion is present, i.e. the text has to be read at all. */
@@ -82,7 +140,7 @@ export function checkText(text: string, a: TextAssertions, what: string): string
   for (const p of asList(a.matches)) {
     // check() rejects patterns that do not compile; a pattern that still fails here is reported, not thrown.
     if (regexError(p)) failures.push(`${what}: invalid regular expression /${truncate(p, 80)}/`);
-    else if (!new RegExp(p, "m").test(text)) failures.push(`${what} does not match /${truncate(p, 80)}/`);
+    else if (!testPattern(p, text)) failures.push(`${what} does not match /${truncate(p, 80)}/`);
   }
   return failures;
 }

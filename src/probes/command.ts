@@ -5,6 +5,7 @@
  * splitter. The child leads its own process group, and the whole group is killed when the probe
  * times out, is aborted, or the child exits, so a probe never leaves processes behind.
  */
+import { spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
@@ -110,7 +111,7 @@ export function shellQuote(arg: string): string {
 }
 
 /** Keeps the first `max` bytes of a stream and its last few KiB, however much flows through. */
-class Capture {
+export class Capture {
   private readonly head: Buffer[] = [];
   private headSize = 0;
   private tail = Buffer.alloc(0);
@@ -217,6 +218,104 @@ function killDescendants(pid: number | undefined): void {
   }
 }
 
+/** How a process ended: its exit code or signal, or why it could not be started; its captured output. */
+export interface ProcessResult {
+  exitCode?: number;
+  signal?: NodeJS.Signals;
+  /** Why it did not run (ENOENT, EACCES, EMFILE, EAGAIN...): set instead of an exit code or signal. */
+  error?: NodeJS.ErrnoException;
+  stdout: Capture;
+  stderr: Capture;
+}
+
+export interface ProcessOptions {
+  cwd: string;
+  /** Variables merged over the audit's own environment. */
+  env?: Record<string, string>;
+  shell?: boolean;
+  maxOutputBytes: number;
+  /** Aborting it kills the whole process tree; the promise then resolves (never rejects). */
+  signal: AbortSignal;
+}
+
+/**
+ * Runs a program in its own process group, capturing stdout and stderr (capped), and resolves once
+ * it has ended and its output is read. It never rejects and never throws: a program that cannot be
+ * started, for any reason (not found, not executable, out of file descriptors or processes), is an
+ * `error` in the result. (node:child_process reports those as an 'error' event, on the next tick,
+ * on a child without stdio; a listener is attached before that tick.)
+ *
+ * The group is killed when the child exits (descendants it left behind would hold the output pipes
+ * open), and on abort, together with descendants that left the group.
+ */
+export function runProcess(file: string, args: string[], options: ProcessOptions): Promise<ProcessResult> {
+  return new Promise((resolvePromise) => {
+    let sub: ReturnType<typeof spawn>;
+    try {
+      sub = spawn(file, args, {
+        cwd: options.cwd,
+        env: { ...process.env, ...options.env },
+        shell: options.shell === true,
+        stdio: ["ignore", "pipe", "pipe"],
+        // Its own process group, so killing -pid reaches grandchildren too.
+        detached: true,
+        windowsHide: true,
+      });
+    } catch (e) {
+      // Bad arguments (a NUL byte in an argument, say): the same as a spawn failure.
+      resolvePromise({ error: e as NodeJS.ErrnoException, stdout: new Capture(0), stderr: new Capture(0) });
+      return;
+    }
+    const out = capture(sub.stdout, options.maxOutputBytes);
+    const err = capture(sub.stderr, options.maxOutputBytes);
+    const kill = (): void => killTree(sub.pid, () => sub.kill("SIGKILL"));
+    // A descendant that left the process group (setsid, daemonising) survives the kill and may still
+    // hold the output pipes: stop reading, so the probe can end.
+    const release = (): void => {
+      sub.stdout?.destroy();
+      sub.stderr?.destroy();
+    };
+    let grace: NodeJS.Timeout | undefined;
+    let error: NodeJS.ErrnoException | undefined;
+    const onAbort = (): void => {
+      // The child still runs here, so descendants that left its group are still found by parent link.
+      killDescendants(sub.pid);
+      kill();
+      release();
+    };
+    options.signal.addEventListener("abort", onAbort, { once: true });
+    if (options.signal.aborted) onAbort();
+    sub.once("exit", () => {
+      // Descendants it left behind would hold the output pipes open (and the probe with them): end
+      // them now. What the command itself wrote is already in the pipe; a second is ample to drain it.
+      kill();
+      grace = setTimeout(release, EXIT_GRACE_MS);
+    });
+    sub.on("error", (e: NodeJS.ErrnoException) => {
+      // A failed spawn has no pid and emits no 'exit'; a failed kill of a live child is not an error of its run.
+      if (sub.pid === undefined || sub.exitCode === null) error ??= e;
+      if (sub.pid === undefined) release();
+    });
+    sub.once("close", (code: number | null, sig: NodeJS.Signals | null) => {
+      clearTimeout(grace);
+      options.signal.removeEventListener("abort", onAbort);
+      kill();
+      const ended = error && sub.pid === undefined ? { error } : { ...(code === null ? {} : { exitCode: code }), ...(sig === null ? {} : { signal: sig }) };
+      resolvePromise({ ...ended, stdout: out, stderr: err });
+    });
+  });
+}
+
+/** Why a program could not be started, in a few words. */
+export function spawnFailure(file: string, e: NodeJS.ErrnoException): string {
+  if (e.code === "ENOENT") return `command not found: ${file}`;
+  if (e.code === "EACCES") return `permission denied: ${file}`;
+  if (e.code === "EMFILE" || e.code === "ENFILE") return `could not run ${file}: out of file descriptors (${e.code})`;
+  if (e.code === "EAGAIN") return `could not run ${file}: out of processes (EAGAIN)`;
+  const cause = e.message.replace(/^spawn \S+ /, "");
+  return `could not run ${file}: ${truncate(cause.split("\n")[0] ?? cause, 160)}`;
+}
+
 async function run(spec: CommandSpec, ctx: ProbeContext): Promise<ProbeOutcome> {
   const started = monotonicMs();
   let file: string;
@@ -246,69 +345,14 @@ async function run(spec: CommandSpec, ctx: ProbeContext): Promise<ProbeOutcome> 
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(spec.env ?? {})) env[k] = String(v);
 
-  // execa loads on first use: a CLI start that runs no command (validate, --no-exec) never pays for it.
-  const { execa } = await import("execa");
-  const sub = execa(file, args, {
-    cwd,
-    env,
-    extendEnv: true,
-    shell,
-    reject: false,
-    stdin: "ignore",
-    // Output is read here, capped, rather than buffered by execa (whose maxBuffer kills the child).
-    buffer: false,
-    encoding: "buffer",
-    stripFinalNewline: false,
-    cancelSignal: ctx.signal,
-    forceKillAfterDelay: 1000,
-    // Its own process group, so killing -pid reaches grandchildren too.
-    detached: true,
-    windowsHide: true,
-  });
-  const kill = (): void => killTree(sub.pid, () => sub.kill("SIGKILL"));
-  // A descendant that left the process group (setsid, daemonising) survives the kill and may still
-  // hold the output pipes, and execa waits for them to close: stop reading, so the probe can end.
-  const release = (): void => {
-    sub.stdout?.destroy();
-    sub.stderr?.destroy();
-  };
-  let grace: NodeJS.Timeout | undefined;
-  const onAbort = (): void => {
-    // The child still runs here, so descendants that left its group are still found by parent link.
-    killDescendants(sub.pid);
-    kill();
-    release();
-  };
-  ctx.signal.addEventListener("abort", onAbort, { once: true });
-  sub.once("exit", () => {
-    // Descendants it left behind would hold the output pipes open (and the probe with them): end
-    // them now. What the command itself wrote is already in the pipe; a second is ample to drain it.
-    kill();
-    grace = setTimeout(release, EXIT_GRACE_MS);
-  });
-  const out = capture(sub.stdout, ctx.limits.maxOutputBytes);
-  const err = capture(sub.stderr, ctx.limits.maxOutputBytes);
-  let result: Awaited<typeof sub>;
-  try {
-    result = await sub;
-  } finally {
-    clearTimeout(grace);
-    ctx.signal.removeEventListener("abort", onAbort);
-    kill();
-  }
+  const result = await runProcess(file, args, { cwd, env, shell, maxOutputBytes: ctx.limits.maxOutputBytes, signal: ctx.signal });
+  const { stdout: out, stderr: err } = result;
   const ms = Math.round(monotonicMs() - started);
 
-  if (ctx.signal.aborted || result.isCanceled) {
+  if (ctx.signal.aborted) {
     return { result: "fail", message: `${abortCause(ctx.signal, ctx.timeoutMs, started)} (process tree killed)` };
   }
-  if (result.exitCode === undefined && result.signal === undefined) {
-    const code = result.code;
-    if (code === "ENOENT") return { result: "fail", message: `command not found: ${file}` };
-    if (code === "EACCES") return { result: "fail", message: `permission denied: ${file}` };
-    const cause = result.cause instanceof Error ? result.cause.message : (result.shortMessage ?? "unknown error");
-    return { result: "fail", message: `could not run ${file}: ${truncate(cause.split("\n")[0] ?? cause, 160)}` };
-  }
-
+  if (result.error) return { result: "fail", message: spawnFailure(file, result.error) };
   const observed = { exit_code: result.exitCode ?? null, signal: result.signal ?? null, duration_ms: ms };
   const expected = exitCodes(spec);
   const hint = (): string => {

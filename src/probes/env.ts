@@ -4,14 +4,14 @@
  */
 import type { Issue, Probe, ProbeContext, ProbeOutcome, ProbeSpecBase } from "../types.js";
 import { truncate } from "../util/text.js";
-import { regexError } from "./assert.js";
+import { regexError, testPattern } from "./assert.js";
 import { fail, pass } from "./evidence/common.js";
 
 /** Spec of an `env` probe. */
 export interface EnvSpec extends ProbeSpecBase {
   /** Name of the variable. */
   env: string;
-  /** A JavaScript regular expression the value must match. */
+  /** A regular expression (RE2 syntax) the value must match. */
   matches?: string;
 }
 
@@ -25,7 +25,7 @@ export function checkEnv(spec: EnvSpec, env: EnvSource): ProbeOutcome {
   if (value === undefined) return fail(`${name} is not set`, { set: false });
   if (value === "") return fail(`${name} is set but empty`, { set: true, empty: true });
   if (spec.matches !== undefined) {
-    const matches = new RegExp(spec.matches).test(value);
+    const matches = testPattern(spec.matches, value);
     const observed = { set: true, empty: false, matches };
     if (!matches) return fail(`${name} does not match /${truncate(spec.matches, 80)}/`, observed);
     return pass(`${name} is set and matches /${truncate(spec.matches, 80)}/`, observed);
@@ -48,7 +48,7 @@ export const envProbe: Probe<EnvSpec> = {
     required: ["env"],
     properties: {
       env: { type: "string", pattern: "^[A-Za-z_][A-Za-z0-9_]*$", description: "Variable name." },
-      matches: { type: "string", minLength: 1, description: "JavaScript regular expression the value must match." },
+      matches: { type: "string", minLength: 1, description: "Regular expression (RE2 syntax) the value must match." },
     },
   },
   check,

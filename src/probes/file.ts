@@ -2,13 +2,15 @@
  * The `file` probe: a path or glob, relative to the checklist, must exist (or not), and each match
  * may be checked for content, size and age.
  */
-import { open, stat } from "node:fs/promises";
+import type { Stats } from "node:fs";
+import { stat } from "node:fs/promises";
 import { isAbsolute, relative, resolve, sep } from "node:path";
 import type { Issue, Probe, ProbeContext, ProbeOutcome, ProbeSpecBase } from "../types.js";
 import { DURATION_PATTERN, monotonicMs, parseDuration } from "../util/duration.js";
 import { globLib } from "../util/glob.js";
 import { abortCause } from "../util/net.js";
 import { checkText, hasTextAssertions, TEXT_ASSERTION_PROPERTIES, textAssertionIssues, type TextAssertions } from "./assert.js";
+import { openRegularFile, outsideConfinement, specialFileKind } from "./evidence/common.js";
 
 /** Spec of a `file` probe, as written in a checklist (already interpolated and schema-valid). */
 export interface FileSpec extends ProbeSpecBase, TextAssertions {
@@ -75,13 +77,15 @@ function shown(abs: string, cwd: string): string {
 interface Match {
   abs: string;
   isDir: boolean;
+  /** What it is when neither a regular file nor a directory (`a FIFO`): such a match fails, unread. */
+  special: string | undefined;
   size: number;
   mtime: Date;
 }
 
 /** Reads at most `max` bytes of a file; whether more was there. */
 async function readCapped(path: string, max: number): Promise<{ text: string; truncated: boolean }> {
-  const fh = await open(path, "r");
+  const fh = await openRegularFile(path);
   try {
     const buf = Buffer.alloc(Math.max(0, max) + 1);
     let size = 0;
@@ -108,12 +112,15 @@ function errorCause(e: unknown): string {
 /** Directories a broad glob should not walk unless the pattern names them: huge, and never what is meant. */
 const SKIPPED_DIRS = ["node_modules", ".git"];
 
+function match(abs: string, st: Stats): Match {
+  return { abs, isDir: st.isDirectory(), special: specialFileKind(st), size: st.size, mtime: st.mtime };
+}
+
 async function findMatches(pattern: string, isGlob: boolean, ctx: ProbeContext): Promise<Match[]> {
   if (!isGlob) {
     const abs = resolve(ctx.cwd, pattern);
     try {
-      const st = await stat(abs);
-      return [{ abs, isDir: st.isDirectory(), size: st.size, mtime: st.mtime }];
+      return [match(abs, await stat(abs))];
     } catch (e) {
       const code = e && typeof e === "object" && "code" in e ? String(e.code) : "";
       if (code === "ENOENT" || code === "ENOTDIR") return [];
@@ -127,8 +134,7 @@ async function findMatches(pattern: string, isGlob: boolean, ctx: ProbeContext):
   const matches: Match[] = [];
   for (const abs of paths) {
     try {
-      const st = await stat(abs);
-      matches.push({ abs, isDir: st.isDirectory(), size: st.size, mtime: st.mtime });
+      matches.push(match(abs, await stat(abs)));
     } catch {
       // Deleted between listing and stat, or a broken symlink: it does not exist.
     }
@@ -140,6 +146,9 @@ async function run(spec: FileSpec, ctx: ProbeContext): Promise<ProbeOutcome> {
   const started = monotonicMs();
   const pattern = spec.file;
   const isGlob = (await globLib()).isDynamicPattern(pattern);
+  // Before anything is looked at: whether a path exists outside is itself an answer.
+  const outside = isGlob ? undefined : outsideConfinement(resolve(ctx.cwd, pattern));
+  if (outside) return { result: "fail", message: `${pattern} ${outside}` };
   let matches: Match[];
   try {
     matches = await findMatches(pattern, isGlob, ctx);
@@ -170,7 +179,10 @@ async function run(spec: FileSpec, ctx: ProbeContext): Promise<ProbeOutcome> {
     }
     const name = shown(m.abs, ctx.cwd);
     const own: string[] = [];
-    if (m.isDir && (needText || minSize !== undefined)) own.push(`${name} is a directory`);
+    const outside = outsideConfinement(m.abs);
+    if (outside) own.push(`${name} ${outside}`);
+    else if (m.special) own.push(`${name} is ${m.special}, not a regular file or a directory`);
+    else if (m.isDir && (needText || minSize !== undefined)) own.push(`${name} is a directory`);
     else {
       if (minSize !== undefined && m.size < minSize) own.push(`${name} is ${formatSize(m.size)} (min ${String(spec.min_size)})`);
       if (needText) {

@@ -105,7 +105,7 @@ export function mergeReports(reports: readonly Report[]): FleetReport {
     reasons: services
       .filter((s) => s.verdict !== "GO")
       .map((s) => `${s.name}: ${s.verdict} (score ${formatScore(s.score)})${s.reasons[0] ? `, ${s.reasons[0]}` : ""}`),
-    lowest_score: scores.length ? Math.min(...scores) : null,
+    lowest_score: scores.length ? scores.reduce((a, b) => Math.min(a, b)) : null,
     mean_score: scores.length ? Math.round(scores.reduce((a, b) => a + b, 0) / scores.length) : null,
     counts,
     services,

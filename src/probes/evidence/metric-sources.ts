@@ -6,7 +6,7 @@ import type { ProbeContext } from "../../types.js";
 import { truncate } from "../../util/text.js";
 import { abortMessage, describeError, displayPath, readTextFile, resolvePath } from "./common.js";
 import { getJsonPath, parseJsonPath } from "../assert.js";
-import { splitCommand } from "../command.js";
+import { runProcess, splitCommand } from "../command.js";
 
 /** A value read, or why there is none. `detail` says where it came from when that matters (the series). */
 export type SourceResult = { value: number; detail?: string } | { error: string };
@@ -176,48 +176,19 @@ export async function commandValue(command: string | string[], ctx: ProbeContext
   const [file, ...args] = argv;
   if (!file) return { error: "empty command" };
   if (ctx.signal.aborted) return { error: abortMessage(ctx) };
-  // execa loads on first use, as in the command probe: validate and --no-exec never pay for it.
-  const { execa } = await import("execa");
-  const child = execa(file, args, {
-    reject: false,
-    cwd: ctx.cwd,
-    cancelSignal: ctx.signal,
-    // Its own process group, so an abort kills what the command started too.
-    detached: true,
-    stdin: "ignore",
-    maxBuffer: ctx.limits.maxOutputBytes,
-    forceKillAfterDelay: 2000,
-    encoding: "utf8",
-  });
-  const killGroup = (): void => {
-    if (child.pid === undefined) return;
-    try {
-      process.kill(-child.pid, "SIGKILL");
-    } catch {
-      // already gone
-    }
-  };
-  ctx.signal.addEventListener("abort", killGroup, { once: true });
-  let result;
-  try {
-    result = await child;
-  } finally {
-    ctx.signal.removeEventListener("abort", killGroup);
-  }
-  if (result.isCanceled || ctx.signal.aborted) return { error: `command ${abortMessage(ctx)}` };
-  const errCode = (result as { code?: unknown }).code;
+  const result = await runProcess(file, args, { cwd: ctx.cwd, maxOutputBytes: ctx.limits.maxOutputBytes, signal: ctx.signal });
+  if (ctx.signal.aborted) return { error: `command ${abortMessage(ctx)}` };
+  const errCode = result.error?.code;
   if (errCode === "ENOENT") return { error: `command not found: ${file}` };
   if (errCode === "EACCES") return { error: `command not executable: ${file}` };
-  if (result.isMaxBuffer) return { error: `command output larger than ${ctx.limits.maxOutputBytes} bytes` };
-  if (result.exitCode === undefined) {
-    const why = result.signal ? `killed by ${result.signal}` : describeError(result.cause ?? result.shortMessage);
-    return { error: `command failed: ${why}` };
-  }
+  if (result.error) return { error: `command failed: ${describeError(result.error)}` };
+  if (result.stdout.truncated) return { error: `command output larger than ${ctx.limits.maxOutputBytes} bytes` };
+  if (result.exitCode === undefined) return { error: `command failed: killed by ${result.signal ?? "a signal"}` };
   if (result.exitCode !== 0) {
-    const stderr = String(result.stderr ?? "").trim().split("\n").pop() ?? "";
+    const stderr = result.stderr.lastLine();
     return { error: `command exited with code ${result.exitCode}${stderr ? `: ${truncate(stderr, 120)}` : ""}` };
   }
-  const out = String(result.stdout ?? "").trim();
+  const out = result.stdout.text().trim();
   const v = parseNumber(out);
   if (v === undefined) return { error: `command output is not a number: ${JSON.stringify(truncate(out, 60))}` };
   return { value: v };
