@@ -76,14 +76,14 @@ function sameFileTwice(outputs: { format: ReportFormat; path: string }[], cwd: s
   }
 }
 
-function parseIntOption(value: string | undefined, option: string, min: number, max: number): number | undefined {
+export function parseIntOption(value: string | undefined, option: string, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!Number.isInteger(n) || n < min || n > max) throw new ReadinessError(`${option} ${value}: expected a whole number from ${min} to ${max}`, { code: "EUSAGE" });
   return n;
 }
 
-function parseDurationOption(value: string | undefined, option: string): number | undefined {
+export function parseDurationOption(value: string | undefined, option: string): number | undefined {
   if (value === undefined) return undefined;
   const ms = parseDuration(value);
   if (ms === undefined || ms <= 0) throw new ReadinessError(`${option} ${value}: expected a duration like 500ms, 5s or 2m`, { code: "EUSAGE" });
