@@ -4,11 +4,10 @@
  */
 import { isIP } from "node:net";
 import { resolve } from "node:path";
-import { runPlan } from "../audit.js";
-import { plan } from "../engine/plan.js";
 import { ReadinessError } from "../errors.js";
 import { defaultHistoryPath, DEFAULT_RETENTION, HistoryStore, type Retention } from "../serve/history.js";
 import { Monitor, startServer } from "../serve/server.js";
+import { workerAuditor } from "../serve/worker.js";
 import { parseDuration } from "../util/duration.js";
 import { createMasker } from "../util/mask.js";
 import { exitCodeFor, FAIL_ON, loadForAudit, parseDurationOption, parseIntOption, type FailOn } from "./audit.js";
@@ -81,11 +80,13 @@ export async function serveCommand(file: string | undefined, opts: ServeCommandO
   const historyPath = opts.history === false ? undefined : opts.history ? resolve(io.cwd, opts.history) : defaultHistoryPath(initial.builtin ? undefined : resolve(io.cwd, initial.path), io.cwd);
   const history = historyPath === undefined ? undefined : new HistoryStore(historyPath, retention);
 
-  const now = clockFor(io);
+  const pinned = io.env.READINESS_NOW ? clockFor(io)().toISOString() : undefined;
+  // Audits run in their own thread, so the load on the pages never delays what the probes measure.
+  const auditor = workerAuditor({ only: opts.only, skip: opts.skip, noExec: opts.exec === false, timeoutMs, concurrency, strict: opts.strict, minScore, nowIso: pinned });
   const monitor = new Monitor({
     initial,
     reload: () => loadForAudit(io, file, vars, opts.env),
-    audit: (checklist, signal) => runPlan(plan(checklist, { only: opts.only, skip: opts.skip, noExec: opts.exec === false, timeoutMs, now }), { concurrency, now, strict: opts.strict, minScore, signal }),
+    audit: (checklist, signal) => auditor.audit(checklist, signal),
     intervalMs,
     history,
     log: (line) => io.err(`readiness serve: ${line}\n`),
@@ -101,6 +102,7 @@ export async function serveCommand(file: string | undefined, opts: ServeCommandO
       refreshSeconds: Math.min(60, Math.max(5, Math.round(intervalMs / 1000))),
     });
   } catch (e) {
+    await auditor.close();
     const code = (e as NodeJS.ErrnoException).code;
     throw new ReadinessError(`--listen ${opts.listen ?? DEFAULT_LISTEN}: cannot listen (${code ?? (e as Error).message})`, { code: "EUSAGE" });
   }
@@ -109,5 +111,6 @@ export async function serveCommand(file: string | undefined, opts: ServeCommandO
 
   await new Promise<void>((done) => (io.signal.aborted ? done() : io.signal.addEventListener("abort", () => done(), { once: true })));
   await Promise.all([server.close(), monitor.stop()]);
+  await auditor.close();
   return 0;
 }

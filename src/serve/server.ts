@@ -15,7 +15,7 @@
 import { timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { oneLine } from "../errors.js";
+import { formatIssue, oneLine, ReadinessError } from "../errors.js";
 import { htmlParts } from "../reports/html.js";
 import { renderMarkdown } from "../reports/markdown.js";
 import { renderJson } from "../reports/json.js";
@@ -99,14 +99,22 @@ export class Monitor {
       this.loadError = undefined;
     } catch (e) {
       const mask = createMasker(this.checklist.secrets);
-      const message = mask.mask(oneLine(e instanceof Error ? e.message : String(e)));
+      const message = mask.mask(oneLine(loadErrorText(e)));
       if (message !== this.loadError) this.options.log(`checklist does not load, still auditing the last good one: ${message}`);
       this.loadError = message;
     }
     if (this.stopped) return;
+    let audited: Report;
+    try {
+      audited = await this.options.audit(this.checklist, this.controller.signal);
+    } catch (e) {
+      // A bug, not a verdict: logged, and the last completed run stays published.
+      if (!this.stopped) this.options.log(`the audit failed: ${oneLine(e instanceof Error ? e.message : String(e))}`);
+      return;
+    }
     // Masked again as a whole: every page and label comes from this report, and a value from the
     // environment must show as *** wherever the engine left it (an item title, for one).
-    const report = maskDeep(await this.options.audit(this.checklist, this.controller.signal), createMasker(this.checklist.secrets));
+    const report = maskDeep(audited, createMasker(this.checklist.secrets));
     // An interrupted run is partial: it is neither published nor recorded.
     if (report.interrupted || this.stopped) return;
     const finishedAtMs = this.now();
@@ -145,6 +153,12 @@ export class Monitor {
     this.controller.abort();
     await this.running;
   }
+}
+
+/** A load error in one line: its first issue at file:line:column when it has issues, else its message. */
+function loadErrorText(e: unknown): string {
+  if (e instanceof ReadinessError && e.issues[0]) return `${formatIssue(e.issues[0])}${e.issues.length > 1 ? ` (and ${e.issues.length - 1} more)` : ""}`;
+  return e instanceof Error ? e.message : String(e);
 }
 
 const plain = { chalk: new Chalk({ level: 0 }), verbose: false };
