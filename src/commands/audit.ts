@@ -91,6 +91,19 @@ export function parseDurationOption(value: string | undefined, option: string): 
   return ms;
 }
 
+/** The options `audit` and `serve` share: the gate, the run, the variables. */
+export function parseRunOptions(opts: Pick<AuditCommandOptions, "failOn" | "concurrency" | "minScore" | "timeout" | "var">): { failOn: FailOn; concurrency: number; minScore?: number; timeoutMs?: number; vars: Record<string, string> } {
+  const failOn = (opts.failOn ?? "no-go") as FailOn;
+  if (!(FAIL_ON as readonly string[]).includes(failOn)) throw new ReadinessError(`--fail-on ${failOn}: expected one of ${FAIL_ON.join(", ")}`, { code: "EUSAGE" });
+  return {
+    failOn,
+    concurrency: parseIntOption(opts.concurrency, "--concurrency", 1, 1000) ?? 16,
+    minScore: parseIntOption(opts.minScore, "--min-score", 0, 100),
+    timeoutMs: parseDurationOption(opts.timeout, "--timeout"),
+    vars: parseKeyValues(opts.var ?? [], "--var"),
+  };
+}
+
 /** Loads the checklist for audit-like commands: the given file, a default name, or the built-in baseline. */
 export async function loadForAudit(io: Io, file: string | undefined, vars: Record<string, string>, environment?: string): Promise<Checklist> {
   const found = findChecklist(io.cwd, file);
@@ -130,12 +143,7 @@ export async function auditCommand(file: string | undefined, opts: AuditCommandO
   const format = parseFormat(opts.format ?? "terminal", "--format");
   const outputs = parseOutputs(opts.output ?? []);
   sameFileTwice(outputs, io.cwd);
-  const failOn = (opts.failOn ?? "no-go") as FailOn;
-  if (!(FAIL_ON as readonly string[]).includes(failOn)) throw new ReadinessError(`--fail-on ${failOn}: expected one of ${FAIL_ON.join(", ")}`, { code: "EUSAGE" });
-  const concurrency = parseIntOption(opts.concurrency, "--concurrency", 1, 1000) ?? 16;
-  const minScore = parseIntOption(opts.minScore, "--min-score", 0, 100);
-  const timeoutMs = parseDurationOption(opts.timeout, "--timeout");
-  const vars = parseKeyValues(opts.var ?? [], "--var");
+  const { failOn, concurrency, minScore, timeoutMs, vars } = parseRunOptions(opts);
   const waitMs = parseDurationOption(opts.wait, "--wait");
   const intervalMs = parseDurationOption(opts.interval, "--interval") ?? DEFAULT_INTERVAL_MS;
   if (opts.interval !== undefined && waitMs === undefined) throw new ReadinessError(`--interval ${opts.interval}: only means something with --wait (e.g. --wait 5m --interval ${opts.interval})`, { code: "EUSAGE" });

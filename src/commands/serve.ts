@@ -10,8 +10,8 @@ import { Monitor, startServer } from "../serve/server.js";
 import { workerAuditor } from "../serve/worker.js";
 import { parseDuration } from "../util/duration.js";
 import { createMasker } from "../util/mask.js";
-import { exitCodeFor, FAIL_ON, loadForAudit, parseDurationOption, parseIntOption, type FailOn } from "./audit.js";
-import { clockFor, displayPath, parseKeyValues, type GlobalOptions, type Io } from "./io.js";
+import { exitCodeFor, loadForAudit, parseDurationOption, parseIntOption, parseRunOptions } from "./audit.js";
+import { clockFor, displayPath, type GlobalOptions, type Io } from "./io.js";
 
 export interface ServeCommandOptions extends GlobalOptions {
   listen?: string;
@@ -60,12 +60,7 @@ function retentionOf(opts: ServeCommandOptions): Retention {
 export async function serveCommand(file: string | undefined, opts: ServeCommandOptions, io: Io): Promise<number> {
   const { host, port } = parseListen(opts.listen ?? DEFAULT_LISTEN);
   const intervalMs = parseDurationOption(opts.interval ?? DEFAULT_INTERVAL, "--interval") as number;
-  const failOn = (opts.failOn ?? "no-go") as FailOn;
-  if (!(FAIL_ON as readonly string[]).includes(failOn)) throw new ReadinessError(`--fail-on ${failOn}: expected one of ${FAIL_ON.join(", ")}`, { code: "EUSAGE" });
-  const concurrency = parseIntOption(opts.concurrency, "--concurrency", 1, 1000) ?? 16;
-  const minScore = parseIntOption(opts.minScore, "--min-score", 0, 100);
-  const timeoutMs = parseDurationOption(opts.timeout, "--timeout");
-  const vars = parseKeyValues(opts.var ?? [], "--var");
+  const { failOn, concurrency, minScore, timeoutMs, vars } = parseRunOptions(opts);
   let token: string | undefined;
   if (opts.tokenEnv !== undefined) {
     token = io.env[opts.tokenEnv];
