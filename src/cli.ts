@@ -319,7 +319,7 @@ Exit codes: 0 GO (or CONDITIONAL unless --fail-on conditional), 1 NO-GO, 2 bad i
   if (wanted("serve"))
     cli
       .command("serve")
-      .summary("audit on an interval; serve a dashboard, /verdict, /metrics")
+      .summary("audit on an interval; serve /verdict, /metrics")
       .addHelpText("after", examples("readiness serve                          ./readiness.yaml every 60s on http://127.0.0.1:9400", "readiness serve ops/readiness.yaml --listen 0.0.0.0:9400 --token-env READINESS_TOKEN", "curl -fsS http://127.0.0.1:9400/verdict     200 ready, 503 not (a load balancer check)") + "\n\nPages: / (dashboard), /verdict, /metrics (Prometheus), /report.json, /report.md; POST /run audits now. See docs/serve.md.")
       .description("audit the checklist on an interval and serve the last verdict: dashboard, /verdict, /metrics, reports; every run is recorded in the history")
       .argument("[file]", "checklist (default: readiness.yaml here; else the built-in baseline)")
