@@ -153,6 +153,33 @@ describe("readiness serve", () => {
   });
 });
 
+describe("the dashboard in a real browser", () => {
+  it("renders in headless Chromium under its CSP: the report, the time since the run, the trend chart", async () => {
+    writeFileSync(join(dir, "readiness.yaml"), checklist(`${service.url}/health`).replace("title: API answers", 'title: "API <b>answers</b>"'));
+    served = await serve(["--interval", "300ms"], dir);
+    const url = served.url;
+    await until("three runs", async () => (Number(/^readiness_audits_total (\d+)$/m.exec(await (await fetch(`${url}/metrics`)).text())?.[1] ?? 0) >= 3 ? true : undefined));
+    const profile = mkdtempSync(join(tmpdir(), "readiness-chromium-"));
+    try {
+      const chromium = spawnSync(
+        "/usr/bin/chromium",
+        ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", `--user-data-dir=${profile}`, "--dump-dom", `${url}/`],
+        { encoding: "utf8", timeout: 60_000 },
+      );
+      expect(chromium.status, chromium.stderr).toBe(0);
+      const dom = chromium.stdout;
+      expect(dom).toMatch(/<span class="verdict"[^>]*>GO<\/span>/);
+      expect(dom).toMatch(/last audit ended [\d.]+m?s ago/);
+      expect(dom).toMatch(/<svg role="img" aria-label="score and verified score over the last \d+ runs"[^>]*>.*<polyline/s);
+      // The title is text in the page, not markup.
+      expect(dom).toContain("API &lt;b&gt;answers&lt;/b&gt;");
+      expect(dom).not.toContain("<b>answers</b>");
+    } finally {
+      rmSync(profile, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("readiness history", () => {
   it("prints the trend serve recorded, in the terminal and as JSON", async () => {
     writeFileSync(join(dir, "readiness.yaml"), checklist(`${service.url}/health`));
