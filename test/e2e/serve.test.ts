@@ -113,6 +113,26 @@ describe("readiness serve", () => {
     expect(after.trim().split("\n").every((l) => JSON.parse(l) !== undefined)).toBe(true);
   });
 
+  it("SIGKILL at any moment leaves a history that reads back, and the next serve appends to it", async () => {
+    writeFileSync(join(dir, "readiness.yaml"), checklist(`${service.url}/health`));
+    const history = join(dir, "readiness.history.jsonl");
+    let runs = 0;
+    for (let round = 0; round < 3; round++) {
+      served = await serve(["--interval", "10ms", "--history-keep", "20"], dir);
+      const url = served.url;
+      await until("more runs", async () => (Number(/^readiness_audits_total (\d+)$/m.exec(await (await fetch(`${url}/metrics`)).text())?.[1] ?? 0) >= 5 ? true : undefined));
+      served.child.kill("SIGKILL");
+      await served.exited;
+      const r = await runCli(["history", "-f", "json"], { cwd: dir });
+      expect(r.code).toBe(0);
+      const read = JSON.parse(r.stdout) as { runs: unknown[]; skipped_lines: number };
+      expect(read.skipped_lines).toBeLessThanOrEqual(round + 1);
+      expect(read.runs.length).toBeGreaterThanOrEqual(Math.min(20, runs));
+      runs = read.runs.length;
+    }
+    expect(readFileSync(history, "utf8").length).toBeGreaterThan(0);
+  });
+
   it("is scraped by a real Prometheus: a PromQL query returns the score", async () => {
     writeFileSync(join(dir, "readiness.yaml"), checklist(`${service.url}/health`));
     served = await serve(["--interval", "1s"], dir);

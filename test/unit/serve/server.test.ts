@@ -5,8 +5,9 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { audit } from "../../../src/audit.js";
 import { loadChecklist } from "../../../src/checklist/load.js";
 import { HistoryStore } from "../../../src/serve/history.js";
-import { Monitor, startServer, type RunningServer } from "../../../src/serve/server.js";
+import { Monitor, staleAfterMs, startServer, verdictLine, type RunningServer } from "../../../src/serve/server.js";
 import type { Checklist, Report } from "../../../src/types.js";
+import { conditionalReport, goReport } from "../../helpers/sample-report.js";
 import { startHttpServer, type Running } from "../../helpers/servers.js";
 
 const SECRET = "s3cr3t-value-from-env";
@@ -195,5 +196,51 @@ describe("stopping", () => {
     await running;
     expect(performance.now() - t0).toBeLessThan(5000);
     expect(new HistoryStore(join(dir, "h.jsonl")).list()).toHaveLength(1);
+  });
+});
+
+describe("/verdict's answer", () => {
+  const monitorOf = async (make: () => Report, now: () => number): Promise<Monitor> => {
+    const m = new Monitor({ initial: await load(), reload: load, audit: () => Promise.resolve(make()), intervalMs: 60_000, log: () => {}, now });
+    monitor = m;
+    return m;
+  };
+
+  it("is STARTING (503) before the first run ends", async () => {
+    const m = await monitorOf(conditionalReport, Date.now);
+    expect(verdictLine(m, { passes: () => true, intervalMs: 60_000 }, Date.now())).toEqual({ status: 503, body: "STARTING no audit has completed yet\n" });
+  });
+
+  it("follows --fail-on: CONDITIONAL is 200, or 503 when CONDITIONAL fails", async () => {
+    const m = await monitorOf(conditionalReport, () => 1_000_000);
+    await m.runNow();
+    expect(verdictLine(m, { passes: (v) => v !== "NO-GO", intervalMs: 60_000 }, 1_000_000).status).toBe(200);
+    const strict = verdictLine(m, { passes: (v) => v === "GO", intervalMs: 60_000 }, 1_000_000);
+    expect(strict.status).toBe(503);
+    expect(strict.body).toMatch(/^CONDITIONAL score \d+ verified \d+: /);
+  });
+
+  it("is STALE (503) once the last run is older than two intervals and a minute", async () => {
+    const m = await monitorOf(goReport, () => 1_000_000);
+    await m.runNow();
+    const at = (ms: number): number => verdictLine(m, { passes: () => true, intervalMs: 60_000 }, 1_000_000 + ms).status;
+    expect(at(60_000)).toBe(200);
+    expect(at(staleAfterMs(60_000, goReport().duration_ms))).toBe(200);
+    expect(at(staleAfterMs(60_000, goReport().duration_ms) + 1)).toBe(503);
+    expect(staleAfterMs(60_000, 0)).toBe(180_000);
+    expect(staleAfterMs(60_000, 100_000)).toBe(420_000);
+  });
+
+  it("an audit that throws is logged and leaves the last run published", async () => {
+    const lines: string[] = [];
+    let fail = false;
+    const m = new Monitor({ initial: await load(), reload: load, audit: () => (fail ? Promise.reject(new Error("boom")) : Promise.resolve(goReport())), intervalMs: 60_000, log: (l) => lines.push(l) });
+    monitor = m;
+    await m.runNow();
+    fail = true;
+    await m.runNow();
+    expect(lines).toEqual(["the audit failed: boom"]);
+    expect(m.last()?.report.verdict).toBe("GO");
+    expect(m.runs).toBe(1);
   });
 });
