@@ -26,6 +26,8 @@ const commands = {
   sign: () => import("./commands/sign.js"),
   import: () => import("./commands/import.js"),
   reports: () => import("./commands/reports.js"),
+  serve: () => import("./commands/serve.js"),
+  history: () => import("./commands/history.js"),
 };
 
 /** A command's `-h` text after its options: worked examples, one a line. */
@@ -117,7 +119,7 @@ function flushed(stream: NodeJS.WriteStream | undefined, isGone: () => boolean):
 }
 
 /** Every subcommand `program` defines (a test keeps the two in step). */
-export const SUBCOMMANDS = ["audit", "validate", "schema", "init", "list", "explain", "attest", "waive", "sign", "import", "diff", "merge"];
+export const SUBCOMMANDS = ["audit", "validate", "schema", "init", "list", "explain", "attest", "waive", "sign", "import", "diff", "merge", "serve", "history"];
 
 /** The command `argv` names: global options take no value, so the first word that is not an option. */
 function commandWord(argv: string[]): string | undefined {
@@ -334,6 +336,44 @@ Exit codes: 0 GO (or CONDITIONAL unless --fail-on conditional), 1 NO-GO, 2 bad i
       .addOption(new Option("-f, --format <format>", "output format").choices(FLEET_FORMATS).default("terminal"))
       .option("-o, --output <file>", "write to a file instead of stdout")
       .action(run(async (files: string[], _o: unknown, cmd: Command) => (await commands.reports()).mergeCommand(files, cmd.optsWithGlobals(), io)));
+
+  if (wanted("serve"))
+    cli
+      .command("serve")
+      .summary("audit on an interval; serve /verdict, /metrics")
+      .addHelpText("after", examples("readiness serve                          ./readiness.yaml every 60s on http://127.0.0.1:9400", "readiness serve ops/readiness.yaml --listen 0.0.0.0:9400 --token-env READINESS_TOKEN", "curl -fsS http://127.0.0.1:9400/verdict     200 ready, 503 not (a load balancer check)") + "\n\nPages: / (dashboard), /verdict, /metrics (Prometheus), /report.json, /report.md; POST /run audits now. See docs/serve.md.")
+      .description("audit the checklist on an interval and serve the last verdict: dashboard, /verdict, /metrics, reports; every run is recorded in the history")
+      .argument("[file]", "checklist (default: readiness.yaml here; else the built-in baseline)")
+      .option("--listen <host:port>", "where to listen (another host than 127.0.0.1 exposes it to the network)", "127.0.0.1:9400")
+      .option("--interval <duration>", "pause between the end of one audit and the start of the next", "60s")
+      .addOption(new Option("--fail-on <level>", "which verdict makes /verdict answer 503").choices(FAIL_ON).default("no-go"))
+      .option("--token-env <name>", "require `Authorization: Bearer TOKEN` on every request, TOKEN read from this environment variable")
+      .option("--history <path>", "history file (default: beside the checklist, NAME.history.jsonl)")
+      .option("--no-history", "record no history")
+      .option("--history-keep <n>", "most runs kept in the history (default 10000)")
+      .option("--history-max-age <duration>", "runs older than this leave the history (default 90d)")
+      .option("--only <selector...>", "audit only these (see audit --only)", selectors)
+      .option("--skip <selector...>", "do not audit these", selectors)
+      .option("--var <key=value>", "set a checklist variable (repeatable)", collect, [])
+      .option("--env <name>", "apply environments.NAME from the checklist (vars, defaults, gate)")
+      .option("--concurrency <n>", "probes in flight at once", "16")
+      .option("--timeout <duration>", "timeout of every probe that sets none")
+      .option("--no-exec", "do not run command probes (reported as skipped)")
+      .option("--strict", "manual attestations earn no credit")
+      .option("--min-score <n>", "score needed for GO (overrides gate.go)")
+      .action(run(async (file: string | undefined, _o: unknown, cmd: Command) => (await commands.serve()).serveCommand(file, cmd.optsWithGlobals(), io)));
+
+  if (wanted("history"))
+    cli
+      .command("history")
+      .summary("the trend readiness serve recorded")
+      .addHelpText("after", examples("readiness history", "readiness history ops/readiness.yaml --last 50", "readiness history -f json | jq '.runs[-1]'"))
+      .description("print the runs `readiness serve` recorded for a checklist: verdicts, score and verified score over time")
+      .argument("[file]", "checklist whose history to show (default: readiness.yaml here)")
+      .addOption(new Option("-f, --format <format>", "output format").choices(["terminal", "json"]).default("terminal"))
+      .option("--history <path>", "history file (default: beside the checklist, NAME.history.jsonl)")
+      .option("--last <n>", "runs listed in the table (default 20)")
+      .action(run(async (file: string | undefined, _o: unknown, cmd: Command) => (await commands.history()).historyCommand(file, cmd.optsWithGlobals(), io)));
 
   void globals;
   return cli;

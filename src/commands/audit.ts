@@ -82,19 +82,32 @@ function sameFileTwice(outputs: { format: ReportFormat; path: string }[], cwd: s
   }
 }
 
-function parseIntOption(value: string | undefined, option: string, min: number, max: number): number | undefined {
+export function parseIntOption(value: string | undefined, option: string, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!Number.isInteger(n) || n < min || n > max) throw new ReadinessError(`${option} ${value}: expected a whole number from ${min} to ${max}`, { code: "EUSAGE" });
   return n;
 }
 
-function parseDurationOption(value: string | undefined, option: string): number | undefined {
+export function parseDurationOption(value: string | undefined, option: string): number | undefined {
   if (value === undefined) return undefined;
   const ms = parseDuration(value);
   if (ms === undefined || ms <= 0) throw new ReadinessError(`${option} ${value}: expected a duration like 500ms, 5s or 2m`, { code: "EUSAGE" });
   if (ms > MAX_WAIT_MS) throw new ReadinessError(`${option} ${value}: at most 24d`, { code: "EUSAGE" });
   return ms;
+}
+
+/** The options `audit` and `serve` share: the gate, the run, the variables. */
+export function parseRunOptions(opts: Pick<AuditCommandOptions, "failOn" | "concurrency" | "minScore" | "timeout" | "var">): { failOn: FailOn; concurrency: number; minScore?: number; timeoutMs?: number; vars: Record<string, string> } {
+  const failOn = (opts.failOn ?? "no-go") as FailOn;
+  if (!(FAIL_ON as readonly string[]).includes(failOn)) throw new ReadinessError(`--fail-on ${failOn}: expected one of ${FAIL_ON.join(", ")}`, { code: "EUSAGE" });
+  return {
+    failOn,
+    concurrency: parseIntOption(opts.concurrency, "--concurrency", 1, 1000) ?? 16,
+    minScore: parseIntOption(opts.minScore, "--min-score", 0, 100),
+    timeoutMs: parseDurationOption(opts.timeout, "--timeout"),
+    vars: parseKeyValues(opts.var ?? [], "--var"),
+  };
 }
 
 /** Loads the checklist for audit-like commands: the given file, a default name, or the built-in baseline. */
@@ -140,12 +153,7 @@ export async function auditCommand(file: string | undefined, opts: AuditCommandO
   const format = parseFormat(opts.format ?? "terminal", "--format");
   const outputs = parseOutputs(opts.output ?? []);
   sameFileTwice(outputs, io.cwd);
-  const failOn = (opts.failOn ?? "no-go") as FailOn;
-  if (!(FAIL_ON as readonly string[]).includes(failOn)) throw new ReadinessError(`--fail-on ${failOn}: expected one of ${FAIL_ON.join(", ")}`, { code: "EUSAGE" });
-  const concurrency = parseIntOption(opts.concurrency, "--concurrency", 1, 1000) ?? 16;
-  const minScore = parseIntOption(opts.minScore, "--min-score", 0, 100);
-  const timeoutMs = parseDurationOption(opts.timeout, "--timeout");
-  const vars = parseKeyValues(opts.var ?? [], "--var");
+  const { failOn, concurrency, minScore, timeoutMs, vars } = parseRunOptions(opts);
   const waitMs = parseDurationOption(opts.wait, "--wait");
   const intervalMs = parseDurationOption(opts.interval, "--interval") ?? DEFAULT_INTERVAL_MS;
   const stable = parseIntOption(opts.stable, "--stable", 1, 1000);
