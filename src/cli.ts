@@ -427,9 +427,11 @@ export async function main(argv: string[]): Promise<void> {
     // Stopped by the interrupt itself (reading a checklist from a pipe): the exit code of an interrupt.
     if (interrupted.by && e instanceof ReadinessError && e.code === "EINTERRUPTED") code = interrupted.by === "SIGTERM" ? 143 : 130;
   }
-  // An interrupt during synchronous work (loading, rendering) is handled only now: it decides the exit code.
+  // An interrupt during synchronous work (loading, rendering) is handled only now: it decides the exit
+  // code. Not for `serve`, whose normal end is a SIGTERM or SIGINT (exit 0, which service managers
+  // such as systemd read as a clean stop).
   await new Promise((resolve) => setImmediate(resolve));
-  if (interrupted.by && code !== 2) code = interrupted.by === "SIGTERM" ? 143 : 130;
+  if (interrupted.by && code !== 2 && commandWord(argv) !== "serve") code = interrupted.by === "SIGTERM" ? 143 : 130;
   io.end();
   await flushed(streams.out, () => streams.outGone);
   if (streams.outFailed) {
