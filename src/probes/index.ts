@@ -7,6 +7,7 @@ import { envProbe } from "./env.js";
 import { fileProbe } from "./file.js";
 import { httpProbe } from "./http.js";
 import { metricProbe } from "./metric.js";
+import { redisProbe } from "./redis.js";
 import { tcpProbe } from "./tcp.js";
 import { testsProbe } from "./tests.js";
 import { tlsProbe } from "./tls.js";
@@ -23,6 +24,7 @@ export const probes = {
   dns: dnsProbe,
   env: envProbe,
   metric: metricProbe,
+  redis: redisProbe,
 } satisfies Record<string, Probe<never>>;
 
 export type ProbeType = keyof typeof probes;
