@@ -3,8 +3,11 @@
  * connection URL without its password, keeping that password out of every message, and bounding
  * a driver's work by the probe's signal, whatever the driver itself honours.
  */
-import type { Issue, ProbeContext } from "../types.js";
-import { abortMessage, describeError } from "./evidence/common.js";
+import type { Issue, ProbeContext, ProbeOutcome } from "../types.js";
+import { formatDuration } from "../util/duration.js";
+import { truncate } from "../util/text.js";
+import { abortMessage, describeError, fail, pass } from "./evidence/common.js";
+import { type Matcher, matcherIssues, matcherSchema, mismatch, showValue } from "./expect.js";
 
 /** A connection URL with its password (if any) shown as `***`, for plans, reports and messages. */
 export function displayUrl(raw: string): string {
@@ -84,3 +87,47 @@ export function driverError(e: unknown): string {
   const worded = describeError(e);
   return worded.replace(/\s+/g, " ").trim() || "unknown error";
 }
+
+/** Keys shared by the SQL probes (postgres, mysql). */
+export interface QuerySpec {
+  /** SQL to run after connecting (default `SELECT 1`). */
+  query?: string;
+  /** What the first column of the first row must be. */
+  expect?: Matcher;
+  /** What the number of rows returned must be. */
+  rows?: Matcher;
+}
+
+/** Schema properties of {@link QuerySpec}. */
+export const QUERY_PROPERTIES: Record<string, Record<string, unknown>> = {
+  query: { type: "string", minLength: 1, description: "SQL to run once connected (default SELECT 1)." },
+  expect: matcherSchema("The first column of the first row: a value to equal, or a matcher such as { gte: 1 }."),
+  rows: matcherSchema("The number of rows returned: a number, or a matcher such as { gte: 1 }."),
+};
+
+/** The `check` of the SQL keys: matchers that the schema cannot fully check. */
+export function queryIssues(spec: QuerySpec): Issue[] {
+  return [...matcherIssues(spec.expect, "/expect"), ...matcherIssues(spec.rows, "/rows")];
+}
+
+/** Judges a query's rows (each an array of columns) against `expect` and `rows`. */
+export function queryOutcome(label: string, spec: QuerySpec, rows: unknown[][], ms: number): ProbeOutcome {
+  const query = truncate((spec.query ?? DEFAULT_QUERY).replace(/\s+/g, " ").trim(), 60);
+  const first = rows[0]?.[0];
+  const observed = { rows: rows.length, ...(rows.length > 0 ? { value: typeof first === "bigint" ? String(first) : first } : {}), latency_ms: ms };
+  const problems: string[] = [];
+  if (spec.rows !== undefined) {
+    const why = mismatch(rows.length, spec.rows);
+    if (why) problems.push(`rows: ${why}`);
+  }
+  if (spec.expect !== undefined) {
+    const why = mismatch(first, spec.expect, rows.length > 0 && (rows[0]?.length ?? 0) > 0);
+    if (why) problems.push(why);
+  }
+  const got = rows.length === 0 ? "no rows" : `${rows.length} ${rows.length === 1 ? "row" : "rows"}, first value ${showValue(first)}`;
+  if (problems.length > 0) return fail(`${label}: ${query} returned ${got}: ${problems.join("; ")}`, observed);
+  return pass(`${label}: ${query} returned ${got} in ${formatDuration(ms)}`, observed);
+}
+
+/** The query the SQL probes run when none is given: it proves the server accepts and answers. */
+export const DEFAULT_QUERY = "SELECT 1";

@@ -7,6 +7,8 @@ import { envProbe } from "./env.js";
 import { fileProbe } from "./file.js";
 import { httpProbe } from "./http.js";
 import { metricProbe } from "./metric.js";
+import { mysqlProbe } from "./mysql.js";
+import { postgresProbe } from "./postgres.js";
 import { redisProbe } from "./redis.js";
 import { tcpProbe } from "./tcp.js";
 import { testsProbe } from "./tests.js";
@@ -25,6 +27,8 @@ export const probes = {
   env: envProbe,
   metric: metricProbe,
   redis: redisProbe,
+  postgres: postgresProbe,
+  mysql: mysqlProbe,
 } satisfies Record<string, Probe<never>>;
 
 export type ProbeType = keyof typeof probes;
