@@ -2,6 +2,7 @@ import type { Probe, ProbeSpecBase } from "../types.js";
 import { DURATION_PATTERN } from "../util/duration.js";
 import { commandProbe } from "./command.js";
 import { coverageProbe } from "./coverage.js";
+import { diskProbe } from "./disk.js";
 import { dnsProbe } from "./dns.js";
 import { envProbe } from "./env.js";
 import { fileProbe } from "./file.js";
@@ -9,6 +10,7 @@ import { httpProbe } from "./http.js";
 import { metricProbe } from "./metric.js";
 import { mysqlProbe } from "./mysql.js";
 import { postgresProbe } from "./postgres.js";
+import { processProbe } from "./process.js";
 import { redisProbe } from "./redis.js";
 import { tcpProbe } from "./tcp.js";
 import { testsProbe } from "./tests.js";
@@ -29,6 +31,8 @@ export const probes = {
   redis: redisProbe,
   postgres: postgresProbe,
   mysql: mysqlProbe,
+  process: processProbe,
+  disk: diskProbe,
 } satisfies Record<string, Probe<never>>;
 
 export type ProbeType = keyof typeof probes;
