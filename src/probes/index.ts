@@ -15,6 +15,7 @@ import { redisProbe } from "./redis.js";
 import { tcpProbe } from "./tcp.js";
 import { testsProbe } from "./tests.js";
 import { tlsProbe } from "./tls.js";
+import { x509Probe } from "./x509.js";
 
 /** Every probe type, by its type key. Adding a probe type means adding a module and a line here. */
 export const probes = {
@@ -33,6 +34,7 @@ export const probes = {
   mysql: mysqlProbe,
   process: processProbe,
   disk: diskProbe,
+  x509: x509Probe,
 } satisfies Record<string, Probe<never>>;
 
 export type ProbeType = keyof typeof probes;
