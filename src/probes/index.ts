@@ -6,7 +6,9 @@ import { diskProbe } from "./disk.js";
 import { dnsProbe } from "./dns.js";
 import { envProbe } from "./env.js";
 import { fileProbe } from "./file.js";
+import { gossProbe } from "./goss.js";
 import { httpProbe } from "./http.js";
+import { inspecProbe } from "./inspec.js";
 import { metricProbe } from "./metric.js";
 import { mysqlProbe } from "./mysql.js";
 import { postgresProbe } from "./postgres.js";
@@ -35,6 +37,8 @@ export const probes = {
   process: processProbe,
   disk: diskProbe,
   x509: x509Probe,
+  goss: gossProbe,
+  inspec: inspecProbe,
 } satisfies Record<string, Probe<never>>;
 
 export type ProbeType = keyof typeof probes;
