@@ -27,7 +27,8 @@ export function readGoss(doc: unknown): ToolResults | string {
     // goss marks skipped checks with skipped: true (result code 2) alongside successful.
     if (r.skipped === true || r.result === 2) out.skipped++;
     else if (r.successful !== true) {
-      const line = typeof r["summary-line"] === "string" ? r["summary-line"] : `${String(r["resource-type"] ?? "?")}: ${String(r["resource-id"] ?? "?")}: ${String(r.property ?? "?")}`;
+      const text = (v: unknown): string => (typeof v === "string" ? v : "?");
+      const line = typeof r["summary-line"] === "string" ? r["summary-line"] : `${text(r["resource-type"])}: ${text(r["resource-id"])}: ${text(r.property)}`;
       out.failed.push(line.replace(/\s+/g, " ").trim());
     }
   }
