@@ -7,6 +7,7 @@ import { dnsProbe } from "./dns.js";
 import { envProbe } from "./env.js";
 import { fileProbe } from "./file.js";
 import { gossProbe } from "./goss.js";
+import { grpcProbe } from "./grpc.js";
 import { httpProbe } from "./http.js";
 import { inspecProbe } from "./inspec.js";
 import { metricProbe } from "./metric.js";
@@ -39,6 +40,7 @@ export const probes = {
   x509: x509Probe,
   goss: gossProbe,
   inspec: inspecProbe,
+  grpc: grpcProbe,
 } satisfies Record<string, Probe<never>>;
 
 export type ProbeType = keyof typeof probes;
