@@ -15,6 +15,7 @@ import { mysqlProbe } from "./mysql.js";
 import { postgresProbe } from "./postgres.js";
 import { processProbe } from "./process.js";
 import { redisProbe } from "./redis.js";
+import { serviceProbe } from "./service.js";
 import { tcpProbe } from "./tcp.js";
 import { testsProbe } from "./tests.js";
 import { tlsProbe } from "./tls.js";
@@ -41,6 +42,7 @@ export const probes = {
   goss: gossProbe,
   inspec: inspecProbe,
   grpc: grpcProbe,
+  service: serviceProbe,
 } satisfies Record<string, Probe<never>>;
 
 export type ProbeType = keyof typeof probes;
