@@ -42,6 +42,8 @@ interface GrpcError {
 
 function grpcCause(e: unknown): string {
   const err = e as GrpcError;
+  // grpc-js reports a refused connection as UNAVAILABLE with the socket error inside its details.
+  if (err.code === 14 && typeof err.details === "string" && err.details.includes("ECONNREFUSED")) return "connection refused";
   const words = typeof err.code === "number" ? STATUS_WORDS[err.code] : undefined;
   const details = typeof err.details === "string" ? err.details.replace(/\s+/g, " ").trim() : e instanceof Error ? e.message : String(e);
   if (words && details && !details.toLowerCase().startsWith(words)) return `${words}: ${details}`;

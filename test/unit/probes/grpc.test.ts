@@ -61,7 +61,7 @@ describe("grpc probe", () => {
     const port = await closedPort();
     const refused = await grpcProbe.run({ grpc: `127.0.0.1:${port}` }, makeContext({ timeoutMs: 2000 }));
     expect(refused.result).toBe("fail");
-    expect(refused.message).toMatch(/^127\.0\.0\.1:\d+: unavailable: .*(ECONNREFUSED|refused)/i);
+    expect(refused).toMatchObject({ result: "fail", message: `127.0.0.1:${port}: connection refused` });
     const silent = await startTcpServer("127.0.0.1");
     try {
       const out = await grpcProbe.run({ grpc: `127.0.0.1:${silent.port}` }, makeContext({ timeoutMs: 300 }));
