@@ -1,10 +1,11 @@
 /**
  * `grpc`: calls the standard health service (`grpc.health.v1.Health/Check`) and requires SERVING,
- * as Kubernetes' grpc probe does. `service` names the service to ask about (default: the server as a
- * whole). Plaintext unless `tls` (or `ca`) is given. grpc-js is loaded only when the probe runs.
+ * as Kubernetes' grpc probe does. `service_name` names the service to ask about (default: the server as
+ * a whole; the key is not `service`, which is the systemd probe's type key). Plaintext unless
+ * `tls` (or `ca`) is given. grpc-js is loaded only when the probe runs.
  *
  *   - grpc: 127.0.0.1:50051
- *     service: payments.v1.Payments
+ *     service_name: payments.v1.Payments
  */
 import type { Issue, Probe, ProbeContext, ProbeOutcome, ProbeSpecBase } from "../types.js";
 import { formatDuration, monotonicMs } from "../util/duration.js";
@@ -17,7 +18,7 @@ export interface GrpcSpec extends ProbeSpecBase {
   /** `host:port` (`[IPv6]:port`). */
   grpc: string;
   /** Service name asked about (default "": the server's overall health). */
-  service?: string;
+  service_name?: string;
   /** Connect over TLS, verified against the system's CAs (or `ca`). */
   tls?: boolean;
   /** PEM file of CA certificates to trust, relative to the checklist; implies `tls`. */
@@ -51,7 +52,7 @@ function grpcCause(e: unknown): string {
 }
 
 async function run(spec: GrpcSpec, ctx: ProbeContext): Promise<ProbeOutcome> {
-  const label = spec.service ? `${spec.grpc} ${spec.service}` : spec.grpc;
+  const label = spec.service_name ? `${spec.grpc} ${spec.service_name}` : spec.grpc;
   const target = parseHostPort(spec.grpc.trim());
   if (typeof target === "string") return fail(`${spec.grpc}: ${target}`);
   let ca: Buffer | null = null;
@@ -87,7 +88,7 @@ async function run(spec: GrpcSpec, ctx: ProbeContext): Promise<ProbeOutcome> {
           check.path,
           (req) => check.requestSerialize(req),
           (buf) => check.responseDeserialize(buf),
-          { service: spec.service ?? "" },
+          { service: spec.service_name ?? "" },
           new grpc.Metadata(),
           { deadline },
           (err, res) => {
@@ -123,13 +124,13 @@ export const grpcProbe: Probe<GrpcSpec> = {
     required: ["grpc"],
     properties: {
       grpc: { type: "string", minLength: 3, description: "host:port, or [IPv6]:port." },
-      service: { type: "string", description: 'Service to ask about (default "": the whole server).' },
+      service_name: { type: "string", description: 'Service to ask the health service about (default "": the whole server).' },
       tls: { type: "boolean", description: "Connect over TLS (default: plaintext, as most in-cluster gRPC is)." },
       ca: { type: "string", minLength: 1, description: "PEM file of CA certificates to trust, relative to the checklist; implies tls." },
       insecure: { type: "boolean", description: "With TLS, do not verify the server's certificate." },
     },
   },
   check,
-  target: (spec) => (spec.service ? `${spec.grpc} ${spec.service}` : spec.grpc),
+  target: (spec) => (spec.service_name ? `${spec.grpc} ${spec.service_name}` : spec.grpc),
   run,
 };

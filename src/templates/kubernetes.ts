@@ -102,7 +102,7 @@ sections:
         severity: high
         probes:
           - grpc: \${vars.grpc_addr}
-            # service: my.package.v1.MyService
+            # service_name: my.package.v1.MyService
 
   - id: operations
     title: Operations

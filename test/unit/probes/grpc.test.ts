@@ -26,13 +26,13 @@ describe("grpc probe", () => {
     const out = await grpcProbe.run({ grpc: `127.0.0.1:${plain.port}` }, makeContext());
     expect(out).toMatchObject({ result: "pass", observed: { status: "SERVING" } });
     expect(out.message).toMatch(new RegExp(`^127\\.0\\.0\\.1:${plain.port}: SERVING in `));
-    expect(await grpcProbe.run({ grpc: `localhost:${plain.port}`, service: "payments.v1.Payments" }, makeContext())).toMatchObject({ result: "pass" });
+    expect(await grpcProbe.run({ grpc: `localhost:${plain.port}`, service_name: "payments.v1.Payments" }, makeContext())).toMatchObject({ result: "pass" });
   });
 
   it("fails on NOT_SERVING and on a service the health service does not know", async () => {
-    const down = await grpcProbe.run({ grpc: `127.0.0.1:${plain.port}`, service: "search.v1.Search" }, makeContext());
+    const down = await grpcProbe.run({ grpc: `127.0.0.1:${plain.port}`, service_name: "search.v1.Search" }, makeContext());
     expect(down).toMatchObject({ result: "fail", message: `127.0.0.1:${plain.port} search.v1.Search: health status NOT_SERVING, expected SERVING` });
-    const unknown = await grpcProbe.run({ grpc: `127.0.0.1:${plain.port}`, service: "nope.v1.Nope" }, makeContext());
+    const unknown = await grpcProbe.run({ grpc: `127.0.0.1:${plain.port}`, service_name: "nope.v1.Nope" }, makeContext());
     expect(unknown.result).toBe("fail");
     expect(unknown.message).toContain("service unknown to the health service (NOT_FOUND)");
   });
@@ -40,7 +40,7 @@ describe("grpc probe", () => {
   it("follows a status change", async () => {
     plain.health.setStatus("payments.v1.Payments", "NOT_SERVING");
     try {
-      expect(await grpcProbe.run({ grpc: `127.0.0.1:${plain.port}`, service: "payments.v1.Payments" }, makeContext())).toMatchObject({ result: "fail" });
+      expect(await grpcProbe.run({ grpc: `127.0.0.1:${plain.port}`, service_name: "payments.v1.Payments" }, makeContext())).toMatchObject({ result: "fail" });
     } finally {
       plain.health.setStatus("payments.v1.Payments", "SERVING");
     }
