@@ -4,7 +4,7 @@
  * a driver's work by the probe's signal, whatever the driver itself honours.
  */
 import type { Issue, ProbeContext, ProbeOutcome } from "../types.js";
-import { formatDuration } from "../util/duration.js";
+import { formatDuration, monotonicMs } from "../util/duration.js";
 import { truncate } from "../util/text.js";
 import { abortMessage, describeError, fail, pass } from "./evidence/common.js";
 import { type Matcher, matcherIssues, matcherSchema, mismatch, showValue } from "./expect.js";
@@ -131,3 +131,23 @@ export function queryOutcome(label: string, spec: QuerySpec, rows: unknown[][], 
 
 /** The query the SQL probes run when none is given: it proves the server accepts and answers. */
 export const DEFAULT_QUERY = "SELECT 1";
+
+/** A SQL client as the postgres and mysql probes drive it: `run` connects and queries, `stop` tears down at once. */
+export interface SqlSession {
+  run(sql: string): Promise<unknown[][]>;
+  stop(): void;
+}
+
+/** The postgres and mysql probes: parse the URL (password masked), open a session, run the query within the timeout, judge the rows. */
+export async function sqlProbe(raw: string, schemes: readonly string[], spec: QuerySpec, ctx: ProbeContext, open: (url: URL) => Promise<SqlSession>): Promise<ProbeOutcome> {
+  const label = displayUrl(raw);
+  const url = parseUrl(raw, schemes);
+  if (typeof url === "string") return fail(url);
+  maskPassword(url, ctx);
+  const started = monotonicMs();
+  const session = await open(url);
+  const got = await bounded(ctx, () => session.run(spec.query ?? DEFAULT_QUERY), () => session.stop());
+  session.stop();
+  if ("error" in got) return fail(`${label}: ${got.error}`);
+  return queryOutcome(label, spec, got.value, Math.round(monotonicMs() - started));
+}

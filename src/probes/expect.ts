@@ -41,13 +41,9 @@ const MAP_PROPERTIES: Record<string, Record<string, unknown>> = {
 
 /** JSON Schema of a matcher, with `description` on the whole. */
 export function matcherSchema(description: string): Record<string, unknown> {
-  return {
-    description,
-    oneOf: [
-      { type: ["string", "number", "boolean", "null"] },
-      { type: "object", minProperties: 1, additionalProperties: false, properties: MAP_PROPERTIES },
-    ],
-  };
+  // One schema for both forms rather than a oneOf: the mapping keywords apply only to a mapping,
+  // and a mistyped key gets a plain "unknown key ... did you mean" instead of a oneOf's two errors.
+  return { description, type: ["string", "number", "boolean", "null", "object"], minProperties: 1, additionalProperties: false, properties: MAP_PROPERTIES };
 }
 
 function isMap(m: Matcher): m is MatcherMap {

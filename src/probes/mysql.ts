@@ -9,9 +9,7 @@
  */
 import type { Connection } from "mysql2/promise";
 import type { Issue, Probe, ProbeContext, ProbeOutcome, ProbeSpecBase } from "../types.js";
-import { monotonicMs } from "../util/duration.js";
-import { bounded, DEFAULT_QUERY, displayUrl, maskPassword, parseUrl, QUERY_PROPERTIES, queryIssues, queryOutcome, type QuerySpec, urlIssues } from "./driver.js";
-import { fail } from "./evidence/common.js";
+import { displayUrl, QUERY_PROPERTIES, queryIssues, type QuerySpec, sqlProbe, urlIssues } from "./driver.js";
 
 /** Spec of a `mysql` probe. */
 export interface MysqlSpec extends ProbeSpecBase, QuerySpec {
@@ -21,33 +19,30 @@ export interface MysqlSpec extends ProbeSpecBase, QuerySpec {
 
 const SCHEMES = ["mysql:", "mariadb:"] as const;
 
-async function run(spec: MysqlSpec, ctx: ProbeContext): Promise<ProbeOutcome> {
-  const label = displayUrl(spec.mysql);
-  const url = parseUrl(spec.mysql, SCHEMES);
-  if (typeof url === "string") return fail(url);
-  maskPassword(url, ctx);
-  const started = monotonicMs();
-  // Loaded here: validate, plans and every other probe never pay for the driver.
-  const { createConnection } = await import("mysql2/promise");
-  let conn: Connection | undefined;
-  const stop = (): void => conn?.destroy();
-  const got = await bounded(
-    ctx,
-    async () => {
-      // mysql2 reads only mysql:// URLs; mariadb:// is the same protocol.
-      url.protocol = "mysql:";
-      conn = await createConnection({ uri: url.href, connectTimeout: ctx.timeoutMs });
-      // An error after the query (the server going away) must not throw out of the probe.
-      conn.on("error", () => undefined);
-      if (ctx.signal.aborted) stop();
-      const [rows] = await conn.query({ sql: spec.query ?? DEFAULT_QUERY, rowsAsArray: true, timeout: ctx.timeoutMs });
-      return Array.isArray(rows) ? (rows as unknown[][]) : [];
-    },
-    stop,
-  );
-  stop();
-  if ("error" in got) return fail(`${label}: ${got.error}`);
-  return queryOutcome(label, spec, got.value, Math.round(monotonicMs() - started));
+function run(spec: MysqlSpec, ctx: ProbeContext): Promise<ProbeOutcome> {
+  return sqlProbe(spec.mysql, SCHEMES, spec, ctx, async (url) => {
+    // Loaded here: validate, plans and every other probe never pay for the driver.
+    const { createConnection } = await import("mysql2/promise");
+    let conn: Connection | undefined;
+    let stopped = false;
+    const stop = (): void => {
+      stopped = true;
+      conn?.destroy();
+    };
+    return {
+      run: async (sql) => {
+        // mysql2 reads only mysql:// URLs; mariadb:// is the same protocol.
+        url.protocol = "mysql:";
+        conn = await createConnection({ uri: url.href, connectTimeout: ctx.timeoutMs });
+        // An error after the query (the server going away) must not throw out of the probe.
+        conn.on("error", () => undefined);
+        if (stopped) stop();
+        const [rows] = await conn.query({ sql, rowsAsArray: true, timeout: ctx.timeoutMs });
+        return Array.isArray(rows) ? (rows as unknown[][]) : [];
+      },
+      stop,
+    };
+  });
 }
 
 /** The `mysql` probe: see {@link MysqlSpec}. */

@@ -8,9 +8,7 @@
  *     expect: { gte: 1 }
  */
 import type { Issue, Probe, ProbeContext, ProbeOutcome, ProbeSpecBase } from "../types.js";
-import { monotonicMs } from "../util/duration.js";
-import { bounded, DEFAULT_QUERY, displayUrl, maskPassword, parseUrl, QUERY_PROPERTIES, queryIssues, queryOutcome, type QuerySpec, urlIssues } from "./driver.js";
-import { fail } from "./evidence/common.js";
+import { displayUrl, QUERY_PROPERTIES, queryIssues, type QuerySpec, sqlProbe, urlIssues } from "./driver.js";
 
 /** Spec of a `postgres` probe. */
 export interface PostgresSpec extends ProbeSpecBase, QuerySpec {
@@ -20,36 +18,27 @@ export interface PostgresSpec extends ProbeSpecBase, QuerySpec {
 
 const SCHEMES = ["postgresql:", "postgres:"] as const;
 
-async function run(spec: PostgresSpec, ctx: ProbeContext): Promise<ProbeOutcome> {
-  const label = displayUrl(spec.postgres);
-  const url = parseUrl(spec.postgres, SCHEMES);
-  if (typeof url === "string") return fail(url);
-  maskPassword(url, ctx);
-  const started = monotonicMs();
-  // Loaded here: validate, plans and every other probe never pay for the driver.
-  const { default: pg } = await import("pg");
-  const client = new pg.Client({
-    connectionString: spec.postgres,
-    connectionTimeoutMillis: ctx.timeoutMs,
-    // The server stops the query itself at the probe's timeout too, so nothing keeps running there.
-    statement_timeout: ctx.timeoutMs,
-    application_name: "readiness",
+function run(spec: PostgresSpec, ctx: ProbeContext): Promise<ProbeOutcome> {
+  return sqlProbe(spec.postgres, SCHEMES, spec, ctx, async () => {
+    // Loaded here: validate, plans and every other probe never pay for the driver.
+    const { default: pg } = await import("pg");
+    const client = new pg.Client({
+      connectionString: spec.postgres,
+      connectionTimeoutMillis: ctx.timeoutMs,
+      // The server stops the query itself at the probe's timeout too, so nothing keeps running there.
+      statement_timeout: ctx.timeoutMs,
+      application_name: "readiness",
+    });
+    // Errors after connecting (a server shutting down) also reject the pending call; without a listener they would throw.
+    client.on("error", () => undefined);
+    return {
+      run: async (sql) => {
+        await client.connect();
+        return (await client.query<unknown[]>({ text: sql, rowMode: "array" })).rows;
+      },
+      stop: () => void client.end().catch(() => undefined),
+    };
   });
-  // Errors after connecting (a server shutting down) also reject the pending call; without a listener they would throw.
-  client.on("error", () => undefined);
-  const stop = (): void => void client.end().catch(() => undefined);
-  const got = await bounded(
-    ctx,
-    async () => {
-      await client.connect();
-      const res = await client.query<unknown[]>({ text: spec.query ?? DEFAULT_QUERY, rowMode: "array" });
-      return res.rows;
-    },
-    stop,
-  );
-  stop();
-  if ("error" in got) return fail(`${label}: ${got.error}`);
-  return queryOutcome(label, spec, got.value, Math.round(monotonicMs() - started));
 }
 
 /** The `postgres` probe: see {@link PostgresSpec}. */
