@@ -16,6 +16,7 @@ import type { Checklist, Report, Verdict } from "../types.js";
 import { formatDuration, MAX_WAIT_MS, parseDuration } from "../util/duration.js";
 import { sameFileAs, writeFileAtomic } from "../util/fs.js";
 import { createMasker, maskDeep, maskParts } from "../util/mask.js";
+import { displayUrl } from "../probes/driver.js";
 import { annotateChanges, checkSignoffs } from "../governance/changes.js";
 import { chalkFor, clockFor, colorLevel, displayPath, findChecklist, parseKeyValues, type GlobalOptions, type Io } from "./io.js";
 
@@ -136,7 +137,9 @@ export function renderPlan(p: Plan, timeoutOverride?: number): string {
         .filter(([k]) => k !== pp.probe.type && k !== "timeout" && k !== "retries" && k !== "retry_delay" && k !== "name")
         .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
         .join(" ");
-      const target = JSON.stringify(probeSpec[pp.probe.type]);
+      // A URL written with a password (redis://:pw@host) shows it as ***, as the probe's own messages do.
+      const raw = probeSpec[pp.probe.type];
+      const target = JSON.stringify(typeof raw === "string" ? displayUrl(raw) : raw);
       const timing = `timeout ${formatDuration(timeoutOverride && pp.probe.spec.timeout === undefined ? timeoutOverride : pp.probe.timeoutMs)}${pp.probe.retries ? `, ${pp.probe.retries} retr${pp.probe.retries === 1 ? "y" : "ies"}` : ""}`;
       lines.push(`      ${pp.skip ? "skip " : "run  "}${pp.probe.type} ${target}${spec ? ` ${spec}` : ""} (${timing})${pp.skip ? ` — ${pp.skip}` : ""}`);
       if (!pp.skip) probes++;

@@ -2,8 +2,9 @@
  * Probe suggestions from an item's text: what the words say could be checked by a machine.
  * Ports → tcp, health paths and local URLs → http, "80% coverage" → coverage, "p99 < 10ms" and
  * "error rate < 0.1%" → metric stubs, "TLS 1.3" → tls, Dockerfile / .env.example / runbooks / named
- * files → file. Suggestions are deliberately literal: the user reviews each one. Text taken from
- * the document has `${` escaped, so it cannot become a live reference.
+ * files → file, "database reachable" → postgres (mysql when MySQL is named), Redis → redis, gRPC
+ * health → grpc, disk space → disk. Suggestions are deliberately literal: the user reviews each one.
+ * Text taken from the document has `${` escaped, so it cannot become a live reference.
  */
 import { escapeRefs } from "../governance/record.js";
 
@@ -12,7 +13,7 @@ export type ProbeValue = string | number | { [key: string]: ProbeValue };
 
 /** One suggested probe: its type key first, then its assertions, in the order they are written. */
 export interface SuggestedProbe {
-  type: "tcp" | "http" | "coverage" | "metric" | "tls" | "file";
+  type: "tcp" | "http" | "coverage" | "metric" | "tls" | "file" | "postgres" | "mysql" | "redis" | "grpc" | "disk";
   fields: [string, ProbeValue][];
 }
 
@@ -44,6 +45,11 @@ const COMPOSE = /\bdocker[ -]compose\b/i;
 const ENV_EXAMPLE = /(?:^|[\s`'"(])\.env\.example\b/;
 const RUNBOOK = /\brunbooks?\b/i;
 const DOC_FILE = /\b([A-Z][A-Z0-9_]{2,40}\.md)\b/g;
+const DATABASE = /\b(?:database|db|postgres(?:ql)?|mysql|mariadb)\b[^\n.]{0,30}?\b(?:reachable|accessible|available|up|health|connectivity|connect(?:s|ed)?|connection(?!s?\s{0,3}(?:pool|string|limit))|accepts?)\b|\bconnect(?:s|ion|ivity)?\s{1,3}to\s{1,3}(?:the\s{1,3})?(?:database|db|postgres(?:ql)?|mysql|mariadb)\b/i;
+const MYSQL = /\b(?:mysql|mariadb)\b/i;
+const REDIS = /\bredis\b[^\n.]{0,30}?\b(?:reachable|accessible|available|up|health|connectivity|answers|responds|ping)\b|\b(?:ping|connectivity|health)\b[^\n.]{0,30}?\bredis\b/i;
+const GRPC_HEALTH = /\bgrpc\b[^\n.]{0,40}?\bhealth|\bhealth\b[^\n.]{0,40}?\bgrpc\b/i;
+const DISK = /\bdisk(?:\s{1,3}space|\s{1,3}usage|\s{1,3}full)\b|\bfree\s{1,3}(?:disk\s{1,3})?space\b/i;
 const CODE_PATH = /`([\w.-]{1,60}(?:\/[\w.*-]{1,60}){0,6}\.[A-Za-z][A-Za-z0-9]{0,7})`/g;
 
 function comparator(op: string | undefined, fallback: string): string {
@@ -144,6 +150,14 @@ export function suggestProbes(text: string, raw: string, links: readonly string[
   if (healthPaths === 0 && HEALTH_WORDS.test(t)) add({ type: "http", fields: [["http", "${vars.base_url}/health"], ["status", 200]] });
 
   if (digits) suggestNumbers(t, add);
+
+  if (DATABASE.test(t)) {
+    if (MYSQL.test(t)) add({ type: "mysql", fields: [["mysql", "mysql://app@localhost:3306/app"]] });
+    else add({ type: "postgres", fields: [["postgres", "postgresql://app@localhost:5432/app"]] });
+  }
+  if (REDIS.test(t)) add({ type: "redis", fields: [["redis", "redis://localhost:6379"]] });
+  if (GRPC_HEALTH.test(t)) add({ type: "grpc", fields: [["grpc", "localhost:50051"]] });
+  if (DISK.test(t)) add({ type: "disk", fields: [["disk", "/"], ["min_free", "10%"]] });
 
   if (DOCKER.test(t)) add({ type: "file", fields: [["file", "Dockerfile"]] });
   if (COMPOSE.test(t)) add({ type: "file", fields: [["file", "docker-compose.yml"]] });

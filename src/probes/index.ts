@@ -2,14 +2,24 @@ import type { Probe, ProbeSpecBase } from "../types.js";
 import { DURATION_PATTERN } from "../util/duration.js";
 import { commandProbe } from "./command.js";
 import { coverageProbe } from "./coverage.js";
+import { diskProbe } from "./disk.js";
 import { dnsProbe } from "./dns.js";
 import { envProbe } from "./env.js";
 import { fileProbe } from "./file.js";
+import { gossProbe } from "./goss.js";
+import { grpcProbe } from "./grpc.js";
 import { httpProbe } from "./http.js";
+import { inspecProbe } from "./inspec.js";
 import { metricProbe } from "./metric.js";
+import { mysqlProbe } from "./mysql.js";
+import { postgresProbe } from "./postgres.js";
+import { processProbe } from "./process.js";
+import { redisProbe } from "./redis.js";
+import { serviceProbe } from "./service.js";
 import { tcpProbe } from "./tcp.js";
 import { testsProbe } from "./tests.js";
 import { tlsProbe } from "./tls.js";
+import { x509Probe } from "./x509.js";
 
 /** Every probe type, by its type key. Adding a probe type means adding a module and a line here. */
 export const probes = {
@@ -23,6 +33,16 @@ export const probes = {
   dns: dnsProbe,
   env: envProbe,
   metric: metricProbe,
+  redis: redisProbe,
+  postgres: postgresProbe,
+  mysql: mysqlProbe,
+  process: processProbe,
+  disk: diskProbe,
+  x509: x509Probe,
+  goss: gossProbe,
+  inspec: inspecProbe,
+  grpc: grpcProbe,
+  service: serviceProbe,
 } satisfies Record<string, Probe<never>>;
 
 export type ProbeType = keyof typeof probes;

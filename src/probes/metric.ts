@@ -25,6 +25,7 @@ import {
 import { parseJsonPath } from "./assert.js";
 import { fail, pass } from "./evidence/common.js";
 import { splitCommand } from "./command.js";
+import { displayUrl } from "./driver.js";
 import {
   commandValue,
   jsonValue,
@@ -63,7 +64,7 @@ function label(spec: MetricSpec): string {
 function describeTarget(spec: MetricSpec): string {
   const m = spec.metric;
   if (m.prometheus) return `${m.prometheus.url} ${m.prometheus.query}`;
-  if (m.json) return `${m.json.file} ${m.json.path}`;
+  if (m.json) return `${m.json.url !== undefined ? displayUrl(m.json.url) : (m.json.file ?? "")} ${m.json.path}`;
   if (m.command) return Array.isArray(m.command) ? m.command.join(" ") : m.command;
   return "(no source)";
 }
@@ -124,6 +125,13 @@ function check(spec: MetricSpec): Issue[] {
     if (given.length > 1) {
       issues.push({ path: "/metric", message: `metric has ${given.length} sources (${given.join(", ")}): give exactly one of ${SOURCES.join(", ")}` });
     }
+    if (src.json && typeof src.json === "object") {
+      const where = ["file", "url"].filter((k) => k in src.json!);
+      if (where.length !== 1) issues.push({ path: "/metric/json", message: `json needs exactly one of file, url${where.length > 1 ? " (both given)" : ""}` });
+      if (typeof src.json.url === "string" && !/^https?:\/\/[^/]/i.test(src.json.url)) {
+        issues.push({ path: "/metric/json/url", message: `json url ${JSON.stringify(displayUrl(src.json.url))} is not an http(s) URL` });
+      }
+    }
     if (src.json && typeof src.json.path === "string") {
       const p = parseJsonPath(src.json.path);
       if (typeof p === "string") issues.push({ path: "/metric/json/path", message: p });
@@ -160,7 +168,7 @@ export const metricProbe: Probe<MetricSpec> = {
     properties: {
       metric: {
         type: "object",
-        description: "Where the value comes from: exactly one of prometheus, json, command.",
+        description: "Where the value comes from: exactly one of prometheus, json (a file or a URL), command.",
         minProperties: 1,
         additionalProperties: false,
         properties: {
@@ -176,10 +184,11 @@ export const metricProbe: Probe<MetricSpec> = {
           },
           json: {
             type: "object",
-            required: ["file", "path"],
+            required: ["path"],
             additionalProperties: false,
             properties: {
-              file: { ...NON_EMPTY, description: "JSON file, relative to the checklist." },
+              file: { ...NON_EMPTY, description: "JSON file, relative to the checklist (or url)." },
+              url: { ...NON_EMPTY, description: "http(s) URL answering JSON to a GET (or file)." },
               path: { ...NON_EMPTY, description: 'Dotted path to the number; quote keys with dots as ["p(99.9)"].' },
             },
           },

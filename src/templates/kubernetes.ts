@@ -17,6 +17,7 @@ vars:
   namespace: \${env.K8S_NAMESPACE:-default}
   deployment: \${env.K8S_DEPLOYMENT:-my-service}
   base_url: \${env.BASE_URL:-http://localhost:8080}
+  grpc_addr: \${env.GRPC_ADDR:-localhost:50051}
 
 environments:
   staging:
@@ -99,6 +100,12 @@ sections:
           - http: \${vars.base_url}/healthz
             status: 200
             max_latency: 1s
+      - id: grpc-health
+        title: The gRPC health service reports SERVING (what a Kubernetes grpc probe asks; n/a for HTTP-only services)
+        severity: high
+        probes:
+          - grpc: \${vars.grpc_addr}
+            # service_name: my.package.v1.MyService
 
   - id: operations
     title: Operations

@@ -22,6 +22,9 @@ owner: my-team
 vars:
   # BASE_URL=http://localhost:3000 readiness audit, or --var base_url=..., or --env below.
   base_url: \${env.BASE_URL:-http://localhost:8080}
+  # The database and cache this service needs (the password comes from the environment, masked in every output).
+  database_url: postgresql://app:\${env.PGPASSWORD:-app}@localhost:5432/app
+  redis_url: redis://localhost:6379
 
 environments:
   staging:
@@ -60,6 +63,18 @@ sections:
         probes:
           - http: \${vars.base_url}/ready
             status: [200, 204]
+      - id: database
+        title: Database accepts connections and answers a query
+        severity: critical
+        probes:
+          - postgres: \${vars.database_url}      # or mysql: mysql://app:...@localhost:3306/app
+            # query: SELECT count(*) FROM schema_migrations
+            # expect: { gte: 1 }
+      - id: cache
+        title: Cache answers PING
+        severity: high
+        probes:
+          - redis: \${vars.redis_url}
       # One item per dependency, written once (matrix). Edit the list; ids become dependency-NAME.
       # - id: dependency-\${matrix.name}
       #   title: \${matrix.name} reachable from this host

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Report } from "../../src/types.js";
 import { BIN, runCli, tempProject } from "../helpers/cli.js";
 import { closedPort, startHttpServer, type Running } from "../helpers/servers.js";
+import { PROBE_TYPES } from "../../src/probes/index.js";
 
 let api: Running;
 let inFlight = 0;
@@ -234,7 +235,7 @@ sections:
       expect(r.stderr.trim().split("\n")).toEqual([
         'readiness.yaml:6:19: expected one of critical, high, medium, low; got "hgh" — did you mean "high"? (at /sections/0/items/0/severity)',
         'readiness.yaml:9:13: unknown key "timout" — did you mean "timeout"? (at /sections/0/items/0/probes/0/timout)',
-        'readiness.yaml:10:13: unknown probe type "htp" — did you mean "http"? (probe types: http, tcp, command, file, coverage, tests, tls, dns, env, metric) (at /sections/0/items/0/probes/1/htp)',
+        `readiness.yaml:10:13: unknown probe type "htp" — did you mean "http"? (probe types: ${PROBE_TYPES.join(", ")}) (at /sections/0/items/0/probes/1/htp)`,
         "readiness.yaml: 3 errors",
       ]);
     } finally {

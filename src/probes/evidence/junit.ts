@@ -1,6 +1,6 @@
 /**
  * JUnit XML reader. Handles a root `<testsuites>` or a single `<testsuite>`, nested suites, and the
- * dialects of vitest, jest-junit, pytest, go-junit-report and Maven Surefire: a test case fails
+ * dialects of vitest, jest-junit, pytest, go-junit-report, Maven Surefire and Node's test runner: a test case fails
  * when it holds `<failure>` or `<error>`, and is skipped when it holds `<skipped>`. Surefire's
  * `<flakyFailure>`/`<flakyError>` (passed on a rerun) are passes.
  */
@@ -108,7 +108,8 @@ export function readJunit(text: string, out: JunitTotals): JunitReadError | unde
   if (!isJunitRoot(root)) {
     return { kind: "not-junit", message: `not a JUnit XML report (root <${root.name}>, expected <testsuites> or <testsuite>)` };
   }
-  if (root.name === "testsuite") readSuite(root, out);
-  else for (const s of childrenNamed(root, "testsuite")) readSuite(s, out);
+  // Node's own reporter (`node --test --test-reporter=junit`) puts top-level <testcase>s directly
+  // under <testsuites>, beside the <testsuite>s of describe blocks: read the root as a suite.
+  readSuite(root, out);
   return undefined;
 }

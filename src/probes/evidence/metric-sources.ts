@@ -7,6 +7,7 @@ import { truncate } from "../../util/text.js";
 import { abortMessage, describeError, displayPath, readTextFile, resolvePath } from "./common.js";
 import { getJsonPath, parseJsonPath } from "../assert.js";
 import { runProcess, splitCommand } from "../command.js";
+import { displayUrl } from "../driver.js";
 
 /** A value read, or why there is none. `detail` says where it came from when that matters (the series). */
 export type SourceResult = { value: number; detail?: string } | { error: string };
@@ -21,10 +22,12 @@ export interface PrometheusSource {
   headers?: Record<string, string>;
 }
 
-/** Source of a value in a JSON file. */
+/** Source of a value in a JSON document: a file, or the body of a GET to a URL. */
 export interface JsonSource {
-  /** JSON file, relative to the checklist. */
-  file: string;
+  /** JSON file, relative to the checklist (or `url`). */
+  file?: string;
+  /** http(s) URL answering JSON to a GET (or `file`). */
+  url?: string;
   /** Path to the value, as the http probe's `json` writes it: `a.b[0]`, `values["p(99.9)"]`. */
   path: string;
 }
@@ -138,14 +141,51 @@ export async function prometheusValue(src: PrometheusSource, ctx: ProbeContext):
   return { value: v, detail: labels(isRecord(series) ? series.metric : undefined) };
 }
 
-/** Reads the number at a path in a JSON file. */
+/** GETs a URL's JSON body within the body limit; `shown` is the URL without its password. */
+async function fetchJsonText(url: string, shown: string, ctx: ProbeContext): Promise<{ text: string } | { error: string }> {
+  const headers: Record<string, string> = { accept: "application/json" };
+  let target: URL;
+  try {
+    target = new URL(url);
+  } catch {
+    return { error: `${shown}: not a URL` };
+  }
+  // fetch refuses credentials in a URL: they go in a Basic Authorization header, as the http probe sends them.
+  if (target.username || target.password) {
+    const user = decodeURIComponent(target.username);
+    const password = decodeURIComponent(target.password);
+    ctx.secrets.add(password);
+    headers.authorization = `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
+    target.username = "";
+    target.password = "";
+  }
+  try {
+    const res = await fetch(target, { headers, signal: ctx.signal, redirect: "follow" });
+    const body = await readCapped(res, ctx.limits.maxBodyBytes);
+    if (body === undefined) return { error: `${shown}: response larger than ${ctx.limits.maxBodyBytes} bytes` };
+    if (!res.ok) return { error: `${shown}: HTTP ${res.status}` };
+    return { text: body };
+  } catch (e) {
+    return { error: `${shown}: ${ctx.signal.aborted ? abortMessage(ctx) : describeError(e)}` };
+  }
+}
+
+/** Reads the number at a path in a JSON file or a URL's JSON response. */
 export async function jsonValue(src: JsonSource, ctx: ProbeContext): Promise<SourceResult> {
   const segments = parseJsonPath(src.path);
   if (typeof segments === "string") return { error: `json path: ${segments}` };
-  const file = resolvePath(ctx, src.file);
-  const shown = displayPath(ctx, file);
-  const read = await readTextFile(file, ctx);
-  if ("error" in read) return { error: `cannot read ${shown}: ${read.error}` };
+  let shown: string;
+  let read: { text: string } | { error: string };
+  if (src.url !== undefined) {
+    shown = displayUrl(src.url);
+    read = await fetchJsonText(src.url, shown, ctx);
+    if ("error" in read) return { error: read.error };
+  } else {
+    const file = resolvePath(ctx, src.file ?? "");
+    shown = displayPath(ctx, file);
+    read = await readTextFile(file, ctx);
+    if ("error" in read) return { error: `cannot read ${shown}: ${read.error}` };
+  }
   let doc: unknown;
   try {
     doc = JSON.parse(read.text);

@@ -3,6 +3,7 @@ import { checkChecklistText, parseChecklist } from "../../../src/checklist/load.
 import { formatIssue } from "../../../src/errors.js";
 import { parseYaml, plainText } from "../../../src/checklist/parse.js";
 import { resolveChecklist } from "../../../src/checklist/resolve.js";
+import { PROBE_TYPES } from "../../../src/probes/index.js";
 
 const lines = (text: string, env: Record<string, string> = {}): string[] =>
   checkChecklistText(text, "c.yaml", { env }).issues.map(formatIssue);
@@ -57,7 +58,7 @@ sections:
       'c.yaml:4:5: unknown key "itms" — did you mean "items"? (at /sections/0/itms)',
       'c.yaml:7:19: expected one of critical, high, medium, low; got "hgh" — did you mean "high"? (at /sections/0/items/0/severity)',
       // Named with the schema's errors, though resolving (which names it otherwise) never runs here.
-      'c.yaml:9:13: unknown probe type "htp" — did you mean "http"? (probe types: http, tcp, command, file, coverage, tests, tls, dns, env, metric) (at /sections/0/items/0/probes/0/htp)',
+      `c.yaml:9:13: unknown probe type "htp" — did you mean "http"? (probe types: ${PROBE_TYPES.join(", ")}) (at /sections/0/items/0/probes/0/htp)`,
       'c.yaml:11:13: unknown key "timout" — did you mean "timeout"? (at /sections/0/items/0/probes/1/timout)',
     ]);
   });
@@ -117,7 +118,7 @@ sections:
   });
 
   it("names unknown probe types when the schema passes too", () => {
-    expect(lines(oneItem(`        probes: [{ htp: "http://x" }]\n`))).toEqual(['c.yaml:6:20: unknown probe type "htp" — did you mean "http"? (probe types: http, tcp, command, file, coverage, tests, tls, dns, env, metric) (at /sections/0/items/0/probes/0/htp)']);
+    expect(lines(oneItem(`        probes: [{ htp: "http://x" }]\n`))).toEqual([`c.yaml:6:20: unknown probe type "htp" — did you mean "http"? (probe types: ${PROBE_TYPES.join(", ")}) (at /sections/0/items/0/probes/0/htp)`]);
   });
 
   it("rejects duplicate ids naming both places, and duplicate keys", () => {

@@ -7,6 +7,7 @@ import { matrixEntries, substituteMatrix } from "../../../src/checklist/matrix.j
 import { flattenItems } from "../../../src/engine/plan.js";
 import { formatIssue } from "../../../src/errors.js";
 import type { Checklist, LoadOptions } from "../../../src/index.js";
+import { PROBE_TYPES } from "../../../src/probes/index.js";
 
 let dir: string;
 beforeEach(() => {
@@ -111,7 +112,7 @@ sections:
     const { issues } = load(`version: 1\nextends: ./base.yaml\nsections: []\n`);
     expect(issues).toEqual([
       "base.yaml:8:25: undefined variable vars.nope (no vars are defined) (at /sections/0/items/0/probes/0/tcp)",
-      'base.yaml:11:20: unknown probe type "htp" — did you mean "http"? (probe types: http, tcp, command, file, coverage, tests, tls, dns, env, metric) (at /sections/0/items/1/probes/0/htp)',
+      `base.yaml:11:20: unknown probe type "htp" — did you mean "http"? (probe types: ${PROBE_TYPES.join(", ")}) (at /sections/0/items/1/probes/0/htp)`,
     ]);
   });
 

@@ -4,6 +4,7 @@ import { expect } from "vitest";
 import { parseDocument } from "yaml";
 import { MANUAL_STATUSES, SEVERITIES } from "../../../src/types.js";
 import { ID_PATTERN } from "../../../src/util/text.js";
+import { PROBE_TYPES as REGISTERED_PROBE_TYPES } from "../../../src/probes/index.js";
 
 export const FIXTURES = fileURLToPath(new URL("../../fixtures/import/", import.meta.url));
 
@@ -23,7 +24,7 @@ export interface FlatItem {
 
 const SECTION_KEYS = new Set(["id", "title", "items", "sections"]);
 const ITEM_KEYS = new Set(["id", "title", "description", "severity", "status", "reason", "probes"]);
-const PROBE_TYPES = new Set(["http", "tcp", "command", "file", "coverage", "tests", "tls", "dns", "env", "metric"]);
+const PROBE_TYPES = new Set<string>(REGISTERED_PROBE_TYPES);
 const id = new RegExp(ID_PATTERN);
 
 /**

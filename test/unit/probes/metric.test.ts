@@ -12,6 +12,7 @@ import { probeSchema } from "../../../src/probes/index.js";
 import { metricProbe, type MetricSpec } from "../../../src/probes/metric.js";
 import { convert, formatQuantity, parseThreshold } from "../../../src/util/units.js";
 import { makeContext } from "../../helpers/context.js";
+import { startHttpServer, startTcpServer } from "../../helpers/servers.js";
 import { startExporter, startPrometheus, freePort, type Exporter, type RunningPrometheus } from "../../helpers/prometheus.js";
 
 const fixtures = fileURLToPath(new URL("../../fixtures/evidence/metric", import.meta.url));
@@ -317,5 +318,55 @@ describe("metric probe validation", () => {
       { path: "/metric/command", level: "warning", message: expect.stringContaining("shell syntax (|) is passed literally") },
     ]);
     expect(metricProbe.check?.({ metric: { command: ["sh", "-c", "curl -s x | jq .p99"] }, threshold: "< 1" })).toEqual([]);
+  });
+});
+
+describe("metric probe: json url", () => {
+  it("reads the number at a path of a URL's JSON response, with units", async () => {
+    const server = await startHttpServer((req, res) => {
+      res.setHeader("content-type", "application/json");
+      res.end(JSON.stringify({ latency: { p99: 7.5 }, path: req.url }));
+    });
+    try {
+      const spec: MetricSpec = { metric: { json: { url: `${server.url}/stats`, path: "latency.p99" } }, unit: "ms", threshold: "< 10ms" };
+      expect(await metricProbe.run(spec, makeContext())).toMatchObject({ result: "pass", message: "latency.p99 7.5ms < 10ms", observed: { value: 7.5 } });
+      expect(await metricProbe.run({ ...spec, threshold: "< 5ms" }, makeContext())).toMatchObject({ result: "fail" });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("fails with the status on an HTTP error, and hides a password in the URL", async () => {
+    let auth: string | undefined;
+    const server = await startHttpServer((req, res) => {
+      auth = req.headers.authorization;
+      res.statusCode = 503;
+      res.end("{}");
+    });
+    try {
+      const url = `http://user:hunter2@127.0.0.1:${server.port}/stats`;
+      const spec: MetricSpec = { metric: { json: { url, path: "a" } }, name: "x", threshold: "< 1" };
+      expect(await metricProbe.run(spec, makeContext())).toEqual({ result: "fail", message: `x: http://user:***@127.0.0.1:${server.port}/stats: HTTP 503` });
+      expect(auth).toBe(`Basic ${Buffer.from("user:hunter2").toString("base64")}`);
+      expect(metricProbe.target(spec)).toBe(`http://user:***@127.0.0.1:${server.port}/stats a`);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("fails at the timeout when the server never answers", async () => {
+    const server = await startTcpServer("127.0.0.1");
+    try {
+      const spec: MetricSpec = { metric: { json: { url: `http://127.0.0.1:${server.port}/`, path: "a" } }, name: "x", threshold: "< 1" };
+      expect(await metricProbe.run(spec, makeContext({ timeoutMs: 300 }))).toEqual({ result: "fail", message: `x: http://127.0.0.1:${server.port}/: timed out after 300ms` });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("check() wants exactly one of file and url", () => {
+    expect(metricProbe.check?.({ metric: { json: { file: "a.json", url: "http://x/", path: "a" } }, threshold: "< 1" })).toEqual([{ path: "/metric/json", message: "json needs exactly one of file, url (both given)" }]);
+    expect(metricProbe.check?.({ metric: { json: { path: "a" } }, threshold: "< 1" })).toEqual([{ path: "/metric/json", message: "json needs exactly one of file, url" }]);
+    expect(metricProbe.check?.({ metric: { json: { url: "ftp://x/", path: "a" } }, threshold: "< 1" })).toEqual([{ path: "/metric/json/url", message: 'json url "ftp://x/" is not an http(s) URL' }]);
   });
 });

@@ -177,3 +177,33 @@ describe("tests probe validation", () => {
     expect(testsProbe.target({ tests: "reports/*.xml" })).toBe("reports/*.xml");
   });
 });
+
+describe("tests probe on Node's own JUnit reporter", () => {
+  it("counts <testcase>s written directly under <testsuites> by node --test --test-reporter=junit", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "readiness-node-junit-"));
+    try {
+      writeFileSync(
+        join(dir, "a.test.mjs"),
+        [
+          'import { test, describe } from "node:test";',
+          'import assert from "node:assert";',
+          'test("adds", () => assert.equal(1 + 1, 2));',
+          'test("fails", () => assert.equal(1, 2));',
+          'test.skip("skipped", () => {});',
+          'describe("group", () => { test("inner", () => {}); });',
+        ].join("\n"),
+      );
+      const { execFileSync } = await import("node:child_process");
+      try {
+        execFileSync(process.execPath, ["--test", "--test-reporter=junit", "--test-reporter-destination=junit.xml", "a.test.mjs"], { cwd: dir, stdio: "ignore" });
+      } catch {
+        // exits 1: a test failed, as intended
+      }
+      const r = await run({ tests: "junit.xml" }, dir);
+      expect(r).toMatchObject({ result: "fail", observed: { tests: 4, failures: 1, skipped: 1, passed: 2 } });
+      expect(r.message).toBe("4 tests: 1 failed, 1 skipped (max failures 0): first failure: test › fails: 1 == 2");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

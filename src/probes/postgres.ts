@@ -1,0 +1,59 @@
+/**
+ * `postgres`: connects to PostgreSQL (credentials, database and `sslmode` from the URL), runs a query
+ * (default `SELECT 1`) and checks its first value or its row count. The `pg` driver is loaded only
+ * when the probe runs.
+ *
+ *   - postgres: postgresql://app:${env.PGPASSWORD}@127.0.0.1:5432/app
+ *     query: SELECT count(*) FROM pg_stat_activity
+ *     expect: { gte: 1 }
+ */
+import type { Issue, Probe, ProbeContext, ProbeOutcome, ProbeSpecBase } from "../types.js";
+import { displayUrl, QUERY_PROPERTIES, queryIssues, type QuerySpec, sqlProbe, urlIssues } from "./driver.js";
+
+/** Spec of a `postgres` probe. */
+export interface PostgresSpec extends ProbeSpecBase, QuerySpec {
+  /** `postgresql://user:password@host:port/database?sslmode=...`. */
+  postgres: string;
+}
+
+const SCHEMES = ["postgresql:", "postgres:"] as const;
+
+function run(spec: PostgresSpec, ctx: ProbeContext): Promise<ProbeOutcome> {
+  return sqlProbe(spec.postgres, SCHEMES, spec, ctx, async () => {
+    // Loaded here: validate, plans and every other probe never pay for the driver.
+    const { default: pg } = await import("pg");
+    const client = new pg.Client({
+      connectionString: spec.postgres,
+      connectionTimeoutMillis: ctx.timeoutMs,
+      // The server stops the query itself at the probe's timeout too, so nothing keeps running there.
+      statement_timeout: ctx.timeoutMs,
+      application_name: "readiness",
+    });
+    // Errors after connecting (a server shutting down) also reject the pending call; without a listener they would throw.
+    client.on("error", () => undefined);
+    return {
+      run: async (sql) => {
+        await client.connect();
+        return (await client.query<unknown[]>({ text: sql, rowMode: "array" })).rows;
+      },
+      stop: () => void client.end().catch(() => undefined),
+    };
+  });
+}
+
+/** The `postgres` probe: see {@link PostgresSpec}. */
+export const postgresProbe: Probe<PostgresSpec> = {
+  type: "postgres",
+  description: "PostgreSQL accepts a connection and a query returns the expected value or row count.",
+  schema: {
+    type: "object",
+    required: ["postgres"],
+    properties: {
+      postgres: { type: "string", minLength: 1, description: "postgresql://user:password@host:port/database (sslmode=... as a query parameter); the password is masked." },
+      ...QUERY_PROPERTIES,
+    },
+  },
+  check: (spec): Issue[] => [...urlIssues(spec.postgres, "postgres", SCHEMES), ...queryIssues(spec)],
+  target: (spec) => displayUrl(spec.postgres),
+  run,
+};
