@@ -33,6 +33,7 @@ export const RESULT_EMOJI: Record<ItemResult, string> = {
   partial: "◐",
   missing: "⬜",
   stale: "⌛",
+  blocked: "⛔",
   waived: "🛡️",
   skipped: "⏭️",
 };

@@ -26,6 +26,7 @@ export const RESULT_LABEL: Record<ItemResult, string> = {
   partial: "◐ partial",
   missing: "✘ MISSING",
   stale: "✘ STALE",
+  blocked: "✘ BLOCKED",
   waived: "⊘ waived",
   skipped: "- skipped",
 };
@@ -38,6 +39,7 @@ function colourResult(c: ChalkInstance, result: ItemResult, text: string): strin
       return c.cyan(text);
     case "fail":
     case "missing":
+    case "blocked":
       return c.red.bold(text);
     case "stale":
       return c.magenta.bold(text);
