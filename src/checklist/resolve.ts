@@ -36,6 +36,8 @@ export interface ResolveOptions {
    * text about this checklist, its errors included, can mask it (the CLI's output does).
    */
   secrets?: Masker;
+  /** Ids of items composition dropped: a `depends_on` naming one is not an error (it blocks nothing). */
+  dropped?: readonly string[];
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -340,7 +342,7 @@ export function resolveChecklist(parsed: ParsedYaml, options: ResolveOptions = {
   };
 
   const sections = (raw.sections ?? []).map((s, i) => resolveSection(s, ["sections", i], []));
-  if (dependents.length) checkDependencies(dependents, itemIds, err);
+  if (dependents.length) checkDependencies(dependents, itemIds, new Set(options.dropped), err);
 
   const checklist: Checklist = {
     version: 1,
@@ -374,7 +376,7 @@ interface Dependent {
  * Checks every `depends_on` list: each entry names another item of the checklist, once, and no
  * chain of them comes back to where it started. Each error points at the offending entry.
  */
-function checkDependencies(dependents: Dependent[], itemIds: ReadonlySet<string>, err: (path: Path, message: string) => void): void {
+function checkDependencies(dependents: Dependent[], itemIds: ReadonlySet<string>, dropped: ReadonlySet<string>, err: (path: Path, message: string) => void): void {
   const byId = new Map<string, Dependent>();
   for (const d of dependents) if (!byId.has(d.item.id)) byId.set(d.item.id, d);
   const entry = (d: Dependent, k: number): Path => [...d.pathOf(), "depends_on", k];
@@ -382,7 +384,7 @@ function checkDependencies(dependents: Dependent[], itemIds: ReadonlySet<string>
     const list = d.item.depends_on ?? [];
     list.forEach((id, k) => {
       if (id === d.item.id) err(entry(d, k), `depends_on: item "${id}" cannot depend on itself`);
-      else if (!itemIds.has(id)) {
+      else if (!itemIds.has(id) && !dropped.has(id)) {
         const guess = nearest(id, itemIds);
         err(entry(d, k), `depends_on: no item "${id}" in the checklist${guess ? ` — did you mean "${guess}"?` : ""}`);
       } else if (list.indexOf(id) !== k) err(entry(d, k), `depends_on: "${id}" is listed twice`);

@@ -74,6 +74,31 @@ describe("depends_on is validated", () => {
   });
 });
 
+describe("a dependency that is dropped, filtered, n/a or waived blocks nothing", () => {
+  it("an id dropped by an extending file still resolves; an n/a or waived dependency lets its dependent run", async () => {
+    const { server, requests } = await recordingServer();
+    const port = await closedPort();
+    const p = project();
+    p.write(
+      "base.yaml",
+      checklist(
+        [
+          `      - id: cache\n        title: Cache\n        probes:\n          - tcp: 127.0.0.1:${port}\n`,
+          `      - id: api\n        title: API\n        depends_on: [cache, flags, legacy]\n        probes:\n          - http: ${server.url}/api\n`,
+          `      - id: flags\n        title: Flags\n        status: n/a\n        reason: no flags here\n`,
+          `      - id: legacy\n        title: Legacy\n        waiver: { reason: being replaced, until: "2999-01-01", by: ops }\n        probes:\n          - tcp: 127.0.0.1:${port}\n`,
+        ].join(""),
+      ),
+    );
+    const file = p.write("service.yaml", "version: 1\nname: Service\nextends: [./base.yaml]\nsections:\n  - id: main\n    items:\n      - id: cache\n        drop: true\n");
+    const r = await runCli(["audit", file, "-f", "json"], { cwd: p.dir });
+    const report = JSON.parse(r.stdout) as Report;
+    expect(items(report).api).toMatchObject({ result: "pass", depends_on: ["cache", "flags", "legacy"] });
+    expect(items(report).cache).toBeUndefined();
+    expect(requests).toEqual(["/api"]);
+  });
+});
+
 describe("an item whose dependency fails is blocked", () => {
   it("its probes never start, it is blocked naming the root cause, and the root is named once in reasons, annotations and JUnit", async () => {
     const { server, requests } = await recordingServer();
