@@ -52,7 +52,7 @@ export type EvaluateWithRoots = (index: number, roots: ItemReport[]) => ItemRepo
  * block it: the failing items at the ends of its dependency chains (a → b → c with c failing: b and
  * a are blocked, both by c). A cycle (rejected when the checklist is validated) is cut where it closes.
  */
-export function dependencyEvaluator(graph: DependencyGraph, evaluate: EvaluateWithRoots): { report(index: number): ItemReport; roots(index: number): ItemReport[] } {
+export function dependencyEvaluator(graph: DependencyGraph, evaluate: EvaluateWithRoots): { report: (index: number) => ItemReport; roots: (index: number) => ItemReport[] } {
   const reports: (ItemReport | undefined)[] = [];
   const found: (ItemReport[] | undefined)[] = [];
   const visiting = new Set<number>();
