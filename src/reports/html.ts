@@ -169,7 +169,7 @@ function codeSpans(escaped: string): string {
 }
 
 function counts(report: Report): string {
-  return `<div class="counts">${RESULTS.map((r) => `<span class="chip"><b class="r-${r}">${report.counts[r] ?? 0}</b>${r}</span>`).join("")}</div>`;
+  return `<div class="counts">${RESULTS.filter((r) => r !== "blocked" || report.counts.blocked > 0).map((r) => `<span class="chip"><b class="r-${r}">${report.counts[r] ?? 0}</b>${r}</span>`).join("")}</div>`;
 }
 
 function bars(report: Report, s: ReportSummary): string {

@@ -181,7 +181,7 @@ function header(report: Report, out: string[], cache: RowCache): void {
     out.push(`**Why not GO:**`, "", ...reasons, "");
   }
   const c = report.counts;
-  const keys = Object.keys(RESULT_EMOJI) as ItemResult[];
+  const keys = (Object.keys(RESULT_EMOJI) as ItemResult[]).filter((k) => k !== "blocked" || c.blocked > 0);
   out.push(
     mdTable(
       keys.map((k) => `${RESULT_EMOJI[k]} ${k}`),

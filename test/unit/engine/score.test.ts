@@ -90,7 +90,7 @@ describe("item results", () => {
       ["waived", "waived", false],
       ["expired-waiver", "fail", false],
     ]);
-    expect(r.counts).toEqual({ pass: 1, fail: 3, attested: 1, partial: 1, missing: 2, stale: 1, waived: 1, skipped: 1 });
+    expect(r.counts).toEqual({ pass: 1, fail: 3, attested: 1, partial: 1, missing: 2, stale: 1, blocked: 0, waived: 1, skipped: 1 });
     expect(r.sections[0]!.items[4]!.message).toBe("attestation expired on 2026-01-31 (attested 2026-01-01)");
     expect(r.warnings).toContain('waiver of "expired-waiver" expired on 2026-11-22: it no longer applies');
     // 9 scored low items (weight 1): pass 1 + attested 1 + partial 0.5 = 2.5 / 9
