@@ -161,6 +161,20 @@ describe("verdict", () => {
     expect(decide([it1], 100, 100, DEFAULT_GATE, [])).toEqual({ verdict: "GO", reasons: [] });
   });
 
+  it("decide() names a root cause once with what it blocks, at the severest level among them", () => {
+    const gate = { ...DEFAULT_GATE, verified: 0 };
+    const low = { id: "dns", title: "DNS", severity: "low", result: "fail", message: "no such host", weight: 1, credit: 0 } as ItemReport;
+    const blocked = (id: string, severity: ItemReport["severity"]): ItemReport =>
+      ({ id, title: id.toUpperCase(), severity, result: "blocked", message: "blocked: dns failed: no such host", blocked_by: ["dns"], weight: 10, credit: 0 }) as ItemReport;
+    // A low root cause blocking a critical item: NO-GO, one reason, naming the root and the items.
+    expect(decide([low, blocked("api", "critical"), blocked("web", "high")], 95, 95, gate, [])).toEqual({
+      verdict: "NO-GO",
+      reasons: ['low item "DNS" (dns) is fail: no such host; it blocks 2 items: "API" (api) [critical], "WEB" (web) [high]'],
+    });
+    // Blocking only a medium item: no reason of its own (the score carries it).
+    expect(decide([low, blocked("docs", "medium")], 95, 95, gate, [])).toEqual({ verdict: "GO", reasons: [] });
+  });
+
   it("--only leaves unselected items skipped and out of the score", () => {
     const r = score(doc(item("a", "critical", probe) + item("b", "low", probe)), ["pass"], { only: ["b"] });
     expect(r.sections[0]!.items.map((i) => i.result)).toEqual(["skipped", "pass"]);
