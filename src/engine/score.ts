@@ -336,13 +336,14 @@ export function decide(
 }
 
 /**
- * The items each root cause blocks (results `blocked`, enforced), keyed by the root cause's report,
- * in checklist order. A root cause absent from `items` (a report built by hand) is not listed.
+ * The items each root cause blocks (result `blocked`), keyed by the root cause's report, in
+ * checklist order. A root cause absent from `items` (a report built by hand) is not listed.
  */
 export function blockedByRoot(items: readonly ItemReport[]): Map<ItemReport, ItemReport[]> {
   const out = new Map<ItemReport, ItemReport[]>();
   let byId: Map<string, ItemReport> | undefined;
-  for (const i of items) {
+  for (let k = 0; k < items.length; k++) {
+    const i = items[k] as ItemReport;
     if (i.result !== "blocked" || !i.blocked_by) continue;
     byId ??= new Map(items.map((x) => [x.id, x]));
     for (const id of i.blocked_by) {
