@@ -15,7 +15,7 @@ export const MANUAL_STATUSES = ["done", "partial", "missing", "in-progress", "n/
 export type ManualStatus = (typeof MANUAL_STATUSES)[number];
 
 /** The result of one item. See the SPEC's "Item results and score" table. */
-export const ITEM_RESULTS = ["pass", "fail", "attested", "partial", "missing", "stale", "waived", "skipped"] as const;
+export const ITEM_RESULTS = ["pass", "fail", "attested", "partial", "missing", "stale", "blocked", "waived", "skipped"] as const;
 export type ItemResult = (typeof ITEM_RESULTS)[number];
 
 export const VERDICTS = ["GO", "CONDITIONAL", "NO-GO"] as const;
@@ -240,6 +240,8 @@ export interface Item {
   docs?: string;
   /** ISO date of the last change to the item's lines (git blame), set by `annotateChanges`; absent when unknown. */
   changed_at?: string;
+  /** Ids of the items this one depends on (`depends_on`): when one does not pass, this item's probes are not run. */
+  depends_on?: string[];
   /** With `extends`: where inheriting files changed this item, in order (its `loc` is where it was first defined). */
   overrides?: SourceLocation[];
   loc?: SourceLocation;
@@ -351,6 +353,10 @@ export interface ItemReport {
   docs?: string;
   file?: string;
   line?: number;
+  /** Ids of the items this one depends on. */
+  depends_on?: string[];
+  /** For a `blocked` item: ids of the root causes, the failing items at the end of its dependency chains. */
+  blocked_by?: string[];
   probes: ProbeReport[];
 }
 
@@ -499,6 +505,8 @@ export interface ItemChange {
   to?: ItemResult;
   /** The one-line cause in this report (or the earlier one for a removed item). */
   message?: string;
+  /** For a root cause: ids of the items it blocks, folded into this change instead of one change each. */
+  blocks?: string[];
 }
 
 /** Deltas against an earlier report, added to a report by `--baseline`. */

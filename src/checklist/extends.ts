@@ -46,6 +46,8 @@ export interface ComposeResult {
   files: string[];
   /** Names of the environments the merged checklist defines. */
   environments: string[];
+  /** Ids of the items `drop` removed (a `depends_on` naming one is not an unknown id). */
+  dropped?: string[];
   /** Where inheriting files changed an item, by the item's path in the merged document. */
   overridesAt(path: Path): SourceLocation[];
   /** The same, by the item itself (a node of `parsed.value`). */
@@ -283,6 +285,7 @@ export function composeChecklist(root: ParsedYaml, options: ComposeOptions = {},
   const issues: Issue[] = [];
   const show = displayer(root.file);
   const files: string[] = [root.file];
+  const dropped: string[] = [];
   const loaded = new Map<string, ParsedYaml | undefined>();
   const composed = new Map<string, Obj | undefined>();
 
@@ -543,6 +546,7 @@ export function composeChecklist(root: ParsedYaml, options: ComposeOptions = {},
     const forget = (node: Obj): void => {
       for (const it of objects(node.items)) {
         const id = entryId(it);
+        if (id !== undefined) dropped.push(id);
         if (id !== undefined && index.get(id)?.node === it) index.delete(id);
       }
       for (const s of objects(node.sections)) {
@@ -567,6 +571,7 @@ export function composeChecklist(root: ParsedYaml, options: ComposeOptions = {},
       if (k >= 0) e.list.splice(k, 1);
       index.delete(id);
       if (kind === "section") forget(e.node);
+      else dropped.push(id);
     };
 
     const missingTitle = (node: Obj, kind: "item" | "section"): void => {
@@ -789,6 +794,7 @@ export function composeChecklist(root: ParsedYaml, options: ComposeOptions = {},
     issues,
     files,
     environments,
+    dropped,
     overridesAt: (path) => {
       let node: unknown = final;
       for (const seg of path) node = typeof node === "object" && node !== null ? (node as Record<string | number, unknown>)[seg] : undefined;

@@ -36,7 +36,7 @@ export function checkChecklistText(text: string, file: string, options: LoadOpti
   // extends, matrices, drops, --env and --var: one merged document whose positions stay per file.
   const composed = composeChecklist(parsed, options);
   if (composed.issues.some((i) => i.level !== "warning")) return { issues: sortIssues(composed.issues, composed.files) };
-  const { checklist, issues } = resolveChecklist(composed.parsed, options);
+  const { checklist, issues } = resolveChecklist(composed.parsed, { ...options, dropped: composed.dropped });
   const sorted = sortIssues([...composed.issues, ...issues], composed.files);
   if (sorted.some((i) => i.level !== "warning")) return { issues: sorted };
   annotateComposition(checklist, composed, options.environment);

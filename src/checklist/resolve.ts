@@ -46,6 +46,8 @@ export interface ResolveOptions {
    * file, coverage, tests and certificate paths must stay in its directory (see docs/security.md).
    */
   untrusted?: { allowEnv?: string[] };
+  /** Ids of items composition dropped: a `depends_on` naming one is not an error (it blocks nothing). */
+  dropped?: readonly string[];
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -63,6 +65,7 @@ interface RawItem extends Partial<Pick<Item, PassThrough>> {
   tags?: string[];
   probes?: RawProbe[];
   expires_after?: string;
+  depends_on?: string[];
 }
 interface RawSection {
   id?: string;
@@ -283,9 +286,13 @@ export function resolveChecklist(parsed: ParsedYaml, options: ResolveOptions = {
     };
   };
 
+  /** Items with `depends_on`, checked once every id is known. */
+  const dependents: Dependent[] = [];
+  const itemIds = new Set<string>();
   const resolveItem = (r: RawItem, sectionAt: Path, index: number, sectionPath: string[], sectionDue?: string): Item => {
     const pathOf = (): Path => [...sectionAt, "items", index];
     const id = idOf(r.id, r.title, pathOf);
+    itemIds.add(id);
     const severity = r.severity ?? defaults.severity;
     const probes: ResolvedProbe[] = [];
     const raws = r.probes ?? [];
@@ -332,6 +339,10 @@ export function resolveChecklist(parsed: ParsedYaml, options: ResolveOptions = {
     if (r.why !== undefined) item.why = r.why;
     if (r.fix !== undefined) item.fix = r.fix;
     if (r.docs !== undefined) item.docs = r.docs;
+    if (r.depends_on?.length) {
+      item.depends_on = r.depends_on;
+      dependents.push({ item, pathOf });
+    }
     return item;
   };
 
@@ -353,6 +364,7 @@ export function resolveChecklist(parsed: ParsedYaml, options: ResolveOptions = {
   };
 
   const sections = (raw.sections ?? []).map((s, i) => resolveSection(s, ["sections", i], []));
+  if (dependents.length) checkDependencies(dependents, itemIds, new Set(options.dropped), err);
 
   const checklist: Checklist = {
     version: 1,
@@ -378,12 +390,14 @@ export function resolveChecklist(parsed: ParsedYaml, options: ResolveOptions = {
   return { checklist, issues };
 }
 
-/** The paths a probe reads files at, with their keys: file, coverage, tests, a tls probe's ca, a metric's json file. */
+/** The paths a probe reads files at, with their keys: file, coverage, tests, x509, goss, inspec, TLS material (ca, cert, key), a metric's json file. */
 function confinedPaths(type: string, p: RawProbe): [key: string[], path: string][] {
   const spec = p as Record<string, unknown>;
   const out: [string[], string][] = [];
-  if ((type === "file" || type === "coverage" || type === "tests") && typeof spec[type] === "string") out.push([[type], spec[type]]);
-  if (type === "tls" && typeof spec.ca === "string") out.push([["ca"], spec.ca]);
+  if (["file", "coverage", "tests", "x509", "goss", "inspec"].includes(type) && typeof spec[type] === "string") out.push([[type], spec[type]]);
+  if (type === "tls" || type === "grpc" || type === "http") {
+    for (const key of ["ca", "cert", "key"]) if (typeof spec[key] === "string") out.push([[key], spec[key]]);
+  }
   const json = (spec.metric as { json?: { file?: unknown } } | undefined)?.json;
   if (type === "metric" && typeof json?.file === "string") out.push([["metric", "json", "file"], json.file]);
   return out;
@@ -394,6 +408,52 @@ function outsideDirectory(path: string): string | undefined {
   if (isAbsolute(path) || /^[a-zA-Z]:[\\/]|^~/.test(path)) return `${JSON.stringify(path)} is absolute`;
   if (path.split(/[\\/]+/).includes("..")) return `${JSON.stringify(path)} goes up with ..`;
   return undefined;
+}
+
+/** An item with `depends_on`, and where it is. */
+interface Dependent {
+  item: Item;
+  pathOf: PathOf;
+}
+
+/**
+ * Checks every `depends_on` list: each entry names another item of the checklist, once, and no
+ * chain of them comes back to where it started. Each error points at the offending entry.
+ */
+function checkDependencies(dependents: Dependent[], itemIds: ReadonlySet<string>, dropped: ReadonlySet<string>, err: (path: Path, message: string) => void): void {
+  const byId = new Map<string, Dependent>();
+  for (const d of dependents) if (!byId.has(d.item.id)) byId.set(d.item.id, d);
+  const entry = (d: Dependent, k: number): Path => [...d.pathOf(), "depends_on", k];
+  for (const d of dependents) {
+    const list = d.item.depends_on ?? [];
+    list.forEach((id, k) => {
+      if (id === d.item.id) err(entry(d, k), `depends_on: item "${id}" cannot depend on itself`);
+      else if (!itemIds.has(id) && !dropped.has(id)) {
+        const guess = nearest(id, itemIds);
+        err(entry(d, k), `depends_on: no item "${id}" in the checklist${guess ? ` — did you mean "${guess}"?` : ""}`);
+      } else if (list.indexOf(id) !== k) err(entry(d, k), `depends_on: "${id}" is listed twice`);
+    });
+  }
+  // Cycles: a depth-first walk; an entry leading back to an item still on the walk closes one.
+  const state = new Map<string, "walking" | "done">();
+  const stack: string[] = [];
+  const walk = (d: Dependent): void => {
+    state.set(d.item.id, "walking");
+    stack.push(d.item.id);
+    (d.item.depends_on ?? []).forEach((id, k) => {
+      if (id === d.item.id) return;
+      const next = byId.get(id);
+      if (!next) return;
+      const seen = state.get(id);
+      if (seen === "walking") {
+        const cycle = [...stack.slice(stack.indexOf(id)), id];
+        err(entry(d, k), `depends_on: "${id}" makes a cycle: ${cycle.join(" → ")}`);
+      } else if (seen === undefined) walk(next);
+    });
+    stack.pop();
+    state.set(d.item.id, "done");
+  };
+  for (const d of dependents) if (!state.has(d.item.id)) walk(d);
 }
 
 function defaultName(file: string): string {

@@ -85,6 +85,12 @@ export function buildChecklistSchema(): Schema {
       tags: { type: "array", items: { type: "string", minLength: 1 }, description: "Labels for --only tag:NAME." },
       owner: text("Team or person responsible."),
       probes: { type: "array", items: { $ref: "#/definitions/probe" }, description: "All must pass for the item to pass." },
+      depends_on: {
+        type: "array",
+        items: { type: "string", pattern: ITEM_ID_PATTERN },
+        description:
+          "Ids of items this one depends on. When one of them does not pass (fail, missing, stale, partial, or itself blocked), this item's probes are not run and it is blocked: no credit, its severity still counts for the verdict, and reports name the root cause once. A dependency that is skipped (--only/--skip, n/a) or waived blocks nothing.",
+      },
       status: { type: "string", enum: [...MANUAL_STATUSES], description: "Manual claim: done | partial | missing | in-progress | n/a." },
       evidence: text("Link or reference backing a manual claim."),
       attested_by: text("Who attested the claim."),

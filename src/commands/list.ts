@@ -35,6 +35,7 @@ export async function listCommand(file: string | undefined, opts: ListOptions, i
       section: p.item.sectionPath.join("/"),
       probes: p.item.probes.map((rp) => `${rp.type} ${safeTarget(rp.type, rp.spec)}`),
       status: p.item.status,
+      depends_on: p.item.depends_on,
       where: p.item.loc ? `${p.item.loc.file}:${p.item.loc.line}` : undefined,
     }));
   if (opts.json) {
@@ -43,7 +44,8 @@ export async function listCommand(file: string | undefined, opts: ListOptions, i
   }
   for (const r of rows) {
     const kind = r.probes.length ? r.probes.join("; ") : `manual: ${r.status ?? "no status"}`;
-    io.out(sanitize(mask.mask(`${r.id}  [${r.severity}]  ${r.title}  — ${kind}${r.where ? `  (${r.where})` : ""}`)) + "\n");
+    const deps = r.depends_on ? `  (depends on ${r.depends_on.join(", ")})` : "";
+    io.out(sanitize(mask.mask(`${r.id}  [${r.severity}]  ${r.title}  — ${kind}${deps}${r.where ? `  (${r.where})` : ""}`)) + "\n");
   }
   const from = checklist.files && checklist.files.length > 1 ? ` from ${checklist.files.join(", ")}` : "";
   io.out(`${rows.length} item${rows.length === 1 ? "" : "s"}${from}${checklist.environment ? ` (environment ${checklist.environment})` : ""}\n`);
@@ -83,6 +85,7 @@ export async function explainCommand(id: string, opts: ListOptions, io: Io): Pro
     attested_by: item.attested_by,
     attested_at: item.attested_at,
     waiver: item.waiver,
+    depends_on: item.depends_on,
     probes: item.probes.map((p) => ({ ...p.spec, timeout: `${p.timeoutMs}ms`, retries: p.retries, retry_delay: `${p.retryDelayMs}ms` })),
   };
   // Masked before YAML quotes and escapes the values.

@@ -18,7 +18,9 @@ import type { AbortHook, Masker, Probe, ProbeContext, ProbeLimits, ProbeOutcome,
 import { formatDuration, monotonicMs, parseDuration } from "../util/duration.js";
 import { oneLine } from "../errors.js";
 import { createMasker } from "../util/mask.js";
-import { executes, runsProbes, type Plan } from "./plan.js";
+import { executes, runsProbes, type Plan, type PlannedItem } from "./plan.js";
+import { dependencyEvaluator, dependencyGraph } from "./depends.js";
+import { evaluateItem } from "./score.js";
 
 export const DEFAULT_LIMITS: ProbeLimits = { maxBodyBytes: 1024 * 1024, maxOutputBytes: 1024 * 1024, maxFileBytes: 10 * 1024 * 1024 };
 export const DEFAULT_CONCURRENCY = 16;
@@ -308,10 +310,13 @@ export async function execute(planned: Plan, options: ExecuteOptions = {}): Prom
     spare: [],
   };
   const results: ExecuteResults = planned.items.map(() => []);
-  const jobs: Job[] = [];
+  /** Each item's probes to run, in plan order. */
+  const itemJobs: Job[][] = planned.items.map(() => []);
+  let total = 0;
   planned.items.forEach((p, i) => {
     if (!runsProbes(p)) return;
     const row = results[i] as (ProbeResult | undefined)[];
+    const jobs = itemJobs[i] as Job[];
     p.probes.forEach((pp, j) => {
       if (pp.skip) {
         row[j] = { result: "skipped", message: pp.skip, duration_ms: 0, attempts: 0 };
@@ -325,10 +330,39 @@ export async function execute(planned: Plan, options: ExecuteOptions = {}): Prom
         }
       }
       jobs.push({ item: i, index: j, probe: pp.probe, exec: executes(pp.probe) });
+      total++;
     });
   });
 
-  const total = jobs.length;
+  // The queue, in the order items become ready: at once without depends_on, else once every item an
+  // item depends on has its result (see depends.ts). A blocked item's probes never start.
+  const jobs: Job[] = [];
+  const graph = dependencyGraph(planned.items);
+  /** Per item: probes not yet done, and (with depends_on) items it waits for. */
+  const pending = itemJobs.map((j) => j.length);
+  const waiting = planned.items.map((_, i) => graph?.deps[i]?.length ?? 0);
+  const flaky = planned.checklist.gate.flaky;
+  const outcome = graph
+    ? dependencyEvaluator(graph, (i, roots) =>
+        evaluateItem(planned.items[i] as PlannedItem, results[i] ?? [], { now: run.now(), flaky }, undefined, roots),
+      )
+    : undefined;
+  const finished = (i: number): void => {
+    for (const d of graph?.dependents[i] ?? []) if (--(waiting[d] as number) === 0) release(d);
+  };
+  const release = (i: number): void => {
+    const own = itemJobs[i] as Job[];
+    if (outcome && runsProbes(planned.items[i] as PlannedItem) && outcome.roots(i).length > 0) {
+      // Blocked: no probe of it runs, and nothing of an earlier round stays.
+      results[i] = [];
+      total -= own.length;
+      pending[i] = 0;
+    } else {
+      jobs.push(...own);
+    }
+    if (pending[i] === 0) finished(i);
+  };
+
   const limit = Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY);
   const execLimit = Math.min(limit, options.commandLane ?? commandLane());
   // The next job of each lane, in plan order: `other` scans past command probes, `cmd` past the rest.
@@ -345,47 +379,53 @@ export async function execute(planned: Plan, options: ExecuteOptions = {}): Prom
     (results[job.item] as (ProbeResult | undefined)[])[job.index] = r;
     done++;
     options.onProbeDone?.(done, total);
+    if (--(pending[job.item] as number) === 0) finished(job.item);
   };
   const interrupt = (): void => {
     for (const a of run.live) a.abort(runSignal.reason);
     for (const wake of run.sleeping) wake();
   };
   runSignal.addEventListener("abort", interrupt, { once: true });
+  for (let i = 0; i < planned.items.length; i++) if (!graph?.deps[i]) release(i);
   try {
-    await new Promise<void>((resolve) => {
-      const take = (): Job | undefined => {
-        while (nextOther < jobs.length && (jobs[nextOther] as Job).exec) nextOther++;
-        if (execInFlight < execLimit) while (nextCmd < jobs.length && !(jobs[nextCmd] as Job).exec) nextCmd++;
-        const other = nextOther < jobs.length ? nextOther : Infinity;
-        const cmd = execInFlight < execLimit && nextCmd < jobs.length ? nextCmd : Infinity;
-        if (other === Infinity && cmd === Infinity) return undefined;
-        return other < cmd ? jobs[nextOther++] : jobs[nextCmd++];
-      };
-      const pump = (): void => {
-        for (let job = inFlight < limit ? take() : undefined; job; job = inFlight < limit ? take() : undefined) start(job);
-        if (inFlight === 0) resolve();
-      };
-      const start = (job: Job): void => {
-        if (runSignal.aborted) return store(job, { result: "skipped", message: "interrupted", duration_ms: 0, attempts: 0 });
-        // Measured alone when nothing else was in flight as it started and nothing started while it ran.
-        const first = inFlight === 0;
-        const order = ++started;
-        inFlight++;
-        if (job.exec) execInFlight++;
-        void runProbe(job.probe, run).then((r) => {
-          inFlight--;
-          if (job.exec) execInFlight--;
-          const latency = first && started === order ? undefined : latencyOver(job.probe, r);
-          if (latency !== undefined && !runSignal.aborted) again.push({ job, first: r, latency });
-          else store(job, r);
-          pump();
-        });
-      };
-      pump();
-    });
-    // With nothing else in flight: one at a time.
-    for (const { job, first, latency } of again) {
-      store(job, runSignal.aborted ? first : remeasured(first, await runProbe(job.probe, run), latency));
+    // Until nothing is left: a re-measured result may let items that depend on it start.
+    for (;;) {
+      await new Promise<void>((resolve) => {
+        const take = (): Job | undefined => {
+          while (nextOther < jobs.length && (jobs[nextOther] as Job).exec) nextOther++;
+          if (execInFlight < execLimit) while (nextCmd < jobs.length && !(jobs[nextCmd] as Job).exec) nextCmd++;
+          const other = nextOther < jobs.length ? nextOther : Infinity;
+          const cmd = execInFlight < execLimit && nextCmd < jobs.length ? nextCmd : Infinity;
+          if (other === Infinity && cmd === Infinity) return undefined;
+          return other < cmd ? jobs[nextOther++] : jobs[nextCmd++];
+        };
+        const pump = (): void => {
+          for (let job = inFlight < limit ? take() : undefined; job; job = inFlight < limit ? take() : undefined) start(job);
+          if (inFlight === 0) resolve();
+        };
+        const start = (job: Job): void => {
+          if (runSignal.aborted) return store(job, { result: "skipped", message: "interrupted", duration_ms: 0, attempts: 0 });
+          // Measured alone when nothing else was in flight as it started and nothing started while it ran.
+          const first = inFlight === 0;
+          const order = ++started;
+          inFlight++;
+          if (job.exec) execInFlight++;
+          void runProbe(job.probe, run).then((r) => {
+            inFlight--;
+            if (job.exec) execInFlight--;
+            const latency = first && started === order ? undefined : latencyOver(job.probe, r);
+            if (latency !== undefined && !runSignal.aborted) again.push({ job, first: r, latency });
+            else store(job, r);
+            pump();
+          });
+        };
+        pump();
+      });
+      if (again.length === 0) break;
+      // With nothing else in flight: one at a time.
+      for (const { job, first, latency } of again.splice(0)) {
+        store(job, runSignal.aborted ? first : remeasured(first, await runProbe(job.probe, run), latency));
+      }
     }
   } finally {
     runSignal.removeEventListener("abort", interrupt);

@@ -27,6 +27,7 @@ import { getProbe } from "../probes/index.js";
 import type { Masker } from "../types.js";
 import { createMasker, maskDeep } from "../util/mask.js";
 import { waiverActive, type Plan, type PlannedItem } from "./plan.js";
+import { blockedMessage, dependencyEvaluator, dependencyGraph } from "./depends.js";
 import type { ExecuteResults } from "./execute.js";
 import {
   applyItemGovernance,
@@ -51,8 +52,8 @@ export interface ScoreOptions {
   flaky?: FlakyPolicy;
 }
 
-/** Results that count as "not done" for the gates. */
-const FAILING: ReadonlySet<ItemResult> = new Set(["fail", "missing", "stale"]);
+/** Results that count as "not done" for the gates. A blocked item keeps its severity for the verdict. */
+const FAILING: ReadonlySet<ItemResult> = new Set(["fail", "missing", "stale", "blocked"]);
 
 /** Credit an item result earns, or null when the item is not in the score. */
 export function creditOf(result: ItemResult, strict: boolean): number | null {
@@ -66,6 +67,7 @@ export function creditOf(result: ItemResult, strict: boolean): number | null {
     case "fail":
     case "missing":
     case "stale":
+    case "blocked":
       return 0;
     case "waived":
     case "skipped":
@@ -116,9 +118,13 @@ function verifiedScore(items: Pick<ItemReport, "weight" | "credit" | "verified">
   return Math.round((100 * earned) / total);
 }
 
-/** Evaluates one item from its plan entry and probe results. */
-export function evaluateItem(p: PlannedItem, probeResults: (ProbeResult | undefined)[], options: ScoreOptions, masker?: Masker): ItemReport {
+/**
+ * Evaluates one item from its plan entry and probe results. `blockedBy`: the root causes of the items
+ * it depends on that do not pass (see depends.ts); an item they block is `blocked`, its probes not run.
+ */
+export function evaluateItem(p: PlannedItem, probeResults: (ProbeResult | undefined)[], options: ScoreOptions, masker?: Masker, blockedBy: readonly ItemReport[] = []): ItemReport {
   const item = p.item;
+  const blocked = !p.skip && !p.waived && blockedBy.length > 0;
   const strict = Boolean(options.strict);
   const probes: ProbeReport[] = item.probes.map((rp, j) => {
     const r = probeResults[j];
@@ -133,7 +139,7 @@ export function evaluateItem(p: PlannedItem, probeResults: (ProbeResult | undefi
       type: rp.type,
       target: masker ? masker.mask(target) : target,
       result: r?.result ?? "skipped",
-      message: r?.message ?? p.probes[j]?.skip ?? p.skip ?? (p.waived ? "not run: item waived" : "not run"),
+      message: r?.message ?? p.probes[j]?.skip ?? p.skip ?? (p.waived ? "not run: item waived" : blocked ? `not run: blocked by ${blockedBy.map((b) => b.id).join(", ")}` : "not run"),
       duration_ms: r?.duration_ms ?? 0,
     };
     if (rp.name) report.name = rp.name;
@@ -165,6 +171,9 @@ export function evaluateItem(p: PlannedItem, probeResults: (ProbeResult | undefi
   } else if (p.waived && item.waiver) {
     result = "waived";
     message = `waived until ${item.waiver.until} by ${item.waiver.by}: ${item.waiver.reason}`;
+  } else if (blocked) {
+    result = "blocked";
+    message = blockedMessage(blockedBy);
   } else if (item.probes.length > 0) {
     const failed = probes.find((r) => r.result === "fail");
     const skipped = probes.find((r) => r.result === "skipped");
@@ -223,6 +232,8 @@ export function evaluateItem(p: PlannedItem, probeResults: (ProbeResult | undefi
     report.file = item.loc.file;
     report.line = item.loc.line;
   }
+  if (item.depends_on?.length) report.depends_on = item.depends_on;
+  if (blocked) report.blocked_by = blockedBy.map((b) => b.id);
   applyItemGovernance(item, report, options.now);
   return report;
 }
@@ -270,11 +281,31 @@ export function decide(
   const noGo: string[] = [];
   const conditional: string[] = [];
   const quote = (i: ItemReport): string => `"${i.title}" (${i.id})`;
+  // What an item's failure does to the verdict on its own: NO-GO (2), CONDITIONAL (1) or nothing (0).
+  const weightOf = (i: ItemReport): number =>
+    !FAILING.has(i.result) || i.enforced === false ? 0 : gate.blocking.includes(i.severity) ? 2 : i.severity === "high" ? 1 : 0;
+  // Blocked items are named once, with their root cause, in one reason per root cause.
+  const blockedBy = blockedByRoot(items);
+  const grouped = new Set<ItemReport>();
+  for (const [root, blocked] of blockedBy) {
+    grouped.add(root);
+    for (const b of blocked) grouped.add(b);
+  }
   for (let k = 0; k < items.length; k++) {
     const i = items[k] as ItemReport;
+    if (grouped.has(i)) continue;
     if (gate.blocking.includes(i.severity) && FAILING.has(i.result) && i.enforced !== false) {
       noGo.push(`blocking ${i.severity} item ${quote(i)} is ${i.result}${i.message ? `: ${i.message}` : ""}`);
     }
+  }
+  for (const [root, blocked] of blockedBy) {
+    const own = weightOf(root);
+    const level = Math.max(own, ...blocked.map(weightOf));
+    if (level === 0) continue;
+    const what = own === 2 ? `blocking ${root.severity} item` : `${root.severity} item`;
+    const list = blocked.map((b) => `${quote(b)} [${b.severity}]`).join(", ");
+    const reason = `${what} ${quote(root)} is ${root.result}${root.message ? `: ${root.message}` : ""}; it blocks ${blocked.length} item${blocked.length === 1 ? "" : "s"}: ${list}`;
+    (level === 2 ? noGo : conditional).push(reason);
   }
   if (score === null) noGo.push("nothing to score: every item is skipped or waived");
   else if (score < gate.conditional) noGo.push(`score ${score} is below the CONDITIONAL threshold ${gate.conditional}`);
@@ -286,7 +317,7 @@ export function decide(
   for (let k = 0; k < items.length; k++) {
     const i = items[k] as ItemReport;
     const blocks = gate.blocking.includes(i.severity) && FAILING.has(i.result) && i.enforced !== false;
-    if (i.severity === "high" && FAILING.has(i.result) && !blocks && i.enforced !== false && !(i.contradicted && contradicted === "block")) {
+    if (i.severity === "high" && FAILING.has(i.result) && !blocks && !grouped.has(i) && i.enforced !== false && !(i.contradicted && contradicted === "block")) {
       conditional.push(`high item ${quote(i)} is ${i.result}${i.message ? `: ${i.message}` : ""}`);
     }
     if (i.severity === "critical" && i.result === "waived" && i.waiver) conditional.push(`critical item ${quote(i)} is waived until ${i.waiver.until}`);
@@ -302,6 +333,28 @@ export function decide(
   for (const r of outdatedReasons(outdated, gate.signoffs)) conditional.push(r);
   const verdict: Verdict = noGo.length ? "NO-GO" : conditional.length ? "CONDITIONAL" : "GO";
   return { verdict, reasons: [...noGo, ...conditional] };
+}
+
+/**
+ * The items each root cause blocks (result `blocked`), keyed by the root cause's report, in
+ * checklist order. A root cause absent from `items` (a report built by hand) is not listed.
+ */
+export function blockedByRoot(items: readonly ItemReport[]): Map<ItemReport, ItemReport[]> {
+  const out = new Map<ItemReport, ItemReport[]>();
+  let byId: Map<string, ItemReport> | undefined;
+  for (let k = 0; k < items.length; k++) {
+    const i = items[k] as ItemReport;
+    if (i.result !== "blocked" || !i.blocked_by) continue;
+    byId ??= new Map(items.map((x) => [x.id, x]));
+    for (const id of i.blocked_by) {
+      const root = byId.get(id);
+      if (!root) continue;
+      const list = out.get(root);
+      if (list) list.push(i);
+      else out.set(root, [i]);
+    }
+  }
+  return out;
 }
 
 /** Probes that passed only after a failed attempt, in checklist order. */
@@ -330,10 +383,11 @@ export function buildReport(planned: Plan, results: ExecuteResults, options: Sco
   const checklist: Checklist = planned.checklist;
   const byItem = new Map<Item, ItemReport>();
   const itemOptions: ScoreOptions = { ...options, flaky: checklist.gate.flaky };
-  for (let i = 0; i < planned.items.length; i++) {
-    const p = planned.items[i] as PlannedItem;
-    byItem.set(p.item, evaluateItem(p, results[i] ?? [], itemOptions, options.masker));
-  }
+  const evaluate = (i: number, roots: ItemReport[] = []): ItemReport => evaluateItem(planned.items[i] as PlannedItem, results[i] ?? [], itemOptions, options.masker, roots);
+  // With depends_on, each item after the items it depends on (whatever their order in the file).
+  const graph = dependencyGraph(planned.items);
+  const ordered = graph ? dependencyEvaluator(graph, evaluate).report : evaluate;
+  for (let i = 0; i < planned.items.length; i++) byItem.set((planned.items[i] as PlannedItem).item, ordered(i));
   const items: ItemReport[] = [];
   byItem.forEach((r) => items.push(r));
   const gate: Gate = { ...checklist.gate, go: options.minScore ?? checklist.gate.go };

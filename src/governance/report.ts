@@ -43,7 +43,7 @@ export const DEFAULT_WARN_DAYS = 14;
 export const DEFAULT_MAX_WAIVER_DAYS = 90;
 
 /** Results of an item that is not done: open work, and what `enforce_from` defers. */
-export const NOT_DONE: ReadonlySet<ItemResult> = new Set(["fail", "missing", "stale", "partial"]);
+export const NOT_DONE: ReadonlySet<ItemResult> = new Set(["fail", "missing", "stale", "partial", "blocked"]);
 
 /** Results that satisfy a level. */
 const LEVEL_PASS = (r: ItemReport, strict: boolean): boolean => r.result === "pass" || (r.result === "attested" && !strict);

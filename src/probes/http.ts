@@ -8,7 +8,7 @@
  * set: no header of `headers`, no credentials, no body).
  */
 import { createPrivateKey, X509Certificate } from "node:crypto";
-import { readFile } from "node:fs/promises";
+import { readTextFile } from "./evidence/common.js";
 import { createRequire } from "node:module";
 import { resolve as resolvePath } from "node:path";
 import type { Dispatcher } from "undici";
@@ -123,18 +123,15 @@ type TlsMaterial = { ca?: string; cert?: string; key?: string };
  * TLS material of the spec, read from its PEM files (relative to the checklist's directory) and
  * checked, so a wrong file is named rather than reported as a failed handshake.
  */
-async function tlsMaterial(spec: HttpSpec, cwd: string): Promise<TlsMaterial> {
+async function tlsMaterial(spec: HttpSpec, ctx: ProbeContext): Promise<TlsMaterial> {
   const out: TlsMaterial = {};
   for (const k of ["ca", "cert", "key"] as const) {
     const file = spec[k];
     if (file === undefined) continue;
-    try {
-      out[k] = await readFile(resolvePath(cwd, file), "utf8");
-    } catch (e) {
-      const code = (e as { code?: string }).code;
-      const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : code === "EACCES" ? "permission denied" : describeNetError(e);
-      throw new ProbeFailure(`${k}: cannot read ${file} (${why})`);
-    }
+    // Read as evidence files are: a regular file only (never a FIFO), within --untrusted's confinement.
+    const read = await readTextFile(resolvePath(ctx.cwd, file), ctx);
+    if ("error" in read) throw new ProbeFailure(`${k}: cannot read ${file} (${read.error})`);
+    out[k] = read.text;
   }
   if (out.ca === undefined && out.cert === undefined && out.key === undefined) return out;
   const parse = <T>(k: "ca" | "cert" | "key", what: string, make: () => T): T => {
@@ -314,7 +311,7 @@ async function run(spec: HttpSpec, ctx: ProbeContext): Promise<ProbeOutcome> {
   let currentMethod = method;
   const hops: string[] = [];
   try {
-    const tls = await tlsMaterial(spec, ctx.cwd);
+    const tls = await tlsMaterial(spec, ctx);
     const agent = dispatcherFor(tls, spec.insecure === true);
     // The latency is the target's: from here, not counting the first probe's load of undici.
     const sent = monotonicMs();

@@ -30,7 +30,7 @@ export interface ReportDiff {
   score_delta: number | null;
   verified_delta: number | null;
   verdict_change: "better" | "worse" | "same";
-  /** fail / missing / stale now, not then. */
+  /** fail / missing / stale / blocked now, not then; an item blocked by a newly failing root cause is in its root's `blocks`. */
   newly_failing: ItemChange[];
   /** pass / attested now, fail / missing / stale / partial then. */
   newly_passing: ItemChange[];
@@ -100,6 +100,7 @@ export function diffReports(oldReport: Report, newReport: Report): ReportDiff {
     else if (from !== to) changed.push(change(now, from, to));
   }
   for (const [id, was] of before) if (!after.has(id)) removed.push(change(was, was.item.result, undefined));
+  foldBlocked(newly_failing, after);
 
   const score_delta = delta(oldReport.score, newReport.score);
   const verdictDelta = VERDICT_RANK[newReport.verdict] - VERDICT_RANK[oldReport.verdict];
@@ -109,7 +110,8 @@ export function diffReports(oldReport: Report, newReport: Report): ReportDiff {
   if (score_delta !== null && score_delta < 0) regressions.push(`score ${formatScore(oldReport.score)} → ${formatScore(newReport.score)} (${score_delta})`);
   else if (oldReport.score !== null && newReport.score === null) regressions.push(`score ${formatScore(oldReport.score)} → nothing scored`);
   if (newly_failing.length > 0) {
-    regressions.push(`${newly_failing.length} item${newly_failing.length === 1 ? "" : "s"} newly failing: ${newly_failing.map((c) => c.id).join(", ")}`);
+    const ids = newly_failing.map((c) => (c.blocks ? `${c.id} (blocking ${c.blocks.join(", ")})` : c.id));
+    regressions.push(`${newly_failing.length} item${newly_failing.length === 1 ? "" : "s"} newly failing: ${ids.join(", ")}`);
   }
   return {
     old: ref(oldReport),
@@ -125,6 +127,28 @@ export function diffReports(oldReport: Report, newReport: Report): ReportDiff {
     regressed: regressions.length > 0,
     regressions,
   };
+}
+
+/**
+ * Folds each newly blocked item into the change of its root cause when that root newly fails too:
+ * one change names the root cause with the items it blocks. A blocked item whose root cause failed
+ * already (or is not in the list) keeps its own change.
+ */
+function foldBlocked(changes: ItemChange[], items: Map<string, { item: { result: ItemResult; blocked_by?: string[] } }>): void {
+  const byId = new Map(changes.map((c) => [c.id, c]));
+  for (let k = changes.length - 1; k >= 0; k--) {
+    const c = changes[k] as ItemChange;
+    const roots = items.get(c.id)?.item.result === "blocked" ? (items.get(c.id)?.item.blocked_by ?? []) : [];
+    const into = roots.map((id) => byId.get(id)).filter((r): r is ItemChange => r !== undefined && r !== c);
+    if (into.length === 0) continue;
+    for (const r of into) (r.blocks ??= []).unshift(c.id);
+    changes.splice(k, 1);
+  }
+}
+
+/** `ch`'s cause, with the items it blocks. */
+function causeText(ch: ItemChange): string {
+  return `${ch.message ?? ""}${ch.blocks ? `${ch.message ? " — " : ""}blocks: ${ch.blocks.join(", ")}` : ""}`;
 }
 
 const LISTS = [
@@ -155,7 +179,7 @@ function renderDiffTerminal(d: ReportDiff, options: RenderOptions): string {
     const colour = key === "newly_failing" ? c.red : key === "newly_passing" ? c.green : (t: string) => t;
     out.push(c.bold(`${label} (${list.length})`));
     for (const ch of list) {
-      const text = oneLine(`${ch.id} [${ch.severity}] ${ch.from ?? "new"} → ${ch.to ?? "removed"}: ${ch.title}${ch.message && ch.to && isFailing(ch.to) ? ` — ${ch.message}` : ""}`);
+      const text = oneLine(`${ch.id} [${ch.severity}] ${ch.from ?? "new"} → ${ch.to ?? "removed"}: ${ch.title}${ch.to && isFailing(ch.to) && causeText(ch) ? ` — ${causeText(ch)}` : ""}`);
       const lines = wrapWidth(text, width - 4, 3);
       out.push(colour(lines.map((l, i) => `${i === 0 ? "  • " : "    "}${l}`).join("\n")));
     }
@@ -201,7 +225,7 @@ function renderDiffMarkdown(d: ReportDiff): string {
           md(pathLabel(ch.section)),
           ch.from ?? "—",
           ch.to ?? "—",
-          ch.to && isFailing(ch.to) && ch.message ? md(ch.message.slice(0, 300)) : "",
+          ch.to && isFailing(ch.to) ? md(causeText(ch).slice(0, 300)) : "",
         ]),
       ),
       "",

@@ -8,7 +8,7 @@ import { oneLine } from "../errors.js";
 import { TRUNCATED_NOTE } from "../reports/markdown.js";
 import { bySeverity, formatScore, itemCause, summarize } from "../reports/summary.js";
 import type { Report, Severity } from "../types.js";
-import { allItems } from "../engine/score.js";
+import { allItems, blockedByRoot } from "../engine/score.js";
 
 /** GitHub shows at most this many annotations of each kind (error, warning) per step. */
 export const ANNOTATIONS_PER_KIND = 10;
@@ -49,7 +49,9 @@ function annotationFile(file: string | undefined, fallback: string | undefined, 
 }
 
 /**
- * One `::error`/`::warning` line per failing item (fail, missing, stale), most severe first:
+ * One `::error`/`::warning` line per failing item (fail, missing, stale), most severe first; items
+ * blocked by a dependency (depends_on) are named in their root cause's line, not one line each (the
+ * line is an error when the root or any item it blocks would be):
  * critical and high items (and any `gate.blocking` severity) are errors, the rest warnings. Each
  * points at the item's `file` and `line` (an item without a file points at `checklistFile`).
  * At most `perKind` of each kind are printed; the rest are counted in one `::notice` line
@@ -57,12 +59,20 @@ function annotationFile(file: string | undefined, fallback: string | undefined, 
  */
 export function githubAnnotations(report: Report, checklistFile?: string, options: AnnotationOptions = {}): string[] {
   const perKind = options.perKind ?? ANNOTATIONS_PER_KIND;
-  const failing = [...summarize(report).failing].sort(bySeverity);
+  const summary = summarize(report);
+  const blocks = blockedByRoot(summary.items.map((l) => l.item));
+  const roots = new Set([...blocks.keys()].map((r) => r.id));
+  // A blocked item is named in its root causes' lines; a root cause that is not itself failing (partial) gets one.
+  const failingItems = new Set(summary.failing.map((l) => l.item));
+  const failing = summary.items
+    .filter(({ item }) => blocks.has(item) || (failingItems.has(item) && !item.blocked_by?.some((id) => roots.has(id))))
+    .sort(bySeverity);
   const shown = { error: 0, warning: 0 };
   const hidden = { error: 0, warning: 0 };
   const lines: string[] = [];
   for (const { item } of failing) {
-    const kind = kindOf(item.severity, report.gate.blocking);
+    const blocked = blocks.get(item) ?? [];
+    const kind = [item, ...blocked].some((i) => kindOf(i.severity, report.gate.blocking) === "error") ? "error" : "warning";
     if (shown[kind] >= perKind) {
       hidden[kind]++;
       continue;
@@ -75,8 +85,10 @@ export function githubAnnotations(report: Report, checklistFile?: string, option
       if (item.line) props.push(`line=${item.line}`);
     }
     const what = item.contradicted ? "contradicted claim" : item.result;
-    props.push(`title=${escapeProperty(`readiness: ${item.severity} item ${item.id} ${what}`)}`);
-    lines.push(`::${kind} ${props.join(",")}::${escapeData(`${item.title}: ${itemCause(item) || item.result}`)}`);
+    const also = blocked.length ? `, blocks ${blocked.length} item${blocked.length === 1 ? "" : "s"}` : "";
+    props.push(`title=${escapeProperty(`readiness: ${item.severity} item ${item.id} ${what}${also}`)}`);
+    const list = blocked.length ? ` — blocks: ${blocked.map((b) => `${b.id} (${b.severity})`).join(", ")}` : "";
+    lines.push(`::${kind} ${props.join(",")}::${escapeData(`${item.title}: ${itemCause(item) || item.result}${list}`)}`);
   }
   // A flaky pass: a warning of its own, whatever the item's severity (it passed).
   for (const f of report.flaky ?? []) {

@@ -7,11 +7,12 @@ import { ReadinessError, oneLine } from "../errors.js";
 import { escapeHtml, escapeMarkdown, escapeXml, terminalText } from "../reports/escape.js";
 import { gauge, htmlDocument, VERDICT_COLOUR } from "../reports/html.js";
 import { mdTable, VERDICT_EMOJI } from "../reports/markdown.js";
-import { itemCause, summarize, VERDICT_RANK, formatScore } from "../reports/summary.js";
+import { isFailing, itemCause, summarize, VERDICT_RANK, formatScore } from "../reports/summary.js";
 import { seconds } from "../reports/junit.js";
 import type { RenderOptions } from "../reports/types.js";
 import { drawTable } from "../reports/table.js";
 import { ITEM_RESULTS } from "../types.js";
+import { blockedByRoot } from "../engine/score.js";
 import type { Counts, ItemResult, Report, Severity, Verdict } from "../types.js";
 
 /** A failing item of a service, as the fleet report lists it. */
@@ -20,7 +21,10 @@ export interface FleetFailure {
   title: string;
   severity: Severity;
   result: ItemResult;
+  /** The cause; a root cause's ends with the items it blocks. */
   message: string;
+  /** For a root cause: ids of the items it blocks (depends_on), not listed on their own. */
+  blocks?: string[];
 }
 
 /** One service in a fleet report. */
@@ -35,7 +39,7 @@ export interface FleetService {
   started_at: string;
   duration_ms: number;
   interrupted: boolean;
-  /** fail / missing / stale items, most severe first. */
+  /** fail / missing / stale / blocked items, most severe first; a blocked item only in its root cause's `blocks`. */
   failing: FleetFailure[];
 }
 
@@ -65,6 +69,26 @@ function zeroCounts(): Counts {
   return Object.fromEntries(ITEM_RESULTS.map((r) => [r, 0])) as Counts;
 }
 
+/** A report's failing items, each blocked item named once in its root cause's entry. */
+function fleetFailures(r: Report): FleetFailure[] {
+  const summary = summarize(r);
+  const blocks = blockedByRoot(summary.items.map((l) => l.item));
+  // A root cause that is not failing itself (partial) is not listed: the items it blocks are, each.
+  const roots = new Set([...blocks.keys()].filter((i) => isFailing(i.result)).map((i) => i.id));
+  const out: FleetFailure[] = [];
+  for (const { item } of summary.failing) {
+    if (item.result === "blocked" && item.blocked_by?.some((id) => roots.has(id))) continue;
+    const blocked = blocks.get(item)?.map((b) => b.id);
+    const f: FleetFailure = { id: item.id, title: item.title, severity: item.severity, result: item.result, message: itemCause(item) };
+    if (blocked) {
+      f.blocks = blocked;
+      f.message += ` — blocks: ${blocked.join(", ")}`;
+    }
+    out.push(f);
+  }
+  return out;
+}
+
 /** Builds a fleet report. Throws a `ReadinessError` when given no report. */
 export function mergeReports(reports: readonly Report[]): FleetReport {
   if (reports.length === 0) throw new ReadinessError("merge needs at least one JSON report", { code: "EUSAGE" });
@@ -79,13 +103,7 @@ export function mergeReports(reports: readonly Report[]): FleetReport {
     started_at: r.started_at,
     duration_ms: r.duration_ms,
     interrupted: r.interrupted,
-    failing: summarize(r).failing.map(({ item }) => ({
-      id: item.id,
-      title: item.title,
-      severity: item.severity,
-      result: item.result,
-      message: itemCause(item),
-    })),
+    failing: fleetFailures(r),
   }));
   services.sort(
     (a, b) =>

@@ -83,5 +83,8 @@ export function parseReport(text: string, file = "<report>"): Report {
       { code: "EREPORT", issues },
     );
   }
-  return value as Report;
+  const report = value as Report;
+  // Reports written before `blocked` existed have no count of it: none were blocked.
+  report.counts.blocked ??= 0;
+  return report;
 }

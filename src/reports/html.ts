@@ -16,14 +16,14 @@ const h = escapeHtml;
 /** Verdict colours (same in light and dark: they sit on their own background). */
 export const VERDICT_COLOUR: Record<Verdict, string> = { GO: "#1a7f37", CONDITIONAL: "#c45f00", "NO-GO": "#cf222e" };
 
-const RESULTS: ItemResult[] = ["pass", "fail", "attested", "partial", "missing", "stale", "waived", "skipped"];
+const RESULTS: ItemResult[] = ["pass", "fail", "attested", "partial", "missing", "stale", "blocked", "waived", "skipped"];
 
 /** The page's stylesheet; shared with the fleet report. */
 export const HTML_STYLE = `
 :root{color-scheme:light dark;--bg:#ffffff;--fg:#1f2328;--muted:#59636e;--line:#d1d9e0;--card:#f6f8fa;--track:#e3e8ee;
---pass:#1a7f37;--fail:#cf222e;--attested:#0969da;--partial:#9a6700;--missing:#cf222e;--stale:#8250df;--waived:#59636e;--skipped:#59636e}
+--pass:#1a7f37;--fail:#cf222e;--attested:#0969da;--partial:#9a6700;--missing:#cf222e;--stale:#8250df;--blocked:#cf222e;--waived:#59636e;--skipped:#59636e}
 @media (prefers-color-scheme:dark){:root{--bg:#0d1117;--fg:#e6edf3;--muted:#9198a1;--line:#3d444d;--card:#151b23;--track:#2a313c;
---pass:#3fb950;--fail:#f85149;--attested:#4493f8;--partial:#d29922;--missing:#f85149;--stale:#ab7df8;--waived:#9198a1;--skipped:#9198a1}}
+--pass:#3fb950;--fail:#f85149;--attested:#4493f8;--partial:#d29922;--missing:#f85149;--stale:#ab7df8;--blocked:#f85149;--waived:#9198a1;--skipped:#9198a1}}
 *{box-sizing:border-box}
 body{margin:0;background:var(--bg);color:var(--fg);font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Noto Sans CJK JP",sans-serif}
 main{max-width:1100px;margin:0 auto;padding:24px}
@@ -41,7 +41,7 @@ ul.reasons{margin:8px 0 0;padding-left:20px}ul.reasons li{overflow-wrap:anywhere
 .chip b{margin-right:4px}
 .r{font-weight:700;white-space:nowrap}
 .r-pass{color:var(--pass)}.r-fail{color:var(--fail)}.r-attested{color:var(--attested)}.r-partial{color:var(--partial)}
-.r-missing{color:var(--missing)}.r-stale{color:var(--stale)}.r-waived{color:var(--waived)}.r-skipped{color:var(--skipped)}
+.r-missing{color:var(--missing)}.r-stale{color:var(--stale)}.r-blocked{color:var(--blocked)}.r-waived{color:var(--waived)}.r-skipped{color:var(--skipped)}
 table{border-collapse:collapse;width:100%;margin:4px 0 12px}
 th,td{text-align:left;vertical-align:top;padding:6px 8px;border-bottom:1px solid var(--line)}
 th{font-size:13px;color:var(--muted);font-weight:600}
@@ -169,7 +169,7 @@ function codeSpans(escaped: string): string {
 }
 
 function counts(report: Report): string {
-  return `<div class="counts">${RESULTS.map((r) => `<span class="chip"><b class="r-${r}">${report.counts[r]}</b>${r}</span>`).join("")}</div>`;
+  return `<div class="counts">${RESULTS.filter((r) => r !== "blocked" || report.counts.blocked > 0).map((r) => `<span class="chip"><b class="r-${r}">${report.counts[r] ?? 0}</b>${r}</span>`).join("")}</div>`;
 }
 
 function bars(report: Report, s: ReportSummary): string {

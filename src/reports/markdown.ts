@@ -33,6 +33,7 @@ export const RESULT_EMOJI: Record<ItemResult, string> = {
   partial: "◐",
   missing: "⬜",
   stale: "⌛",
+  blocked: "⛔",
   waived: "🛡️",
   skipped: "⏭️",
 };
@@ -180,7 +181,7 @@ function header(report: Report, out: string[], cache: RowCache): void {
     out.push(`**Why not GO:**`, "", ...reasons, "");
   }
   const c = report.counts;
-  const keys = Object.keys(RESULT_EMOJI) as ItemResult[];
+  const keys = (Object.keys(RESULT_EMOJI) as ItemResult[]).filter((k) => k !== "blocked" || c.blocked > 0);
   out.push(
     mdTable(
       keys.map((k) => `${RESULT_EMOJI[k]} ${k}`),

@@ -7,7 +7,7 @@ import { SEVERITIES } from "../types.js";
 import type { ItemReport, ItemResult, Report, SectionReport, Severity, Verdict } from "../types.js";
 
 /** Results that count against readiness: the item is not done, or its evidence says it is not. */
-export const FAILING_RESULTS: readonly ItemResult[] = ["fail", "missing", "stale"];
+export const FAILING_RESULTS: readonly ItemResult[] = ["fail", "missing", "stale", "blocked"];
 
 /** A waiver ending within this many days of the run is flagged as expiring. */
 export const EXPIRING_WAIVER_DAYS = 14;
@@ -50,9 +50,9 @@ export interface ReportSummary {
   slowest: { item: LocatedItem; ms: number }[];
 }
 
-/** Whether a result counts against readiness (fail, missing, stale). */
+/** Whether a result counts against readiness (fail, missing, stale, blocked by a dependency). */
 export function isFailing(result: ItemResult): boolean {
-  return result === "fail" || result === "missing" || result === "stale";
+  return result === "fail" || result === "missing" || result === "stale" || result === "blocked";
 }
 
 /** Sections in document order (pre-order), each with its title path. */
@@ -92,6 +92,7 @@ const RESULT_RANK: Record<ItemResult, number> = {
   fail: 0,
   stale: 1,
   missing: 2,
+  blocked: 3,
   partial: 3,
   waived: 4,
   attested: 5,
@@ -212,6 +213,8 @@ export function itemCause(item: ItemReport): string {
       );
     case "partial":
       return item.message ?? "partially done";
+    case "blocked":
+      return item.message ?? `blocked by ${item.blocked_by?.join(", ") ?? "a dependency"}`;
     case "waived":
       return item.waiver
         ? `waived until ${item.waiver.until} by ${item.waiver.by}: ${item.waiver.reason}`

@@ -26,6 +26,7 @@ export const RESULT_LABEL: Record<ItemResult, string> = {
   partial: "◐ partial",
   missing: "✘ MISSING",
   stale: "✘ STALE",
+  blocked: "✘ BLOCKED",
   waived: "⊘ waived",
   skipped: "- skipped",
 };
@@ -38,6 +39,7 @@ function colourResult(c: ChalkInstance, result: ItemResult, text: string): strin
       return c.cyan(text);
     case "fail":
     case "missing":
+    case "blocked":
       return c.red.bold(text);
     case "stale":
       return c.magenta.bold(text);
@@ -300,7 +302,8 @@ function baselineBlock(report: Report, c: ChalkInstance, l: Layout, out: string[
 
 function countsLines(report: Report, c: ChalkInstance, width: number): string {
   const label = "Counts:";
-  const parts = (Object.keys(RESULT_LABEL) as ItemResult[]).map((r) => ({ r, text: `${report.counts[r]} ${r}` }));
+  // `blocked` only when an item is (depends_on): the line stays as it was for checklists without dependencies.
+  const parts = (Object.keys(RESULT_LABEL) as ItemResult[]).filter((r) => r !== "blocked" || report.counts.blocked > 0).map((r) => ({ r, text: `${report.counts[r]} ${r}` }));
   const lines: string[] = [];
   let plain = label;
   let styled = c.bold(label);

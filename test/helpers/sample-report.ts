@@ -35,6 +35,7 @@ export function item(
     partial: 0.5,
     missing: 0,
     stale: 0,
+    blocked: 0,
     waived: null,
     skipped: null,
   };

@@ -90,7 +90,7 @@ describe("item results", () => {
       ["waived", "waived", false],
       ["expired-waiver", "fail", false],
     ]);
-    expect(r.counts).toEqual({ pass: 1, fail: 3, attested: 1, partial: 1, missing: 2, stale: 1, waived: 1, skipped: 1 });
+    expect(r.counts).toEqual({ pass: 1, fail: 3, attested: 1, partial: 1, missing: 2, stale: 1, blocked: 0, waived: 1, skipped: 1 });
     expect(r.sections[0]!.items[4]!.message).toBe("attestation expired on 2026-01-31 (attested 2026-01-01)");
     expect(r.warnings).toContain('waiver of "expired-waiver" expired on 2026-11-22: it no longer applies');
     // 9 scored low items (weight 1): pass 1 + attested 1 + partial 0.5 = 2.5 / 9
@@ -159,6 +159,20 @@ describe("verdict", () => {
   it("decide() is pure over item reports", () => {
     const it1 = { id: "x", title: "X", severity: "medium", result: "pass", weight: 3, credit: 1 } as ItemReport;
     expect(decide([it1], 100, 100, DEFAULT_GATE, [])).toEqual({ verdict: "GO", reasons: [] });
+  });
+
+  it("decide() names a root cause once with what it blocks, at the severest level among them", () => {
+    const gate = { ...DEFAULT_GATE, verified: 0 };
+    const low = { id: "dns", title: "DNS", severity: "low", result: "fail", message: "no such host", weight: 1, credit: 0 } as ItemReport;
+    const blocked = (id: string, severity: ItemReport["severity"]): ItemReport =>
+      ({ id, title: id.toUpperCase(), severity, result: "blocked", message: "blocked: dns failed: no such host", blocked_by: ["dns"], weight: 10, credit: 0 }) as ItemReport;
+    // A low root cause blocking a critical item: NO-GO, one reason, naming the root and the items.
+    expect(decide([low, blocked("api", "critical"), blocked("web", "high")], 95, 95, gate, [])).toEqual({
+      verdict: "NO-GO",
+      reasons: ['low item "DNS" (dns) is fail: no such host; it blocks 2 items: "API" (api) [critical], "WEB" (web) [high]'],
+    });
+    // Blocking only a medium item: no reason of its own (the score carries it).
+    expect(decide([low, blocked("docs", "medium")], 95, 95, gate, [])).toEqual({ verdict: "GO", reasons: [] });
   });
 
   it("--only leaves unselected items skipped and out of the score", () => {

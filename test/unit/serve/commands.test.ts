@@ -19,7 +19,7 @@ describe("--listen", () => {
 });
 
 describe("readiness history's terminal view", () => {
-  const counts = { pass: 1, fail: 2, attested: 0, partial: 0, missing: 1, stale: 0, waived: 0, skipped: 0 };
+  const counts = { pass: 1, fail: 2, attested: 0, partial: 0, missing: 1, stale: 0, blocked: 0, waived: 0, skipped: 0 };
   const e = (day: number, score: number | null, verdict: string): HistoryEntry => ({ started_at: `2026-12-0${day}T08:30:00.000Z`, verdict: verdict as HistoryEntry["verdict"], score, verified_score: score, counts, duration_ms: 1, reasons: 1 });
 
   it("sparks scores from 0 to 100, a run without a score as a space", () => {

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { appendHistory, defaultHistoryPath, HistoryStore, parseHistory, readHistory, retain, type HistoryEntry } from "../../../src/serve/history.js";
 import { ROOT } from "../../helpers/cli.js";
 
-const counts = { pass: 1, fail: 0, attested: 0, partial: 0, missing: 0, stale: 0, waived: 0, skipped: 0 };
+const counts = { pass: 1, fail: 0, attested: 0, partial: 0, missing: 0, stale: 0, blocked: 0, waived: 0, skipped: 0 };
 const entry = (iso: string, score = 90): HistoryEntry => ({ started_at: iso, verdict: "GO", score, verified_score: score - 10, counts, duration_ms: 5, reasons: 0 });
 const day = 86_400_000;
 
