@@ -19,6 +19,8 @@ export interface OutItem {
   reason?: string;
   /** Source line (1-based). */
   line: number;
+  /** A link from the title: where the item is explained. */
+  docs?: string;
   /** Extra words for the line comment (a stripped decoration such as `⚠️ BLOCKER`). */
   note?: string;
   probes: SuggestedProbe[];
@@ -132,6 +134,7 @@ function writeItem(out: string[], item: OutItem, pad: string, withProbes: boolea
   if (item.severity) out.push(`${p}severity: ${item.severity}`);
   if (item.status) out.push(`${p}status: ${item.status}`);
   if (item.reason) out.push(`${p}reason: ${yamlString(item.reason)}`);
+  if (item.docs) out.push(`${p}docs: ${yamlString(item.docs)}`);
   if (item.probes.length === 0) return;
   if (withProbes) {
     out.push(`${p}probes:  # suggested from line ${item.line}; review them`);
