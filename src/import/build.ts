@@ -468,7 +468,7 @@ export function buildChecklist(md: MdDocument, fallbackName: string): BuildResul
   if (unmarkedLines.length > 0) {
     const shown = unmarkedLines.slice(0, 8).join(", ");
     warnings.push(
-      `${unmarkedLines.length} plain list item${unmarkedLines.length === 1 ? " was" : "s were"} not imported: this file marks its items with checkboxes or status emoji, so unmarked bullets read as notes (line${unmarkedLines.length === 1 ? "" : "s"} ${shown}${unmarkedLines.length > 8 ? ", …" : ""})`,
+      `${unmarkedLines.length} plain list item${unmarkedLines.length === 1 ? " was" : "s were"} not imported: this file marks its items (checkboxes, status emoji or item tables), so unmarked bullets read as notes (line${unmarkedLines.length === 1 ? "" : "s"} ${shown}${unmarkedLines.length > 8 ? ", …" : ""})`,
     );
   }
   const result: BuildResult = { name, sections, skipped: allSkipped, warnings, mappings, decisions };
