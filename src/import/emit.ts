@@ -6,7 +6,7 @@
  * string, and a double-quoted one otherwise.
  */
 import type { ManualStatus, Severity } from "../types.js";
-import { DEFAULT_BASE_URL, type ProbeValue, type SuggestedProbe } from "./probes.js";
+import { SUGGESTION_VARS, type ProbeValue, type SuggestedProbe } from "./probes.js";
 
 /** An item ready to be written. */
 export interface OutItem {
@@ -160,10 +160,21 @@ function writeSection(out: string[], s: OutSection, pad: string, withProbes: boo
   }
 }
 
-function usesBaseUrl(sections: OutSection[]): boolean {
-  return sections.some(
-    (s) => s.items.some((i) => i.probes.some((p) => p.fields.some(([, v]) => typeof v === "string" && v.includes("${vars.base_url}")))) || usesBaseUrl(s.sections),
-  );
+/** The `${vars.NAME}` references in suggested probes, in the order of SUGGESTION_VARS. */
+function usedVars(sections: OutSection[]): string[] {
+  const found = new Set<string>();
+  const scan = (v: ProbeValue): void => {
+    if (typeof v === "string") for (const m of v.matchAll(/\$\{vars\.([a-z_]+)\}/g)) found.add(m[1] ?? "");
+    else if (typeof v === "object") Object.values(v).forEach(scan);
+  };
+  const walk = (list: OutSection[]): void => {
+    for (const s of list) {
+      for (const i of s.items) for (const p of i.probes) for (const [, v] of p.fields) scan(v);
+      walk(s.sections);
+    }
+  };
+  walk(sections);
+  return Object.keys(SUGGESTION_VARS).filter((k) => found.has(k));
 }
 
 /** The checklist YAML text for an imported document. Deterministic: same input, same bytes. */
@@ -177,8 +188,14 @@ export function writeChecklist(doc: OutDocument): string {
     "version: 1",
     `name: ${yamlString(doc.name)}`,
   ];
-  if (usesBaseUrl(doc.sections)) {
-    out.push("vars:", `  base_url: ${DEFAULT_BASE_URL}  # suggested: where the service under audit listens`);
+  const vars = usedVars(doc.sections);
+  if (vars.length > 0) {
+    // Targets the document does not name: placeholders that reach nothing until someone fills them in.
+    out.push("vars:");
+    for (const name of vars) {
+      const v = SUGGESTION_VARS[name];
+      if (v) out.push(`  ${name}: ${yamlString(v.value)}  # TODO: ${v.todo} (not in the source document)`);
+    }
   }
   // The evidence-first defaults, stated: an imported checklist is claims until its probes pass.
   out.push(

@@ -71,7 +71,7 @@ describe("importing the seed checklists", () => {
         const withProbes = items.filter((i) => i.probes);
         expect(withProbes.length).toBe(live.summary.probes.items);
         expect(live.summary.probes.live).toBe(true);
-        if (live.yaml.includes("${vars.base_url}")) expect(vars?.base_url).toBe("http://localhost:8080");
+        if (live.yaml.includes("${vars.base_url}")) expect(vars?.base_url).toBe("https://service.invalid");
       });
 
       it("has a JSON-serialisable summary and a readable report", () => {
@@ -99,7 +99,7 @@ describe("importing the seed checklists", () => {
     expect(sectionIds).toContain("database-infrastructure");
     expect(sectionIds).not.toContain("status-legend");
     expect(r.yaml).toContain("# line 22 · heading says ✅ COMPLETE");
-    expect(r.yaml).toContain("#   - tcp: localhost:8012");
+    expect(r.yaml).toContain("#   - tcp: ${vars.host}:8012");
     expect(r.summary.skipped.byReason.legend).toBe(4);
   });
 
