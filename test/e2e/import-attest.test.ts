@@ -27,10 +27,11 @@ const items = (text: string) => (parse(text) as Doc).sections.flatMap((s) => s.i
 
 async function imported(): Promise<{ dir: string; file: string; cleanup: () => void }> {
   const p = tempProject();
+  const cleanup = (): void => p.cleanup();
   writeFileSync(join(p.dir, "launch.md"), MD);
   const r = await runCli(["import", "launch.md", "-o", "readiness.yaml"], { cwd: p.dir });
   expect(r.code, r.stderr).toBe(0);
-  return { dir: p.dir, file: join(p.dir, "readiness.yaml"), cleanup: p.cleanup };
+  return { dir: p.dir, file: join(p.dir, "readiness.yaml"), cleanup };
 }
 
 describe("readiness attest after an import", () => {
