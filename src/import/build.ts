@@ -63,7 +63,8 @@ function analyze(item: MdListItem): Analysis {
   const source = details ? details.title : item.text;
   const moreLines = details ? [details.description].filter(Boolean) : item.more;
   const badge = badgeSeverity(source);
-  const { box, rest } = takeCheckbox(decodeText(stripBadges(source)).trimStart());
+  // A leading `&#9744;` / `:white_check_mark:` is a box; the rest keeps its entities for cleanInline.
+  const { box, rest } = takeCheckbox(stripBadges(source).trimStart().replace(/^(?:&#?\w{1,10};|:[a-z_]{1,40}:)/, (m) => decodeText(m)));
   const links: string[] = [];
   // Leading emoji may precede a bold title (`✅ **Title** - text`): split after them.
   const cleanAll = cleanInline(rest, links);

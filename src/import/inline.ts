@@ -27,7 +27,7 @@ const ESCAPE = /\\([\\`*_{}[\]()#+\-.!|<>~])/g;
 export function cleanInline(text: string, links?: string[]): string {
   let t = text;
   if (SPECIAL.test(t)) {
-    if (t.includes("&") || t.includes(":")) t = decodeText(t);
+    if (t.includes(":")) t = decodeShortcodes(t);
     if (t.includes("[")) {
       t = t.replace(REF_IMAGE, (_m, alt: string) => alt);
       t = t.replace(IMAGE, (_m, alt: string) => alt);
@@ -51,6 +51,8 @@ export function cleanInline(text: string, links?: string[]): string {
       t = t.replace(EM_UNDER, "$1$2");
     }
     if (t.includes("\\")) t = t.replace(ESCAPE, "$1");
+    // Last, so that `&lt;head&gt;` stays text instead of becoming a tag that the line above strips.
+    if (t.includes("&")) t = decodeEntities(t);
   }
   return t.replace(/\s+/g, " ").trim();
 }
@@ -122,10 +124,21 @@ const SHORTCODES: Record<string, string> = {
 };
 const SHORTCODE = /:([a-z_]{1,40}):/g;
 
+/** Control characters an entity can spell (`&#27;` is ESC): never let one reach a title or the report. */
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+function decodeEntities(text: string): string {
+  return decodeHTML(text).replace(CONTROL, "\ufffd");
+}
+
+function decodeShortcodes(text: string): string {
+  return text.replace(SHORTCODE, (m, name: string) => SHORTCODES[name] ?? m);
+}
+
 /** HTML entities decoded (`&#9744;` → ☐, `&amp;` → &) and status/colour shortcodes (`:white_check_mark:`) as emoji. */
 export function decodeText(text: string): string {
-  let t = text.includes("&") ? decodeHTML(text) : text;
-  if (t.includes(":")) t = t.replace(SHORTCODE, (m, name: string) => SHORTCODES[name] ?? m);
+  let t = text.includes("&") ? decodeEntities(text) : text;
+  if (t.includes(":")) t = decodeShortcodes(t);
   return t;
 }
 

@@ -85,4 +85,12 @@ describe("checklist shapes beyond lists and status tables", () => {
     expect(result.summary.skipped.byReason).toMatchObject({ "answer-option": 3, goal: 2 });
     expect(result.summary.decisions.join("\n")).toMatch(/answer options[\s\S]*Definition of done/);
   });
+
+  it("entities decode to text, never to a tag that is then dropped or to a control character", () => {
+    const { items, result } = load("# Web\n\n- [ ] Charset first in &lt;head&gt; &amp; body\n- [ ] Title &#27;[31mred\n");
+    expect(items[0]?.title).toBe("Charset first in <head> & body");
+    expect(result.yaml).not.toContain("\u001b");
+    expect(items[1]?.title).toContain("\ufffd[31mred");
+  });
 });
+
