@@ -267,14 +267,16 @@ Exit codes: 0 GO (or CONDITIONAL unless --fail-on conditional), 1 NO-GO, 2 bad i
       .command("attest")
       .summary("record a manual attestation")
       .description("record a manual attestation in the checklist: status done, who, today (comments and layout kept)")
-      .argument("<id>", "item id (readiness list shows them)")
+      .argument("[ids...]", "item ids (readiness list shows them)")
+      .option("--section <id>", "attest every item of this section (and of its subsections)")
+      .option("--all-claimed", "attest every item whose status: done claim says nobody (as readiness import writes them)")
       .requiredOption("--by <name>", "who attests (recorded as attested_by)")
       .option("--evidence <ref>", "link or reference backing the claim (recorded as evidence)")
       .option("--note <text>", "free text kept with the attestation (recorded as note)")
       .option("--expires-after <duration>", "how long the attestation holds before it goes stale, e.g. 90d")
       .option("--file <file>", "checklist to edit (default: readiness.yaml here)")
-      .addHelpText("after", "\nExample:\n  readiness attest runbooks --by \"Ana Ruiz\" --evidence https://wiki.example.com/runbooks --expires-after 90d\n\nThe date is today (READINESS_NOW pins it). Keys you do not pass are left as they are. Exit 0 recorded, 2 refused (file unchanged).")
-      .action(run(async (id: string, _o: unknown, cmd: Command) => (await commands.attest()).attestCommand(id, cmd.optsWithGlobals(), io)));
+      .addHelpText("after", "\nExamples:\n  readiness attest runbooks --by \"Ana Ruiz\" --evidence https://wiki.example.com/runbooks --expires-after 90d\n  readiness attest backups restore-drill --by \"Ana Ruiz\"\n  readiness attest --section security --by \"Ana Ruiz\" --evidence https://wiki.example.com/sec-review\n  readiness attest --all-claimed --by \"Ana Ruiz\"   # after readiness import: the claims become attestations\n\nThe date is today (READINESS_NOW pins it). Keys you do not pass are left as they are. All items are written at once, or none. Exit 0 recorded, 2 refused (file unchanged).")
+      .action(run(async (ids: string[], _o: unknown, cmd: Command) => (await commands.attest()).attestCommand(ids, cmd.optsWithGlobals(), io)));
 
   if (wanted("waive"))
     cli

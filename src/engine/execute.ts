@@ -282,6 +282,9 @@ function remeasured(first: ProbeResult, second: ProbeResult, firstLatency: numbe
   };
 }
 
+/** How many times a latency failure is measured again alone at most. */
+const REMEASURES = 3;
+
 /** A probe to run, and where its result goes. */
 interface Job {
   item: number;
@@ -424,7 +427,15 @@ export async function execute(planned: Plan, options: ExecuteOptions = {}): Prom
       if (again.length === 0) break;
       // With nothing else in flight: one at a time.
       for (const { job, first, latency } of again.splice(0)) {
-        store(job, runSignal.aborted ? first : remeasured(first, await runProbe(job.probe, run), latency));
+        if (runSignal.aborted) {
+          store(job, first);
+          continue;
+        }
+        // Alone, a measurement can still meet load from outside readiness (another process on the
+        // machine): up to REMEASURES tries, and the first within the bound counts.
+        let second = await runProbe(job.probe, run);
+        for (let i = 1; i < REMEASURES && !runSignal.aborted && latencyOver(job.probe, second) !== undefined; i++) second = await runProbe(job.probe, run);
+        store(job, remeasured(first, second, latency));
       }
     }
   } finally {

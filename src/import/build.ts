@@ -10,9 +10,10 @@
  */
 import type { ManualStatus, Severity } from "../types.js";
 import { slugify, truncate } from "../util/text.js";
-import { cellStatus, headingSeverity, itemSeverity, leadingMarkersEnd, priorityLine, readClaims, severityFromWord, statusFromWords, takeCheckbox } from "./claims.js";
+import { cellSeverity, cellStatus, headingSeverity, itemSeverity, leadingMarkersEnd, priorityLine, readClaims, statusFromWords, takeCheckbox } from "./claims.js";
 import type { OutItem, OutSection } from "./emit.js";
-import { cleanInline, splitBoldTitle, stripLeadingSymbols, stripTrailingSymbols, stripNumbering, stripPriorityAnnotation } from "./inline.js";
+import { badgeSeverity, cleanInline, decodeText, detailsParts, splitBoldTitle, stripBadges, stripLeadingSymbols, stripTrailingSymbols, stripNumbering, stripPriorityAnnotation } from "./inline.js";
+import { levelMarked, tableColumns } from "./table.js";
 import type { MdDocument, MdListItem, MdSection, MdTable, SkippedLine, SkipReason } from "./markdown.js";
 import { suggestProbes } from "./probes.js";
 
@@ -33,6 +34,12 @@ interface Analysis {
   conflict: boolean;
   /** The item has an open `[ ]` box. */
   open: boolean;
+  /** The item has a task-list box (`[ ]`, `[x]` …) rather than only emoji or nothing. */
+  boxed: boolean;
+  /** The first link in the title: the item's `docs`. */
+  docs?: string;
+  /** The priority badge (`![High][high_img]`) the severity was read from. */
+  badge?: string;
 }
 
 /** What building produced, besides the sections. */
@@ -42,12 +49,22 @@ export interface BuildResult {
   skipped: SkippedLine[];
   warnings: string[];
   signoffs?: { roles: string[]; line: number };
+  /** Priority words and level columns read as severities, word → severity, in order of first use. */
+  mappings: { word: string; severity: Severity }[];
+  /** Structural decisions taken (tables read as items, answer options, goal appendices), one line each. */
+  decisions: string[];
 }
 
 const LINK_ONLY = /^\s*(?:\[[^\]\n]{0,500}\]\([^)\s]{0,2000}\)|<https?:\/\/[^>\s]{1,2000}>|https?:\/\/\S{1,2000})\s*[.,;]?\s*$/;
 
 function analyze(item: MdListItem): Analysis {
-  const { box, rest } = takeCheckbox(item.text);
+  // `<details><summary>Title</summary> text </details>`: the summary is the title, the rest the description.
+  const details = detailsParts([item.text, ...item.more].join(" "));
+  const source = details ? details.title : item.text;
+  const moreLines = details ? [details.description].filter(Boolean) : item.more;
+  const badge = badgeSeverity(source);
+  // A leading `&#9744;` / `:white_check_mark:` is a box; the rest keeps its entities for cleanInline.
+  const { box, rest } = takeCheckbox(stripBadges(source).trimStart().replace(/^(?:&#?\w{1,10};|:[a-z_]{1,40}:)/, (m) => decodeText(m)));
   const links: string[] = [];
   // Leading emoji may precede a bold title (`✅ **Title** - text`): split after them.
   const cleanAll = cleanInline(rest, links);
@@ -55,7 +72,9 @@ function analyze(item: MdListItem): Analysis {
   const split = splitBoldTitle(rest.slice(leadEnd));
   const titleClaims = readClaims(split ? cleanInline(`${rest.slice(0, leadEnd)} ${split.title}`) : cleanAll);
   const descClaims = split ? readClaims(cleanInline(split.description)) : undefined;
-  const more = item.more.map((m) => cleanInline(m, links)).filter(Boolean);
+  const more = moreLines.map((m) => cleanInline(m, links)).filter(Boolean);
+  const titleLinks: string[] = [];
+  cleanInline(split ? split.title : rest, titleLinks);
 
   const said = titleClaims.status ?? descClaims?.status;
   let status: ManualStatus | undefined;
@@ -86,12 +105,16 @@ function analyze(item: MdListItem): Analysis {
     legend: box === undefined && marked && statusFromWords(title) !== undefined,
     linkOnly: box === undefined && !marked && LINK_ONLY.test(rest),
     links,
-    raw: [rest, ...item.more].join(" "),
+    raw: [rest, ...moreLines].join(" "),
     conflict,
     open: box === "open",
+    boxed: box !== undefined,
   };
+  const docs = docsLink(titleLinks);
+  if (docs) result.docs = docs;
+  if (badge) result.badge = badge.word;
   if (status) result.status = status;
-  const severity = itemSeverity(cleanAll) ?? titleClaims.severity ?? descClaims?.severity;
+  const severity = itemSeverity(cleanAll) ?? badge?.severity ?? titleClaims.severity ?? descClaims?.severity;
   if (severity) result.severity = severity;
   return result;
 }
@@ -127,15 +150,47 @@ interface Draft {
   sections: Draft[];
 }
 
-const STATUS_HEADER = /^(?:status|state|done\??|complete[d]?\??|ready\??|result|checked|✅|✔️?|☑️?)$|\bstatus\b/;
-const SEVERITY_HEADER = /^(?:priority|severity|criticality|sev|level|prio)$/;
-const CHECKLIST_HEADER = /^(?:check|checks|check name|checkpoint|item|items|task|tasks|requirement|requirements|control|controls|criteri(?:on|a)|test|tests|step|steps|gate|gates|deliverable|deliverables|action|actions|activity)$/;
+/** Requirement-level columns, in order: the first level that requires an item gives its severity. */
+const LEVEL_SEVERITY: Severity[] = ["high", "medium", "low"];
+/** Headings whose bullets describe the goal rather than claim progress. */
+const GOAL_SECTION = /\b(?:success criteria|definition of (?:done|ready)|exit criteria|done criteria|acceptance criteria)\b/i;
+/** A second checkbox later on the same line: answer options. */
+const INLINE_OPTIONS = /\s\[[ xX]\]\s+\S/;
+
+/**
+ * The answers of a question item: the item's text asks (ends with `?`) and it has two or
+ * more nested boxes, each a short answer (at most four words, no nested list of its own).
+ */
+function answerOptions(it: MdListItem, a: Analysis, analyses: Map<MdListItem, Analysis>): string[] | undefined {
+  if (it.children.length < 2 || !/[?？]\s*$/.test(cleanInline(takeCheckbox(it.text).rest))) return undefined;
+  const out: string[] = [];
+  for (const c of it.children) {
+    const ca = analyses.get(c);
+    if (!ca?.boxed || c.children.length > 0 || ca.title.split(/\s+/).length > 4) return undefined;
+    out.push(ca.title);
+  }
+  return a.title ? out : undefined;
+}
+
+/** A heading that says the table or list under it is the checklist. */
+const CHECKLIST_SECTION = /\bcheck ?list\b/i;
+
+/** The first link that can serve as an item's `docs` (a page anchor on its own cannot). */
+function docsLink(links: readonly string[]): string | undefined {
+  return links.find((l) => l !== "" && !l.startsWith("#"));
+}
 
 /** Builds the checklist model from a read document. */
 export function buildChecklist(md: MdDocument, fallbackName: string): BuildResult {
   const skipped: SkippedLine[] = [];
   const warnings: string[] = [];
   const usedPriorityLines = new Set<number>();
+  const decisions: string[] = [];
+  const mappings: BuildResult["mappings"] = [];
+  const mapped = (word: string, severity: Severity): void => {
+    const w = word.length > 60 ? `${word.slice(0, 59)}…` : word;
+    if (!mappings.some((m) => m.word.toLowerCase() === w.toLowerCase())) mappings.push({ word: w, severity });
+  };
   const analyses = new Map<MdListItem, Analysis>();
   let signoffs: BuildResult["signoffs"];
 
@@ -152,8 +207,18 @@ export function buildChecklist(md: MdDocument, fallbackName: string): BuildResul
   collect(md.root);
   let marked = 0;
   for (const a of analyses.values()) if (a.marked) marked++;
+  // Rows of tables that hold items mark items too: plain bullets beside them are prose.
+  let tableRows = 0;
+  const countTables = (s: MdSection): void => {
+    if (s.skip) return;
+    for (const e of s.entries) {
+      if (e.kind === "table" && tableColumns(e.header.map((h) => cleanInline(h).toLowerCase()), e.rows.map((r) => r.cells), CHECKLIST_SECTION.test(s.title))) tableRows += e.rows.length;
+    }
+    s.sections.forEach(countTables);
+  };
+  countTables(md.root);
   /** A file that marks its items: plain bullets in it are notes. */
-  const fileMarksItems = marked > 0 && marked * 4 >= analyses.size;
+  const fileMarksItems = marked + tableRows > 0 && (marked + tableRows) * 4 >= analyses.size + tableRows;
   const unmarkedLines: number[] = [];
 
   const skip = (line: number, reason: SkipReason, text: string): void => {
@@ -164,11 +229,32 @@ export function buildChecklist(md: MdDocument, fallbackName: string): BuildResul
    * `group` is the status of a heading such as `### 🔄 In Progress` or `### ✅ Completed`: unmarked
    * items under it take that status, and open boxes under an in-progress/partial one take it too.
    */
-  const listItems = (items: MdListItem[], prefix: string, inherited: Severity | undefined, out: OutItem[], group?: ManualStatus): void => {
+  const listItems = (items: MdListItem[], prefix: string, inherited: Severity | undefined, out: OutItem[], group?: ManualStatus, goal?: string): void => {
     for (const it of items) {
       const found = analyses.get(it);
       if (!found) continue;
       let a = found;
+      // Under "Success criteria" / "Definition of done", ✅ bullets describe the goal: not items, not claims.
+      if (goal && !a.boxed) {
+        skip(it.line, "goal", it.text);
+        for (const l of childLines(it.children)) skip(l, "goal", "");
+        continue;
+      }
+      // `- [ ] Events - [ ] API .status - [ ] Other` on one line: the options of a question, not items.
+      if (a.boxed && INLINE_OPTIONS.test(it.text)) {
+        skip(it.line, "answer-option", it.text);
+        decisions.push(`line ${it.line}: several checkboxes on one line read as answer options, not items`);
+        continue;
+      }
+      // A question whose nested boxes are short answers: one item, the answers in its description.
+      const options = answerOptions(it, a, analyses);
+      if (options) {
+        for (const c of it.children) skip(c.line, "answer-option", c.text);
+        for (const l of childLines(it.children.flatMap((c) => c.children))) skip(l, "answer-option", "");
+        decisions.push(`line ${it.line}: the ${options.length} checkboxes under "${truncate(a.title, 60)}" are answer options, not items`);
+        out.push(makeItem(a, prefix ? `${prefix} › ${a.title}` : a.title, a.severity ?? inherited, it.line, [`options: ${options.join(", ")}`]));
+        continue;
+      }
       if (group && !a.legend && !a.linkOnly) {
         if (!a.marked) a = { ...a, marked: true, status: group };
         else if (a.open && a.status === "missing" && (group === "in-progress" || group === "partial")) a = { ...a, status: group };
@@ -186,7 +272,7 @@ export function buildChecklist(md: MdDocument, fallbackName: string): BuildResul
       }
       if (it.children.length > 0 && childClaims) {
         if (a.marked) out.push(makeItem(a, title, severity, it.line, []));
-        listItems(it.children, title, severity, out, group);
+        listItems(it.children, title, severity, out, group, goal);
         continue;
       }
       if (!a.marked && fileMarksItems) {
@@ -210,14 +296,14 @@ export function buildChecklist(md: MdDocument, fallbackName: string): BuildResul
     if (a.status) item.status = a.status;
     if (a.status === "n/a") item.reason = `marked not applicable in the source (line ${line})`;
     if (a.note) item.note = a.note;
+    if (a.docs) item.docs = a.docs;
+    if (a.badge && a.severity) mapped(a.badge, a.severity);
     return item;
   };
 
-  const tableItems = (t: MdTable, inherited: Severity | undefined, out: OutItem[]): void => {
+  const tableItems = (t: MdTable, inherited: Severity | undefined, out: OutItem[], checklistSection: boolean): void => {
     const header = t.header.map((h) => cleanInline(h));
     const lower = header.map((h) => h.toLowerCase());
-    const statusCol = lower.findIndex((h) => STATUS_HEADER.test(h));
-    const sevCol = lower.findIndex((h) => SEVERITY_HEADER.test(h));
     const isSignoff = lower.some((h) => h === "role") && lower.some((h) => /sign|approv/.test(h));
     if (isSignoff) {
       const roleCol = lower.indexOf("role");
@@ -225,46 +311,72 @@ export function buildChecklist(md: MdDocument, fallbackName: string): BuildResul
       if (roles.length > 0 && !signoffs) signoffs = { roles, line: t.line };
       return;
     }
-    const checklistLike = CHECKLIST_HEADER.test(lower[0] ?? "") && header.length >= 2;
-    if (statusCol < 0 && !checklistLike) {
+    const cols = tableColumns(lower, t.rows.map((r) => r.cells), checklistSection);
+    if (!cols) {
       skip(t.line, "table", t.header.join(" | "));
       for (const r of t.rows) skip(r.line, "table", r.cells.join(" | "));
       return;
     }
-    const titleCol = header.findIndex((_, i) => i !== statusCol && i !== sevCol);
+    decisions.push(`line ${t.line}: a table read as items (${cols.why})`);
+    const roles = new Set([cols.title, cols.status, cols.severity, ...cols.levels].filter((i) => i !== undefined));
     for (const row of t.rows) {
       const links: string[] = [];
-      const claims = readClaims(cleanInline(row.cells[titleCol] ?? "", links));
+      const rawTitle = row.cells[cols.title] ?? "";
+      const details = detailsParts(rawTitle);
+      const badge = badgeSeverity(rawTitle);
+      const titleLinks: string[] = [];
+      const claims = readClaims(cleanInline(stripBadges(details ? details.title : rawTitle), titleLinks));
+      links.push(...titleLinks);
       const title = stripPriorityAnnotation(claims.text);
       if (!title) {
         skip(row.line, "table", row.cells.join(" | "));
         continue;
       }
       const parts: string[] = [];
+      if (details?.description) parts.push(cleanInline(details.description, links));
       const ports: number[] = [];
       header.forEach((h, i) => {
-        if (i === titleCol || i === statusCol || i === sevCol) return;
+        if (roles.has(i)) return;
         const v = cleanInline(row.cells[i] ?? "", links);
         if (!v) return;
-        parts.push(h && !/^(?:description|details|notes?|comments?|how|what|criteria)$/i.test(h) ? `${h}: ${v}` : v);
+        const label = i === cols.id ? "ref" : h;
+        parts.push(label && !/^(?:description|details|notes?|comments?|how|what|criteria|explanation|why)$/i.test(label) ? `${label}: ${v}` : v);
         if (/\bport\b/i.test(h) && /^\d{2,5}$/.test(v)) ports.push(Number(v));
       });
+      const sevText = cols.severity !== undefined ? cleanInline(row.cells[cols.severity] ?? "") : "";
+      const fromCell = sevText ? cellSeverity(sevText) : undefined;
+      if (sevText && fromCell) mapped(fromCell.word, fromCell.severity);
+      else if (sevText && cols.severity !== undefined) parts.push(`${header[cols.severity]}: ${sevText}`);
+      let severity = fromCell?.severity;
+      if (!severity && cols.levels.length > 0) {
+        const k = cols.levels.findIndex((i) => levelMarked(row.cells[i] ?? ""));
+        const level = LEVEL_SEVERITY[Math.min(k, LEVEL_SEVERITY.length - 1)];
+        if (k >= 0 && level) {
+          severity = level;
+          mapped(`${header[cols.levels[k] ?? 0]} (level column ${k + 1} of ${cols.levels.length})`, severity);
+        }
+      }
+      if (!severity && badge) {
+        severity = badge.severity;
+        mapped(badge.word, badge.severity);
+      }
       const description = truncate(parts.join("; "), MAX_DESCRIPTION);
-      const statusText = statusCol >= 0 ? cleanInline(row.cells[statusCol] ?? "") : "";
-      const status = statusCol >= 0 ? cellStatus(statusText) : claims.status;
-      const sevText = sevCol >= 0 ? cleanInline(row.cells[sevCol] ?? "") : "";
-      const severity = (sevText ? (severityFromWord(sevText.split(/\s+/)[0] ?? "") ?? itemSeverity(sevText)) : undefined) ?? itemSeverity(title) ?? claims.severity ?? inherited;
+      const statusText = cols.status !== undefined ? cleanInline(row.cells[cols.status] ?? "") : "";
+      const status = cols.status !== undefined ? cellStatus(statusText) : claims.status;
+      severity ??= itemSeverity(title) ?? claims.severity ?? inherited;
       const item: OutItem = { id: "", title: truncate(title, MAX_TITLE), line: row.line, probes: suggestProbes(`${title} ${description}`, row.cells.join(" "), links, ports) };
       if (description) item.description = description;
       if (severity) item.severity = severity;
       if (status) item.status = status;
       if (status === "n/a") item.reason = `marked not applicable in the source (line ${row.line})`;
-      if (statusText) item.note = `${header[statusCol] ?? "status"}: ${statusText}`;
+      if (statusText) item.note = `${header[cols.status ?? 0] || "status"}: ${statusText}`;
+      const docs = docsLink(titleLinks);
+      if (docs) item.docs = docs;
       out.push(item);
     }
   };
 
-  const section = (s: MdSection, inherited: Severity | undefined): Draft => {
+  const section = (s: MdSection, inherited: Severity | undefined, goal?: string): Draft => {
     const clean = cleanInline(s.title);
     const claims = readClaims(clean);
     let title = stripPriorityAnnotation(stripTrailingSymbols(stripLeadingSymbols(claims.text))).replace(/\s*[:：]$/, "").trim();
@@ -285,13 +397,15 @@ export function buildChecklist(md: MdDocument, fallbackName: string): BuildResul
     const note = [claims.lead && claims.emoji ? claims.lead : "", claims.decoration ?? ""].filter(Boolean).join(" ");
     if (note) draft.note = `heading says ${note}`;
     const group = claims.lead && claims.status ? statusFromWords(title) : undefined;
+    const goalHere = goal ?? (GOAL_SECTION.test(title) ? title : undefined);
+    if (goalHere && !goal) decisions.push(`line ${s.line}: "${truncate(title, 60)}" describes goals: its bullets without a checkbox are not items and claim nothing`);
     if (!s.skip) {
       for (const e of s.entries) {
-        if (e.kind === "list") listItems([e], "", severity, draft.items, group);
-        else tableItems(e, severity, draft.items);
+        if (e.kind === "list") listItems([e], "", severity, draft.items, group, goalHere);
+        else tableItems(e, severity, draft.items, CHECKLIST_SECTION.test(title));
       }
     }
-    draft.sections = s.sections.map((sub) => section(sub, severity));
+    draft.sections = s.sections.map((sub) => section(sub, severity, goalHere));
     return draft;
   };
 
@@ -355,10 +469,10 @@ export function buildChecklist(md: MdDocument, fallbackName: string): BuildResul
   if (unmarkedLines.length > 0) {
     const shown = unmarkedLines.slice(0, 8).join(", ");
     warnings.push(
-      `${unmarkedLines.length} plain list item${unmarkedLines.length === 1 ? " was" : "s were"} not imported: this file marks its items with checkboxes or status emoji, so unmarked bullets read as notes (line${unmarkedLines.length === 1 ? "" : "s"} ${shown}${unmarkedLines.length > 8 ? ", …" : ""})`,
+      `${unmarkedLines.length} plain list item${unmarkedLines.length === 1 ? " was" : "s were"} not imported: this file marks its items (checkboxes, status emoji or item tables), so unmarked bullets read as notes (line${unmarkedLines.length === 1 ? "" : "s"} ${shown}${unmarkedLines.length > 8 ? ", …" : ""})`,
     );
   }
-  const result: BuildResult = { name, sections, skipped: allSkipped, warnings };
+  const result: BuildResult = { name, sections, skipped: allSkipped, warnings, mappings, decisions };
   if (signoffs) result.signoffs = signoffs;
   return result;
 }

@@ -120,17 +120,50 @@ const SEVERITY_WORDS: Record<string, Severity> = {
   trivial: "low",
   p3: "low",
   sev4: "low",
+  // Requirement vocabularies (MoSCoW, Essential / Optional / Advanced, Required / Recommended).
+  must: "critical",
+  musthave: "critical",
+  mandatory: "critical",
+  required: "critical",
+  r: "critical",
+  should: "high",
+  shouldhave: "high",
+  essential: "high",
+  recommended: "medium",
+  could: "low",
+  couldhave: "low",
+  nicetohave: "low",
+  optional: "low",
+  advanced: "low",
+  wont: "low",
+  wonthave: "low",
 };
 
-/** Maps one severity word (`High`, `P1`, `blocker`) to a severity. */
+/** Maps one severity word (`High`, `P1`, `blocker`, `Should have`, `(R)`) to a severity. */
 export function severityFromWord(word: string): Severity | undefined {
   return SEVERITY_WORDS[word.toLowerCase().replace(/[^a-z0-9]/g, "")];
+}
+
+/**
+ * The severity a Priority / Severity / Impact cell states, and the word it was read from: the whole
+ * cell (`Nice to have 🟢`), else its first word (`High - data loss`), else a marker in it (🔴, P1).
+ */
+export function cellSeverity(cell: string): { severity: Severity; word: string } | undefined {
+  const words = cell.replace(/[^\p{L}\p{N}' ]/gu, " ").replace(/\s+/g, " ").trim();
+  const whole = severityFromWord(words);
+  if (whole) return { severity: whole, word: words };
+  const first = words.split(" ")[0] ?? "";
+  const byFirst = severityFromWord(first);
+  if (byFirst) return { severity: byFirst, word: first };
+  const marked = itemSeverity(cell) ?? headingSeverity(cell);
+  return marked ? { severity: marked, word: cell.trim() } : undefined;
 }
 
 const EXPLICIT = /\b(?:priority|severity|sev|impact|criticality|importance)\b[*_\s]{0,4}[:=-]?[*_\s]{0,4}(critical|blocker|urgent|highest|high|medium|med|moderate|normal|low|lowest|minor|major|p[0-3])\b/i;
 const QUALIFIED = /\b(critical|high|medium|low)[\s-](?:priority|severity|risk|impact|importance)\b/i;
 const P_LEVEL = /(?:^|[\s([])(P[0-3])(?=$|[\s)\]:,.])/;
-const BLOCKER = /\bblock(?:er|ing)\b/i;
+/** "Blocker" in any case; "blocking" only shouted (`BLOCKING`): "non-blocking I/O" is not a severity. */
+const BLOCKER = /\b[Bb]locker\b|\bBLOCKER\b|\bBLOCKING\b/;
 
 /**
  * The severity stated on an item line: explicit markers only (`Priority: High`, `(P1)`, `high
@@ -144,7 +177,7 @@ export function itemSeverity(text: string): Severity | undefined {
   if (qualified?.[1]) return severityFromWord(qualified[1]);
   const p = P_LEVEL.exec(text);
   if (p?.[1]) return severityFromWord(p[1]);
-  if (BLOCKER.test(text) || /\b(?:CRITICAL|MANDATORY|MUST)\b/.test(text)) return "critical";
+  if (BLOCKER.test(text) || /\b(?:CRITICAL|MANDATORY|MUST)\b/.test(text) || /\((?:R|[Rr]equired)\)(?=$|[\s.,;:])/.test(text)) return "critical";
   if (/\b(?:SHOULD|STRONGLY RECOMMENDED)\b/.test(text)) return "high";
   if (/\b(?:COULD|NICE TO HAVE|OPTIONAL)\b/.test(text)) return "low";
   for (let i = 0; i < text.length && i < 8; i++) {

@@ -7,7 +7,7 @@
  */
 import { escapeRefs } from "../governance/record.js";
 import type { ManualStatus, Severity } from "../types.js";
-import { DEFAULT_BASE_URL, type ProbeValue, type SuggestedProbe } from "./probes.js";
+import { SUGGESTION_VARS, type ProbeValue, type SuggestedProbe } from "./probes.js";
 
 /** An item ready to be written. */
 export interface OutItem {
@@ -20,6 +20,8 @@ export interface OutItem {
   reason?: string;
   /** Source line (1-based). */
   line: number;
+  /** A link from the title: where the item is explained. */
+  docs?: string;
   /** Extra words for the line comment (a stripped decoration such as `⚠️ BLOCKER`). */
   note?: string;
   probes: SuggestedProbe[];
@@ -142,6 +144,7 @@ function writeItem(out: string[], item: OutItem, pad: string, withProbes: boolea
   if (item.severity) out.push(`${p}severity: ${item.severity}`);
   if (item.status) out.push(`${p}status: ${item.status}`);
   if (item.reason) out.push(`${p}reason: ${docString(item.reason)}`);
+  if (item.docs) out.push(`${p}docs: ${docString(item.docs)}`);
   if (item.probes.length === 0) return;
   if (withProbes) {
     out.push(`${p}probes:  # suggested from line ${item.line}; review them`);
@@ -167,10 +170,21 @@ function writeSection(out: string[], s: OutSection, pad: string, withProbes: boo
   }
 }
 
-function usesBaseUrl(sections: OutSection[]): boolean {
-  return sections.some(
-    (s) => s.items.some((i) => i.probes.some((p) => p.fields.some(([, v]) => typeof v === "string" && v.includes("${vars.base_url}")))) || usesBaseUrl(s.sections),
-  );
+/** The `${vars.NAME}` references in suggested probes, in the order of SUGGESTION_VARS. */
+function usedVars(sections: OutSection[]): string[] {
+  const found = new Set<string>();
+  const scan = (v: ProbeValue): void => {
+    if (typeof v === "string") for (const m of v.matchAll(/\$\{vars\.([a-z_]+)\}/g)) found.add(m[1] ?? "");
+    else if (typeof v === "object") Object.values(v).forEach(scan);
+  };
+  const walk = (list: OutSection[]): void => {
+    for (const s of list) {
+      for (const i of s.items) for (const p of i.probes) for (const [, v] of p.fields) scan(v);
+      walk(s.sections);
+    }
+  };
+  walk(sections);
+  return Object.keys(SUGGESTION_VARS).filter((k) => found.has(k));
 }
 
 /** The checklist YAML text for an imported document. Deterministic: same input, same bytes. */
@@ -184,8 +198,14 @@ export function writeChecklist(doc: OutDocument): string {
     "version: 1",
     `name: ${docString(doc.name)}`,
   ];
-  if (usesBaseUrl(doc.sections)) {
-    out.push("vars:", `  base_url: ${DEFAULT_BASE_URL}  # suggested: where the service under audit listens`);
+  const vars = usedVars(doc.sections);
+  if (vars.length > 0) {
+    // Targets the document does not name: placeholders that reach nothing until someone fills them in.
+    out.push("vars:");
+    for (const name of vars) {
+      const v = SUGGESTION_VARS[name];
+      if (v) out.push(`  ${name}: ${yamlString(v.value)}  # TODO: ${v.todo} (not in the source document)`);
+    }
   }
   // The evidence-first defaults, stated: an imported checklist is claims until its probes pass.
   out.push(

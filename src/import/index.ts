@@ -55,6 +55,10 @@ export interface ImportSummary {
   skipped: { total: number; byReason: Partial<Record<SkipReason, number>>; lines: SkippedLine[] };
   /** Required sign-off roles found in a sign-off table (suggested in a comment). */
   signoffs: string[];
+  /** How priority words, badges and level columns were read as severities, in order of first use. */
+  severityMapping: { word: string; severity: Severity }[];
+  /** Structural decisions: tables read as items, answer options and goal bullets not counted. */
+  decisions: string[];
 }
 
 /** What `importMarkdown` returns. */
@@ -116,6 +120,8 @@ export function importMarkdown(input: Buffer | Uint8Array | string, options: Imp
     probes: { suggested: 0, live: options.withProbes === true, items: 0, byType: {} },
     skipped: { total: built.skipped.length, byReason: {}, lines: built.skipped.slice(0, SKIPPED_LINES_LISTED) },
     signoffs: built.signoffs?.roles ?? [],
+    severityMapping: built.mappings,
+    decisions: built.decisions,
   };
   for (const s of built.skipped) summary.skipped.byReason[s.reason] = (summary.skipped.byReason[s.reason] ?? 0) + 1;
   tally(built.sections, summary);
@@ -144,6 +150,8 @@ const REASON_TEXT: Record<SkipReason, string> = {
   table: "tables without a status column",
   "unmarked-item": "unmarked bullets",
   "empty-item": "empty bullets",
+  goal: "goal descriptions (success criteria, definition of done)",
+  "answer-option": "answer options of a question",
 };
 
 const STATUS_TEXT: Record<ManualStatus | "none", string> = {
@@ -184,6 +192,12 @@ export function formatImportSummary(summary: ImportSummary): string {
       .join(", ");
     lines.push(`  not items:   ${plural(summary.skipped.total, "line")} skipped (${reasons})`);
   }
+  if (summary.severityMapping.length > 0) {
+    const shown = summary.severityMapping.slice(0, 12).map((m) => `"${m.word}" → ${m.severity}`);
+    lines.push(`  mapped:      ${shown.join(", ")}${summary.severityMapping.length > 12 ? ", …" : ""}`);
+  }
+  for (const d of summary.decisions.slice(0, 10)) lines.push(`  decided:     ${d}`);
+  if (summary.decisions.length > 10) lines.push(`  decided:     … ${summary.decisions.length - 10} more (--json lists them all)`);
   if (summary.signoffs.length > 0) lines.push(`  sign-offs:   ${summary.signoffs.join(", ")} (suggested as gate.signoffs in a comment)`);
   return lines.join("\n");
 }

@@ -18,7 +18,9 @@ export type SkipReason =
   | "paragraph"
   | "table"
   | "unmarked-item"
-  | "empty-item";
+  | "empty-item"
+  | "goal"
+  | "answer-option";
 
 /** One line the importer read but did not turn into an item or a section. */
 export interface SkippedLine {

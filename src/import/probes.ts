@@ -17,8 +17,24 @@ export interface SuggestedProbe {
   fields: [string, ProbeValue][];
 }
 
-/** The placeholder `vars.base_url` written at the top when an http suggestion needs it. */
-export const DEFAULT_BASE_URL = "http://localhost:8080";
+/**
+ * Variables a suggestion uses for a target the document does not name, declared once at the top of
+ * the imported file with a `TODO` comment. The values are placeholders that cannot reach anything
+ * (`.invalid` never resolves, `TODO/` paths do not exist): a probe left unedited fails and says why,
+ * it never checks a made-up `localhost:443` or `metrics.json` that happens to exist.
+ */
+export const SUGGESTION_VARS: Record<string, { value: string; todo: string }> = {
+  base_url: { value: "https://service.invalid", todo: "the base URL of the service under audit" },
+  host: { value: "service.invalid", todo: "the host the listed ports belong to" },
+  tls_endpoint: { value: "service.invalid:443", todo: "host:port of the TLS endpoint" },
+  metrics_file: { value: "TODO/metrics.json", todo: "a JSON file of measured metrics (latency, error rate, availability)" },
+  coverage_report: { value: "TODO/coverage-summary.json", todo: "the coverage report (istanbul json-summary, lcov, cobertura or jacoco)" },
+  runbooks: { value: "TODO/runbooks/**", todo: "where the runbooks live (a glob)" },
+  database_url: { value: "postgresql://app@service.invalid:5432/app", todo: "the database's URL (credentials through ${env.…})" },
+  mysql_url: { value: "mysql://app@service.invalid:3306/app", todo: "the MySQL database's URL (credentials through ${env.…})" },
+  redis_url: { value: "redis://service.invalid:6379", todo: "the Redis server's URL" },
+  grpc_endpoint: { value: "service.invalid:50051", todo: "host:port of the gRPC health service" },
+};
 
 /** At most this many suggestions per item: more is noise. */
 const MAX_PER_ITEM = 4;
@@ -75,7 +91,7 @@ function metric(path: string, unit: string, threshold: string): SuggestedProbe {
   return {
     type: "metric",
     fields: [
-      ["metric", { json: { file: "metrics.json", path } }],
+      ["metric", { json: { file: "${vars.metrics_file}", path } }],
       ["unit", unit],
       ["threshold", threshold],
     ],
@@ -85,7 +101,7 @@ function metric(path: string, unit: string, threshold: string): SuggestedProbe {
 /** Coverage, latency, error-rate, availability and TLS suggestions: the ones that need numbers. */
 function suggestNumbers(t: string, add: (p: SuggestedProbe) => void): void {
   const cov = COVERAGE_BEFORE.exec(t) ?? COVERAGE_AFTER.exec(t);
-  if (cov?.[1] && Number(cov[1]) <= 100) add({ type: "coverage", fields: [["coverage", "coverage/coverage-summary.json"], ["min", Number(cov[1])]] });
+  if (cov?.[1] && Number(cov[1]) <= 100) add({ type: "coverage", fields: [["coverage", "${vars.coverage_report}"], ["min", Number(cov[1])]] });
 
   const pctl = PCTL.exec(t);
   const pctlAfter = pctl ? undefined : PCTL_AFTER.exec(t);
@@ -101,7 +117,7 @@ function suggestNumbers(t: string, add: (p: SuggestedProbe) => void): void {
   if (avail?.[2]) add(metric("availability", "%", `${comparator(avail[1], ">=")} ${avail[2]}%`));
 
   const tls = TLS.exec(t);
-  if (tls?.[1]) add({ type: "tls", fields: [["tls", "localhost:443"], ["min_version", `TLSv${tls[1]}`]] });
+  if (tls?.[1]) add({ type: "tls", fields: [["tls", "${vars.tls_endpoint}"], ["min_version", `TLSv${tls[1]}`]] });
 }
 
 /**
@@ -123,13 +139,19 @@ export function suggestProbes(text: string, raw: string, links: readonly string[
 
   // Most patterns need a digit; most item texts have none.
   const digits = /\d/.test(t);
-  const portSet: number[] = [...ports];
-  for (const re of digits ? [PORT, LOCAL_HOSTPORT] : []) {
-    re.lastIndex = 0;
+  // A bare port ("port 5432") names no host: the host is a variable. `localhost:3001` names both.
+  const targets: string[] = ports.map((p) => `\${vars.host}:${p}`);
+  if (digits) {
+    PORT.lastIndex = 0;
+    for (let m = PORT.exec(t); m; m = PORT.exec(t)) targets.push(`\${vars.host}:${Number(m[1])}`);
+    LOCAL_HOSTPORT.lastIndex = 0;
     // A host:port inside a URL gets an http suggestion instead.
-    for (let m = re.exec(t); m; m = re.exec(t)) if (t[m.index - 1] !== "/") portSet.push(Number(m[1]));
+    for (let m = LOCAL_HOSTPORT.exec(t); m; m = LOCAL_HOSTPORT.exec(t)) if (t[m.index - 1] !== "/") targets.push(m[0]);
   }
-  for (const port of portSet) if (port > 0 && port < 65536) add({ type: "tcp", fields: [["tcp", `localhost:${port}`]] });
+  for (const target of targets) {
+    const port = Number(target.slice(target.lastIndexOf(":") + 1));
+    if (port > 0 && port < 65536) add({ type: "tcp", fields: [["tcp", target]] });
+  }
 
   const urls = [...links.filter((l) => /^https?:\/\//.test(l)), ...(t.match(URL) ?? [])];
   for (const url of urls) {
@@ -152,17 +174,17 @@ export function suggestProbes(text: string, raw: string, links: readonly string[
   if (digits) suggestNumbers(t, add);
 
   if (DATABASE.test(t)) {
-    if (MYSQL.test(t)) add({ type: "mysql", fields: [["mysql", "mysql://app@localhost:3306/app"]] });
-    else add({ type: "postgres", fields: [["postgres", "postgresql://app@localhost:5432/app"]] });
+    if (MYSQL.test(t)) add({ type: "mysql", fields: [["mysql", "${vars.mysql_url}"]] });
+    else add({ type: "postgres", fields: [["postgres", "${vars.database_url}"]] });
   }
-  if (REDIS.test(t)) add({ type: "redis", fields: [["redis", "redis://localhost:6379"]] });
-  if (GRPC_HEALTH.test(t)) add({ type: "grpc", fields: [["grpc", "localhost:50051"]] });
+  if (REDIS.test(t)) add({ type: "redis", fields: [["redis", "${vars.redis_url}"]] });
+  if (GRPC_HEALTH.test(t)) add({ type: "grpc", fields: [["grpc", "${vars.grpc_endpoint}"]] });
   if (DISK.test(t)) add({ type: "disk", fields: [["disk", "/"], ["min_free", "10%"]] });
 
   if (DOCKER.test(t)) add({ type: "file", fields: [["file", "Dockerfile"]] });
   if (COMPOSE.test(t)) add({ type: "file", fields: [["file", "docker-compose.yml"]] });
   if (ENV_EXAMPLE.test(t) || ENV_EXAMPLE.test(r)) add({ type: "file", fields: [["file", ".env.example"]] });
-  if (RUNBOOK.test(t)) add({ type: "file", fields: [["file", "docs/runbooks/**"]] });
+  if (RUNBOOK.test(t)) add({ type: "file", fields: [["file", "${vars.runbooks}"]] });
   DOC_FILE.lastIndex = 0;
   for (let m = DOC_FILE.exec(t); m; m = DOC_FILE.exec(t)) add({ type: "file", fields: [["file", escapeRefs(m[1] ?? "")]] });
   CODE_PATH.lastIndex = 0;

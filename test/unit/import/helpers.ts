@@ -23,7 +23,7 @@ export interface FlatItem {
 }
 
 const SECTION_KEYS = new Set(["id", "title", "items", "sections"]);
-const ITEM_KEYS = new Set(["id", "title", "description", "severity", "status", "reason", "probes"]);
+const ITEM_KEYS = new Set(["id", "title", "description", "severity", "status", "reason", "docs", "probes"]);
 const PROBE_TYPES = new Set<string>(REGISTERED_PROBE_TYPES);
 const id = new RegExp(ID_PATTERN);
 

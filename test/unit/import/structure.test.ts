@@ -43,7 +43,7 @@ describe("import fixtures", () => {
     expect(result.summary.skipped.byReason.table).toBe(3);
     expect(result.summary.signoffs).toEqual(["Engineering Lead", "Security Lead"]);
     expect(result.yaml).toContain("  #   - Engineering Lead");
-    expect(result.yaml).toContain("#   - tcp: localhost:3001");
+    expect(result.yaml).toContain("#   - tcp: ${vars.host}:3001");
   });
 
   it("numbered lists with . and ) become items with their claims", () => {
@@ -168,20 +168,20 @@ describe("import fixtures", () => {
   it("probe suggestions: ports, health paths, local URLs, coverage, latency, error rate, uptime, TLS, files", () => {
     const { items } = load("probes.md", true);
     const probes = Object.fromEntries(items.map((i) => [i.id, i.probes ?? []]));
-    expect(probes["config-service-listening-port-8012"]).toEqual([{ tcp: "localhost:8012" }]);
+    expect(probes["config-service-listening-port-8012"]).toEqual([{ tcp: "${vars.host}:8012" }]);
     expect(probes["health-endpoint-health-and-ready-deep-respond"]).toEqual([
       { http: "${vars.base_url}/health", status: 200 },
       { http: "${vars.base_url}/ready/deep", status: 200 },
     ]);
     expect(probes["local-admin-at-http-localhost-9000-admin-answers"]).toEqual([{ http: "http://localhost:9000/admin", status: 200 }]);
-    expect(probes["unit-tests-with-85-code-coverage"]).toEqual([{ coverage: "coverage/coverage-summary.json", min: 85 }]);
-    expect(probes["api-p99-10ms-under-load"]).toEqual([{ metric: { json: { file: "metrics.json", path: "latency.p99" } }, unit: "ms", threshold: "< 10ms" }]);
-    expect(probes["error-rate-0-1"]).toEqual([{ metric: { json: { file: "metrics.json", path: "error_rate" } }, unit: "%", threshold: "< 0.1%" }]);
-    expect(probes["uptime-99-95"]).toEqual([{ metric: { json: { file: "metrics.json", path: "availability" } }, unit: "%", threshold: ">= 99.95%" }]);
-    expect(probes["tls-1-3-only"]).toEqual([{ tls: "localhost:443", min_version: "TLSv1.3" }]);
+    expect(probes["unit-tests-with-85-code-coverage"]).toEqual([{ coverage: "${vars.coverage_report}", min: 85 }]);
+    expect(probes["api-p99-10ms-under-load"]).toEqual([{ metric: { json: { file: "${vars.metrics_file}", path: "latency.p99" } }, unit: "ms", threshold: "< 10ms" }]);
+    expect(probes["error-rate-0-1"]).toEqual([{ metric: { json: { file: "${vars.metrics_file}", path: "error_rate" } }, unit: "%", threshold: "< 0.1%" }]);
+    expect(probes["uptime-99-95"]).toEqual([{ metric: { json: { file: "${vars.metrics_file}", path: "availability" } }, unit: "%", threshold: ">= 99.95%" }]);
+    expect(probes["tls-1-3-only"]).toEqual([{ tls: "${vars.tls_endpoint}", min_version: "TLSv1.3" }]);
     expect(probes["dockerfile-builds"]).toEqual([{ file: "Dockerfile" }]);
     expect(probes["env-example-lists-every-variable"]).toEqual([{ file: ".env.example" }]);
-    expect(probes["runbooks-for-every-alert"]).toEqual([{ file: "docs/runbooks/**" }]);
+    expect(probes["runbooks-for-every-alert"]).toEqual([{ file: "${vars.runbooks}" }]);
     expect(probes["security-md-published"]).toEqual([{ file: "SECURITY.md" }]);
     expect(probes["config-file-config-app-yaml-present"]).toEqual([{ file: "config/app.yaml" }]);
     expect(probes["nothing-checkable-here"]).toEqual([]);
@@ -190,7 +190,7 @@ describe("import fixtures", () => {
   it("by default suggestions are comments under the item, with the source line", () => {
     const { items, result } = load("probes.md");
     expect(items.every((i) => i.probes === undefined)).toBe(true);
-    expect(result.yaml).toContain("        # probes:  (suggested from line 5 — review, then uncomment)\n        #   - tcp: localhost:8012\n");
+    expect(result.yaml).toContain("        # probes:  (suggested from line 5 — review, then uncomment)\n        #   - tcp: ${vars.host}:8012\n");
     expect(result.summary.probes).toMatchObject({ suggested: 14, items: 13, live: false });
   });
 });
@@ -261,5 +261,16 @@ describe("import rules on small inputs", () => {
   it("a Markdown file without any item is an error, not an empty checklist", () => {
     expect(() => importMarkdown("# Title\n\nJust prose.\n", { file: "prose.md" })).toThrow(ReadinessError);
     expect(() => importMarkdown("# Title\n\nJust prose.\n", { file: "prose.md" })).toThrow(/^prose\.md: no checklist items found/);
+  });
+
+  it("probes: a target the document does not name is a variable declared once at the top with a TODO, never a made-up host or file", () => {
+    const { result } = load("probes.md");
+    const head = result.yaml.slice(0, result.yaml.indexOf("sections:"));
+    for (const name of ["base_url", "host", "tls_endpoint", "metrics_file", "coverage_report", "runbooks"]) {
+      expect(head.match(new RegExp(`^  ${name}: .*# TODO: `, "gm"))?.length).toBe(1);
+      expect(result.yaml).toContain(`\${vars.${name}}`);
+    }
+    expect(result.yaml).not.toMatch(/localhost:443|"metrics\.json"|file: metrics\.json|docs\/runbooks/);
+    expect(result.yaml).not.toContain("http://localhost:8080");
   });
 });

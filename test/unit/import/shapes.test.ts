@@ -1,0 +1,96 @@
+import { describe, expect, it } from "vitest";
+import { importMarkdown } from "../../../src/import/index.js";
+import { checkChecklist } from "./helpers.js";
+
+const load = (md: string) => {
+  const result = importMarkdown(md, { file: "shapes.md" });
+  return { result, ...checkChecklist(result.yaml) };
+};
+
+describe("checklist shapes beyond lists and status tables", () => {
+  it("a table whose first column is boxes (glyphs, entities, shortcodes) under an empty header: rows are items, boxes are claims", () => {
+    const { items, result } = load(
+      ["# Launch", "", "|  |  |  |", "|---|---|---|", "| &#9745; | **Backups** | nightly, tested |", "| ☐ | **Pen test** | booked |", "| :white_check_mark: | Runbooks | all alerts |", "| &#9744; | On-call | rota |", ""].join("\n"),
+    );
+    expect(items.map((i) => [i.title, i.status])).toEqual([
+      ["Backups", "done"],
+      ["Pen test", "missing"],
+      ["Runbooks", "done"],
+      ["On-call", "missing"],
+    ]);
+    expect(items[0]?.description).toBe("nightly, tested");
+    expect(result.summary.decisions[0]).toMatch(/column of checkboxes/);
+  });
+
+  it("priority vocabularies in a column map to severities, and the report states the mapping", () => {
+    const { items, result } = load(
+      [
+        "## Checklist",
+        "",
+        "| Recommendation | Priority | Details |",
+        "|---|---|---|",
+        "| Encrypt backups | Must | at rest |",
+        "| Rotate keys | Should have 🟡 | yearly |",
+        "| Chaos day | Nice to have 🟢 | |",
+        "| Pager | P0 | |",
+        "| Dashboards | Essential | |",
+        "| Canary | Advanced | |",
+        "| Rollback | Won't | |",
+        "",
+      ].join("\n"),
+    );
+    expect(items.map((i) => i.severity)).toEqual(["critical", "high", "low", "critical", "high", "low", "low"]);
+    expect(result.summary.severityMapping).toContainEqual({ word: "Nice to have", severity: "low" });
+    expect(result.summary.severityMapping).toContainEqual({ word: "Essential", severity: "high" });
+  });
+
+  it("<details><summary>: the summary is the title, the rest the description; a link in a title becomes docs", () => {
+    const { items } = load(
+      [
+        "# Ops",
+        "",
+        "- [ ] <details><summary>Backups restore in under an hour</summary>",
+        "  Restore the latest snapshot into staging and time it.",
+        "  </details>",
+        "- [x] [Auto scaling](https://example.com/hpa) is configured<br>for every deployment",
+        "",
+      ].join("\n"),
+    );
+    expect(items[0]).toMatchObject({ title: "Backups restore in under an hour", description: "Restore the latest snapshot into staging and time it.", status: "missing" });
+    expect(items[1]).toMatchObject({ title: "Auto scaling is configured for every deployment", status: "done" });
+    expect((items[1] as { docs?: string }).docs).toBe("https://example.com/hpa");
+  });
+
+  it("answer options and goal appendices are neither items nor claims, and each decision is reported", () => {
+    const { items, result } = load(
+      [
+        "# Service",
+        "",
+        "- [ ] How does the service report its health?",
+        "  - [ ] Events",
+        "  - [ ] API .status",
+        "  - [ ] Other",
+        "- [ ] Alerts routed to on-call",
+        "",
+        "## Definition of done",
+        "",
+        "- ✅ All endpoints authenticated",
+        "- ✅ p99 < 200ms",
+        "",
+      ].join("\n"),
+    );
+    expect(items.map((i) => i.title)).toEqual(["How does the service report its health?", "Alerts routed to on-call"]);
+    expect(items[0]?.description).toBe("options: Events, API .status, Other");
+    expect(result.summary.claims.done).toBe(0);
+    expect(result.summary.skipped.byReason).toMatchObject({ "answer-option": 3, goal: 2 });
+    expect(result.summary.decisions.join("\n")).toMatch(/answer options[\s\S]*Definition of done/);
+  });
+
+  it("entities decode to text, never to a tag that is then dropped or to a control character", () => {
+    const { items, result } = load("# Web\n\n- [ ] Charset first in &lt;head&gt; &amp; body\n- [ ] Title &#27;[31mred\n");
+    expect(items[0]?.title).toBe("Charset first in <head> & body");
+    expect(result.yaml).not.toContain("\u001b");
+    expect(items[1]?.title).toContain("\ufffd[31mred");
+  });
+});
+
