@@ -67,18 +67,19 @@ const MARKDOWN_SPECIAL = /[\\*_[\]~&<>|`]|@(?=[A-Za-z0-9])/g;
  * backslash-escaped pipe after a backslash is ambiguous, an entity never is); Markdown
  * punctuation is backslash-escaped so no emphasis, link or heading can be injected; a zero-width
  * space after `@` keeps a title like `@org/team` from notifying people when posted as a PR comment.
+ * `lineStart` false for text that follows other text on its line: no line-start escapes then.
  */
-export function escapeMarkdown(text: string): string {
+export function escapeMarkdown(text: string, lineStart = true): string {
   const line = oneLine(text);
   if (!MARKDOWN_SIGNIFICANT.test(line)) return line;
   // One pass for the characters, then the line starts (a heading, a list marker, `1.`), which the
-  // pass leaves as they were.
-  return line
+  // pass leaves as they were; text placed after other text on its line (lineStart false) needs
+  // none of those, and a renderer that shows backslashes literally would print `0\.1.0`.
+  const escaped = line
     .replace(/\t/g, " ")
     .replace(XML_ILLEGAL, "\ufffd")
-    .replace(MARKDOWN_SPECIAL, (c) => MARKDOWN_ESCAPES[c] ?? c)
-    .replace(/^[#+\-=]/, (c) => `\\${c}`)
-    .replace(/^(\d+)([.)])/, "$1\\$2");
+    .replace(MARKDOWN_SPECIAL, (c) => MARKDOWN_ESCAPES[c] ?? c);
+  return lineStart ? escaped.replace(/^[#+\-=]/, (c) => `\\${c}`).replace(/^(\d+)([.)])/, "$1\\$2") : escaped;
 }
 
 const C1 = /[\u0080-\u009f]/g;

@@ -1,3 +1,4 @@
+import { displayWidth } from "../../../src/reports/escape.js";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { mergeReports, renderFleet } from "../../../src/report/merge.js";
@@ -65,11 +66,13 @@ describe("mergeReports", () => {
     expect(md).toMatchSnapshot();
   });
 
-  it("draws the terminal table as cli-table3 did, in colour, at every width, with hostile names cut", () => {
-    // The snapshots were written by the cli-table3 table this one replaced. cli-table3's default
-    // options here are the ones drawTable is proven against (test/unit/reports/table.test.ts).
+  it("draws one row per service, its failures under it, in colour, at every width, within the width, hostile names cut", () => {
     const f = mergeReports([hostileReport(), ...fleet().services.map((s) => named(s.name === "Payments" ? noGoReport() : goReport(), s.name))]);
-    for (const width of [60, 100, 140]) expect(renderFleet(f, "terminal", { ...COLOUR, width })).toMatchSnapshot(`width ${width}`);
+    for (const width of [60, 100, 140]) {
+      const out = renderFleet(f, "terminal", { ...COLOUR, width });
+      expect(out.split("\n").filter((l) => displayWidth(l) > width)).toEqual([]);
+      expect(out).toMatchSnapshot(`width ${width}`);
+    }
   });
 
   it("escapes hostile service names in every format", () => {
