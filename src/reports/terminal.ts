@@ -108,15 +108,15 @@ function itemLines(c: ChalkInstance, item: ItemReport, width: number, verbose: b
   const below = Boolean(view?.causeBelow) || item.contradicted || flaky !== undefined;
   const head = `  ${fitCell(colourResult(c, item.result, RESULT_LABEL[item.result] ?? item.result), LABEL_W)} ${fitCell(colourSeverity(c, item.severity), SEVERITY_W)}  `;
   const free = width - displayWidth(head);
-  // A passing item's measure in a column of its own (a third of the line, 12 to 30 columns), so
+  // A passing item's measure in a column of its own (two fifths of the line, 16 to 30 columns), so
   // the measures line up; an item that needs attention says why on the lines below instead.
   const measure = below ? "" : oneLine(shortMeasure(item));
-  const measureW = measure ? Math.max(12, Math.min(30, Math.floor(free / 3))) : 0;
+  const measureW = measure ? Math.max(16, Math.min(30, Math.floor(free * 0.4))) : 0;
   const nameW = free - (measureW ? measureW + 2 : 0);
   const id = terminalText(item.id);
   const idW = displayWidth(id);
   // The title (cut to fit) and the id after it; the id on a line below when it is too long.
-  const idInline = idW + 2 + 12 <= nameW;
+  const idInline = idW + 2 + 8 <= nameW;
   const name = idInline ? `${fitCell(terminalText(item.title), nameW - idW - 2, false)}  ${c.dim(id)}` : terminalText(item.title);
   const lines = [`${head}${fitCell(name, nameW, measureW > 0)}${measureW ? `  ${c.dim(fitCell(measure, measureW, false))}` : ""}`.trimEnd()];
   const indent = " ".repeat(Math.min(6, width - 40));

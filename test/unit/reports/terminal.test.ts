@@ -30,7 +30,7 @@ describe("terminal report", () => {
   it("prints a passing item on one line with a short measure, a failing one with its cause below", () => {
     const out = renderTerminal(noGoReport(), { ...PLAIN, width: 80 });
     expect(out).toContain("Infrastructure › Databases  score 33 · verified 33");
-    expect(out).toMatch(/^ {2}✔ pass +high +Replica lag under 1s {2}db-replica-lag +\S.*$/m);
+    expect(out).toMatch(/^ {2}✔ pass +high +Replica lag.* {2}db-replica-lag +\S.*$/m);
     expect(out).toMatch(/^ {2}✘ FAIL +critical +API gateway health endpoint responds {2}gateway-health\n {6}claimed done, but GET http:\/\/localhost:3001\/health:/m);
     expect(out).toMatch(/^ {2}✘ STALE +critical +Database backups restored .*\n {6}attested by Li Wei on 2026-05-01, expired 2026-07-30$/m);
     expect(out).not.toContain("┌");
