@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 /**
  * The HTML report laid out by a real browser (Debian's chromium through playwright-core) at a
  * desktop (1280 px) and a phone (390 px) width: no text overflows its box, no word is broken inside
