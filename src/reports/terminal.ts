@@ -243,7 +243,7 @@ function attentionBlocks(report: Report, s: ReportSummary, c: ChalkInstance, l: 
     for (const g of open) {
       out.push(`  ${c.bold(terminalText(g.owner, l.width - 20))}${g.overdue ? c.red(` — ${g.overdue} overdue`) : ""}`);
       for (const i of g.items.slice(0, 20)) {
-        const due = i.due ? (i.overdue ? ` (due ${i.due}, ${i.days_overdue ?? "?"} days overdue)` : ` (due ${i.due})`) : "";
+        const due = i.due ? (i.overdue ? ` due ${i.due}, ${i.days_overdue ?? "?"} days overdue` : ` due ${i.due}`) : "";
         const pending = i.enforce_from ? ` (enforced from ${i.enforce_from})` : "";
         const text = bullet(c, i.overdue ? "!" : "·", oneLine(`${i.id} [${i.severity}] ${i.result}: ${i.title}${due}${pending}`), l.width - 2).replace(/^/gm, "  ");
         out.push(i.overdue ? c.red(text) : text);
