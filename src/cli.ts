@@ -105,6 +105,9 @@ function makeIo(controller: AbortController, interrupted: { by?: "SIGINT" | "SIG
     get stdoutIsTTY() {
       return Boolean(process.stdout.isTTY);
     },
+    get stdoutColumns() {
+      return process.stdout.columns;
+    },
     get stderrIsTTY() {
       return Boolean(process.stderr.isTTY);
     },

@@ -18,7 +18,7 @@ import { sameFileAs, writeFileAtomic } from "../util/fs.js";
 import { createMasker, maskDeep, maskParts } from "../util/mask.js";
 import { displayUrl } from "../probes/driver.js";
 import { annotateChanges, checkSignoffs } from "../governance/changes.js";
-import { chalkFor, clockFor, colorLevel, displayPath, findChecklist, parseKeyValues, type GlobalOptions, type Io } from "./io.js";
+import { chalkFor, clockFor, colorLevel, displayPath, findChecklist, parseKeyValues, terminalWidth, type GlobalOptions, type Io } from "./io.js";
 
 export const FAIL_ON = ["no-go", "conditional", "never"] as const;
 export type FailOn = (typeof FAIL_ON)[number];
@@ -289,7 +289,7 @@ export function writeReports(report: Report, format: ReportFormat, outputs: { fo
     io.out(`${report.verdict} score ${report.score ?? "-"} verified ${report.verified_score ?? "-"}\n`);
     return;
   }
-  const parts = reportStream[format](report, { chalk: format === "terminal" ? chalkFor(colorLevel(io, opts, io.stdoutIsTTY)) : plain, verbose: Boolean(opts.verbose), width: 100, summary: summary(format) });
+  const parts = reportStream[format](report, { chalk: format === "terminal" ? chalkFor(colorLevel(io, opts, io.stdoutIsTTY)) : plain, verbose: Boolean(opts.verbose), width: terminalWidth(io), summary: summary(format) });
   const joined = [...parts].join("");
   const text = format === "json" ? escapeJsonControls(joined) : joined;
   io.out(text.endsWith("\n") ? text : `${text}\n`);

@@ -22,6 +22,8 @@ export interface Io {
   env: Record<string, string | undefined>;
   cwd: string;
   stdoutIsTTY: boolean;
+  /** The terminal's width in columns, when stdout is a terminal. */
+  stdoutColumns?: number;
   stderrIsTTY: boolean;
   /** Aborted on SIGINT / SIGTERM. */
   signal: AbortSignal;
@@ -49,6 +51,16 @@ export function requireChecklist(cwd: string, file?: string): string {
   const found = findChecklist(cwd, file);
   if (!found) throw new ReadinessError(`no checklist given and none of ${CHECKLIST_NAMES.join(", ")} in ${cwd} (run \`readiness init\` to write one)`, { code: "ENOCHECKLIST" });
   return found;
+}
+
+/**
+ * The width the terminal reports lay themselves out for: the terminal's (`process.stdout.columns`),
+ * else `COLUMNS` when it is a number, else 80.
+ */
+export function terminalWidth(io: Io): number {
+  if (io.stdoutIsTTY && io.stdoutColumns && io.stdoutColumns > 0) return io.stdoutColumns;
+  const env = Number(io.env.COLUMNS);
+  return Number.isInteger(env) && env > 0 ? env : 80;
 }
 
 /**

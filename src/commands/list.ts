@@ -10,7 +10,7 @@ import { maskDeep, createMasker } from "../util/mask.js";
 import { nearest } from "../util/text.js";
 import { escapeJsonControls } from "../reports/escape.js";
 import { loadForAudit } from "./audit.js";
-import { parseVars, type GlobalOptions, type Io } from "./io.js";
+import { clockFor, parseVars, type GlobalOptions, type Io } from "./io.js";
 
 export interface ListOptions extends GlobalOptions {
   only?: string[];
@@ -36,14 +36,18 @@ export async function listCommand(file: string | undefined, opts: ListOptions, i
       probes: p.item.probes.map((rp) => `${rp.type} ${safeTarget(rp.type, rp.spec)}`),
       status: p.item.status,
       depends_on: p.item.depends_on,
+      waiver: p.item.waiver,
       where: p.item.loc ? `${p.item.loc.file}:${p.item.loc.line}` : undefined,
     }));
   if (opts.json) {
-    io.out(`${escapeJsonControls(JSON.stringify(maskDeep(rows, mask), null, 2))}\n`);
+    io.out(`${escapeJsonControls(JSON.stringify(maskDeep(rows.map(({ waiver: _, ...r }) => r), mask), null, 2))}\n`);
     return 0;
   }
+  const today = clockFor(io)().toISOString().slice(0, 10);
   for (const r of rows) {
-    const kind = r.probes.length ? r.probes.join("; ") : `manual: ${r.status ?? "no status"}`;
+    const checks = r.probes.length ? r.probes.join("; ") : `manual: ${r.status ?? "no status"}`;
+    // A waiver decides the item's result while it lasts (through its `until` day); an expired one does not.
+    const kind = !r.waiver ? checks : r.waiver.until >= today ? `waived until ${r.waiver.until} by ${r.waiver.by}` : `${checks} (waiver expired ${r.waiver.until})`;
     const deps = r.depends_on ? `  (depends on ${r.depends_on.join(", ")})` : "";
     io.out(sanitize(mask.mask(`${r.id}  [${r.severity}]  ${r.title}  — ${kind}${deps}${r.where ? `  (${r.where})` : ""}`)) + "\n");
   }

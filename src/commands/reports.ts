@@ -9,7 +9,7 @@ import { readInputFile, writeFileAtomic } from "../util/fs.js";
 
 /** JSON reports larger than this are refused (a 50,000-item report is about 30 MiB). */
 const MAX_REPORT_BYTES = 256 * 1024 * 1024;
-import { chalkFor, colorLevel, type GlobalOptions, type Io } from "./io.js";
+import { chalkFor, colorLevel, terminalWidth, type GlobalOptions, type Io } from "./io.js";
 
 /** Reads and validates a JSON report; a missing or malformed file is exit 2 with one line. */
 export async function readReport(io: Io, file: string): Promise<Report> {
@@ -27,7 +27,7 @@ export async function diffCommand(oldFile: string, newFile: string, opts: Report
   if (!(DIFF_FORMATS as readonly string[]).includes(format)) throw new ReadinessError(`--format ${format}: diff formats are ${DIFF_FORMATS.join(", ")}`, { code: "EUSAGE" });
   const [a, b] = await Promise.all([readReport(io, oldFile), readReport(io, newFile)]);
   const d = diffReports(a, b);
-  const text = renderDiff(d, format, { chalk: chalkFor(format === "terminal" ? colorLevel(io, opts, io.stdoutIsTTY) : 0), verbose: Boolean(opts.verbose) });
+  const text = renderDiff(d, format, { chalk: chalkFor(format === "terminal" ? colorLevel(io, opts, io.stdoutIsTTY) : 0), verbose: Boolean(opts.verbose), width: terminalWidth(io) });
   emit(text, opts, io);
   return d.regressed ? 1 : 0;
 }
@@ -38,7 +38,7 @@ export async function mergeCommand(files: string[], opts: ReportCommandOptions, 
   if (files.length === 0) throw new ReadinessError("merge: give at least one JSON report", { code: "EUSAGE" });
   const reports = await Promise.all(files.map((f) => readReport(io, f)));
   const fleet = mergeReports(reports);
-  const text = renderFleet(fleet, format, { chalk: chalkFor(format === "terminal" ? colorLevel(io, opts, io.stdoutIsTTY) : 0), verbose: Boolean(opts.verbose) });
+  const text = renderFleet(fleet, format, { chalk: chalkFor(format === "terminal" ? colorLevel(io, opts, io.stdoutIsTTY) : 0), verbose: Boolean(opts.verbose), width: terminalWidth(io) });
   emit(text, opts, io);
   return fleet.verdict === "NO-GO" ? 1 : 0;
 }

@@ -4,13 +4,13 @@
  * first; the fleet's verdict is the worst of them (exit 1 when any is NO-GO).
  */
 import { ReadinessError, oneLine } from "../errors.js";
-import { escapeHtml, escapeMarkdown, escapeXml, terminalText } from "../reports/escape.js";
+import { escapeHtml, escapeMarkdown, escapeXml, terminalText, wrapWidth } from "../reports/escape.js";
 import { gauge, htmlDocument, VERDICT_COLOUR } from "../reports/html.js";
 import { mdTable, VERDICT_EMOJI } from "../reports/markdown.js";
 import { isFailing, itemCause, summarize, VERDICT_RANK, formatScore } from "../reports/summary.js";
 import { seconds } from "../reports/junit.js";
 import type { RenderOptions } from "../reports/types.js";
-import { drawTable } from "../reports/table.js";
+import { GAP, layoutColumns } from "../reports/table.js";
 import { ITEM_RESULTS } from "../types.js";
 import { blockedByRoot } from "../engine/score.js";
 import type { Counts, ItemResult, Report, Severity, Verdict } from "../types.js";
@@ -140,33 +140,35 @@ function fleetTerminal(f: FleetReport, options: RenderOptions): string {
   const c = options.chalk;
   const width = Math.max(60, options.width ?? 100);
   const paint = (v: Verdict, t: string): string => (v === "GO" ? c.green.bold(t) : v === "CONDITIONAL" ? c.yellow.bold(t) : c.red.bold(t));
-  const nameW = Math.max(16, Math.floor((width - 40) * 0.4));
-  const restW = width - nameW - 13 - 9 - 10 - 6;
-  // The terminal report's tables (src/reports/table.ts): what cli-table3 draws, at a fraction of its cost.
-  const head = ["Service", "Verdict", "Score", "Verified", "Failing (most severe first)"].map((h) => c.bold(h));
-  const rows: string[][] = [];
+  // One row per service (a cell in its verdict's colour, name, verdict, scores, how many items
+  // fail), its most severe failures on the lines under it.
+  const nameW = Math.max(14, Math.min(40, width - 11 - 5 - 8 - 10 - 4 * GAP.length));
+  const widths = [nameW, 11, 5, 8, 7];
+  const table = layoutColumns([["Service", "Verdict", "Score", "Verified", "Failing"].map((h) => c.bold(h))], widths);
   for (const s of f.services) {
-    const top = s.failing
-      .slice(0, 3)
-      .map((x) => terminalText(`[${x.severity}] ${x.id}: ${x.message}`, restW - 2))
-      .join("\n");
-    const more = s.failing.length > 3 ? `\n${c.dim(`…and ${s.failing.length - 3} more`)}` : "";
-    rows.push([
-      `${terminalText(s.name, nameW - 2)}${s.interrupted ? `\n${c.yellow("INTERRUPTED")}` : ""}`,
+    const row = [
+      `${paint(s.verdict, "■")} ${terminalText(s.name, nameW - 2)}`,
       paint(s.verdict, s.verdict),
       formatScore(s.score),
       formatScore(s.verified_score),
-      top + more || c.dim("—"),
-    ]);
+      s.failing.length ? String(s.failing.length) : c.dim("—"),
+    ];
+    table.push(...layoutColumns([row], widths));
+    const below = s.failing.slice(0, 3).map((x) => `    ${terminalText(`[${x.severity}] ${x.id}: ${x.message}`, width - 4)}`);
+    if (s.failing.length > 3) below.push(c.dim(`    …and ${s.failing.length - 3} more`));
+    if (s.interrupted) below.push(`    ${c.yellow("INTERRUPTED")}`);
+    table.push(...below);
   }
   const line = "═".repeat(Math.min(width, 100));
   const out = [
     c.bold(`Fleet: ${f.services.length} service${f.services.length === 1 ? "" : "s"}`),
-    drawTable(head, rows, [nameW, 13, 7, 10, restW]),
-    `${c.bold("Counts:")} ${countsText(f.counts)}`,
+    ...table,
+    ...wrapWidth(`Counts: ${countsText(f.counts)}`, width).map((l, i) => (i === 0 ? l.replace("Counts:", c.bold("Counts:")) : l)),
     "",
     paint(f.verdict, line),
-    `${paint(f.verdict, f.verdict)}  fleet verdict (worst service) · lowest score ${formatScore(f.lowest_score)} · mean ${formatScore(f.mean_score)}`,
+    ...wrapWidth(`fleet verdict (worst service) · lowest score ${formatScore(f.lowest_score)} · mean ${formatScore(f.mean_score)}`, width - f.verdict.length - 2).map(
+      (l, i) => `${i === 0 ? paint(f.verdict, f.verdict) : " ".repeat(f.verdict.length)}  ${l}`,
+    ),
     ...f.reasons.map((r) => `  • ${terminalText(r, width - 4)}`),
     paint(f.verdict, line),
   ];

@@ -2,6 +2,7 @@
  * Escaping for every output format. Everything a checklist author, a probe or an earlier report
  * wrote is untrusted: it goes through one of these before it reaches a report.
  */
+import stringWidth from "string-width";
 import { oneLine, sanitize } from "../errors.js";
 
 /** Characters XML 1.0 forbids (C0 controls except tab/LF/CR, U+FFFE/U+FFFF) and lone surrogates. */
@@ -66,18 +67,19 @@ const MARKDOWN_SPECIAL = /[\\*_[\]~&<>|`]|@(?=[A-Za-z0-9])/g;
  * backslash-escaped pipe after a backslash is ambiguous, an entity never is); Markdown
  * punctuation is backslash-escaped so no emphasis, link or heading can be injected; a zero-width
  * space after `@` keeps a title like `@org/team` from notifying people when posted as a PR comment.
+ * `lineStart` false for text that follows other text on its line: no line-start escapes then.
  */
-export function escapeMarkdown(text: string): string {
+export function escapeMarkdown(text: string, lineStart = true): string {
   const line = oneLine(text);
   if (!MARKDOWN_SIGNIFICANT.test(line)) return line;
   // One pass for the characters, then the line starts (a heading, a list marker, `1.`), which the
-  // pass leaves as they were.
-  return line
+  // pass leaves as they were; text placed after other text on its line (lineStart false) needs
+  // none of those, and a renderer that shows backslashes literally would print `0\.1.0`.
+  const escaped = line
     .replace(/\t/g, " ")
     .replace(XML_ILLEGAL, "\ufffd")
-    .replace(MARKDOWN_SPECIAL, (c) => MARKDOWN_ESCAPES[c] ?? c)
-    .replace(/^[#+\-=]/, (c) => `\\${c}`)
-    .replace(/^(\d+)([.)])/, "$1\\$2");
+    .replace(MARKDOWN_SPECIAL, (c) => MARKDOWN_ESCAPES[c] ?? c);
+  return lineStart ? escaped.replace(/^[#+\-=]/, (c) => `\\${c}`).replace(/^(\d+)([.)])/, "$1\\$2") : escaped;
 }
 
 const C1 = /[\u0080-\u009f]/g;
@@ -102,72 +104,30 @@ export function escapeJsonControls(json: string): string {
   return json.replace(JSON_RAW_CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
-/** Any character that is not one column wide by itself: NUL, and anything from U+0300 on. */
-const NOT_NARROW = /[^\u0001-\u02ff]/;
-
-/** Columns a string occupies in a terminal: East Asian wide and fullwidth characters count two. */
+/** Columns a string occupies in a terminal, by `string-width` (ANSI codes count none; wide characters and emoji two). */
 export function displayWidth(text: string): number {
-  // Text of characters U+0001-U+02FF only, the common case, is one column each: found by a regex
-  // (native code) rather than by the loop below, slow before the JIT has warmed up.
-  if (!NOT_NARROW.test(text)) return text.length;
-  let width = 0;
-  // By UTF-16 unit rather than with the string iterator, which allocates a string per character.
-  // A surrogate pair is one code point; a lone surrogate counts as itself, as the iterator yields it.
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i);
-    if (unit < 0x300) {
-      // Up to U+02FF every character but NUL is one column: the common case.
-      if (unit !== 0) width++;
-      continue;
-    }
-    let cp = unit;
-    if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
-      const low = text.charCodeAt(i + 1);
-      if (low >= 0xdc00 && low <= 0xdfff) {
-        cp = 0x10000 + ((unit - 0xd800) << 10) + (low - 0xdc00);
-        i++;
-      }
-    }
-    width += charWidth(cp);
-  }
-  return width;
+  return stringWidth(text);
 }
 
-function charWidth(cp: number): number {
-  if (cp === 0 || (cp >= 0x300 && cp <= 0x36f) || cp === 0x200b || (cp >= 0xfe00 && cp <= 0xfe0f)) return 0;
-  if (
-    (cp >= 0x1100 && cp <= 0x115f) ||
-    (cp >= 0x2e80 && cp <= 0x303e) ||
-    (cp >= 0x3041 && cp <= 0x33ff) ||
-    (cp >= 0x3400 && cp <= 0x4dbf) ||
-    (cp >= 0x4e00 && cp <= 0x9fff) ||
-    (cp >= 0xa000 && cp <= 0xa4cf) ||
-    (cp >= 0xac00 && cp <= 0xd7a3) ||
-    (cp >= 0xf900 && cp <= 0xfaff) ||
-    (cp >= 0xfe30 && cp <= 0xfe4f) ||
-    (cp >= 0xff00 && cp <= 0xff60) ||
-    (cp >= 0xffe0 && cp <= 0xffe6) ||
-    (cp >= 0x1f300 && cp <= 0x1f64f) ||
-    (cp >= 0x1f900 && cp <= 0x1f9ff) ||
-    (cp >= 0x20000 && cp <= 0x3fffd)
-  ) {
-    return 2;
+const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+
+/** The longest start of `text` that fits in `max` columns, cut between graphemes (an emoji is never split). */
+function fitGraphemes(text: string, max: number): string {
+  let out = "";
+  let width = 0;
+  for (const { segment } of graphemes.segment(text)) {
+    const w = stringWidth(segment);
+    if (width + w > max) break;
+    out += segment;
+    width += w;
   }
-  return 1;
+  return out;
 }
 
 /** Cuts text to at most `max` terminal columns, ending with `…` when cut. */
 export function truncateWidth(text: string, max: number): string {
-  if (displayWidth(text) <= max) return text;
-  let out = "";
-  let width = 0;
-  for (const ch of text) {
-    const w = charWidth(ch.codePointAt(0) ?? 0);
-    if (width + w > max - 1) break;
-    out += ch;
-    width += w;
-  }
-  return `${out}…`;
+  if (stringWidth(text) <= max) return text;
+  return `${fitGraphemes(text, max - 1)}…`;
 }
 
 /** One line of untrusted text made safe for a terminal (no control sequence survives) and cut to `max` columns. */
@@ -212,11 +172,8 @@ export function wrapWidth(text: string, width: number, maxLines = Infinity): str
         push();
       } else {
         // A word wider than the line: take as many characters as fit.
-        let head = "";
-        for (const ch of rest) {
-          if (displayWidth(head + ch) > w) break;
-          head += ch;
-        }
+        // (At least one grapheme, so a character wider than the line cannot loop forever.)
+        const head = fitGraphemes(rest, w) || ([...graphemes.segment(rest)][0]?.segment ?? rest);
         line = head;
         rest = rest.slice(head.length);
         push();

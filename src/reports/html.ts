@@ -5,6 +5,7 @@
  * contradicted claims, stale attestations, waivers and sign-offs, and every item by section.
  * Every string goes through `escapeHtml`. Light and dark colour schemes follow the reader's system.
  */
+import { createHash } from "node:crypto";
 import { formatDuration } from "../util/duration.js";
 import { SEVERITIES, type ItemReport, type ItemResult, type Report, type Severity, type Verdict } from "../types.js";
 import { escapeHtml } from "./escape.js";
@@ -28,6 +29,7 @@ export const HTML_STYLE = `
 body{margin:0;background:var(--bg);color:var(--fg);font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Noto Sans CJK JP",sans-serif}
 main{max-width:1100px;margin:0 auto;padding:24px}
 h1{font-size:26px;margin:0 0 4px;overflow-wrap:anywhere}h2{font-size:19px;margin:32px 0 10px;padding-bottom:6px;border-bottom:1px solid var(--line)}
+main{overflow-wrap:break-word}
 h3{font-size:16px;margin:20px 0 8px;overflow-wrap:anywhere}
 .hero{display:flex;gap:24px;align-items:center;padding:20px;border-radius:12px;background:var(--card);border:1px solid var(--line);border-left:8px solid var(--verdict)}
 .hero svg{flex:none}
@@ -45,17 +47,19 @@ ul.reasons{margin:8px 0 0;padding-left:20px}ul.reasons li{overflow-wrap:anywhere
 table{border-collapse:collapse;width:100%;margin:4px 0 12px}
 th,td{text-align:left;vertical-align:top;padding:6px 8px;border-bottom:1px solid var(--line)}
 th{font-size:13px;color:var(--muted);font-weight:600}
-td{overflow-wrap:anywhere}
+td{overflow-wrap:break-word}td:last-child,td code{overflow-wrap:anywhere}
+.filter input{width:100%;max-width:420px;font:inherit;padding:6px 10px;border:1px solid var(--line);border-radius:8px;background:var(--card);color:inherit}
 code{font:13px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;color:var(--muted)}
 .sev{white-space:nowrap}.sev-critical{color:var(--fail);font-weight:700}.sev-high{color:var(--partial);font-weight:600}
-.bars{display:grid;grid-template-columns:minmax(160px,2fr) 5fr 90px;gap:6px 12px;align-items:center}
+.bars{display:grid;grid-template-columns:minmax(160px,2fr) 5fr 90px;grid-auto-flow:row dense;gap:6px 12px;align-items:center}.bars .bar{grid-column:2}.bars .num{grid-column:3}
 .bar{position:relative;height:14px;border-radius:7px;background:var(--track);overflow:hidden}
 .bar span{position:absolute;left:0;top:0;bottom:0;border-radius:7px}
 .bar .total{opacity:.45}
-.name{overflow-wrap:anywhere}.num{text-align:right;font-variant-numeric:tabular-nums}
+.name{overflow-wrap:break-word;min-width:0}.num{text-align:right;font-variant-numeric:tabular-nums}
 .legend{font-size:13px}
 details{margin:8px 0}summary{cursor:pointer;font-weight:600}
 footer{margin-top:32px;font-size:13px;color:var(--muted);overflow-wrap:anywhere}
+@media (max-width:600px){main table,main thead,main tbody,main tr,main td{display:block}main thead{display:none}main td{border:0;padding:2px 8px}main tr{border-bottom:1px solid var(--line);padding:6px 0}.bars{grid-template-columns:1fr auto}.bars .num{grid-column:2}.bars .bar{grid-column:1/-1;margin-bottom:6px}.hero{flex-direction:column;align-items:flex-start}}
 @media print{.hero{break-inside:avoid}details{display:block}}
 `;
 
@@ -180,8 +184,8 @@ function bars(report: Report, s: ReportSummary): string {
       const verified = section.verified_score ?? 0;
       const colour = scoreColour(section.score, report);
       return `<div class="name" style="padding-left:${depth * 18}px" title="${h(pathLabel(path))}">${depth ? "↳ " : ""}${h(section.title)}</div>
-<div class="bar" role="img" aria-label="score ${formatScore(section.score)}, verified ${formatScore(section.verified_score)}"><span class="total" style="width:${score}%;background:${colour}"></span><span style="width:${verified}%;background:${colour}"></span></div>
-<div class="num"><b>${formatScore(section.score)}</b> <span class="muted">/ ${formatScore(section.verified_score)}</span></div>`;
+<div class="num"><b>${formatScore(section.score)}</b> <span class="muted">/ ${formatScore(section.verified_score)}</span></div>
+<div class="bar" role="img" aria-label="score ${formatScore(section.score)}, verified ${formatScore(section.verified_score)}"><span class="total" style="width:${score}%;background:${colour}"></span><span style="width:${verified}%;background:${colour}"></span></div>`;
     })
     .join("\n");
   return `<h2>Sections</h2><p class="legend muted">Bar: score (light) and verified score (solid). Numbers: score / verified.</p><div class="bars">${rows}</div>`;
@@ -380,7 +384,7 @@ function htmlFrame(title: string): [string, string] {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src '${FILTER_SCRIPT_HASH}'">
 <meta name="color-scheme" content="light dark">
 <meta name="referrer" content="no-referrer">
 <title>${h(title)}</title>
@@ -389,11 +393,24 @@ function htmlFrame(title: string): [string, string] {
 <body><main>
 `,
     `
-</main></body>
+</main><script>${FILTER_SCRIPT}</script></body>
 </html>
 `,
   ];
 }
+
+/**
+ * The item filter: shows the search box (hidden without scripts, so no dead control is left) and
+ * hides every table row whose text does not contain what is typed. The page's only script, allowed
+ * by its hash in the Content-Security-Policy; everything else reads the same without it.
+ */
+export const FILTER_SCRIPT =
+  '(()=>{const box=document.getElementById("filter");if(!box)return;box.hidden=false;const rows=[...document.querySelectorAll("tbody tr")];' +
+  'box.addEventListener("input",()=>{const q=box.value.trim().toLowerCase();for(const r of rows)r.hidden=q!==""&&!r.textContent.toLowerCase().includes(q);});})();';
+export const FILTER_SCRIPT_HASH = `sha256-${createHash("sha256").update(FILTER_SCRIPT).digest("base64")}`;
+
+/** The search box the filter script shows. */
+const FILTER_BOX = `<p class="filter"><input type="search" id="filter" placeholder="Filter items: id, title, cause…" aria-label="Filter items" hidden></p>`;
 
 /** The HTML reporter. */
 export const renderHtml: Reporter = (report, options) => htmlParts(report, options).join("");
@@ -408,6 +425,7 @@ export const htmlStream: StreamReporter = function* (report, options) {
     hero(report),
     report.interrupted ? `<p class="banner">INTERRUPTED — partial results: the run was stopped before every probe finished.</p>` : "",
     counts(report),
+    FILTER_BOX,
     bars(report, s),
     failing(s),
     claims(report, s),

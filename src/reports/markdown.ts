@@ -48,9 +48,9 @@ interface Limits {
 }
 
 /** Escapes user text for Markdown and cuts it to `max` characters (before escaping). */
-export function md(text: string, max = Infinity): string {
+export function md(text: string, max = Infinity, lineStart = true): string {
   const cut = text.length > max ? `${text.slice(0, Math.max(0, max - 1))}…` : text;
-  return escapeMarkdown(cut);
+  return escapeMarkdown(cut, lineStart);
 }
 
 /**
@@ -161,25 +161,31 @@ function cappedNote(rest: number): string {
   return `\n\n_…and ${rest} more not shown here to keep this report within GitHub's size limit; see the full report (\`-o html=…\` or \`-o json=…\`)._`;
 }
 
+/**
+ * The first three lines: the verdict, the scores, and every reason (a hard line break between the
+ * last two, so they read as two lines in one paragraph); then the notes that qualify them.
+ */
 function header(report: Report, out: string[], cache: RowCache): void {
   const v = report.verdict;
-  out.push(`## ${VERDICT_EMOJI[v]} ${v} — ${md(report.checklist.name, 200)}`, "");
-  if (report.interrupted) {
-    out.push("> [!WARNING]", "> **INTERRUPTED — partial results.** The run was stopped before every probe finished.", "");
-  }
   const gate = report.gate;
   const gates = [`GO ≥ ${gate.go}`, `CONDITIONAL ≥ ${gate.conditional}`];
   if (gate.verified > 0) gates.push(`verified ≥ ${gate.verified}`);
+  const reasons = cached(cache, "reasons", () => report.reasons.map((r) => codeSpans(md(r, 500, false))));
   out.push(
-    `**Score ${formatScore(report.score)}/100** · verified ${formatScore(report.verified_score)}/100 · gates: ${gates.join(", ")}${report.options.strict ? " · strict (attestations earn no credit)" : ""}`,
+    `## ${VERDICT_EMOJI[v]} ${v} — ${md(report.checklist.name, 200, false)}`,
+    `**Score ${formatScore(report.score)}/100** · verified ${formatScore(report.verified_score)}/100 · gates: ${gates.join(", ")}${report.options.strict ? " · strict (attestations earn no credit)" : ""}\\`,
+    reasons.length > 0 ? `**Why ${v === "GO" ? "" : "not GO"}:** ${reasons.join(" · ")}`.replace("**Why :**", "**Notes:**") : "Every gate passes.",
     "",
   );
+  if (report.interrupted) {
+    out.push("> [!WARNING]", "> **INTERRUPTED — partial results.** The run was stopped before every probe finished.", "");
+  }
   const claimed = claimedNote(report);
   if (claimed) out.push(`> [!NOTE]`, `> ${claimed}.`, "");
-  if (report.reasons.length > 0) {
-    const reasons = cached(cache, "reasons", () => report.reasons.map((r) => `- ${codeSpans(md(r, 500))}`));
-    out.push(`**Why not GO:**`, "", ...reasons, "");
-  }
+}
+
+/** The result counts as a one-row table. */
+function countsTable(report: Report, out: string[]): void {
   const c = report.counts;
   const keys = (Object.keys(RESULT_EMOJI) as ItemResult[]).filter((k) => k !== "blocked" || c.blocked > 0);
   out.push(
@@ -190,6 +196,14 @@ function header(report: Report, out: string[], cache: RowCache): void {
     ),
     "",
   );
+}
+
+/** Folds what `blocks` write under a `<details>` whose summary is `summary`; nothing when they write nothing. */
+function folded(out: string[], summary: string, blocks: (inner: string[]) => void): void {
+  const inner: string[] = [];
+  blocks(inner);
+  if (inner.length === 0) return;
+  out.push(`<details><summary>${summary}</summary>`, "", ...inner, "</details>", "");
 }
 
 function baselineBlock(report: Report, out: string[], limits: Limits, cache: RowCache): void {
@@ -261,15 +275,14 @@ function failingByPath(s: ReportSummary): Map<string, number> {
 
 function failingBlock(s: ReportSummary, out: string[], limits: Limits, cache: RowCache): void {
   if (s.failing.length === 0) return;
-  const rows = rowLines(cache, "failing", s.failing, ({ item, path }) => [
+  const rows = rowLines(cache, "failing", s.failing, ({ item }) => [
     resultCell(item.result),
     itemCell(item),
     sevCell(item.severity),
-    md(pathLabel(path), 120),
     md(itemCause(item), CAUSE_MAX) + remediationMd(item),
   ]);
   const { shown, note } = cappedRows(rows, limits);
-  out.push(`### ❌ Failing items (${s.failing.length})`, "", tableOfLines(["Result", "Item", "Severity", "Section", "Cause"], shown) + note, "");
+  out.push(`### ❌ Failing items (${s.failing.length})`, "", tableOfLines(["Result", "Item", "Severity", "Cause"], shown) + note, "");
 }
 
 /** Why / fix / docs of a failing item, appended to its cause cell. */
@@ -449,9 +462,9 @@ function detail(item: ItemReport): string {
 
 function footer(report: Report, out: string[]): void {
   const parts = [
-    `${md(report.tool.name)} ${md(report.tool.version)}`,
+    `${md(report.tool.name, Infinity, false)} ${md(report.tool.version, Infinity, false)}`,
     report.checklist.builtin ? "built-in baseline checklist" : `<code>${md(report.checklist.path, 200)}</code>`,
-    `started ${md(report.started_at)}`,
+    `started ${md(report.started_at, Infinity, false)}`,
     `took ${formatDuration(report.duration_ms)}`,
   ];
   if (report.options.no_exec) parts.push("--no-exec");
@@ -463,15 +476,30 @@ function footer(report: Report, out: string[]): void {
 function build(report: Report, s: ReportSummary, limits: Limits, cache: RowCache): string {
   const out: string[] = [];
   header(report, out, cache);
-  baselineBlock(report, out, limits, cache);
-  sectionsTable(s, out, limits, cache);
   failingBlock(s, out, limits, cache);
-  contradictedBlock(s, out, limits, cache);
-  staleBlock(s, out, limits, cache);
-  waiverBlock(s, out, limits, cache);
-  signoffBlock(report, out);
-  governanceBlock(report, out, limits, cache);
-  warningsBlock(report, out, limits, cache);
+  baselineBlock(report, out, limits, cache);
+  folded(out, `Scores by section and result counts`, (inner) => {
+    sectionsTable(s, inner, limits, cache);
+    countsTable(report, inner);
+  });
+  const lists = [
+    s.contradicted.length ? `${s.contradicted.length} contradicted` : "",
+    s.stale.length ? `${s.stale.length} stale` : "",
+    s.waivers.length ? `${s.waivers.length} waived` : "",
+    report.signoffs.missing.length || report.signoffs.present.length ? "sign-offs" : "",
+    report.flaky?.length ? `${report.flaky.length} flaky` : "",
+    report.expiring?.length ? `${report.expiring.length} expiring` : "",
+    report.levels ? "levels" : "",
+    report.warnings.length ? `${report.warnings.length} warning${report.warnings.length === 1 ? "" : "s"}` : "",
+  ].filter(Boolean);
+  folded(out, `Claims, waivers, sign-offs and warnings (${lists.join(", ")})`, (inner) => {
+    contradictedBlock(s, inner, limits, cache);
+    staleBlock(s, inner, limits, cache);
+    waiverBlock(s, inner, limits, cache);
+    signoffBlock(report, inner);
+    governanceBlock(report, inner, limits, cache);
+    warningsBlock(report, inner, limits, cache);
+  });
   detailsBlock(s, out, limits);
   footer(report, out);
   return out.join("\n").replace(/\n{3,}/g, "\n\n");

@@ -10,45 +10,37 @@ import { oneLine } from "../errors.js";
 import { formatDuration } from "../util/duration.js";
 import { SEVERITIES, type ItemReport, type ItemResult, type Report, type Severity, type Verdict } from "../types.js";
 import { displayWidth, terminalText, wrapWidth } from "./escape.js";
-import { drawTable } from "./table.js";
-import { claimedNote, formatDelta, formatScore, itemCause, pathLabel, summarize, type ReportSummary } from "./summary.js";
+import { fitCell } from "./table.js";
+import { claimedNote, formatDelta, formatScore, itemCause, itemDuration, pathLabel, summarize, type ReportSummary } from "./summary.js";
 import type { PartsReporter, RenderOptions, Reporter } from "./types.js";
 
 /** Default and smallest width the terminal report lays itself out for. */
 export const DEFAULT_WIDTH = 100;
 const MIN_WIDTH = 60;
 
-/** The word (and symbol) shown for each result; failing results are upper-case so they stand out without colour. */
-export const RESULT_LABEL: Record<ItemResult, string> = {
-  pass: "✔ pass",
-  fail: "✘ FAIL",
-  attested: "✔ attested",
-  partial: "◐ partial",
-  missing: "✘ MISSING",
-  stale: "✘ STALE",
-  blocked: "✘ BLOCKED",
-  waived: "⊘ waived",
-  skipped: "- skipped",
+/**
+ * How each result is shown: its word (failing results upper-case, so they stand out without colour),
+ * its colour, and whether the item's cause goes on lines of its own under it (results that need
+ * attention) or on the item's line. A new result is one entry here.
+ */
+const RESULT_VIEW: Record<ItemResult, { label: string; colour: (c: ChalkInstance) => ChalkInstance; causeBelow: boolean }> = {
+  pass: { label: "✔ pass", colour: (c) => c.green, causeBelow: false },
+  fail: { label: "✘ FAIL", colour: (c) => c.red.bold, causeBelow: true },
+  attested: { label: "✔ attested", colour: (c) => c.cyan, causeBelow: false },
+  partial: { label: "◐ partial", colour: (c) => c.yellow, causeBelow: true },
+  missing: { label: "✘ MISSING", colour: (c) => c.red.bold, causeBelow: true },
+  stale: { label: "✘ STALE", colour: (c) => c.magenta.bold, causeBelow: true },
+  blocked: { label: "✘ BLOCKED", colour: (c) => c.red.bold, causeBelow: true },
+  waived: { label: "⊘ waived", colour: (c) => c.dim, causeBelow: false },
+  skipped: { label: "- skipped", colour: (c) => c.dim, causeBelow: false },
 };
 
+/** The word (and symbol) shown for each result. */
+export const RESULT_LABEL = Object.fromEntries(Object.entries(RESULT_VIEW).map(([r, v]) => [r, v.label])) as Record<ItemResult, string>;
+
 function colourResult(c: ChalkInstance, result: ItemResult, text: string): string {
-  switch (result) {
-    case "pass":
-      return c.green(text);
-    case "attested":
-      return c.cyan(text);
-    case "fail":
-    case "missing":
-    case "blocked":
-      return c.red.bold(text);
-    case "stale":
-      return c.magenta.bold(text);
-    case "partial":
-      return c.yellow(text);
-    case "waived":
-    case "skipped":
-      return c.dim(text);
-  }
+  const view = RESULT_VIEW[result] as (typeof RESULT_VIEW)[ItemResult] | undefined;
+  return view ? view.colour(c)(text) : text;
 }
 
 function colourSeverity(c: ChalkInstance, severity: Severity): string {
@@ -76,94 +68,80 @@ function scoreColour(c: ChalkInstance, score: number | null, report: Report): st
 
 interface Layout {
   width: number;
-  item: number;
-  severity: number;
-  result: number;
-  cause: number;
 }
 
 function layout(options: RenderOptions): Layout {
-  const width = Math.max(MIN_WIDTH, Math.floor(options.width ?? DEFAULT_WIDTH));
-  // 5 border characters; each colWidth below includes one space of padding on each side.
-  const severity = 10;
-  const result = 12;
-  const free = width - 5 - severity - result;
-  const item = Math.max(18, Math.floor(free * 0.45));
-  return { width, item, severity, result, cause: free - item };
+  return { width: Math.max(MIN_WIDTH, Math.floor(options.width ?? DEFAULT_WIDTH)) };
 }
 
-/** A report with more items than this (in all its sections) prints compact rows instead of tables. */
-export const TABLE_MAX_ROWS = 300;
+/** Columns of the result label and of the severity on an item's line. */
+const LABEL_W = Math.max(...Object.values(RESULT_VIEW).map((v) => displayWidth(v.label)));
+const SEVERITY_W = Math.max(...SEVERITIES.map((s) => s.length));
+
+/** Whether a passing probe was flaky: it passed only after a failed attempt. */
+function flakyNote(item: ItemReport): string | undefined {
+  const f = item.probes.find((p) => p.flaky);
+  return f ? `flaky: passed on attempt ${f.attempts ?? "?"}; first: ${f.first_failure ?? "a failed attempt"}` : undefined;
+}
 
 /**
- * The coloured labels every row repeats, made once per render (the chalk instance is the render's):
- * results as compact rows and tables show them, severities.
+ * A short measure for an item's line: a single probe's outcome after its target (`200 in 12ms`),
+ * or how many probes passed and how long they took.
  */
-interface Paints {
-  compact: Map<string, string>;
-  result: Map<string, string>;
-  severity: Map<string, string>;
+function shortMeasure(item: ItemReport): string {
+  if (item.probes.length === 0) return itemCause(item);
+  const total = formatDuration(itemDuration(item));
+  if (item.probes.length > 1) return `${item.probes.filter((p) => p.result === "pass").length}/${item.probes.length} probes in ${total}`;
+  const message = (item.probes[0] as ItemReport["probes"][number]).message;
+  const at = message.lastIndexOf(": ");
+  const tail = at < 0 ? message : message.slice(at + 2);
+  return displayWidth(tail) <= 28 ? tail : `${item.probes[0]?.result ?? ""} in ${total}`;
 }
 
-function paints(c: ChalkInstance): Paints {
-  const results = Object.keys(RESULT_LABEL) as ItemResult[];
-  return {
-    compact: new Map(results.map((r) => [r, colourResult(c, r, RESULT_LABEL[r].padEnd(11))])),
-    result: new Map(results.map((r) => [r, colourResult(c, r, RESULT_LABEL[r])])),
-    severity: new Map(SEVERITIES.map((x) => [x, colourSeverity(c, x)])),
+/**
+ * One item: `  ✔ pass     critical  Title id ······ 200 in 12ms` on one line; an item that needs
+ * attention (failing, stale, partial, contradicted, flaky) has its cause on the lines below; with
+ * --verbose every item has each probe's outcome below.
+ */
+function itemLines(c: ChalkInstance, item: ItemReport, width: number, verbose: boolean): string[] {
+  const view = RESULT_VIEW[item.result] as (typeof RESULT_VIEW)[ItemResult] | undefined;
+  const flaky = flakyNote(item);
+  const below = Boolean(view?.causeBelow) || item.contradicted || flaky !== undefined;
+  const head = `  ${fitCell(colourResult(c, item.result, RESULT_LABEL[item.result] ?? item.result), LABEL_W)} ${fitCell(colourSeverity(c, item.severity), SEVERITY_W)}  `;
+  const free = width - displayWidth(head);
+  // A passing item's measure in a column of its own (two fifths of the line, 16 to 30 columns), so
+  // the measures line up; an item that needs attention says why on the lines below instead.
+  const measure = below ? "" : oneLine(shortMeasure(item));
+  const measureW = measure ? Math.max(16, Math.min(30, Math.floor(free * 0.4))) : 0;
+  const nameW = free - (measureW ? measureW + 2 : 0);
+  const id = terminalText(item.id);
+  const idW = displayWidth(id);
+  // The title (cut to fit) and the id after it; the id on a line below when it is too long.
+  const idInline = idW + 2 + 8 <= nameW;
+  const name = idInline ? `${fitCell(terminalText(item.title), nameW - idW - 2, false)}  ${c.dim(id)}` : terminalText(item.title);
+  const lines = [`${head}${fitCell(name, nameW, measureW > 0)}${measureW ? `  ${c.dim(fitCell(measure, measureW, false))}` : ""}`.trimEnd()];
+  const indent = " ".repeat(Math.min(6, width - 40));
+  const detail = (text: string, max: number): void => {
+    for (const line of wrapWidth(terminalText(text), width - indent.length, max)) lines.push(`${indent}${line}`);
   };
-}
-
-/** `  ✘ FAIL     high      id  title — cause`, cut to the width. */
-function compactRow(c: ChalkInstance, item: ItemReport, width: number, p: Paints): string {
-  const label = p.compact.get(item.result) ?? colourResult(c, item.result, RESULT_LABEL[item.result].padEnd(11));
-  const cause = itemCause(item);
-  const rest = terminalText(`${item.id}  ${oneLine(item.title)}${cause ? ` — ${oneLine(cause)}` : ""}`, Math.max(20, width - 24));
-  return `  ${label} ${p.severity.get(item.severity) ?? colourSeverity(c, item.severity)}${" ".repeat(Math.max(1, 9 - item.severity.length))}${rest}`;
-}
-
-function itemCell(c: ChalkInstance, item: ItemReport, l: Layout): string {
-  const title = wrapWidth(oneLine(item.title), l.item - 2, 2).join("\n");
-  const tag = item.contradicted ? c.red(" (contradicted)") : "";
-  const id = terminalText(item.id, l.item - 2 - (item.contradicted ? 15 : 0));
-  return `${title}\n${c.dim(id)}${tag}`;
-}
-
-function causeCell(c: ChalkInstance, item: ItemReport, l: Layout, verbose: boolean): string {
-  let text = itemCause(item);
-  if (item.result === "pass" && verbose) text = item.probes.map((p) => `${p.type}: ${p.message}`).join("; ");
-  if (!text) return "";
-  const lines = wrapWidth(oneLine(text), l.cause - 2, verbose ? 6 : 3).join("\n");
-  return item.result === "pass" || item.result === "skipped" || item.result === "waived" ? c.dim(lines) : lines;
+  if (below) {
+    if (!idInline) detail(`(${item.id})`, 1);
+    const cause = itemCause(item);
+    if (cause) detail(cause, verbose ? 8 : 3);
+    if (flaky) detail(flaky, verbose ? 4 : 2);
+  }
+  if (verbose) for (const p of item.probes) detail(`${p.type} ${p.target}: ${p.result} — ${p.message} (${formatDuration(p.duration_ms)})`, 4);
+  return lines.map((l, i) => (i === 0 ? l : c.dim(l)));
 }
 
 function sectionTables(report: Report, s: ReportSummary, c: ChalkInstance, l: Layout, verbose: boolean, out: string[]): void {
-  // Counted over the whole report: 50 sections of 100 items are 5,000 bordered rows, some 15,000
-  // lines and 2.6 MB of output, where one line per item is 5,000 lines; and one report reads best in
-  // one layout. (Drawn by cli-table3, those tables also took 2.5 s; drawTable takes ~0.1 s.)
-  let total = 0;
-  for (const { section } of s.sections) total += section.items.length;
-  const tabulate = total <= TABLE_MAX_ROWS;
   for (const { section, path } of s.sections) {
     const heading = terminalText(pathLabel(path), l.width - 32);
     out.push(
       `${c.bold(heading)}  ${c.dim("score")} ${scoreColour(c, section.score, report)} ${c.dim("· verified")} ${formatScore(section.verified_score)}`,
     );
-    if (section.items.length === 0) {
-      out.push("");
-      continue;
-    }
-    if (!tabulate) {
-      // Bordered tables of thousands of rows are unreadable and slow to lay out: a large report
-      // prints one line per item instead.
-      out.push(c.dim(`  ${section.items.length} item${section.items.length === 1 ? "" : "s"} — one line each (reports over ${TABLE_MAX_ROWS} items are not tabulated)`));
-      const p = paints(c);
-      for (const item of section.items) out.push(compactRow(c, item, l.width, p));
-      out.push("");
-      continue;
-    }
-    const rows = section.items.map((item) => [itemCell(c, item, l), colourSeverity(c, item.severity), colourResult(c, item.result, RESULT_LABEL[item.result]), causeCell(c, item, l, verbose)]);
-    out.push(drawTable(["Item", "Severity", "Result", "Cause"].map((h) => c.bold(h)), rows, [l.item, l.severity, l.result, l.cause]), "");
+    for (const item of section.items) out.push(...itemLines(c, item, l.width, verbose));
+    out.push("");
   }
 }
 
@@ -266,9 +244,10 @@ function attentionBlocks(report: Report, s: ReportSummary, c: ChalkInstance, l: 
     for (const g of open) {
       out.push(`  ${c.bold(terminalText(g.owner, l.width - 20))}${g.overdue ? c.red(` — ${g.overdue} overdue`) : ""}`);
       for (const i of g.items.slice(0, 20)) {
-        const due = i.due ? (i.overdue ? c.red(` due ${i.due}, ${i.days_overdue ?? "?"} days overdue`) : ` due ${i.due}`) : "";
-        const pending = i.enforce_from ? c.dim(` (enforced from ${i.enforce_from})`) : "";
-        out.push(`${bullet(c, i.overdue ? "!" : "·", oneLine(`${i.id} [${i.severity}] ${i.result}: ${i.title}`), l.width - 2).replace(/^/gm, "  ")}${due}${pending}`);
+        const due = i.due ? (i.overdue ? ` due ${i.due}, ${i.days_overdue ?? "?"} days overdue` : ` due ${i.due}`) : "";
+        const pending = i.enforce_from ? ` (enforced from ${i.enforce_from})` : "";
+        const text = bullet(c, i.overdue ? "!" : "·", oneLine(`${i.id} [${i.severity}] ${i.result}: ${i.title}${due}${pending}`), l.width - 2).replace(/^/gm, "  ");
+        out.push(i.overdue ? c.red(text) : text);
       }
       if (g.items.length > 20) out.push(`      …and ${g.items.length - 20} more`);
     }
@@ -383,7 +362,8 @@ export const terminalParts: PartsReporter = (report, options) => {
   const s = options.summary ?? summarize(report);
   const out: string[] = [];
   const where = report.checklist.builtin ? "built-in baseline" : report.checklist.path;
-  out.push(`${c.bold(terminalText(report.checklist.name, l.width - 30))} ${c.dim(`(${terminalText(where, 60)})`)}`);
+  const name = terminalText(report.checklist.name, Math.floor(l.width / 2));
+  out.push(`${c.bold(name)} ${c.dim(`(${terminalText(where, l.width - displayWidth(name) - 3)})`)}`);
   if (report.interrupted) out.push(c.yellow.bold("INTERRUPTED — partial results: the run was stopped before every probe finished."));
   out.push("");
   sectionTables(report, s, c, l, options.verbose, out);

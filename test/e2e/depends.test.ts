@@ -193,7 +193,8 @@ describe("diff, merge and --baseline name the root cause once", () => {
       expect.objectContaining({ id: "redis-up", from: "pass", to: "fail", blocks: ["api", "redis-ping"] }),
     ]);
     expect(diff.regressions).toContain("1 item newly failing: redis-up (blocking api, redis-ping)");
-    const text = await runCli(["diff", "before.json", "after.json"], { cwd: p.dir });
+    // Wide enough that the row is one line (the terminal view wraps at the width, 80 when piped).
+    const text = await runCli(["diff", "before.json", "after.json"], { cwd: p.dir, env: { COLUMNS: "200" } });
     expect(text.stdout).toMatch(/redis-up \[critical\] pass → fail: Redis up — 127\.0\.0\.1:\d+: connection refused — blocks: api,\s+redis-ping/);
 
     const baseline = JSON.parse((await runCli(["audit", file, "-f", "json", "--baseline", "before.json"], { cwd: p.dir })).stdout) as Report;

@@ -38,22 +38,18 @@ describe("markdown report", () => {
     });
   }
 
-  it("puts the verdict, the scores and every reason first", () => {
+  it("puts the verdict, the scores and every reason in the first three lines", () => {
     const md = renderMarkdown(noGoReport(), PLAIN);
     const lines = md.split("\n");
     expect(lines[0]).toBe("## 🔴 NO-GO — Payments API");
-    expect(lines[2]).toMatch(/^\*\*Score 31\/100\*\* · verified 24\/100/);
-    const firstTable = md.indexOf("\n|");
-    for (const reason of noGoReport().reasons) {
-      const at = md.indexOf(`- ${codeSpans(escapeMarkdown(reason))}\n`);
-      expect(at).toBeGreaterThan(0);
-      expect(at).toBeLessThan(firstTable);
-    }
+    expect(lines[1]).toMatch(/^\*\*Score 31\/100\*\* · verified 24\/100.*\\$/);
+    for (const reason of noGoReport().reasons) expect(lines[2]).toContain(codeSpans(escapeMarkdown(reason, false)));
+    expect(renderMarkdown(SAMPLES.go!(), PLAIN).split("\n")[2]).toBe("Every gate passes.");
   });
 
   it("shows the ids that reasons quote as code, and nothing else as markup", () => {
     const md = renderMarkdown(noGoReport(), PLAIN);
-    expect(md).toContain("- critical item <code>gateway-health</code> (API gateway health endpoint responds) fails\n");
+    expect(md).toContain("**Why not GO:** critical item <code>gateway-health</code> (API gateway health endpoint responds) fails · ");
     expect(codeSpans("a &#96;x&#96; b &#96;open")).toBe("a <code>x</code> b &#96;open");
   });
 
@@ -61,8 +57,8 @@ describe("markdown report", () => {
     const md = renderMarkdown(noGoReport(), PLAIN);
     const headings = md.split("\n").filter((l) => l.startsWith("### "));
     expect(headings).toEqual([
-      "### Sections",
       "### ❌ Failing items (5)",
+      "### Sections",
       "### ⚠️ Contradicted claims (1)",
       "### ⌛ Stale attestations (1)",
       "### 🛡️ Waivers (2: 1 expired)",
@@ -70,23 +66,23 @@ describe("markdown report", () => {
       "### Warnings (1)",
     ]);
     const ts = tables(md);
-    // counts, sections (4 incl. nested), failing (5), contradicted (1), stale (1), waivers (2), then 4 section detail tables
-    expect(ts.map((t) => bodyRows(t).length)).toEqual([1, 4, 5, 1, 1, 2, 2, 2, 4, 2]);
+    // failing (5), folded: sections (4 incl. nested), counts; contradicted (1), stale (1), waivers (2); then 4 section detail tables
+    expect(ts.map((t) => bodyRows(t).length)).toEqual([5, 4, 1, 1, 1, 2, 2, 2, 4, 2]);
     expect(md).toMatch(/<details><summary>All 10 items by section<\/summary>\n\n/);
     expect(md).toContain("\n</details>\n");
   });
 
   it("lists failing items most severe first with their one-line cause", () => {
-    const failing = bodyRows(tables(renderMarkdown(noGoReport(), PLAIN))[2]!);
+    const failing = bodyRows(tables(renderMarkdown(noGoReport(), PLAIN))[0]!);
     expect(failing.map((r) => r[2]!.trim())).toEqual(["critical", "critical", "high", "medium", "low"]);
-    expect(failing[0]![4]).toContain("connection refused after 3 attempts");
+    expect(failing[0]![3]).toContain("connection refused after 3 attempts");
   });
 
   it("cannot be broken by hostile titles: same tables as a tame report, no raw HTML", () => {
     const hostile = renderMarkdown(hostileReport(), PLAIN);
     const ts = tables(hostile);
-    // counts 1, sections 2, failing 5, contradicted 1, stale 1, waivers 1, detail tables 4 + 4
-    expect(ts.map((t) => bodyRows(t).length)).toEqual([1, 2, 5, 1, 1, 1, 4, 4]);
+    // failing 5, sections 2, counts 1, contradicted 1, stale 1, waivers 1, detail tables 4 + 4
+    expect(ts.map((t) => bodyRows(t).length)).toEqual([5, 2, 1, 1, 1, 1, 4, 4]);
     expect(hostile).not.toMatch(/<script/i);
     expect(hostile).not.toMatch(/<img/i);
     expect(hostile).not.toMatch(/<!--/);
@@ -119,8 +115,8 @@ describe("markdown report", () => {
 
   it("drops the folded detail before shortening lists", () => {
     const full = renderMarkdown(noGoReport(), PLAIN);
-    const smaller = renderMarkdown(noGoReport(), { ...PLAIN, maxChars: full.indexOf("<details>") + 400 });
-    expect(smaller).not.toContain("<details>");
+    const smaller = renderMarkdown(noGoReport(), { ...PLAIN, maxChars: full.indexOf("<details><summary>All ") + 300 });
+    expect(smaller).not.toContain("<summary>All ");
     expect(smaller).toContain("### ❌ Failing items (5)");
     expect(smaller).toContain("left out to fit");
   });

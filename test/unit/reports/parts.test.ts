@@ -45,7 +45,8 @@ describe("the report on stdout", () => {
       const writes: string[] = [];
       writeReports(report, format, [], {}, makeIo({ out: (t) => writes.push(t) }));
       const text = writes.join("");
-      expect(text, format).toBe(reporters[format](report, { ...PLAIN, width: 100 }));
+      // Not a terminal and no COLUMNS: laid out for 80 columns.
+      expect(text, format).toBe(reporters[format](report, { ...PLAIN, width: 80 }));
     }
   });
 

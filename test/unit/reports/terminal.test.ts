@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { displayWidth } from "../../../src/reports/escape.js";
-import { FAILING_LIST_MAX, renderTerminal, RESULT_LABEL, TABLE_MAX_ROWS } from "../../../src/reports/terminal.js";
-import { conditionalReport, goReport, hostileReport, largeReport, noGoReport, normalizeTimes } from "../../helpers/sample-report.js";
+import fc from "fast-check";
+import { FAILING_LIST_MAX, renderTerminal, RESULT_LABEL } from "../../../src/reports/terminal.js";
+import { conditionalReport, goReport, hostileReport, item, largeReport, noGoReport, normalizeTimes, probe, report, section } from "../../helpers/sample-report.js";
 import { COLOUR, PLAIN, SAMPLES } from "./samples.js";
 
 const SGR = /\u001b\[[0-9;]*m/g;
@@ -18,7 +19,7 @@ describe("terminal report", () => {
     // Most severe first: the 28 failing critical items (every 7th, less those that pass) before any medium one.
     expect(bullets(plain).map((l) => l.includes("[critical]"))).toEqual([...Array(28).fill(true), ...Array(FAILING_LIST_MAX - 28).fill(false)]);
     expect(plain).toContain(`  …and ${200 - FAILING_LIST_MAX} more, each in its section above (--verbose lists them all here)`);
-    for (let i = 1; i < 300; i += 3) expect(plain, `item-${i}`).toMatch(new RegExp(`│ item-${i} +│`));
+    for (let i = 1; i < 300; i += 3) expect(plain, `item-${i}`).toMatch(new RegExp(`^ {2}[✔✘] \\S+ +\\w+ +Generated check number ${i} .*item-${i}\\b`, "m"));
     const verbose = renderTerminal(report, { ...PLAIN, verbose: true });
     expect(bullets(verbose)).toHaveLength(200);
     expect(verbose).not.toContain("more, each in its section above");
@@ -26,11 +27,23 @@ describe("terminal report", () => {
     expect(renderTerminal(largeReport(75), PLAIN)).not.toContain("more, each in its section above");
   });
 
-  it("draws each section as a table of item, severity, result and cause", () => {
-    const out = renderTerminal(noGoReport(), PLAIN);
-    expect(out.match(/│ Item +│ Severity │ Result +│ Cause +│/g)).toHaveLength(4);
+  it("prints a passing item on one line with a short measure, a failing one with its cause below", () => {
+    const out = renderTerminal(noGoReport(), { ...PLAIN, width: 80 });
     expect(out).toContain("Infrastructure › Databases  score 33 · verified 33");
-    expect(out).toMatch(/│ API gateway health endpoint +│ critical │ ✘ FAIL +│ claimed done, but GET/);
+    expect(out).toMatch(/^ {2}✔ pass +high +Replica lag.* {2}db-replica-lag +\S.*$/m);
+    expect(out).toMatch(/^ {2}✘ FAIL +critical +API gateway health endpoint responds {2}gateway-health\n {6}claimed done, but GET http:\/\/localhost:3001\/health:/m);
+    expect(out).toMatch(/^ {2}✘ STALE +critical +Database backups restored .*\n {6}attested by Li Wei on 2026-05-01, expired 2026-07-30$/m);
+    expect(out).not.toContain("┌");
+    // Passing items take one line each: no line of their own for a cause.
+    const go = renderTerminal(goReport(), PLAIN);
+    for (const it of goReport().sections.flatMap((s) => s.items)) expect(go.split("\n").filter((l) => l.includes(`  ${it.id}`))).toHaveLength(1);
+  });
+
+  it("shows a flaky pass with its first failure below", () => {
+    const flaky = { ...probe("http", "http://x/", "pass", "GET http://x/: 200 in 12ms"), flaky: true, attempts: 2, first_failure: "connection reset" };
+    const r = report("Flaky", "GO", [], [section("s", "S", [item("api", "API answers", "high", "pass", { probes: [flaky] })])]);
+    const out = renderTerminal(r, { ...PLAIN, width: 60 });
+    expect(out).toMatch(/✔ pass +high +API answers {2}api\n {6}flaky: passed on attempt 2; first: connection reset/);
   });
 
   it("writes every result as a word, so it reads without colour", () => {
@@ -87,19 +100,43 @@ describe("terminal report", () => {
     expect(coloured).toContain("\\x1b[31mred");
   });
 
-  for (const width of [100, 80, 60]) {
-    it(`keeps every line within ${width} columns, CJK included`, () => {
-      for (const r of [noGoReport(), hostileReport(), largeReport(40, 3), SAMPLES.baseline!()]) {
-        const lines = renderTerminal(r, { ...PLAIN, width }).split("\n");
-        const wide = lines.filter((l) => displayWidth(l) > width);
-        expect(wide).toEqual([]);
+  const WIDTHS = [60, 80, 100, 160];
+  for (const width of WIDTHS) {
+    it(`keeps every line within ${width} columns, CJK and emoji included, in colour and without`, () => {
+      for (const r of [noGoReport(), hostileReport(), largeReport(40, 3), SAMPLES.baseline!(), SAMPLES.governance!(), emojiReport()]) {
+        for (const options of [PLAIN, COLOUR, { ...PLAIN, verbose: true }]) {
+          const lines = renderTerminal(r, { ...options, width }).split("\n");
+          expect(lines.filter((l) => displayWidth(l) > width)).toEqual([]);
+        }
       }
+    });
+    it(`snapshot at ${width} columns, with wide characters and emoji, in colour and without`, () => {
+      expect(normalizeTimes(renderTerminal(emojiReport(), { ...PLAIN, width }))).toMatchSnapshot();
+      expect(normalizeTimes(renderTerminal(noGoReport(), { ...COLOUR, width }))).toMatchSnapshot();
     });
   }
 
+  it("no line is wider than the width, whatever the titles, ids and causes (property)", () => {
+    const piece = fc.constantFrom("a", "word ", "✅", "🚀", "データベース", "👍🏽", "🏳️‍🌈", "e\u0301", "x".repeat(40), " ", "\t", "\u001b[31m", "｜");
+    const text = fc.array(piece, { minLength: 1, maxLength: 20 }).map((p) => p.join(""));
+    const result = fc.constantFrom(...(Object.keys(RESULT_LABEL) as (keyof typeof RESULT_LABEL)[]));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(text, text, text, result), { minLength: 1, maxLength: 6 }), fc.integer({ min: 60, max: 200 }), fc.boolean(), (rows, width, verbose) => {
+        const items = rows.map(([id, title, msg, res], i) =>
+          item(`${id}${i}`, title, "high", res, { message: msg, probes: [probe("http", msg, res === "fail" ? "fail" : "pass", `${msg}: 200 in 12ms`)] }),
+        );
+        const r = report(rows[0]![1], "NO-GO", [rows[0]![2]], [section("s", rows[0]![0], items)]);
+        for (const options of [PLAIN, COLOUR]) {
+          for (const line of renderTerminal(r, { ...options, width, verbose }).split("\n")) expect(displayWidth(line)).toBeLessThanOrEqual(width);
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
   it("shows probe details of passing items only when verbose", () => {
-    expect(renderTerminal(goReport(), PLAIN)).not.toContain("200 OK in 41ms");
-    expect(renderTerminal(goReport(), { ...PLAIN, verbose: true })).toContain("200 OK in 41ms");
+    expect(renderTerminal(goReport(), PLAIN)).not.toContain("http http://127.0.0.1:3001/health: pass — 200 OK in 41ms");
+    expect(renderTerminal(goReport(), { ...PLAIN, verbose: true })).toContain("http http://127.0.0.1:3001/health: pass — 200 OK in 41ms");
   });
 
   it("shows the baseline deltas", () => {
@@ -114,32 +151,22 @@ describe("terminal report", () => {
     });
   }
 
-  it("prints sections over the table limit as one line per item, within the width", () => {
-    const big = largeReport(TABLE_MAX_ROWS + 1, 1);
+  it("prints a large report one line per passing item, within the width", () => {
+    const big = largeReport(1000, 10);
     const out = renderTerminal(big, PLAIN);
-    expect(out).toContain(`${TABLE_MAX_ROWS + 1} items — one line each`);
-    const rows = out.split("\n").filter((l) => /^ {2}(✔|✘)/.test(l) && / item-\d+ {2}/.test(l));
-    expect(rows).toHaveLength(TABLE_MAX_ROWS + 1);
+    const rows = out.split("\n").filter((l) => /^ {2}(✔|✘) /.test(l) && /Generated check number \d+/.test(l));
+    expect(rows).toHaveLength(1000);
     for (const row of rows) expect(displayWidth(row)).toBeLessThanOrEqual(100);
-    expect(rows[1]).toMatch(/^ {2}✘ FAIL +medium +item-1 {2}Generated check number 1 with a reasonably long descriptive title —…$/);
-    const wide = renderTerminal(big, { ...PLAIN, width: 240 });
-    expect(wide).toMatch(/^ {2}✘ FAIL +medium +item-1 {2}Generated check number 1 .* — GET http:\/\/127\.0\.0\.1:9\/1: connection refused/m);
-    // A report at the limit is still tables.
-    expect(renderTerminal(largeReport(TABLE_MAX_ROWS, 1), PLAIN)).toContain("┌");
-  });
-
-  it("counts the limit over the whole report: many small sections print one line per item too", () => {
-    // 50 sections of 100 items took 1.8 s as tables (cli-table3, ~0.3 ms a row) where one section of
-    // 5,000 took 0.1 s as rows.
-    const sections = 4;
-    const per = Math.ceil((TABLE_MAX_ROWS + 1) / sections);
-    const many = largeReport(per * sections, sections);
-    expect(many.sections).toHaveLength(sections);
-    expect(many.sections.every((s) => s.items.length <= TABLE_MAX_ROWS)).toBe(true);
-    const out = renderTerminal(many, PLAIN);
-    expect(out).not.toContain("┌");
-    expect(out.split("\n").filter((l) => l.includes(`${per} items — one line each (reports over ${TABLE_MAX_ROWS} items are not tabulated)`))).toHaveLength(sections);
-    // At the limit, the same sections are tables.
-    expect(renderTerminal(largeReport(TABLE_MAX_ROWS, sections), PLAIN).split("┌").length - 1).toBe(sections);
   });
 });
+
+/** Titles, ids and causes with emoji and wide characters, each result once. */
+function emojiReport() {
+  const items = (Object.keys(RESULT_LABEL) as (keyof typeof RESULT_LABEL)[]).map((r, i) =>
+    item(`item-${i}-🚀`, `✅ デプロイ確認 ${r} 🚀 with a title long enough to be cut at sixty columns`, i % 2 ? "high" : "critical", r, {
+      message: r === "pass" ? undefined : `サービス ${r}: 👍🏽 cause text that is long enough to wrap below the item line at narrow widths`,
+      probes: r === "pass" || r === "fail" ? [probe("http", "http://127.0.0.1/🚀", r, `GET http://127.0.0.1/🚀: ${r === "pass" ? "200 in 12ms" : "500 in 9ms"}`)] : [],
+    }),
+  );
+  return report("🚀 Launch データ", "NO-GO", ["critical item `item-1-🚀` fails ✅❌"], [section("s", "セクション ✅", items)]);
+}
