@@ -23,6 +23,7 @@ import {
   textAssertionIssues,
   type TextAssertions,
 } from "./assert.js";
+import { displayUrl } from "./driver.js";
 import { checkJsonValues, checkValue, MATCHER_SCHEMA, matcherIssues } from "./matchers.js";
 
 /** An expected status: a code (`200`) or a pattern where `x` is any digit (`2xx`, `30x`). */
@@ -72,20 +73,6 @@ const STATUS_ITEM = {
     { type: "string", pattern: STATUS_PATTERN },
   ],
 };
-
-/** The URL as written, with any password replaced: it is shown in plans and reports. */
-function displayUrl(raw: string): string {
-  // Only userinfo (`user:pass@`) can carry a password, and it needs an "@": most URLs need no parsing.
-  if (!raw.includes("@")) return raw;
-  try {
-    const u = new URL(raw);
-    if (!u.password) return raw;
-    u.password = "***";
-    return u.href;
-  } catch {
-    return raw;
-  }
-}
 
 function statusList(spec: HttpSpec): StatusSpec[] {
   if (spec.status === undefined) return ["2xx"];
