@@ -465,7 +465,9 @@ describe("colour", () => {
     // No probe served by this process: spawnSync blocks its event loop.
     const p = tempProject({ "readiness.yaml": "version: 1\nsections:\n  - { id: s, title: S, items: [{ id: runbook, title: Runbook, severity: critical, status: missing }] }\n" });
     try {
-      const env = { ...process.env, NO_COLOR: "", FORCE_COLOR: "", CI: "", TERM: "xterm", COLORTERM: "" };
+      // NO_COLOR and FORCE_COLOR unset, not empty: Node 22 warns on stderr when both are defined.
+      const { NO_COLOR: _n, FORCE_COLOR: _f, ...rest } = process.env;
+      const env = { ...rest, CI: "", TERM: "xterm", COLORTERM: "" };
       const cmd = `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} audit`;
       const tty = spawnSync("script", ["-qfec", `${cmd} --no-progress`, "/dev/null"], { cwd: p.dir, env, encoding: "utf8" });
       expect(tty.stdout).toContain("\x1b[");
