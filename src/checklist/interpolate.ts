@@ -89,3 +89,8 @@ export function interpolate(text: string, scope: InterpolationScope): Interpolat
   });
   return { value, secrets, unmasked, errors, changed, envNames };
 }
+
+/** `${` would be read as a reference: write it as the escape `$${`, so the value reads back as given. */
+export function escapeRefs(value: string): string {
+  return value.replace(/\$\{/g, () => "$${");
+}

@@ -9,9 +9,9 @@ import { builtinChecklist } from "../checklist/builtin.js";
 import { loadChecklist } from "../checklist/load.js";
 import { plan, type Plan } from "../engine/plan.js";
 import { ReadinessError, sanitize } from "../errors.js";
-import { summarize, type ReportSummary } from "../reports/summary.js";
-import { escapeJsonControls } from "../reports/escape.js";
-import { isReportFormat, reportStream, reporters, REPORT_FORMATS, type ReportFormat } from "../reports/index.js";
+import { summarize, type ReportSummary } from "../render/summary.js";
+import { escapeJsonControls } from "../util/escape.js";
+import { isReportFormat, reportStream, reporters, REPORT_FORMATS, type ReportFormat } from "../render/index.js";
 import type { Checklist, Report, Verdict } from "../types.js";
 import { formatDuration, MAX_WAIT_MS, parseDuration } from "../util/duration.js";
 import { sameFileAs, writeFileAtomic } from "../util/fs.js";
@@ -225,7 +225,7 @@ export async function auditCommand(file: string | undefined, opts: AuditCommandO
   let final = report;
   if (opts.baseline) {
     // Report reading (with its ajv schema) loads only when a baseline is given.
-    const [{ applyBaseline }, { readReport }] = await Promise.all([import("../report/baseline.js"), import("./reports.js")]);
+    const [{ applyBaseline }, { readReport }] = await Promise.all([import("../compare/baseline.js"), import("./reports.js")]);
     final = applyBaseline(report, await readReport(io, opts.baseline), opts.baseline);
   }
 
@@ -254,7 +254,7 @@ function signalsHandled(): Promise<void> {
  * also scans, so the report stays clean.
  */
 async function githubActions(report: Report, checklistFile: string | undefined, format: ReportFormat, opts: GlobalOptions, io: Io): Promise<void> {
-  const { githubAnnotations, stepSummary } = await import("../report/github.js");
+  const { githubAnnotations, stepSummary } = await import("../render/github.js");
   const stream = format === "terminal" || format === "markdown" ? "out" : "err";
   for (const line of githubAnnotations(report, checklistFile, { workspace: io.env.GITHUB_WORKSPACE })) io.command(line, stream);
   const summaryFile = io.env.GITHUB_STEP_SUMMARY;

@@ -2,13 +2,14 @@
  * `readiness list [FILE]` and `readiness explain ID`: the resolved checklist, secrets masked.
  */
 import { stringify } from "yaml";
-import { flattenItems, plan } from "../engine/plan.js";
+import { flattenItems } from "../checklist/items.js";
+import { plan } from "../engine/plan.js";
 import { ReadinessError, sanitize } from "../errors.js";
 import { getProbe } from "../probes/index.js";
 import type { ProbeSpecBase } from "../types.js";
 import { maskDeep, createMasker } from "../util/mask.js";
 import { nearest } from "../util/text.js";
-import { escapeJsonControls } from "../reports/escape.js";
+import { escapeJsonControls } from "../util/escape.js";
 import { loadForAudit } from "./audit.js";
 import { clockFor, parseVars, type GlobalOptions, type Io } from "./io.js";
 

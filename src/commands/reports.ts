@@ -3,7 +3,7 @@
  */
 import { resolve } from "node:path";
 import { ReadinessError } from "../errors.js";
-import { DIFF_FORMATS, diffReports, FLEET_FORMATS, mergeReports, parseReport, renderDiff, renderFleet, type DiffFormat, type FleetFormat } from "../report/index.js";
+import { DIFF_FORMATS, diffReports, FLEET_FORMATS, mergeReports, parseReport, renderDiff, renderFleet, type DiffFormat, type FleetFormat } from "../compare/index.js";
 import type { Report } from "../types.js";
 import { readInputFile, writeFileAtomic } from "../util/fs.js";
 

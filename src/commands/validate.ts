@@ -4,8 +4,8 @@
 import { checkChecklistFile } from "../checklist/load.js";
 import { yamlLib } from "../checklist/parse.js";
 import { formatIssue, ReadinessError, sanitize } from "../errors.js";
-import { escapeJsonControls, escapeYamlControls } from "../reports/escape.js";
-import { flattenItems } from "../engine/plan.js";
+import { escapeJsonControls, escapeYamlControls } from "../util/escape.js";
+import { flattenItems } from "../checklist/items.js";
 import type { Checklist, Item, ResolvedProbe, Section } from "../types.js";
 import { createMasker, maskDeep } from "../util/mask.js";
 import { SEVERITY_WEIGHT } from "../types.js";

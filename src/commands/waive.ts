@@ -5,7 +5,7 @@
 import { resolve } from "node:path";
 import { openForEdit, saveEdit } from "../governance/checklist-file.js";
 import { checkWaiverDates, cleanValue, findItem, recordTarget, recordWaiver, type WaiverInput } from "../governance/record.js";
-import { DEFAULT_MAX_WAIVER_DAYS } from "../governance/report.js";
+import { DEFAULT_MAX_WAIVER_DAYS } from "../engine/governance.js";
 import { withLock } from "../util/fs.js";
 import { createMasker } from "../util/mask.js";
 import { clockFor, displayPath, requireChecklist, type GlobalOptions, type Io } from "./io.js";

@@ -2,6 +2,7 @@
  * What will run: items in checklist order, which are selected, which probes are skipped and why.
  * Pure: no I/O.
  */
+import { flattenItems } from "../checklist/items.js";
 import { ReadinessError } from "../errors.js";
 import { getProbe } from "../probes/index.js";
 import { SEVERITIES, type Checklist, type Item, type ResolvedProbe, type Section } from "../types.js";
@@ -46,19 +47,6 @@ export interface Plan {
   only: string[];
   skip: string[];
   noExec: boolean;
-}
-
-/** Items of a section tree, depth first, items before subsections: the checklist's reading order. */
-export function flattenItems(sections: Section[]): Item[] {
-  const out: Item[] = [];
-  const walk = (s: Section): void => {
-    // One push per item: a spread passes every item as an argument, which overflows the stack
-    // past some 120,000 items in one section.
-    for (const item of s.items) out.push(item);
-    s.sections.forEach(walk);
-  };
-  sections.forEach(walk);
-  return out;
 }
 
 function allIds(sections: Section[]): { items: Set<string>; sections: Set<string>; tags: Set<string> } {

@@ -39,7 +39,7 @@ import {
   outdatedReasons,
   outdatedSignoffs,
   type EvaluatedItem,
-} from "../governance/report.js";
+} from "./governance.js";
 import type { OutdatedSignoff } from "../types.js";
 
 export interface ScoreOptions {

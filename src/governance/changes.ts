@@ -6,7 +6,7 @@
 import { readFile } from "node:fs/promises";
 import { basename, dirname, resolve } from "node:path";
 import { yamlLib } from "../checklist/parse.js";
-import { flattenItems } from "../engine/plan.js";
+import { flattenItems } from "../checklist/items.js";
 import type { Checklist, Item, SourceLocation } from "../types.js";
 import { isoDate } from "../util/duration.js";
 import { runGit } from "../util/git.js";

@@ -5,9 +5,10 @@
 import { isMap, isSeq, type YAMLMap } from "yaml";
 import { ReadinessError } from "../errors.js";
 import { resolve } from "node:path";
+import { escapeRefs } from "../checklist/interpolate.js";
 import type { Checklist, Item, Section, SourceLocation } from "../types.js";
 import { nearest } from "../util/text.js";
-import { DEFAULT_MAX_WAIVER_DAYS, daysUntil } from "./report.js";
+import { DEFAULT_MAX_WAIVER_DAYS, daysUntil } from "../engine/governance.js";
 import { UNPRINTABLE, YamlEditor, type EditValue, type Fields } from "./yaml-edit.js";
 
 /** Keys of an item's attestation, in the order they are written. */
@@ -29,11 +30,6 @@ export interface WaiverInput {
   reason: string;
   until: string;
   by: string;
-}
-
-/** `${` would be read as a reference: write it as the escape `$${`, so the value reads back as given. */
-export function escapeRefs(value: string): string {
-  return value.replace(/\$\{/g, () => "$${");
 }
 
 /** A value given on the command line: trimmed, one line, not empty. */

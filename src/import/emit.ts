@@ -5,7 +5,7 @@
  * through `yamlString`, which emits a plain scalar only when it provably reads back as the same
  * string, and a double-quoted one otherwise.
  */
-import { escapeRefs } from "../governance/record.js";
+import { escapeRefs } from "../checklist/interpolate.js";
 import type { ManualStatus, Severity } from "../types.js";
 import { SUGGESTION_VARS, type ProbeValue, type SuggestedProbe } from "./probes.js";
 

@@ -6,7 +6,7 @@
  * health → grpc, disk space → disk. Suggestions are deliberately literal: the user reviews each one.
  * Text taken from the document has `${` escaped, so it cannot become a live reference.
  */
-import { escapeRefs } from "../governance/record.js";
+import { escapeRefs } from "../checklist/interpolate.js";
 
 /** A value in a suggested probe mapping: a scalar, or a nested mapping written in flow style. */
 export type ProbeValue = string | number | { [key: string]: ProbeValue };

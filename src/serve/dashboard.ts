@@ -1,12 +1,12 @@
 /**
- * `readiness serve`'s dashboard (`/`): the HTML report of the last run (src/reports/html.ts, made
+ * `readiness serve`'s dashboard (`/`): the HTML report of the last run (src/render/html.ts, made
  * once per run), with above it the time since that run, a checklist load error if the file on disk
  * is broken, and the score and verified score over time as an inline SVG. Nothing external, no
  * script: the page reloads itself with a `<meta http-equiv="refresh">`. Every string is escaped
  * with the HTML report's `escapeHtml`.
  */
-import { escapeHtml as h } from "../reports/escape.js";
-import { htmlDocument, VERDICT_COLOUR } from "../reports/html.js";
+import { escapeHtml as h } from "../util/escape.js";
+import { htmlDocument, VERDICT_COLOUR } from "../render/html.js";
 import { formatDuration } from "../util/duration.js";
 import type { Gate } from "../types.js";
 import type { HistoryEntry } from "./history.js";

@@ -3,7 +3,7 @@
  * output shows it as `***`, in every form readiness can print it in (see `formsOf`), whole or cut.
  */
 import { oneLine, sanitize } from "../errors.js";
-import { escapeHtml, escapeMarkdown, escapeXml } from "../reports/escape.js";
+import { escapeHtml, escapeMarkdown, escapeXml } from "./escape.js";
 import type { Masker } from "../types.js";
 
 export const MASK = "***";

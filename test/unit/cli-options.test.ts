@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import * as options from "../../src/cli-options.js";
 import { commandsFor, program, SUBCOMMANDS } from "../../src/cli.js";
 import { FAIL_ON } from "../../src/commands/audit.js";
-import { DIFF_FORMATS, FLEET_FORMATS } from "../../src/report/index.js";
-import { REPORT_FORMATS } from "../../src/reports/index.js";
+import { DIFF_FORMATS, FLEET_FORMATS } from "../../src/compare/index.js";
+import { REPORT_FORMATS } from "../../src/render/index.js";
 import { makeIo } from "../helpers/context.js";
 
 describe("the CLI's choice lists", () => {

@@ -4,7 +4,7 @@ import { dirname, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { checkChecklistText } from "../../../src/checklist/load.js";
 import { matrixEntries, substituteMatrix } from "../../../src/checklist/matrix.js";
-import { flattenItems } from "../../../src/engine/plan.js";
+import { flattenItems } from "../../../src/checklist/items.js";
 import { formatIssue } from "../../../src/errors.js";
 import type { Checklist, LoadOptions } from "../../../src/index.js";
 import { PROBE_TYPES } from "../../../src/probes/index.js";

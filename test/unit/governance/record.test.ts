@@ -4,7 +4,8 @@
 import { describe, expect, it } from "vitest";
 import { parseChecklist } from "../../../src/checklist/load.js";
 import { parseBlame } from "../../../src/governance/changes.js";
-import { checkWaiverDates, escapeRefs, findItem, recordAttestation, recordSignoff, recordWaiver, resolveRole } from "../../../src/governance/record.js";
+import { escapeRefs } from "../../../src/checklist/interpolate.js";
+import { checkWaiverDates, findItem, recordAttestation, recordSignoff, recordWaiver, resolveRole } from "../../../src/governance/record.js";
 import { applyEdits, plainSafe, renderScalar } from "../../../src/governance/yaml-edit.js";
 
 /** Lines of `after` that are not in `before` and vice versa, as a unified-ish list. */

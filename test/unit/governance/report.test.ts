@@ -15,7 +15,7 @@ import {
   openWork,
   outdatedSignoffs,
   today,
-} from "../../../src/governance/report.js";
+} from "../../../src/engine/governance.js";
 import { isoDate, parseDate } from "../../../src/util/duration.js";
 import { DEFAULT_GATE, type Item, type ItemReport, type ItemResult, type ProbeResult, type Section } from "../../../src/types.js";
 

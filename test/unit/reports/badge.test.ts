@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { badgeSvg, BADGE_COLOUR, renderBadge } from "../../../src/reports/badge.js";
+import { badgeSvg, BADGE_COLOUR, renderBadge } from "../../../src/render/badge.js";
 import { conditionalReport, emptyReport, goReport, noGoReport } from "../../helpers/sample-report.js";
 import { PLAIN } from "./samples.js";
 import { parseXml, type XmlNode } from "./xml.js";

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { XMLValidator } from "fast-xml-parser";
 import { describe, expect, it } from "vitest";
 import { oneLine, sanitize } from "../../../src/errors.js";
-import { displayWidth, escapeHtml, escapeMarkdown, escapeXml, terminalText, truncateWidth, wrapWidth } from "../../../src/reports/escape.js";
+import { displayWidth, escapeHtml, escapeMarkdown, escapeXml, terminalText, truncateWidth, wrapWidth } from "../../../src/util/escape.js";
 
 const anyText = fc.string({ unit: "binary", maxLength: 200 });
 

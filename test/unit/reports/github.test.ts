@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { githubAnnotations, stepSummary, STEP_SUMMARY_MAX_BYTES } from "../../../src/report/github.js";
-import { renderMarkdown } from "../../../src/reports/markdown.js";
+import { githubAnnotations, stepSummary, STEP_SUMMARY_MAX_BYTES } from "../../../src/render/github.js";
+import { renderMarkdown } from "../../../src/render/markdown.js";
 import { builtinReport, goReport, hostileReport, largeReport, noGoReport } from "../../helpers/sample-report.js";
 import { PLAIN } from "./samples.js";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { renderHtml } from "../../../src/reports/html.js";
-import { renderMarkdown } from "../../../src/reports/markdown.js";
-import { renderTerminal } from "../../../src/reports/terminal.js";
+import { renderHtml } from "../../../src/render/html.js";
+import { renderMarkdown } from "../../../src/render/markdown.js";
+import { renderTerminal } from "../../../src/render/terminal.js";
 import { governanceReport, noGoReport } from "../../helpers/sample-report.js";
 import { PLAIN } from "./samples.js";
 

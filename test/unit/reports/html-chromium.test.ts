@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FILTER_SCRIPT, renderHtml } from "../../../src/reports/html.js";
+import { FILTER_SCRIPT, renderHtml } from "../../../src/render/html.js";
 import { HOSTILE, hostileReport, noGoReport } from "../../helpers/sample-report.js";
 import { PLAIN } from "./samples.js";
 

@@ -9,7 +9,7 @@
 import { existsSync } from "node:fs";
 import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { renderHtml } from "../../../src/reports/html.js";
+import { renderHtml } from "../../../src/render/html.js";
 import { hostileReport, largeReport, noGoReport } from "../../helpers/sample-report.js";
 import { PLAIN } from "./samples.js";
 

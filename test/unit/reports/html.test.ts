@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { renderHtml, FILTER_SCRIPT, FILTER_SCRIPT_HASH } from "../../../src/reports/html.js";
+import { renderHtml, FILTER_SCRIPT, FILTER_SCRIPT_HASH } from "../../../src/render/html.js";
 import { goReport, hostileReport, noGoReport, normalizeTimes } from "../../helpers/sample-report.js";
 import { PLAIN, SAMPLES } from "./samples.js";
 

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
-import { parseReport, reportIssues } from "../../../src/report/parse.js";
-import { renderJson } from "../../../src/reports/json.js";
+import { parseReport, reportIssues } from "../../../src/compare/parse.js";
+import { renderJson } from "../../../src/render/json.js";
 import { noGoReport } from "../../helpers/sample-report.js";
 import { PLAIN, SAMPLES } from "./samples.js";
 

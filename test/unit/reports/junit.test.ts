@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { renderJunit } from "../../../src/reports/junit.js";
+import { renderJunit } from "../../../src/render/junit.js";
 import { HOSTILE, hostileReport, largeReport, noGoReport, normalizeTimes } from "../../helpers/sample-report.js";
 import { PLAIN, SAMPLES } from "./samples.js";
 import { parseXml, type XmlNode } from "./xml.js";

@@ -6,8 +6,8 @@ import fc from "fast-check";
 import MarkdownIt from "markdown-it";
 import { describe, expect, it } from "vitest";
 import { oneLine } from "../../../src/errors.js";
-import { escapeMarkdown } from "../../../src/reports/escape.js";
-import { renderMarkdown } from "../../../src/reports/markdown.js";
+import { escapeMarkdown } from "../../../src/util/escape.js";
+import { renderMarkdown } from "../../../src/render/markdown.js";
 import { hostileReport, noGoReport } from "../../helpers/sample-report.js";
 import { PLAIN } from "./samples.js";
 

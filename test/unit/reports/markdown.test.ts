@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { codeSpans, MARKDOWN_MAX_CHARS, renderMarkdown, truncateMarkdown } from "../../../src/reports/markdown.js";
-import { escapeMarkdown } from "../../../src/reports/escape.js";
+import { codeSpans, MARKDOWN_MAX_CHARS, renderMarkdown, truncateMarkdown } from "../../../src/render/markdown.js";
+import { escapeMarkdown } from "../../../src/util/escape.js";
 import { HOSTILE, hostileReport, item, largeReport, noGoReport, normalizeTimes, report, section } from "../../helpers/sample-report.js";
 import { PLAIN, SAMPLES } from "./samples.js";
 

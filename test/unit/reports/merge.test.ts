@@ -1,9 +1,9 @@
-import { FILTER_SCRIPT } from "../../../src/reports/html.js";
-import { displayWidth } from "../../../src/reports/escape.js";
+import { FILTER_SCRIPT } from "../../../src/render/html.js";
+import { displayWidth } from "../../../src/util/escape.js";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { mergeReports, renderFleet } from "../../../src/report/merge.js";
-import { parseReport } from "../../../src/report/parse.js";
+import { mergeReports, renderFleet } from "../../../src/compare/merge.js";
+import { parseReport } from "../../../src/compare/parse.js";
 import { conditionalReport, goReport, hostileReport, noGoReport } from "../../helpers/sample-report.js";
 import type { Report } from "../../../src/types.js";
 import { COLOUR, PLAIN } from "./samples.js";

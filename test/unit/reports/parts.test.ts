@@ -11,7 +11,7 @@ import { makeIo } from "../../helpers/context.js";
 // From the package entry: reportParts is part of the library API.
 import { REPORT_FORMATS, reportParts, reporters } from "../../../src/index.js";
 import { largeReport } from "../../helpers/sample-report.js";
-import { summarize } from "../../../src/reports/summary.js";
+import { summarize } from "../../../src/render/summary.js";
 import { PLAIN, SAMPLES } from "./samples.js";
 
 describe("reportParts", () => {

@@ -10,9 +10,9 @@ import {
   noGoReport,
   report,
 } from "../../helpers/sample-report.js";
-import { applyBaseline } from "../../../src/report/baseline.js";
+import { applyBaseline } from "../../../src/compare/baseline.js";
 import { Chalk } from "chalk";
-import type { RenderOptions } from "../../../src/reports/types.js";
+import type { RenderOptions } from "../../../src/render/types.js";
 import type { Report } from "../../../src/types.js";
 
 export const SAMPLES: Record<string, () => Report> = {

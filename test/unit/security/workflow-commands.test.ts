@@ -3,7 +3,7 @@
  * runner could execute, whatever a checklist or a target wrote into them.
  */
 import { describe, expect, it } from "vitest";
-import { githubAnnotations } from "../../../src/report/github.js";
+import { githubAnnotations } from "../../../src/render/github.js";
 import { item, report, section } from "../../helpers/sample-report.js";
 
 describe("githubAnnotations", () => {

@@ -5,8 +5,8 @@
  */
 import { isAbsolute, relative } from "node:path";
 import { oneLine } from "../errors.js";
-import { TRUNCATED_NOTE } from "../reports/markdown.js";
-import { bySeverity, formatScore, itemCause, summarize } from "../reports/summary.js";
+import { TRUNCATED_NOTE } from "./markdown.js";
+import { bySeverity, formatScore, itemCause, summarize } from "./summary.js";
 import type { Report, Severity } from "../types.js";
 import { allItems, blockedByRoot } from "../engine/score.js";
 

@@ -8,7 +8,7 @@
 import { createHash } from "node:crypto";
 import { formatDuration } from "../util/duration.js";
 import { SEVERITIES, type ItemReport, type ItemResult, type Report, type Severity, type Verdict } from "../types.js";
-import { escapeHtml } from "./escape.js";
+import { escapeHtml } from "../util/escape.js";
 import { claimedNote, formatDelta, formatScore, isFailing, itemCause, pathLabel, summarize, type ReportSummary } from "./summary.js";
 import type { PartsReporter, Reporter, StreamReporter } from "./types.js";
 

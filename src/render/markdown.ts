@@ -6,7 +6,7 @@
  */
 import { formatDuration } from "../util/duration.js";
 import { SEVERITIES, type ItemReport, type ItemResult, type Report, type Verdict } from "../types.js";
-import { escapeMarkdown } from "./escape.js";
+import { escapeMarkdown } from "../util/escape.js";
 import {
   claimedNote,
   formatDelta,

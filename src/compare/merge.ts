@@ -4,13 +4,13 @@
  * first; the fleet's verdict is the worst of them (exit 1 when any is NO-GO).
  */
 import { ReadinessError, oneLine } from "../errors.js";
-import { escapeHtml, escapeMarkdown, escapeXml, terminalText, wrapWidth } from "../reports/escape.js";
-import { gauge, htmlDocument, VERDICT_COLOUR } from "../reports/html.js";
-import { mdTable, VERDICT_EMOJI } from "../reports/markdown.js";
-import { isFailing, itemCause, summarize, VERDICT_RANK, formatScore } from "../reports/summary.js";
-import { seconds } from "../reports/junit.js";
-import type { RenderOptions } from "../reports/types.js";
-import { GAP, layoutColumns } from "../reports/table.js";
+import { escapeHtml, escapeMarkdown, escapeXml, terminalText, wrapWidth } from "../util/escape.js";
+import { gauge, htmlDocument, VERDICT_COLOUR } from "../render/html.js";
+import { mdTable, VERDICT_EMOJI } from "../render/markdown.js";
+import { isFailing, itemCause, summarize, VERDICT_RANK, formatScore } from "../render/summary.js";
+import { seconds } from "../render/junit.js";
+import type { RenderOptions } from "../render/types.js";
+import { GAP, layoutColumns } from "../render/table.js";
 import { ITEM_RESULTS } from "../types.js";
 import { blockedByRoot } from "../engine/score.js";
 import type { Counts, ItemResult, Report, Severity, Verdict } from "../types.js";

@@ -5,12 +5,12 @@
  * same facts to a report (see `applyBaseline`).
  */
 import { oneLine } from "../errors.js";
-import { escapeMarkdown } from "../reports/escape.js";
-import { mdTable } from "../reports/markdown.js";
-import { formatDelta, formatScore, isFailing, itemCause, pathLabel, VERDICT_RANK, allItems, bySeverity } from "../reports/summary.js";
-import type { RenderOptions } from "../reports/types.js";
+import { escapeMarkdown } from "../util/escape.js";
+import { mdTable } from "../render/markdown.js";
+import { formatDelta, formatScore, isFailing, itemCause, pathLabel, VERDICT_RANK, allItems, bySeverity } from "../render/summary.js";
+import type { RenderOptions } from "../render/types.js";
 import type { ItemChange, ItemResult, Report, Verdict } from "../types.js";
-import { wrapWidth } from "../reports/escape.js";
+import { wrapWidth } from "../util/escape.js";
 
 /** Identity of one side of a comparison. */
 export interface ReportRef {

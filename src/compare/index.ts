@@ -21,5 +21,5 @@ export {
   ANNOTATIONS_PER_KIND,
   STEP_SUMMARY_MAX_BYTES,
   type AnnotationOptions,
-} from "./github.js";
+} from "../render/github.js";
 export { parseReport, reportIssues, reportSchema, reportValidator } from "./parse.js";

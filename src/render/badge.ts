@@ -4,7 +4,7 @@
  * Verdana's advance widths, so the badge needs no font metrics at render time.
  */
 import type { Verdict } from "../types.js";
-import { escapeXml } from "./escape.js";
+import { escapeXml } from "../util/escape.js";
 import { formatScore } from "./summary.js";
 import type { Reporter } from "./types.js";
 

@@ -8,7 +8,7 @@
  */
 import { flattenSections, formatScore, isFailing, itemCause, itemDuration, pathLabel } from "./summary.js";
 import { oneLine } from "../errors.js";
-import { escapeXml } from "./escape.js";
+import { escapeXml } from "../util/escape.js";
 import type { ItemReport, Report } from "../types.js";
 import type { PartsReporter, Reporter, StreamReporter } from "./types.js";
 

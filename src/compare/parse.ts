@@ -12,7 +12,7 @@ let compiled: ValidateFunction | undefined;
 
 /** The report JSON Schema, as shipped in `schemas/report.schema.json`. */
 export function reportSchema(): Record<string, unknown> {
-  // src/report/ and dist/report/ are both two levels below the package root.
+  // src/compare/ and dist/compare/ are both two levels below the package root.
   return JSON.parse(readFileSync(new URL("../../schemas/report.schema.json", import.meta.url), "utf8")) as Record<string, unknown>;
 }
 
