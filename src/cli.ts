@@ -34,6 +34,9 @@ const commands = {
 const examples = (...lines: string[]): string => `\nExamples:\n${lines.map((l) => `  ${l}`).join("\n")}`;
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+/** `--untrusted` of validate, list and explain: the checklist loads as `audit --untrusted` loads it. */
+const UNTRUSTED_HELP = "load it as audit --untrusted does: ${env.X} only for --allow-env names, files and extends only inside its directory (docs/security.md)";
+const ALLOW_ENV_HELP = "with --untrusted: an environment variable the checklist may read (repeatable)";
 const selectors = (value: string, previous: string[] = []): string[] => [...previous, ...value.split(",").filter(Boolean)];
 
 /**
@@ -215,6 +218,8 @@ Exit codes: 0 GO (or CONDITIONAL unless --fail-on conditional), 1 NO-GO, 2 bad i
       .option("--env <name>", "apply environments.NAME from the checklist (vars, defaults, gate)")
       .option("--json", "print the issues as JSON")
       .option("--print", "print the resolved checklist as YAML (extends merged, matrices expanded, variables applied, secrets masked)")
+      .option("--untrusted", UNTRUSTED_HELP)
+      .option("--allow-env <name>", ALLOW_ENV_HELP, collect, [])
       .action(run(async (file: string | undefined, _o: unknown, cmd: Command) => (await commands.validate()).validateCommand(file, cmd.optsWithGlobals(), io)));
 
   if (wanted("schema"))
@@ -249,6 +254,8 @@ Exit codes: 0 GO (or CONDITIONAL unless --fail-on conditional), 1 NO-GO, 2 bad i
       .option("--skip <selector...>", "not these", selectors)
       .option("--var <key=value>", "set a checklist variable (repeatable)", collect, [])
       .option("--env <name>", "apply environments.NAME from the checklist (vars, defaults, gate)")
+      .option("--untrusted", UNTRUSTED_HELP)
+      .option("--allow-env <name>", ALLOW_ENV_HELP, collect, [])
       .option("--json", "print as JSON")
       .action(run(async (file: string | undefined, _o: unknown, cmd: Command) => (await commands.list()).listCommand(file, cmd.optsWithGlobals(), io)));
 
@@ -262,6 +269,8 @@ Exit codes: 0 GO (or CONDITIONAL unless --fail-on conditional), 1 NO-GO, 2 bad i
       .option("--file <file>", "checklist (default: readiness.yaml here)")
       .option("--var <key=value>", "set a checklist variable (repeatable)", collect, [])
       .option("--env <name>", "apply environments.NAME from the checklist (vars, defaults, gate)")
+      .option("--untrusted", UNTRUSTED_HELP)
+      .option("--allow-env <name>", ALLOW_ENV_HELP, collect, [])
       .option("--json", "print as JSON")
       .action(run(async (id: string, _o: unknown, cmd: Command) => (await commands.list()).explainCommand(id, cmd.optsWithGlobals(), io)));
 

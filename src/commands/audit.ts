@@ -18,7 +18,7 @@ import { sameFileAs, writeFileAtomic } from "../util/fs.js";
 import { createMasker, maskDeep, maskParts } from "../util/mask.js";
 import { displayUrl } from "../probes/driver.js";
 import { annotateChanges, checkSignoffs } from "../governance/changes.js";
-import { chalkFor, clockFor, colorLevel, displayPath, findChecklist, parseKeyValues, terminalWidth, type GlobalOptions, type Io } from "./io.js";
+import { chalkFor, clockFor, colorLevel, displayPath, findChecklist, parseKeyValues, terminalWidth, untrustedOption, type GlobalOptions, type Io } from "./io.js";
 
 export const FAIL_ON = ["no-go", "conditional", "never"] as const;
 export type FailOn = (typeof FAIL_ON)[number];
@@ -121,33 +121,78 @@ export async function loadForAudit(io: Io, file: string | undefined, vars: Recor
   return loadChecklist(displayPath(io, found), { env: io.env, vars, environment, signal: io.signal, secrets: io.secrets, ...(untrusted ? { untrusted } : {}) });
 }
 
-/** The `--dry-run` plan: what would run, resolved, secrets masked. */
-export function renderPlan(p: Plan, timeoutOverride?: number): string {
+/** One probe of the `--dry-run` plan, as `-f json` prints it. */
+export interface PlanProbeView {
+  type: string;
+  /** What the probe checks (a URL with a password shows it as ***). */
+  target: unknown;
+  /** The probe's other keys. */
+  spec: Record<string, unknown>;
+  timeout_ms: number;
+  retries: number;
+  /** Why the probe will not run, if it will not. */
+  skip?: string;
+}
+
+/** One item of the `--dry-run` plan, as `-f json` prints it. */
+export interface PlanItemView {
+  id: string;
+  title: string;
+  severity: string;
+  /** `run`, `manual` (no probes), `skip` (see `skip`) or `waived`. */
+  status: "run" | "manual" | "skip" | "waived";
+  skip?: string;
+  /** Items whose failure blocks this one (`depends_on`). */
+  depends_on?: string[];
+  probes: PlanProbeView[];
+}
+
+/** The `--dry-run` plan as data, secrets masked: what `-f json` prints and the terminal plan shows. */
+export function planView(p: Plan, timeoutOverride?: number): { checklist: { name: string; path: string }; items: PlanItemView[]; probes_to_run: number; env_names: string[] } {
   const mask = createMasker(p.checklist.secrets);
-  const lines = [`Plan for ${p.checklist.name} (${p.checklist.path}) — nothing is run:`];
   let probes = 0;
-  for (const pi of p.items) {
-    const status = pi.skip ? `skip: ${pi.skip}` : pi.waived ? "waived" : pi.item.probes.length ? `${pi.item.probes.length} probe${pi.item.probes.length === 1 ? "" : "s"}` : `manual (${pi.item.status ?? "no status"})`;
-    lines.push(`  ${pi.item.id} [${pi.item.severity}] ${sanitize(pi.item.title)} — ${status}`);
-    if (pi.skip || pi.waived) continue;
+  const items = p.items.map((pi): PlanItemView => {
+    const status = pi.skip ? "skip" : pi.waived ? "waived" : pi.item.probes.length ? "run" : "manual";
+    const view: PlanItemView = { id: pi.item.id, title: pi.item.title, severity: pi.item.severity, status, probes: [] };
+    if (pi.skip) view.skip = pi.skip;
+    if (pi.item.depends_on?.length) view.depends_on = [...pi.item.depends_on];
+    if (pi.skip || pi.waived) return view;
     for (const pp of pi.probes) {
       // Masked before JSON.stringify escapes them (a secret may hold `"` or `\\`).
       const probeSpec = maskDeep(pp.probe.spec, mask);
-      const spec = Object.entries(probeSpec)
-        .filter(([k]) => k !== pp.probe.type && k !== "timeout" && k !== "retries" && k !== "retry_delay" && k !== "name")
-        .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
-        .join(" ");
+      const spec = Object.fromEntries(Object.entries(probeSpec).filter(([k]) => k !== pp.probe.type && k !== "timeout" && k !== "retries" && k !== "retry_delay" && k !== "name"));
       // A URL written with a password (redis://:pw@host) shows it as ***, as the probe's own messages do.
       const raw = probeSpec[pp.probe.type];
-      const target = JSON.stringify(typeof raw === "string" ? displayUrl(raw) : raw);
-      const timing = `timeout ${formatDuration(timeoutOverride && pp.probe.spec.timeout === undefined ? timeoutOverride : pp.probe.timeoutMs)}${pp.probe.retries ? `, ${pp.probe.retries} retr${pp.probe.retries === 1 ? "y" : "ies"}` : ""}`;
-      lines.push(`      ${pp.skip ? "skip " : "run  "}${pp.probe.type} ${target}${spec ? ` ${spec}` : ""} (${timing})${pp.skip ? ` — ${pp.skip}` : ""}`);
+      const timeout = timeoutOverride && pp.probe.spec.timeout === undefined ? timeoutOverride : pp.probe.timeoutMs;
+      view.probes.push({ type: pp.probe.type, target: typeof raw === "string" ? displayUrl(raw) : raw, spec, timeout_ms: timeout, retries: pp.probe.retries, ...(pp.skip ? { skip: pp.skip } : {}) });
       if (!pp.skip) probes++;
     }
-  }
-  lines.push(`${probes} probe${probes === 1 ? "" : "s"} would run.`);
-  const envNames = p.checklist.envNames ?? [];
-  lines.push(envNames.length ? `Environment variables read: ${envNames.join(", ")}` : "Environment variables read: none");
+    return view;
+  });
+  return { checklist: { name: p.checklist.name, path: p.checklist.path }, items, probes_to_run: probes, env_names: p.checklist.envNames ?? [] };
+}
+
+/** The `--dry-run` plan: what would run, resolved, secrets masked; `json` gives `planView` as JSON. */
+export function renderPlan(p: Plan, timeoutOverride?: number, format: "terminal" | "json" = "terminal"): string {
+  const mask = createMasker(p.checklist.secrets);
+  const view = planView(p, timeoutOverride);
+  if (format === "json") return `${escapeJsonControls(JSON.stringify(maskDeep(view, mask), null, 2))}\n`;
+  const lines = [`Plan for ${p.checklist.name} (${p.checklist.path}) — nothing is run:`];
+  view.items.forEach((item, k) => {
+    const n = item.probes.length;
+    const status = item.skip ? `skip: ${item.skip}` : item.status === "waived" ? "waived" : n ? `${n} probe${n === 1 ? "" : "s"}` : `manual (${p.items[k]?.item.status ?? "no status"})`;
+    const deps = item.depends_on ? `  (depends on ${item.depends_on.join(", ")})` : "";
+    lines.push(`  ${item.id} [${item.severity}] ${sanitize(item.title)} — ${status}${deps}`);
+    for (const pp of item.probes) {
+      const spec = Object.entries(pp.spec)
+        .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+        .join(" ");
+      const timing = `timeout ${formatDuration(pp.timeout_ms)}${pp.retries ? `, ${pp.retries} retr${pp.retries === 1 ? "y" : "ies"}` : ""}`;
+      lines.push(`      ${pp.skip ? "skip " : "run  "}${pp.type} ${JSON.stringify(pp.target)}${spec ? ` ${spec}` : ""} (${timing})${pp.skip ? ` — ${pp.skip}` : ""}`);
+    }
+  });
+  lines.push(`${view.probes_to_run} probe${view.probes_to_run === 1 ? "" : "s"} would run.`);
+  lines.push(view.env_names.length ? `Environment variables read: ${view.env_names.join(", ")}` : "Environment variables read: none");
   return `${sanitize(mask.mask(lines.join("\n")))}\n`;
 }
 
@@ -163,8 +208,7 @@ export async function auditCommand(file: string | undefined, opts: AuditCommandO
   if (opts.stable !== undefined && waitMs === undefined) throw new ReadinessError(`--stable ${opts.stable}: only means something with --wait (e.g. --wait 5m --stable ${opts.stable})`, { code: "EUSAGE" });
   if (opts.interval !== undefined && waitMs === undefined) throw new ReadinessError(`--interval ${opts.interval}: only means something with --wait (e.g. --wait 5m --interval ${opts.interval})`, { code: "EUSAGE" });
 
-  if (opts.allowEnv?.length && !opts.untrusted) throw new ReadinessError(`--allow-env ${opts.allowEnv[0] ?? ""}: only means something with --untrusted`, { code: "EUSAGE" });
-  const checklist = await loadForAudit(io, file, vars, opts.env, opts.untrusted ? { allowEnv: opts.allowEnv ?? [] } : undefined);
+  const checklist = await loadForAudit(io, file, vars, opts.env, untrustedOption(opts));
   // Nothing has run yet: an interrupt while loading ends the command here.
   await signalsHandled();
   if (io.interruptedBy()) throw new ReadinessError("interrupted while loading the checklist: nothing was run", { code: "EINTERRUPTED" });
@@ -180,7 +224,7 @@ export async function auditCommand(file: string | undefined, opts: AuditCommandO
   const now = clockFor(io);
   const planned = plan(checklist, { only: opts.only, skip: opts.skip, noExec: opts.exec === false || checklist.untrusted === true, timeoutMs, now });
   if (opts.dryRun) {
-    io.out(renderPlan(planned, timeoutMs));
+    io.out(renderPlan(planned, timeoutMs, format === "json" ? "json" : "terminal"));
     return 0;
   }
 

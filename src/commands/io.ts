@@ -107,6 +107,12 @@ export function parseVars(values: string[] | undefined): Record<string, string> 
   return parseKeyValues(values ?? [], "--var");
 }
 
+/** `--untrusted` and its `--allow-env NAME`s as loading takes them (see docs/security.md); `--allow-env` alone is a usage error. */
+export function untrustedOption(opts: { untrusted?: boolean; allowEnv?: string[] }): { allowEnv: string[] } | undefined {
+  if (opts.allowEnv?.length && !opts.untrusted) throw new ReadinessError(`--allow-env ${opts.allowEnv[0] ?? ""}: only means something with --untrusted`, { code: "EUSAGE" });
+  return opts.untrusted ? { allowEnv: opts.allowEnv ?? [] } : undefined;
+}
+
 /**
  * The clock for a command: READINESS_NOW (an ISO date or date-time) pins it, so expiry can be
  * tested and reproduced without waiting; otherwise the real time.

@@ -11,7 +11,7 @@ import { maskDeep, createMasker } from "../util/mask.js";
 import { nearest } from "../util/text.js";
 import { escapeJsonControls } from "../util/escape.js";
 import { loadForAudit } from "./audit.js";
-import { clockFor, parseVars, type GlobalOptions, type Io } from "./io.js";
+import { clockFor, parseVars, untrustedOption, type GlobalOptions, type Io } from "./io.js";
 
 export interface ListOptions extends GlobalOptions {
   only?: string[];
@@ -21,10 +21,13 @@ export interface ListOptions extends GlobalOptions {
   file?: string;
   /** `--env NAME`: apply `environments.NAME`. */
   env?: string;
+  /** `--untrusted` (with `--allow-env NAME`...): load the checklist as `audit --untrusted` would. */
+  untrusted?: boolean;
+  allowEnv?: string[];
 }
 
 export async function listCommand(file: string | undefined, opts: ListOptions, io: Io): Promise<number> {
-  const checklist = await loadForAudit(io, file ?? opts.file, parseVars(opts.var), opts.env);
+  const checklist = await loadForAudit(io, file ?? opts.file, parseVars(opts.var), opts.env, untrustedOption(opts));
   const mask = createMasker(checklist.secrets);
   const planned = plan(checklist, { only: opts.only, skip: opts.skip });
   const rows = planned.items
@@ -66,7 +69,7 @@ function safeTarget(type: string, spec: ProbeSpecBase): string {
 }
 
 export async function explainCommand(id: string, opts: ListOptions, io: Io): Promise<number> {
-  const checklist = await loadForAudit(io, opts.file, parseVars(opts.var), opts.env);
+  const checklist = await loadForAudit(io, opts.file, parseVars(opts.var), opts.env, untrustedOption(opts));
   const mask = createMasker(checklist.secrets);
   const items = flattenItems(checklist.sections);
   const item = items.find((i) => i.id === id);

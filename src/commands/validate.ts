@@ -9,7 +9,7 @@ import { flattenItems } from "../checklist/items.js";
 import type { Checklist, Item, ResolvedProbe, Section } from "../types.js";
 import { createMasker, maskDeep } from "../util/mask.js";
 import { SEVERITY_WEIGHT } from "../types.js";
-import { displayPath, parseVars, requireChecklist, type GlobalOptions, type Io } from "./io.js";
+import { displayPath, parseVars, requireChecklist, untrustedOption, type GlobalOptions, type Io } from "./io.js";
 
 export interface ValidateOptions extends GlobalOptions {
   var?: string[];
@@ -18,11 +18,15 @@ export interface ValidateOptions extends GlobalOptions {
   env?: string;
   /** Print the resolved checklist (extends merged, matrices expanded, variables substituted) as YAML. */
   print?: boolean;
+  /** `--untrusted` (with `--allow-env NAME`...): check the checklist as `audit --untrusted` would load it. */
+  untrusted?: boolean;
+  allowEnv?: string[];
 }
 
 export async function validateCommand(file: string | undefined, opts: ValidateOptions, io: Io): Promise<number> {
+  const untrusted = untrustedOption(opts);
   const path = displayPath(io, requireChecklist(io.cwd, file));
-  const { checklist, issues } = await checkChecklistFile(path, { env: io.env, vars: parseVars(opts.var), environment: opts.env, signal: io.signal, secrets: io.secrets });
+  const { checklist, issues } = await checkChecklistFile(path, { env: io.env, vars: parseVars(opts.var), environment: opts.env, signal: io.signal, secrets: io.secrets, ...(untrusted ? { untrusted } : {}) });
   const errors = issues.filter((i) => i.level !== "warning");
   if (opts.print && checklist && errors.length === 0) {
     for (const i of issues) io.err(`${formatIssue(i)}\n`);

@@ -19,7 +19,7 @@ export interface Selector {
 export interface PlanOptions {
   only?: string[];
   skip?: string[];
-  /** Do not run probes that execute commands. */
+  /** Do not run probes that execute commands (always so for a checklist loaded with `untrusted`). */
   noExec?: boolean;
   now?: () => Date;
   /** Replaces the timeout of every probe that does not set its own. */
@@ -120,10 +120,13 @@ export function plan(checklist: Checklist, options: PlanOptions = {}): Plan {
   const now = (options.now ?? (() => new Date()))();
   const only = parseSelectors(options.only ?? [], checklist, "--only");
   const skip = parseSelectors(options.skip ?? [], checklist, "--skip");
+  // A checklist loaded with --untrusted runs no program: its skips name that flag, the one the user gave.
+  const noExec = Boolean(options.noExec) || checklist.untrusted === true;
+  const noExecSkip = checklist.untrusted ? "not run: --untrusted (no program runs for an untrusted checklist)" : "not run: --no-exec (command probes are not executed)";
   const items = flattenItems(checklist.sections).map((item): PlannedItem => {
     const probes: PlannedProbe[] = item.probes.map((probe) => {
       const p = options.timeoutMs && probe.spec.timeout === undefined ? { ...probe, timeoutMs: options.timeoutMs } : probe;
-      return options.noExec && executes(p) ? { probe: p, skip: "not run: --no-exec (command probes are not executed)" } : { probe: p };
+      return noExec && executes(p) ? { probe: p, skip: noExecSkip } : { probe: p };
     });
     const planned: PlannedItem = { item, waived: false, probes };
     if (only.length && !only.some((s) => matches(s, item))) planned.skip = "not selected (--only)";
@@ -132,7 +135,7 @@ export function plan(checklist: Checklist, options: PlanOptions = {}): Plan {
     else if (item.waiver && waiverActive(item.waiver.until, now)) planned.waived = true;
     return planned;
   });
-  return { checklist, items, only: options.only ?? [], skip: options.skip ?? [], noExec: Boolean(options.noExec) };
+  return { checklist, items, only: options.only ?? [], skip: options.skip ?? [], noExec };
 }
 
 /** Whether the planned item's probes will run. */
