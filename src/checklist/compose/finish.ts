@@ -45,9 +45,10 @@ export function applyEnvironment(merged: Obj, root: ParsedYaml, options: { envir
     }
   }
   if (options.vars && Object.keys(options.vars).length) {
-    // --var values enter the document escaped: literal, yet visible to vars that use them.
+    // --var values enter the document escaped (`${` as `$${`): literal, yet visible to vars that
+    // use them. In a replacement `$$` is one `$`, so `$$$${` writes `$${`.
     const cli: Obj = {};
-    for (const [k, v] of Object.entries(options.vars)) cli[k] = v.replace(/\$\{/g, "$${");
+    for (const [k, v] of Object.entries(options.vars)) cli[k] = v.replace(/\$\{/g, "$$$${");
     const vars = mergeMap(out.vars ?? {}, cli, origins);
     if (isObj(vars) && !isObj(out.vars)) origins.copy(out, vars);
     out.vars = vars;
