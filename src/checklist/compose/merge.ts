@@ -186,6 +186,31 @@ class SectionMerge {
     this.sink.at(node, [], `missing required key "title" in ${last === undefined ? kind : `entry ${String(last)}`}`);
   }
 
+  /**
+   * A file's section or item, before it is applied: its id, and the inherited entry it overrides
+   * (none for a new one, or for an id this file already wrote). Undefined when it is not applied: it
+   * has no title nor id, it is a drop (done here), or its id is the other kind's.
+   */
+  private claim(entry: Obj, kind: Entry["kind"]): { id: string; existing?: Entry } | undefined {
+    const id = entryId(entry);
+    if (id === undefined) {
+      this.missingTitle(entry, kind);
+      return undefined;
+    }
+    if (entry.drop === true) {
+      this.drop(id, kind, entry);
+      return undefined;
+    }
+    const existing = this.defined.has(id) ? undefined : this.index.get(id);
+    this.defined.add(id);
+    if (existing && existing.kind !== kind) {
+      const what = (k: Entry["kind"]): string => (k === "item" ? "an item" : "a section");
+      this.sink.at(entry, typeof entry.id === "string" ? ["id"] : [], `"${id}" is ${what(existing.kind)} in ${this.sink.where(existing.node)}: ${what(kind)} cannot override it (ids are unique across sections and items)`);
+      return undefined;
+    }
+    return { id, existing };
+  }
+
   /** An inherited item with a later file's keys over it (lists replaced, not merged). */
   private mergeItem(a: Obj, b: Obj, id: string): Obj {
     const out: Obj = { ...a };
@@ -212,21 +237,9 @@ class SectionMerge {
   private applyItems(items: Obj[], host: Obj): void {
     const hostItems = host.items as Obj[];
     for (const it of items) {
-      const id = entryId(it);
-      if (id === undefined) {
-        this.missingTitle(it, "item");
-        continue;
-      }
-      if (it.drop === true) {
-        this.drop(id, "item", it);
-        continue;
-      }
-      const existing = this.defined.has(id) ? undefined : this.index.get(id);
-      this.defined.add(id);
-      if (existing?.kind === "section") {
-        this.sink.at(it, typeof it.id === "string" ? ["id"] : [], `"${id}" is a section in ${this.sink.where(existing.node)}: an item cannot override it (ids are unique across sections and items)`);
-        continue;
-      }
+      const claimed = this.claim(it, "item");
+      if (!claimed) continue;
+      const { id, existing } = claimed;
       if (existing) {
         const merged = this.mergeItem(existing.node, it, id);
         const k = existing.list.indexOf(existing.node);
@@ -244,21 +257,9 @@ class SectionMerge {
 
   private applySections(list: Obj[], target: Obj[]): void {
     for (const s of list) {
-      const id = entryId(s);
-      if (id === undefined) {
-        this.missingTitle(s, "section");
-        continue;
-      }
-      if (s.drop === true) {
-        this.drop(id, "section", s);
-        continue;
-      }
-      const existing = this.defined.has(id) ? undefined : this.index.get(id);
-      this.defined.add(id);
-      if (existing?.kind === "item") {
-        this.sink.at(s, typeof s.id === "string" ? ["id"] : [], `"${id}" is an item in ${this.sink.where(existing.node)}: a section cannot override it (ids are unique across sections and items)`);
-        continue;
-      }
+      const claimed = this.claim(s, "section");
+      if (!claimed) continue;
+      const { id, existing } = claimed;
       let host: Obj;
       if (existing) {
         host = existing.node;

@@ -87,6 +87,17 @@ sections:
     expect((base.value.sections as unknown[]).length).toBe(2);
   });
 
+  it("an item and a section cannot override each other, whichever comes later", () => {
+    const base = annotated("sections:\n  - id: s\n    title: S\n    items: [{ id: x, title: X }]\n  - id: y\n    title: Y\n", "base.yaml");
+    const top = parseYaml("sections:\n  - id: x\n    title: now a section\n  - id: s\n    items: [{ id: y, title: now an item }]\n", "top.yaml");
+    base.sink.origins.annotate(top.value as object, top, []);
+    merge(base.value, top.value as Obj, base.sink, []);
+    expect(placed(base.sink)).toEqual([
+      'top.yaml:2:9 error "x" is an item in base.yaml:4: a section cannot override it (ids are unique across sections and items)',
+      'top.yaml:5:19 error "y" is a section in base.yaml:5: an item cannot override it (ids are unique across sections and items)',
+    ]);
+  });
+
   it("mergeSignoffs: a later file's role replaces the inherited one", () => {
     expect(mergeSignoffs([{ role: "a", by: 1 }, { role: "b", by: 1 }], [{ role: "a", by: 2 }])).toEqual([{ role: "b", by: 1 }, { role: "a", by: 2 }]);
     expect(mergeSignoffs(undefined, [{ role: "a" }])).toEqual([{ role: "a" }]);
