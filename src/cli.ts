@@ -400,7 +400,8 @@ export async function main(argv: string[]): Promise<void> {
       process.exit(sig === "SIGTERM" ? 143 : 130);
     }
     interrupted.by = sig;
-    io.err(`\nreadiness: ${sig} received: ${isAudit ? "stopping probes, writing the partial report" : "stopping"} (again to force)\n`);
+    // On a terminal the message replaces a progress line (and the ^C echo) rather than leaving it above.
+    io.err(`${process.stderr.isTTY ? "\r\x1b[2K" : "\n"}readiness: ${sig} received: ${isAudit ? "stopping probes, writing the partial report" : "stopping"} (again to force)\n`);
     controller.abort();
   };
   process.on("SIGINT", () => onSignal("SIGINT"));

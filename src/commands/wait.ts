@@ -102,6 +102,7 @@ export async function auditUntilReady(planned: Plan, audit: AuditOptions, option
       masker,
       now,
       limits: audit.limits,
+      onProbeStart: audit.onProbeStart,
       onProbeDone: audit.onProbeDone,
       ...(prev ? { previous: prev, rerun: (i: number, j: number) => prev[i]?.[j]?.result !== "pass" } : {}),
     });
@@ -171,13 +172,17 @@ export function describeRound(r: Round, waitMs: number, leftInPauseMs = r.nextIn
   }
 }
 
-/** Wires `auditUntilReady` to a command's stderr: a live line on a terminal, one line per round otherwise. */
-export function waitReporter(io: Io, options: { waitMs: number; quiet?: boolean; live: boolean }): Pick<WaitOptions, "onRound" | "onPause"> {
+/**
+ * Wires `auditUntilReady` to a command's stderr: a live line on a terminal, one line per round
+ * otherwise. `clearProgress` erases the audit's progress line before a round is reported.
+ */
+export function waitReporter(io: Io, options: { waitMs: number; quiet?: boolean; live: boolean }, clearProgress?: () => void): Pick<WaitOptions, "onRound" | "onPause"> {
   if (options.quiet) return {};
   if (!options.live) return { onRound: (r) => io.err(`${describeRound(r, options.waitMs)}\n`) };
   const draw = (text: string): void => io.err(`\r\x1b[2K${text}`);
   return {
     onRound: (r) => {
+      clearProgress?.();
       if (r.outcome === "retry" || r.outcome === "confirm") draw(`  ${describeRound(r, options.waitMs)}`);
       else {
         draw("");
