@@ -154,7 +154,7 @@ export function program(io: Io, setExit: (code: number) => void, wanted: (name: 
     .version(TOOL.version, "-V, --version")
     .option("--no-color", "disable colour (also NO_COLOR=1; FORCE_COLOR=1 forces it)")
     .option("-v, --verbose", "more detail; stack traces of internal errors")
-    .option("-q, --quiet", "only the verdict line and errors")
+    .option("-q, --quiet", "only the verdict line, errors and --wait round lines (no progress, no warnings)")
     .showSuggestionAfterError(true)
     // The command list: one line per command, its name, arguments and summary.
     .configureHelp({ subcommandTerm: (cmd) => [cmd.name(), ...cmd.registeredArguments.map((a) => (a.required ? `<${a.name()}${a.variadic ? "..." : ""}>` : `[${a.name()}${a.variadic ? "..." : ""}]`))].join(" ") })
