@@ -322,14 +322,13 @@ Exit codes: 0 GO (or CONDITIONAL unless --fail-on conditional), 1 NO-GO, 2 bad i
   if (wanted("diff"))
     cli
       .command("diff")
-      .summary("compare two JSON reports")
-      .addHelpText("after", examples("readiness diff last-release.json report.json", "readiness diff old.json new.json -f json"))
-      .description("what got better or worse between two JSON reports (exit 1 if anything regressed)")
-      .argument("<old.json>", "earlier report (readiness audit -f json)")
-      .argument("<new.json>", "later report")
+      .summary("compare JSON reports")
+      .addHelpText("after", examples("readiness diff last-release.json report.json", "readiness diff old.json new.json -f json", "readiness diff r1.json r2.json r3.json -f html -o trend.html"))
+      .description("what got better or worse between the last two JSON reports (exit 1 if anything regressed), and the score over all of them, oldest first")
+      .argument("<reports...>", "two or more reports (readiness audit -f json), oldest first")
       .addOption(new Option("-f, --format <format>", "output format").choices(DIFF_FORMATS).default("terminal"))
       .option("-o, --output <file>", "write to a file instead of stdout")
-      .action(run(async (a: string, b: string, _o: unknown, cmd: Command) => (await commands.reports()).diffCommand(a, b, cmd.optsWithGlobals(), io)));
+      .action(run(async (files: string[], _o: unknown, cmd: Command) => (await commands.reports()).diffCommand(files, cmd.optsWithGlobals(), io)));
 
   if (wanted("merge"))
     cli
