@@ -382,7 +382,10 @@ export const terminalParts: PartsReporter = (report, options) => {
 
 /** Two lines for a terminal: `Score     ▄▅▇█  62 → 100` and the verified score's, at most `width` columns. */
 export function trendTerminal(points: readonly TrendPoint[], c: ChalkInstance, width: number): string[] {
-  const room = Math.max(4, width - 24);
+  // The label (10), two spaces, `100 → 100` (9), and when not every report fits, ` (last N of M)`.
+  const fixed = 21;
+  const cut = ` (last ${points.length} of ${points.length})`.length;
+  const room = points.length <= width - fixed ? points.length : Math.max(2, width - fixed - cut);
   const shown = points.slice(-room);
   const line = (name: string, values: (number | null)[]): string => `${name.padEnd(10)}${c.bold(sparkline(values))}  ${trendSpan(values)}${shown.length < points.length ? ` (last ${shown.length} of ${points.length})` : ""}`;
   return [line("Score", shown.map((p) => p.score)), line("Verified", shown.map((p) => p.verified_score))];
