@@ -2,7 +2,7 @@
  * The library's main entry: plan → execute → score. The CLI is a thin layer over this.
  */
 import type { Checklist, ProbeLimits, Report } from "./types.js";
-import { execute, type ExecuteResults } from "./engine/execute.js";
+import { execute, type ExecuteOptions, type ExecuteResults } from "./engine/execute.js";
 import { plan, type Plan } from "./engine/plan.js";
 import { buildReport } from "./engine/score.js";
 import { createMasker } from "./util/mask.js";
@@ -30,7 +30,9 @@ export interface AuditOptions {
   /** The clock (tests inject it). */
   now?: () => Date;
   limits?: Partial<ProbeLimits>;
-  onProbeDone?: (done: number, total: number) => void;
+  /** Called as each probe starts and after it finishes (progress displays); see ExecuteOptions. */
+  onProbeStart?: ExecuteOptions["onProbeStart"];
+  onProbeDone?: ExecuteOptions["onProbeDone"];
 }
 
 /** Audits a loaded checklist: runs its probes and returns the scored report. Never throws for an unhealthy target. */
@@ -59,6 +61,7 @@ export async function runPlan(planned: Plan, options: AuditOptions = {}, previou
     masker,
     now,
     limits: options.limits,
+    onProbeStart: options.onProbeStart,
     onProbeDone: options.onProbeDone,
     previous,
   });

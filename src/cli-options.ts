@@ -4,5 +4,5 @@
  */
 export const REPORT_FORMATS = ["terminal", "markdown", "json", "junit", "html", "badge"] as const;
 export const FAIL_ON = ["no-go", "conditional", "never"] as const;
-export const DIFF_FORMATS = ["terminal", "markdown", "json"] as const;
+export const DIFF_FORMATS = ["terminal", "markdown", "json", "html"] as const;
 export const FLEET_FORMATS = ["terminal", "markdown", "json", "html", "junit"] as const;

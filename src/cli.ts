@@ -157,7 +157,7 @@ export function program(io: Io, setExit: (code: number) => void, wanted: (name: 
     .version(TOOL.version, "-V, --version")
     .option("--no-color", "disable colour (also NO_COLOR=1; FORCE_COLOR=1 forces it)")
     .option("-v, --verbose", "more detail; stack traces of internal errors")
-    .option("-q, --quiet", "only the verdict line and errors")
+    .option("-q, --quiet", "only the verdict line, errors and --wait round lines (no progress, no warnings)")
     .showSuggestionAfterError(true)
     // The command list: one line per command, its name, arguments and summary.
     .configureHelp({ subcommandTerm: (cmd) => [cmd.name(), ...cmd.registeredArguments.map((a) => (a.required ? `<${a.name()}${a.variadic ? "..." : ""}>` : `[${a.name()}${a.variadic ? "..." : ""}]`))].join(" ") })
@@ -331,14 +331,13 @@ Exit codes: 0 GO (or CONDITIONAL unless --fail-on conditional), 1 NO-GO, 2 bad i
   if (wanted("diff"))
     cli
       .command("diff")
-      .summary("compare two JSON reports")
-      .addHelpText("after", examples("readiness diff last-release.json report.json", "readiness diff old.json new.json -f json"))
-      .description("what got better or worse between two JSON reports (exit 1 if anything regressed)")
-      .argument("<old.json>", "earlier report (readiness audit -f json)")
-      .argument("<new.json>", "later report")
+      .summary("compare JSON reports")
+      .addHelpText("after", examples("readiness diff last-release.json report.json", "readiness diff old.json new.json -f json", "readiness diff r1.json r2.json r3.json -f html -o trend.html"))
+      .description("what got better or worse between the last two JSON reports (exit 1 if anything regressed), and the score over all of them, oldest first")
+      .argument("<reports...>", "two or more reports (readiness audit -f json), oldest first")
       .addOption(new Option("-f, --format <format>", "output format").choices(DIFF_FORMATS).default("terminal"))
       .option("-o, --output <file>", "write to a file instead of stdout")
-      .action(run(async (a: string, b: string, _o: unknown, cmd: Command) => (await commands.reports()).diffCommand(a, b, cmd.optsWithGlobals(), io)));
+      .action(run(async (files: string[], _o: unknown, cmd: Command) => (await commands.reports()).diffCommand(files, cmd.optsWithGlobals(), io)));
 
   if (wanted("merge"))
     cli
@@ -409,7 +408,8 @@ export async function main(argv: string[]): Promise<void> {
       process.exit(sig === "SIGTERM" ? 143 : 130);
     }
     interrupted.by = sig;
-    io.err(`\nreadiness: ${sig} received: ${isAudit ? "stopping probes, writing the partial report" : "stopping"} (again to force)\n`);
+    // On a terminal the message replaces a progress line (and the ^C echo) rather than leaving it above.
+    io.err(`${process.stderr.isTTY ? "\r\x1b[2K" : "\n"}readiness: ${sig} received: ${isAudit ? "stopping probes, writing the partial report" : "stopping"} (again to force)\n`);
     controller.abort();
   };
   process.on("SIGINT", () => onSignal("SIGINT"));

@@ -10,10 +10,11 @@ import { loadChecklist } from "../checklist/load.js";
 import { plan, type Plan } from "../engine/plan.js";
 import { ReadinessError, sanitize } from "../errors.js";
 import { summarize, type ReportSummary } from "../render/summary.js";
+import { probeLabel, progressLine } from "../render/progress.js";
 import { escapeJsonControls } from "../util/escape.js";
 import { isReportFormat, reportStream, reporters, REPORT_FORMATS, type ReportFormat } from "../render/index.js";
 import type { Checklist, Report, Verdict } from "../types.js";
-import { formatDuration, MAX_WAIT_MS, parseDuration } from "../util/duration.js";
+import { formatDuration, MAX_WAIT_MS, monotonicMs, parseDuration } from "../util/duration.js";
 import { sameFileAs, writeFileAtomic } from "../util/fs.js";
 import { createMasker, maskDeep, maskParts } from "../util/mask.js";
 import { displayUrl } from "../probes/driver.js";
@@ -229,23 +230,15 @@ export async function auditCommand(file: string | undefined, opts: AuditCommandO
   }
 
   const showProgress = opts.progress !== false && !opts.quiet && io.stdoutIsTTY && io.stderrIsTTY && !io.env.CI;
-  let lastDraw = 0;
+  const progress = showProgress ? liveProgress(io, planned, terminalWidth(io)) : undefined;
   const runOptions: AuditOptions = {
     concurrency,
     now,
     strict: opts.strict,
     minScore,
     signal: io.signal,
-    onProbeDone: showProgress
-      ? (done, total) => {
-          const t = Date.now();
-          if (done === total || t - lastDraw > 80) {
-            lastDraw = t;
-            io.err(`\r\x1b[2K  running probes ${done}/${total}`);
-            if (done === total) io.err("\r\x1b[2K");
-          }
-        }
-      : undefined,
+    onProbeStart: progress?.started,
+    onProbeDone: progress?.done,
   };
   // Last change of each item (git), for outdated sign-offs; runPlan does it too, --wait does not.
   // Never with --no-exec: a repository's own git config can make git run other programs.
@@ -261,9 +254,10 @@ export async function auditCommand(file: string | undefined, opts: AuditCommandO
           intervalMs,
           stable,
           passes: (r) => exitCodeFor(r.verdict, failOn) === 0,
-          ...waitReporter(io, { waitMs, quiet: opts.quiet, live: opts.progress !== false && io.stderrIsTTY && !io.env.CI }),
+          ...waitReporter(io, { waitMs, quiet: opts.quiet, live: opts.progress !== false && io.stderrIsTTY && !io.env.CI }, progress?.clear),
         });
-  if (showProgress) io.err("\r\x1b[2K");
+  // Before anything else is written: the report starts on a clean line.
+  progress?.stop();
   await signalsHandled();
 
   let final = report;
@@ -280,6 +274,72 @@ export async function auditCommand(file: string | undefined, opts: AuditCommandO
   const by = io.interruptedBy();
   if (by) return by === "SIGTERM" ? 143 : 130;
   return exitCodeFor(report.verdict, failOn);
+}
+
+/** How often the progress line may be redrawn at most: 10 times a second. */
+const PROGRESS_INTERVAL_MS = 100;
+
+/** A live progress line on stderr: the engine's start and done events update its state; a timer draws it. */
+interface LiveProgress {
+  started: NonNullable<AuditOptions["onProbeStart"]>;
+  done: NonNullable<AuditOptions["onProbeDone"]>;
+  /** Erases the line (until the next probe starts), so that other text starts on a clean line. */
+  clear: () => void;
+  /** Erases the line and draws no more. */
+  stop: () => void;
+}
+
+/**
+ * Draws the progress line (render/progress.ts) at most every PROGRESS_INTERVAL_MS, and only when it
+ * changed: events only change the state, so a burst of fast probes costs no redraw each. An
+ * interrupt stops it at once, and the line is erased before the report is written.
+ */
+function liveProgress(io: Io, planned: Plan, width: number): LiveProgress {
+  const t0 = monotonicMs();
+  /** Probes in flight: "item.probe" → when it started. */
+  const running = new Map<string, { label: string; since: number }>();
+  let done = 0;
+  let total = 0;
+  let shown = "";
+  let stopped = false;
+  const draw = (text: string): void => {
+    if (text === shown) return;
+    shown = text;
+    io.err(`\r\x1b[2K${text}`);
+  };
+  const timer = setInterval(() => {
+    // Between rounds of --wait (and while a dependency wave is released) nothing runs: the line stays.
+    if (stopped || running.size === 0) return;
+    const t = monotonicMs();
+    const probes = [...running.values()].map((p) => ({ label: p.label, elapsedMs: t - p.since }));
+    draw(progressLine({ done, total, elapsedMs: t - t0, running: probes }, width));
+  }, PROGRESS_INTERVAL_MS);
+  // The line never keeps the process alive.
+  timer.unref();
+  const stop = (): void => {
+    stopped = true;
+    clearInterval(timer);
+    draw("");
+    io.signal.removeEventListener("abort", stop);
+  };
+  io.signal.addEventListener("abort", stop, { once: true });
+  return {
+    started: (n, of, i, j) => {
+      if (n === 1) done = 0;
+      total = of;
+      const item = planned.items[i];
+      running.set(`${i}.${j}`, { label: item ? probeLabel(item, j) : `#${i}`, since: monotonicMs() });
+    },
+    done: (n, of, i, j) => {
+      done = n;
+      total = of;
+      running.delete(`${i}.${j}`);
+      // The round is over (--wait writes its round line next): no progress left on the screen.
+      if (n === of && running.size === 0) draw("");
+    },
+    clear: () => draw(""),
+    stop,
+  };
 }
 
 /**

@@ -3,7 +3,7 @@
  */
 import { resolve } from "node:path";
 import { ReadinessError } from "../errors.js";
-import { DIFF_FORMATS, diffReports, FLEET_FORMATS, mergeReports, parseReport, renderDiff, renderFleet, type DiffFormat, type FleetFormat } from "../compare/index.js";
+import { DIFF_FORMATS, diffSeries, FLEET_FORMATS, mergeReports, parseReport, renderDiff, renderFleet, type DiffFormat, type FleetFormat } from "../compare/index.js";
 import type { Report } from "../types.js";
 import { readInputFile, writeFileAtomic } from "../util/fs.js";
 
@@ -22,11 +22,13 @@ export interface ReportCommandOptions extends GlobalOptions {
   output?: string;
 }
 
-export async function diffCommand(oldFile: string, newFile: string, opts: ReportCommandOptions, io: Io): Promise<number> {
+/** `readiness diff OLD.json NEW.json [NEWER.json...]`: the diff of the last two, the picture of all. */
+export async function diffCommand(files: string[], opts: ReportCommandOptions, io: Io): Promise<number> {
   const format = (opts.format ?? "terminal") as DiffFormat;
   if (!(DIFF_FORMATS as readonly string[]).includes(format)) throw new ReadinessError(`--format ${format}: diff formats are ${DIFF_FORMATS.join(", ")}`, { code: "EUSAGE" });
-  const [a, b] = await Promise.all([readReport(io, oldFile), readReport(io, newFile)]);
-  const d = diffReports(a, b);
+  if (files.length < 2) throw new ReadinessError("diff: give two or more JSON reports, oldest first", { code: "EUSAGE" });
+  const reports = await Promise.all(files.map((f) => readReport(io, f)));
+  const d = diffSeries(reports.map((report, i) => ({ report, label: files[i] as string })));
   const text = renderDiff(d, format, { chalk: chalkFor(format === "terminal" ? colorLevel(io, opts, io.stdoutIsTTY) : 0), verbose: Boolean(opts.verbose), width: terminalWidth(io) });
   emit(text, opts, io);
   return d.regressed ? 1 : 0;

@@ -102,6 +102,7 @@ export async function auditUntilReady(planned: Plan, audit: AuditOptions, option
       masker,
       now,
       limits: audit.limits,
+      onProbeStart: audit.onProbeStart,
       onProbeDone: audit.onProbeDone,
       ...(prev ? { previous: prev, rerun: (i: number, j: number) => prev[i]?.[j]?.result !== "pass" } : {}),
     });
@@ -140,18 +141,33 @@ export async function auditUntilReady(planned: Plan, audit: AuditOptions, option
   }
 }
 
-/** Ids of the items a report has failing, up to five, then how many more. */
-export function failingItems(report: Report): string {
-  const ids = allItems(report)
-    .filter((i) => i.result === "fail")
-    .map((i) => i.id);
+/** Ids, up to five, then how many more. */
+function fiveAndMore(ids: readonly string[]): string {
   return ids.length > 5 ? `${ids.slice(0, 5).join(", ")} and ${ids.length - 5} more` : ids.join(", ");
 }
 
-/** The one-line account of a round: `round 3: NO-GO score 62, 2 failing — retrying in 5s`. */
+/** Ids of the items a report has failing, up to five, then how many more. */
+export function failingItems(report: Report): string {
+  return fiveAndMore(
+    allItems(report)
+      .filter((i) => i.result === "fail")
+      .map((i) => i.id),
+  );
+}
+
+/** Items that did not run because an item they depend on does not pass: `3 blocked by db`, or "". */
+export function blockedItems(report: Report): string {
+  const blocked = allItems(report).filter((i) => i.result === "blocked");
+  if (blocked.length === 0) return "";
+  const roots = [...new Set(blocked.flatMap((i) => i.blocked_by ?? []))];
+  return `${blocked.length} blocked${roots.length ? ` by ${fiveAndMore(roots)}` : ""}`;
+}
+
+/** The one-line account of a round: `round 3: NO-GO score 62, 2 failing (api, db) · 1 blocked by db — retrying in 5s`. */
 export function describeRound(r: Round, waitMs: number, leftInPauseMs = r.nextInMs): string {
   const failing = r.report.counts.fail;
-  const head = `round ${r.round}: ${r.report.verdict} score ${r.report.score ?? "-"}${failing ? `, ${failing} failing (${failingItems(r.report)})` : ""}`;
+  const blocked = blockedItems(r.report);
+  const head = `round ${r.round}: ${r.report.verdict} score ${r.report.score ?? "-"}${failing ? `, ${failing} failing (${failingItems(r.report)})` : ""}${blocked ? ` · ${blocked}` : ""}`;
   switch (r.outcome) {
     case "confirm":
       return r.full
@@ -171,13 +187,17 @@ export function describeRound(r: Round, waitMs: number, leftInPauseMs = r.nextIn
   }
 }
 
-/** Wires `auditUntilReady` to a command's stderr: a live line on a terminal, one line per round otherwise. */
-export function waitReporter(io: Io, options: { waitMs: number; quiet?: boolean; live: boolean }): Pick<WaitOptions, "onRound" | "onPause"> {
-  if (options.quiet) return {};
-  if (!options.live) return { onRound: (r) => io.err(`${describeRound(r, options.waitMs)}\n`) };
+/**
+ * Wires `auditUntilReady` to a command's stderr: a live line on a terminal, one line per round
+ * otherwise, and with `quiet` too (a round line is the only sign of life in a long wait; `-q` hides
+ * the live countdown, not the rounds). `clearProgress` erases the audit's progress line first.
+ */
+export function waitReporter(io: Io, options: { waitMs: number; quiet?: boolean; live: boolean }, clearProgress?: () => void): Pick<WaitOptions, "onRound" | "onPause"> {
+  if (options.quiet || !options.live) return { onRound: (r) => io.err(`${describeRound(r, options.waitMs)}\n`) };
   const draw = (text: string): void => io.err(`\r\x1b[2K${text}`);
   return {
     onRound: (r) => {
+      clearProgress?.();
       if (r.outcome === "retry" || r.outcome === "confirm") draw(`  ${describeRound(r, options.waitMs)}`);
       else {
         draw("");

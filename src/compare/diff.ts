@@ -5,8 +5,11 @@
  * same facts to a report (see `applyBaseline`).
  */
 import { oneLine } from "../errors.js";
-import { escapeMarkdown } from "../util/escape.js";
-import { mdTable } from "../render/markdown.js";
+import { escapeHtml, escapeMarkdown } from "../util/escape.js";
+import { mdTable, trendMarkdown } from "../render/markdown.js";
+import { htmlDocument, trendSvg, VERDICT_COLOUR } from "../render/html.js";
+import { trendTerminal } from "../render/terminal.js";
+import type { TrendPoint } from "../render/trend.js";
 import { formatDelta, formatScore, isFailing, itemCause, pathLabel, VERDICT_RANK, allItems, bySeverity } from "../render/summary.js";
 import type { RenderOptions } from "../render/types.js";
 import type { ItemChange, ItemResult, Report, Verdict } from "../types.js";
@@ -42,10 +45,12 @@ export interface ReportDiff {
   regressed: boolean;
   /** Why it regressed, one line each; empty when it did not. */
   regressions: string[];
+  /** Every report given, oldest first (the diff is between the last two): what the picture draws. */
+  trend?: TrendPoint[];
 }
 
 /** Formats `diff` can be rendered in. */
-export const DIFF_FORMATS = ["terminal", "markdown", "json"] as const;
+export const DIFF_FORMATS = ["terminal", "markdown", "json", "html"] as const;
 export type DiffFormat = (typeof DIFF_FORMATS)[number];
 
 const GOOD: readonly ItemResult[] = ["pass", "attested"];
@@ -63,6 +68,21 @@ function ref(r: Report): ReportRef {
 
 function delta(a: number | null, b: number | null): number | null {
   return a === null || b === null ? null : b - a;
+}
+
+/** A report as one point of a trend, called `label` (the file it was read from). */
+export function trendPoint(r: Report, label: string): TrendPoint {
+  return { label, started_at: r.started_at, verdict: r.verdict, score: r.score, verified_score: r.verified_score };
+}
+
+/**
+ * Compares the last two of `reports` (oldest first, each with its label), and keeps every one of
+ * them as the trend the renderers draw. Throws nothing: the caller checks there are at least two.
+ */
+export function diffSeries(reports: readonly { report: Report; label: string }[]): ReportDiff {
+  const [a, b] = reports.slice(-2);
+  if (!a || !b) throw new RangeError("diffSeries needs at least two reports");
+  return { ...diffReports(a.report, b.report), trend: reports.map((r) => trendPoint(r.report, r.label)) };
 }
 
 /** Compares two reports; items are matched by id (the first occurrence wins if an id repeats). */
@@ -173,6 +193,7 @@ function renderDiffTerminal(d: ReportDiff, options: RenderOptions): string {
     `Score: ${formatScore(d.old.score)} → ${formatScore(d.new.score)} (${sign(d.score_delta)}) · verified ${formatScore(d.old.verified_score)} → ${formatScore(d.new.verified_score)} (${sign(d.verified_delta)})`,
     "",
   );
+  if (d.trend && d.trend.length > 1) out.push(...trendTerminal(d.trend, c, width), "");
   for (const [key, label] of LISTS) {
     const list = d[key];
     if (list.length === 0) continue;
@@ -210,6 +231,7 @@ function renderDiffMarkdown(d: ReportDiff): string {
     ),
     "",
   );
+  if (d.trend && d.trend.length > 1) out.push(`**Over ${d.trend.length} reports:**`, "", trendMarkdown(d.trend), "");
   if (d.regressed) out.push("**Regressions:**", "", ...d.regressions.map((r) => `- ${md(r)}`), "");
   for (const [key, label] of LISTS) {
     const list = d[key];
@@ -234,7 +256,31 @@ function renderDiffMarkdown(d: ReportDiff): string {
   return out.join("\n");
 }
 
-/** Renders a diff for a terminal, a PR comment, or as JSON. */
+function renderDiffHtml(d: ReportDiff): string {
+  const h = escapeHtml;
+  const colour = VERDICT_COLOUR[d.new.verdict];
+  const lists = LISTS.map(([key, label]) => {
+    const list = d[key];
+    if (list.length === 0) return "";
+    const rows = list
+      .map(
+        (ch) =>
+          `<tr><td>${h(ch.title)}<br><code>${h(ch.id)}</code></td><td><span class="sev sev-${h(ch.severity)}">${h(ch.severity)}</span></td><td>${h(pathLabel(ch.section))}</td><td>${ch.from ? `<span class="r r-${h(ch.from)}">${h(ch.from)}</span>` : "—"}</td><td>${ch.to ? `<span class="r r-${h(ch.to)}">${h(ch.to)}</span>` : "—"}</td><td>${ch.to && isFailing(ch.to) ? h(causeText(ch)) : ""}</td></tr>`,
+      )
+      .join("");
+    return `<h2>${label} (${list.length})</h2><table><thead><tr><th>Item</th><th>Severity</th><th>Section</th><th>Was</th><th>Now</th><th>Cause</th></tr></thead><tbody>${rows}</tbody></table>`;
+  }).join("\n");
+  const body = `<section class="hero" style="--verdict:${colour}">
+<div><h1><span class="verdict">${d.new.verdict}</span>${d.regressed ? "Regressed" : "No regression"} — ${h(d.new.name)}</h1>
+<p class="scores">Verdict ${d.old.verdict} → <b>${d.new.verdict}</b> · score ${formatScore(d.old.score)} → <b>${formatScore(d.new.score)}</b> (${formatDelta(d.score_delta)}) · verified ${formatScore(d.old.verified_score)} → <b>${formatScore(d.new.verified_score)}</b> (${formatDelta(d.verified_delta)})</p>
+${d.regressed ? `<ul class="reasons">${d.regressions.map((r) => `<li>${h(r)}</li>`).join("")}</ul>` : ""}</div></section>
+${d.trend && d.trend.length > 1 ? trendSvg(d.trend) : ""}
+${lists}
+<footer>${h(d.old.started_at)} → ${h(d.new.started_at)}</footer>`;
+  return htmlDocument(`${d.regressed ? "Regressed" : "No regression"} · ${d.new.name} — readiness diff`, body);
+}
+
+/** Renders a diff for a terminal, a PR comment, a browser, or as JSON. */
 export function renderDiff(diff: ReportDiff, format: DiffFormat, options: RenderOptions): string {
   switch (format) {
     case "json":
@@ -243,5 +289,7 @@ export function renderDiff(diff: ReportDiff, format: DiffFormat, options: Render
       return renderDiffMarkdown(diff);
     case "terminal":
       return renderDiffTerminal(diff, options);
+    case "html":
+      return renderDiffHtml(diff);
   }
 }

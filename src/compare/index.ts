@@ -3,7 +3,7 @@
  * Actions helpers. The renderers of single reports live in `../reports/`.
  */
 export { applyBaseline } from "./baseline.js";
-export { diffReports, renderDiff, DIFF_FORMATS, type DiffFormat, type ReportDiff, type ReportRef } from "./diff.js";
+export { diffReports, diffSeries, renderDiff, DIFF_FORMATS, type DiffFormat, type ReportDiff, type ReportRef } from "./diff.js";
 export {
   mergeReports,
   renderFleet,

@@ -6,13 +6,15 @@
 import { ReadinessError, oneLine } from "../errors.js";
 import { escapeHtml, escapeMarkdown, escapeXml, terminalText, wrapWidth } from "../util/escape.js";
 import { gauge, htmlDocument, VERDICT_COLOUR } from "../render/html.js";
-import { mdTable, VERDICT_EMOJI } from "../render/markdown.js";
+import { mdTable, RESULT_EMOJI, VERDICT_EMOJI } from "../render/markdown.js";
+import { colourResult, resultGlyph } from "../render/terminal.js";
+import type { ChalkInstance } from "chalk";
 import { isFailing, itemCause, summarize, VERDICT_RANK, formatScore } from "../render/summary.js";
 import { seconds } from "../render/junit.js";
 import type { RenderOptions } from "../render/types.js";
 import { GAP, layoutColumns } from "../render/table.js";
 import { ITEM_RESULTS } from "../types.js";
-import { blockedByRoot } from "../engine/score.js";
+import { allItems, blockedByRoot } from "../engine/score.js";
 import type { Counts, ItemResult, Report, Severity, Verdict } from "../types.js";
 
 /** A failing item of a service, as the fleet report lists it. */
@@ -41,6 +43,14 @@ export interface FleetService {
   interrupted: boolean;
   /** fail / missing / stale / blocked items, most severe first; a blocked item only in its root cause's `blocks`. */
   failing: FleetFailure[];
+  /** Every item's result, in checklist order: the service's row of cells. */
+  cells: FleetCell[];
+}
+
+/** One item of a service, as a cell of its row. */
+export interface FleetCell {
+  id: string;
+  result: ItemResult;
 }
 
 /** The fleet report: the input of `merge -f json`, and what every fleet renderer shows. */
@@ -104,6 +114,7 @@ export function mergeReports(reports: readonly Report[]): FleetReport {
     duration_ms: r.duration_ms,
     interrupted: r.interrupted,
     failing: fleetFailures(r),
+    cells: allItems(r).map((i) => ({ id: i.id, result: i.result })),
   }));
   services.sort(
     (a, b) =>
@@ -136,6 +147,16 @@ function countsText(c: Counts): string {
     .join(", ");
 }
 
+/** A service's row of cells: one result glyph per item (✔ ✘ ◐ ⊘ -), in its result's colour, cut to `width` columns. */
+function cellsTerminal(cells: readonly FleetCell[], c: ChalkInstance, width: number): string {
+  const room = cells.length > width ? width - 8 : cells.length;
+  const shown = cells
+    .slice(0, Math.max(0, room))
+    .map((cell) => colourResult(c, cell.result, resultGlyph(cell.result)))
+    .join("");
+  return cells.length > room ? `${shown} ${c.dim(`+${cells.length - room}`)}` : shown;
+}
+
 function fleetTerminal(f: FleetReport, options: RenderOptions): string {
   const c = options.chalk;
   const width = Math.max(60, options.width ?? 100);
@@ -153,7 +174,7 @@ function fleetTerminal(f: FleetReport, options: RenderOptions): string {
       formatScore(s.verified_score),
       s.failing.length ? String(s.failing.length) : c.dim("—"),
     ];
-    table.push(...layoutColumns([row], widths));
+    table.push(...layoutColumns([row], widths), `    ${cellsTerminal(s.cells, c, width - 4)}`);
     const below = s.failing.slice(0, 3).map((x) => `    ${terminalText(`[${x.severity}] ${x.id}: ${x.message}`, width - 4)}`);
     if (s.failing.length > 3) below.push(c.dim(`    …and ${s.failing.length - 3} more`));
     if (s.interrupted) below.push(`    ${c.yellow("INTERRUPTED")}`);
@@ -175,6 +196,15 @@ function fleetTerminal(f: FleetReport, options: RenderOptions): string {
   return `${out.join("\n")}\n`;
 }
 
+/** How many cells a Markdown row shows at most (a row of emoji wider than this wraps in a PR comment). */
+const MARKDOWN_CELLS = 40;
+
+/** A service's row of cells in Markdown: an emoji per item (each result its own emoji, so colour is not the only sign). */
+function cellsMarkdown(cells: readonly FleetCell[]): string {
+  const shown = cells.slice(0, MARKDOWN_CELLS).map((cell) => RESULT_EMOJI[cell.result]).join("");
+  return cells.length > MARKDOWN_CELLS ? `${shown} +${cells.length - MARKDOWN_CELLS}` : shown;
+}
+
 function fleetMarkdown(f: FleetReport): string {
   const md = escapeMarkdown;
   const out = [
@@ -183,17 +213,20 @@ function fleetMarkdown(f: FleetReport): string {
     `Lowest score **${formatScore(f.lowest_score)}** · mean ${formatScore(f.mean_score)} · ${md(countsText(f.counts))}`,
     "",
     mdTable(
-      ["Service", "Verdict", "Score", "Verified", "Failing", "Top failure"],
+      ["Service", "Items", "Verdict", "Score", "Verified", "Failing", "Top failure"],
       f.services.map((s) => [
         `${md(s.name.slice(0, 150))}${s.interrupted ? " ⚠️ interrupted" : ""}`,
+        cellsMarkdown(s.cells),
         `${VERDICT_EMOJI[s.verdict]} ${s.verdict}`,
         formatScore(s.score),
         formatScore(s.verified_score),
         String(s.failing.length),
         s.failing[0] ? `${s.failing[0].severity} <code>${md(s.failing[0].id)}</code>: ${md(s.failing[0].message.slice(0, 200))}` : "",
       ]),
-      ["l", "l", "r", "r", "r", "l"],
+      ["l", "l", "l", "r", "r", "r", "l"],
     ),
+    "",
+    `Items: one cell per item in checklist order — ${(Object.keys(RESULT_EMOJI) as ItemResult[]).filter((r) => f.counts[r] > 0).map((r) => `${RESULT_EMOJI[r]} ${r}`).join(" · ")}`,
     "",
   ];
   const notGo = f.services.filter((s) => s.verdict !== "GO");
@@ -207,12 +240,24 @@ function fleetMarkdown(f: FleetReport): string {
   return out.join("\n");
 }
 
+/**
+ * A service's row of cells in HTML: a coloured cell per item holding its result's glyph (so colour
+ * is not the only sign), its id and result as the cell's tooltip, and the counts as the row's label.
+ */
+function cellsHtml(cells: readonly FleetCell[]): string {
+  const h = escapeHtml;
+  const counts = new Map<ItemResult, number>();
+  for (const cell of cells) counts.set(cell.result, (counts.get(cell.result) ?? 0) + 1);
+  const label = [...counts].map(([r, n]) => `${n} ${r}`).join(", ");
+  return `<div class="cells" role="img" aria-label="${h(`${cells.length} items: ${label}`)}">${cells.map((cell) => `<span class="cell cell-${cell.result}" title="${h(`${cell.id}: ${cell.result}`)}">${resultGlyph(cell.result)}</span>`).join("")}</div>`;
+}
+
 function fleetHtml(f: FleetReport): string {
   const h = escapeHtml;
   const rows = f.services
     .map(
       (s) =>
-        `<tr><td>${h(s.name)}<br><code>${h(s.path)}</code></td><td><span class="r" style="color:${VERDICT_COLOUR[s.verdict]}">${s.verdict}</span></td><td class="num">${formatScore(s.score)}</td><td class="num">${formatScore(s.verified_score)}</td><td>${
+        `<tr><td>${h(s.name)}<br><code>${h(s.path)}</code>${cellsHtml(s.cells)}</td><td><span class="r" style="color:${VERDICT_COLOUR[s.verdict]}">${s.verdict}</span></td><td class="num">${formatScore(s.score)}</td><td class="num">${formatScore(s.verified_score)}</td><td>${
           s.failing.length
             ? `<ul>${s.failing
                 .slice(0, 5)

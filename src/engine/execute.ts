@@ -35,8 +35,10 @@ export interface ExecuteOptions {
   masker?: Masker;
   now?: () => Date;
   limits?: Partial<ProbeLimits>;
-  /** Called after each probe finishes (for progress displays). */
-  onProbeDone?: (done: number, total: number) => void;
+  /** Called as each probe starts (for progress displays): how many have started, of how many, and its item's and its own index in the plan. */
+  onProbeStart?: (started: number, total: number, itemIndex: number, probeIndex: number) => void;
+  /** Called after each probe finishes (for progress displays), with the indexes onProbeStart gave. */
+  onProbeDone?: (done: number, total: number, itemIndex: number, probeIndex: number) => void;
   /** Only these (item index, probe index) pairs run; others keep `previous` results. For `--wait` rounds. */
   rerun?: (itemIndex: number, probeIndex: number) => boolean;
   previous?: (ProbeResult | undefined)[][];
@@ -381,7 +383,7 @@ export async function execute(planned: Plan, options: ExecuteOptions = {}): Prom
   const store = (job: Job, r: ProbeResult): void => {
     (results[job.item] as (ProbeResult | undefined)[])[job.index] = r;
     done++;
-    options.onProbeDone?.(done, total);
+    options.onProbeDone?.(done, total, job.item, job.index);
     if (--(pending[job.item] as number) === 0) finished(job.item);
   };
   const interrupt = (): void => {
@@ -413,6 +415,7 @@ export async function execute(planned: Plan, options: ExecuteOptions = {}): Prom
           const order = ++started;
           inFlight++;
           if (job.exec) execInFlight++;
+          options.onProbeStart?.(order, total, job.item, job.index);
           void runProbe(job.probe, run).then((r) => {
             inFlight--;
             if (job.exec) execInFlight--;

@@ -10,6 +10,7 @@ import { formatDuration } from "../util/duration.js";
 import { SEVERITIES, type ItemReport, type ItemResult, type Report, type Severity, type Verdict } from "../types.js";
 import { escapeHtml } from "../util/escape.js";
 import { claimedNote, formatDelta, formatScore, isFailing, itemCause, pathLabel, summarize, type ReportSummary } from "./summary.js";
+import { baselineTrend, trendSpan, type TrendPoint } from "./trend.js";
 import type { PartsReporter, Reporter, StreamReporter } from "./types.js";
 
 const h = escapeHtml;
@@ -57,6 +58,9 @@ code{font:13px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;color:var(--
 .bar .total{opacity:.45}
 .name{overflow-wrap:break-word;min-width:0}.num{text-align:right;font-variant-numeric:tabular-nums}
 .legend{font-size:13px}
+.trend{margin:12px 0}.trend figcaption{color:var(--muted)}
+.cells{display:flex;flex-wrap:wrap;gap:2px;margin-top:6px}.cell{display:inline-block;min-width:16px;height:16px;border-radius:3px;font-size:11px;line-height:16px;text-align:center;color:#fff;font-weight:700}
+.cell-pass{background:var(--pass)}.cell-fail{background:var(--fail)}.cell-attested{background:var(--attested)}.cell-partial{background:var(--partial)}.cell-missing{background:var(--missing)}.cell-stale{background:var(--stale)}.cell-blocked{background:var(--blocked)}.cell-waived{background:var(--waived)}.cell-skipped{background:var(--skipped)}
 details{margin:8px 0}summary{cursor:pointer;font-weight:600}
 footer{margin-top:32px;font-size:13px;color:var(--muted);overflow-wrap:anywhere}
 @media (max-width:600px){main table,main thead,main tbody,main tr,main td{display:block}main thead{display:none}main td{border:0;padding:2px 8px}main tr{border-bottom:1px solid var(--line);padding:6px 0}.bars{grid-template-columns:1fr auto}.bars .num{grid-column:2}.bars .bar{grid-column:1/-1;margin-bottom:6px}.hero{flex-direction:column;align-items:flex-start}}
@@ -336,7 +340,7 @@ function baseline(report: Report): string {
           items.map((c) => [`${h(c.title)}<br><code>${h(c.id)}</code>`, sev(c.severity), c.from ? resultSpan(c.from) : "—", c.to ? resultSpan(c.to) : "—"]),
         )}`
       : "";
-  return `<h2>Since the baseline</h2><p>Baseline ${h(b.path ?? "")} ${h(b.started_at.slice(0, 10))}: ${h(b.verdict)}, score ${formatScore(b.score)}, verified ${formatScore(b.verified_score)}. Score <b>${formatDelta(b.score_delta)}</b>, verified <b>${formatDelta(b.verified_delta)}</b>${b.regressed ? ` — <span class="r r-fail">regressed</span>` : ""}.</p>${list("Newly failing", b.newly_failing)}${list("Newly passing", b.newly_passing)}${list("Added", b.added)}${list("Removed", b.removed)}`;
+  return `<h2>Since the baseline</h2><p>Baseline ${h(b.path ?? "")} ${h(b.started_at.slice(0, 10))}: ${h(b.verdict)}, score ${formatScore(b.score)}, verified ${formatScore(b.verified_score)}. Score <b>${formatDelta(b.score_delta)}</b>, verified <b>${formatDelta(b.verified_delta)}</b>${b.regressed ? ` — <span class="r r-fail">regressed</span>` : ""}.</p>${trendSvg(baselineTrend(report))}${list("Newly failing", b.newly_failing)}${list("Newly passing", b.newly_passing)}${list("Added", b.added)}${list("Removed", b.removed)}`;
 }
 
 /**
@@ -444,3 +448,40 @@ export const htmlStream: StreamReporter = function* (report, options) {
   yield footer;
   yield tail;
 };
+
+const W = 240;
+const H = 64;
+const PAD = 6;
+
+/**
+ * An inline SVG sparkline of both scores (0–100, fixed scale), a dot per report, with a `<title>`
+ * and a description that says every figure, so that a screen reader reads what the picture shows.
+ */
+export function trendSvg(points: readonly TrendPoint[]): string {
+  const h = escapeHtml;
+  const x = (i: number): number => (points.length === 1 ? W / 2 : PAD + (i * (W - 2 * PAD)) / (points.length - 1));
+  const y = (v: number): number => H - PAD - (v / 100) * (H - 2 * PAD);
+  const series = (values: (number | null)[], colour: string, dash: string): string => {
+    const coords = values.map((v, i) => (v === null ? undefined : `${x(i).toFixed(1)},${y(v).toFixed(1)}`)).filter((p): p is string => p !== undefined);
+    const dots = coords.map((p) => `<circle cx="${p.split(",")[0]}" cy="${p.split(",")[1]}" r="2.5" fill="${colour}"/>`).join("");
+    return `${coords.length > 1 ? `<polyline fill="none" stroke="${colour}" stroke-width="2"${dash} points="${coords.join(" ")}"/>` : ""}${dots}`;
+  };
+  const described = points.map((p) => `${p.label} (${p.started_at.slice(0, 10)}): ${p.verdict}, score ${formatScore(p.score)}, verified ${formatScore(p.verified_score)}`).join("; ");
+  const title = `Score ${trendSpan(points.map((p) => p.score))}, verified ${trendSpan(points.map((p) => p.verified_score))} over ${points.length} report${points.length === 1 ? "" : "s"}`;
+  return (
+    `<figure class="trend"><svg role="img" aria-labelledby="trend-title trend-desc" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}">` +
+    `<title id="trend-title">${h(title)}</title><desc id="trend-desc">${h(described)}</desc>` +
+    `<line x1="0" y1="${y(0)}" x2="${W}" y2="${y(0)}" stroke="var(--track)"/>` +
+    series(
+      points.map((p) => p.verified_score),
+      "var(--attested)",
+      ' stroke-dasharray="4 3"',
+    ) +
+    series(
+      points.map((p) => p.score),
+      "var(--pass)",
+      "",
+    ) +
+    `</svg><figcaption class="legend">${h(title)} — <span class="r-pass">solid: score</span>, <span class="r-attested">dashed: verified</span></figcaption></figure>`
+  );
+}

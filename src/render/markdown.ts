@@ -17,6 +17,7 @@ import {
   summarize,
   type ReportSummary,
 } from "./summary.js";
+import { baselineTrend, type TrendPoint } from "./trend.js";
 import type { Reporter } from "./types.js";
 
 /** Default size limit: under GitHub's 65 536 characters for a comment, with room for a wrapper. */
@@ -216,6 +217,8 @@ function baselineBlock(report: Report, out: string[], limits: Limits, cache: Row
     `Baseline ${b.path ? `${md(b.path, 200)}, ` : ""}${md(b.started_at.slice(0, 10))}: **${b.verdict}** score ${formatScore(b.score)}, verified ${formatScore(b.verified_score)}. ` +
       `Score **${formatDelta(b.score_delta)}**, verified **${formatDelta(b.verified_delta)}**` +
       `${b.verdict !== report.verdict ? `, verdict ${b.verdict} → ${report.verdict}` : ""}.`,
+    "",
+    trendMarkdown(baselineTrend(report)),
     "",
   );
   const changes: [string, typeof b.newly_failing][] = [
@@ -562,3 +565,12 @@ export const renderMarkdown: Reporter = (report, options) => {
   }
   return truncateMarkdown(text, max);
 };
+
+/** A Markdown table, one row per report: label, date, verdict, score, verified. */
+export function trendMarkdown(points: readonly TrendPoint[]): string {
+  return mdTable(
+    ["Report", "Date", "Verdict", "Score", "Verified"],
+    points.map((p) => [md(p.label, 120), md(p.started_at.slice(0, 10)), p.verdict, formatScore(p.score), formatScore(p.verified_score)]),
+    ["l", "l", "l", "r", "r"],
+  );
+}

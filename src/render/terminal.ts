@@ -12,6 +12,7 @@ import { SEVERITIES, type ItemReport, type ItemResult, type Report, type Severit
 import { displayWidth, terminalText, wrapWidth } from "../util/escape.js";
 import { fitCell } from "./table.js";
 import { claimedNote, formatDelta, formatScore, itemCause, itemDuration, pathLabel, summarize, type ReportSummary } from "./summary.js";
+import { sparkline, trendSpan, type TrendPoint } from "./trend.js";
 import type { PartsReporter, RenderOptions, Reporter } from "./types.js";
 
 /** Default and smallest width the terminal report lays itself out for. */
@@ -38,7 +39,12 @@ const RESULT_VIEW: Record<ItemResult, { label: string; colour: (c: ChalkInstance
 /** The word (and symbol) shown for each result. */
 export const RESULT_LABEL = Object.fromEntries(Object.entries(RESULT_VIEW).map(([r, v]) => [r, v.label])) as Record<ItemResult, string>;
 
-function colourResult(c: ChalkInstance, result: ItemResult, text: string): string {
+/** The symbol of a result alone (✔ ✘ ◐ ⊘ -), e.g. for a row of cells. */
+export function resultGlyph(result: ItemResult): string {
+  return RESULT_VIEW[result].label.split(" ")[0] as string;
+}
+
+export function colourResult(c: ChalkInstance, result: ItemResult, text: string): string {
   const view = RESULT_VIEW[result] as (typeof RESULT_VIEW)[ItemResult] | undefined;
   return view ? view.colour(c)(text) : text;
 }
@@ -373,3 +379,14 @@ export const terminalParts: PartsReporter = (report, options) => {
   out.push(countsLines(report, c, l.width), timingLines(report, s, c, l.width), "", verdictBox(report, c, l));
   return [out.join("\n"), "\n"];
 };
+
+/** Two lines for a terminal: `Score     ▄▅▇█  62 → 100` and the verified score's, at most `width` columns. */
+export function trendTerminal(points: readonly TrendPoint[], c: ChalkInstance, width: number): string[] {
+  // The label (10), two spaces, `100 → 100` (9), and when not every report fits, ` (last N of M)`.
+  const fixed = 21;
+  const cut = ` (last ${points.length} of ${points.length})`.length;
+  const room = points.length <= width - fixed ? points.length : Math.max(2, width - fixed - cut);
+  const shown = points.slice(-room);
+  const line = (name: string, values: (number | null)[]): string => `${name.padEnd(10)}${c.bold(sparkline(values))}  ${trendSpan(values)}${shown.length < points.length ? ` (last ${shown.length} of ${points.length})` : ""}`;
+  return [line("Score", shown.map((p) => p.score)), line("Verified", shown.map((p) => p.verified_score))];
+}

@@ -235,3 +235,28 @@ describe("--wait re-evaluates a blocked item", () => {
     expect(requests).toContain("/api");
   }, 60_000);
 });
+
+describe("--wait round lines", () => {
+  it("name the failing items and, apart, the items they block; -q keeps them (it hides only progress and warnings)", async () => {
+    const server = await startHttpServer((req, res) => res.writeHead(req.url === "/down" ? 503 : 200).end("ok"));
+    open.push(server);
+    const p = project();
+    const file = p.write(
+      "readiness.yaml",
+      checklist(
+        [
+          `      - id: db\n        title: DB\n        severity: critical\n        probes:\n          - http: ${server.url}/down\n`,
+          `      - id: api\n        title: API\n        severity: critical\n        depends_on: [db]\n        probes:\n          - http: ${server.url}/api\n`,
+          `      - id: jobs\n        title: Jobs\n        severity: high\n        depends_on: [db]\n        probes:\n          - http: ${server.url}/jobs\n`,
+        ].join(""),
+      ),
+    );
+    const r = await runCli(["audit", file, "--wait", "1s", "--interval", "300ms", "-q"], { cwd: p.dir });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^NO-GO score \d+ verified \d+\n$/);
+    const rounds = r.stderr.trim().split("\n");
+    expect(rounds.length).toBeGreaterThanOrEqual(2);
+    expect(rounds[0]).toMatch(/^round 1: NO-GO score \d+, 1 failing \(db\) · 2 blocked by db — retrying in 300ms$/);
+    expect(rounds.at(-1)).toMatch(/^round \d+: NO-GO score \d+, 1 failing \(db\) · 2 blocked by db — still not passing after/);
+  }, 60_000);
+});

@@ -158,3 +158,77 @@ describe("baseline, diff and merge", () => {
     }
   });
 });
+
+describe("pictures over real reports", () => {
+  it("diff draws the score over every report given (terminal, Markdown, HTML), the diff stays between the last two; --baseline draws two points; merge a row of cells per service", async () => {
+    const p = tempProject({ "readiness.yaml": checklist() });
+    try {
+      const env = { API_TOKEN: SECRET };
+      // Three runs: up, down, up again.
+      for (const [name, up] of [["r1.json", true], ["r2.json", false], ["r3.json", true]] as const) {
+        healthy = up;
+        await runCli(["audit", "-q", "-o", `json=${name}`], { cwd: p.dir, env });
+      }
+      healthy = true;
+      const reports = ["r1.json", "r2.json", "r3.json"];
+
+      const json = await runCli(["diff", ...reports, "-f", "json"], { cwd: p.dir });
+      expect(json.code).toBe(0); // r2 → r3 got better
+      const d = JSON.parse(json.stdout) as { old: { score: number }; new: { score: number }; newly_passing: { id: string }[]; trend: { label: string; score: number; verified_score: number }[] };
+      expect(d.trend.map((t) => [t.label, t.score])).toEqual([
+        ["r1.json", 72],
+        ["r2.json", 17],
+        ["r3.json", 72],
+      ]);
+      expect([d.old.score, d.new.score, d.newly_passing.map((c) => c.id)]).toEqual([17, 72, ["health"]]);
+
+      const term = await runCli(["diff", ...reports], { cwd: p.dir, env: { COLUMNS: "80" } });
+      // Eight heights over 0–100: 72 → ▆, 17 → ▂; verified 56 → ▅, 0 → ▁.
+      expect(term.stdout).toMatch(/^Score {5}▆▂▆ {2}72 → 72$/m);
+      expect(term.stdout).toMatch(/^Verified {2}▅▁▅ {2}56 → 56$/m);
+      for (const line of term.stdout.split("\n")) expect(line.length).toBeLessThanOrEqual(80);
+
+      const md = await runCli(["diff", ...reports, "-f", "markdown"], { cwd: p.dir });
+      expect(md.stdout).toContain("| r1.json | ");
+      expect(md.stdout).toMatch(/\| r2\.json \| \d{4}-\d{2}-\d{2} \| NO-GO \| 17 \| 0 \|/);
+
+      const html = await runCli(["diff", ...reports, "-f", "html"], { cwd: p.dir });
+      expect(html.code).toBe(0);
+      expect(html.stdout).toMatch(/^<!doctype html>/);
+      expect(html.stdout).toContain("Content-Security-Policy");
+      // The picture: an inline SVG, named and described for a screen reader, three points a series.
+      const svg = /<svg role="img" aria-labelledby="trend-title trend-desc"[^>]*>([\s\S]*?)<\/svg>/.exec(html.stdout)?.[1] ?? "";
+      expect(svg).toContain("<title id=\"trend-title\">Score 72 → 72, verified 56 → 56 over 3 reports</title>");
+      expect(svg).toContain("r2.json (");
+      expect(svg.match(/<circle /g)).toHaveLength(6);
+      // No external resource anywhere in the page.
+      expect(html.stdout).not.toMatch(/(src|href)=|url\(|@import|https?:\/\/(?!www\.w3\.org)/);
+
+      const one = await runCli(["diff", "r1.json"], { cwd: p.dir });
+      expect(one.code).toBe(2);
+      expect(one.stderr).toMatch(/readiness: .*two or more/);
+
+      healthy = false;
+      const base = await runCli(["audit", "-q", "-o", "markdown=b.md", "-o", "html=b.html", "--baseline", "r1.json"], { cwd: p.dir, env });
+      healthy = true;
+      expect(base.code).toBe(1);
+      const bmd = readFileSync(join(p.dir, "b.md"), "utf8");
+      expect(bmd).toMatch(/\| r1\.json \| \d{4}-\d{2}-\d{2} \| CONDITIONAL \| 72 \| 56 \|\n\| this run \| \d{4}-\d{2}-\d{2} \| NO-GO \| 17 \| 0 \|/);
+      expect(readFileSync(join(p.dir, "b.html"), "utf8")).toContain("Score 72 → 17, verified 56 → 0 over 2 reports</title>");
+
+      // merge: a row of cells per service, one per item (health, missing-doc, claimed).
+      const mt = await runCli(["merge", "r1.json", "r2.json"], { cwd: p.dir });
+      expect(mt.stdout).toMatch(/^ {4}✘✘✔$/m); // r2: health fails, runbook missing, on-call attested
+      expect(mt.stdout).toMatch(/^ {4}✔✘✔$/m);
+      const mm = await runCli(["merge", "r1.json", "r2.json", "-f", "markdown"], { cwd: p.dir });
+      expect(mm.stdout).toContain("| ❌⬜☑️ |");
+      expect(mm.stdout).toContain("| ✅⬜☑️ |");
+      const mh = await runCli(["merge", "r1.json", "r2.json", "-f", "html"], { cwd: p.dir });
+      expect(mh.stdout).toContain('<div class="cells" role="img" aria-label="3 items: 1 fail, 1 missing, 1 attested"><span class="cell cell-fail" title="health: fail">✘</span>');
+    } finally {
+      p.cleanup();
+      healthy = true;
+    }
+  });
+});
+

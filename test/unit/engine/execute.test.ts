@@ -66,6 +66,36 @@ describe("execute", () => {
     expect(done).toEqual([110, 210, 310, 410, 510, 610, 710, 810, 910, 1010]);
   });
 
+  it("tells when each probe starts and ends, by its plan indexes, so a display knows which are still running", async () => {
+    stub(async (port) => {
+      await delay(port);
+      return pass();
+    });
+    const events: string[] = [];
+    const running = new Set<string>();
+    let most = 0;
+    await execute(planFor([30, 5, 10]), {
+      concurrency: 2,
+      onProbeStart: (n, total, i, j) => {
+        expect(total).toBe(3);
+        events.push(`start ${i}.${j}`);
+        expect(events.filter((e) => e.startsWith("start"))).toHaveLength(n);
+        running.add(`${i}.${j}`);
+        most = Math.max(most, running.size);
+      },
+      onProbeDone: (_d, _t, i, j) => {
+        events.push(`done ${i}.${j}`);
+        expect(running.delete(`${i}.${j}`)).toBe(true);
+      },
+    });
+    expect(running.size).toBe(0);
+    expect(most).toBe(2);
+    expect(events.filter((e) => e.startsWith("start"))).toHaveLength(3);
+    // The second probe (5ms) ends before the first (30ms), whose start came first.
+    expect(events.indexOf("done 1.0")).toBeLessThan(events.indexOf("done 0.0"));
+    expect(events.indexOf("start 0.0")).toBeLessThan(events.indexOf("done 1.0"));
+  });
+
   it("aborts a probe at its timeout with a TimeoutError reason, so the probe can name the cause", async () => {
     stub(async (_port, ctx) => {
       const t0 = monotonicMs();

@@ -10,7 +10,10 @@ import { existsSync } from "node:fs";
 import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderHtml } from "../../../src/render/html.js";
-import { hostileReport, largeReport, noGoReport } from "../../helpers/sample-report.js";
+import { applyBaseline } from "../../../src/compare/baseline.js";
+import { diffSeries, renderDiff } from "../../../src/compare/diff.js";
+import { mergeReports, renderFleet } from "../../../src/compare/merge.js";
+import { goReport, hostileReport, largeReport, noGoReport } from "../../helpers/sample-report.js";
 import { PLAIN } from "./samples.js";
 
 const CHROMIUM = process.env.READINESS_CHROMIUM ?? "/usr/bin/chromium";
@@ -59,10 +62,16 @@ describe.skipIf(!existsSync(CHROMIUM))("HTML report in a browser", () => {
     it(`no text overflows its box and no word is broken, at ${width} px`, async () => {
       const page = await browser.newPage({ viewport: { width, height: 900 } });
       try {
-        for (const r of [noGoReport(), hostileReport(), largeReport(60, 6)]) {
+        for (const r of [noGoReport(), hostileReport(), largeReport(60, 6), applyBaseline(noGoReport(), goReport(), "reports/last-release.json")]) {
           await page.setContent(renderHtml(r, PLAIN));
           expect(await page.evaluate(layoutProblems), r.checklist.name).toEqual([]);
         }
+        // The pictures: diff over several reports, and a fleet whose rows of cells are long.
+        const series = [goReport(), hostileReport(), noGoReport(), largeReport(60, 6)].map((report, i) => ({ report, label: `reports/release-${i + 1}.json` }));
+        await page.setContent(renderDiff(diffSeries(series), "html", PLAIN));
+        expect(await page.evaluate(layoutProblems), "diff").toEqual([]);
+        await page.setContent(renderFleet(mergeReports([goReport(), hostileReport(), largeReport(300, 20)]), "html", PLAIN));
+        expect(await page.evaluate(layoutProblems), "fleet").toEqual([]);
       } finally {
         await page.close();
       }
