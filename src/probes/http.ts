@@ -24,7 +24,7 @@ import {
   type TextAssertions,
 } from "./assert.js";
 import { displayUrl } from "./driver.js";
-import { checkJsonValues, checkValue, MATCHER_SCHEMA, matcherIssues } from "./matchers.js";
+import { checkJsonValues, checkValue, expectedValueRef, matcherIssues, matcherRef } from "./matchers.js";
 
 /** An expected status: a code (`200`) or a pattern where `x` is any digit (`2xx`, `30x`). */
 export type StatusSpec = number | string;
@@ -468,12 +468,12 @@ export const httpProbe: Probe<HttpSpec> = {
       ...TEXT_ASSERTION_PROPERTIES,
       json: {
         type: "object",
-        additionalProperties: MATCHER_SCHEMA,
+        additionalProperties: expectedValueRef("Expected value (any JSON, compared whole) or a matcher."),
         description: "JSON path → expected value or matcher, e.g. { data.status: ok, items: { length: { gte: 1 } } }.",
       },
       response_headers: {
         type: "object",
-        additionalProperties: MATCHER_SCHEMA,
+        additionalProperties: matcherRef("Expected header value, or a matcher."),
         description: "Response header (any case) → expected value or matcher, e.g. { Server: { exists: false } }.",
       },
       max_latency: { type: "string", pattern: DURATION_PATTERN, description: "Longest acceptable time to the response headers." },

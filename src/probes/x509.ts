@@ -10,7 +10,7 @@
 import type { Issue, Probe, ProbeContext, ProbeOutcome, ProbeSpecBase } from "../types.js";
 import { isoDate } from "../util/duration.js";
 import { displayPath, fail, pass, readTextFile, resolvePath } from "./evidence/common.js";
-import { type Matcher, matcherIssues, matcherSchema, mismatch } from "./expect.js";
+import { checkValue, type Expected, matcherIssues, matcherRef } from "./matchers.js";
 
 /** Spec of an `x509` probe. */
 export interface X509Spec extends ProbeSpecBase {
@@ -19,11 +19,11 @@ export interface X509Spec extends ProbeSpecBase {
   /** Fewest whole days the certificate must remain valid (default 14). */
   min_days?: number;
   /** The subject, as `CN=api.example.com, O=Example` (a matcher such as { matches: "CN=api\\." }). */
-  subject?: Matcher;
+  subject?: Expected;
   /** The subjectAltName entries without their type, e.g. ["api.example.com", "10.0.0.1"] (use { contains: ... }). */
-  san?: Matcher;
+  san?: Expected;
   /** The issuer, written as the subject is. */
-  issuer?: Matcher;
+  issuer?: Expected;
 }
 
 const DAY_MS = 86_400_000;
@@ -81,15 +81,13 @@ async function run(spec: X509Spec, ctx: ProbeContext): Promise<ProbeOutcome> {
   if (validFrom.getTime() > now) problems.push(`not yet valid (valid from ${isoDate(validFrom)})`);
   if (validTo.getTime() <= now) problems.push(`${who} expired on ${isoDate(validTo)}`);
   else if (daysLeft < minDays) problems.push(`${who} expires in ${days(daysLeft)} (min ${minDays})`);
-  const names: [string, unknown, Matcher | undefined][] = [
+  const names: [string, unknown, Expected | undefined][] = [
     ["subject", subject, spec.subject],
     ["san", san, spec.san],
     ["issuer", issuer, spec.issuer],
   ];
   for (const [key, value, m] of names) {
-    if (m === undefined) continue;
-    const why = mismatch(value, m);
-    if (why) problems.push(`${key}: ${why}`);
+    if (m !== undefined) problems.push(...checkValue({ found: true, value }, m, key));
   }
   const observed = { subject, issuer, san, days_left: daysLeft, valid_from: validFrom.toISOString(), valid_to: validTo.toISOString(), certificates: certs.length };
   if (problems.length > 0) return fail(`${label}: ${problems.join("; ")} (${subject}, issuer ${issuer})`, observed);
@@ -110,9 +108,9 @@ export const x509Probe: Probe<X509Spec> = {
     properties: {
       x509: { type: "string", minLength: 1, description: "PEM certificate file (or chain), relative to the checklist." },
       min_days: { type: "integer", minimum: 0, description: "Fewest days to expiry (default 14)." },
-      subject: matcherSchema('The subject, as "CN=name, O=org": a value, or a matcher such as { matches: "CN=api" }.'),
-      san: matcherSchema("The subjectAltName entries without their type (DNS:, IP Address:): use { contains: name }."),
-      issuer: matcherSchema("The issuer, written as the subject is."),
+      subject: matcherRef('The subject, as "CN=name, O=org": a value, or a matcher such as { matches: "CN=api" }.'),
+      san: matcherRef("The subjectAltName entries without their type (DNS:, IP Address:): use { contains: name }."),
+      issuer: matcherRef("The issuer, written as the subject is."),
     },
   },
   check,
