@@ -23,7 +23,7 @@ async function run(spec: TcpSpec, ctx: ProbeContext): Promise<ProbeOutcome> {
   if (typeof parsed === "string") return { result: "fail", message: `${target}: ${parsed}` };
   const wantOpen = spec.open !== false;
   try {
-    const { socket, address } = await connectHost(parsed.host, parsed.port, ctx.signal, ctx.onAbort);
+    const { socket, address } = await connectHost(parsed.host, parsed.port, ctx.signal);
     const ms = Math.round(monotonicMs() - started);
     socket.destroy();
     const observed = { open: true, latency_ms: ms, address };

@@ -6,7 +6,6 @@
 import type { LookupAddress, LookupOptions } from "node:dns";
 import { createRequire } from "node:module";
 import { isIP, Socket } from "node:net";
-import type { AbortHook } from "../types.js";
 import { formatDuration, monotonicMs } from "./duration.js";
 
 /** One address a host resolved to. */
@@ -81,13 +80,6 @@ export function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<
       },
     );
   });
-}
-
-/** Calls `listener` when the probe aborts, through its `onAbort` when it has one, else its signal; returns what removes it. */
-export function whenAborted(signal: AbortSignal, onAbort: AbortHook | undefined, listener: () => void): () => void {
-  if (onAbort) return onAbort(listener);
-  signal.addEventListener("abort", listener, { once: true });
-  return () => signal.removeEventListener("abort", listener);
 }
 
 /** The error an aborted connect or request rejects with (code ABORT_ERR, the signal's reason as cause). */
@@ -195,23 +187,20 @@ export interface Connection {
  * at once when one fails and after 250ms when one is merely slow, so neither a refused IPv4 nor a
  * black-holed IPv6 address hides a listening one. Losing attempts are destroyed.
  */
-export function connectAny(addresses: ResolvedAddress[], port: number, signal: AbortSignal, onAbort?: AbortHook): Promise<Connection> {
+export function connectAny(addresses: ResolvedAddress[], port: number, signal: AbortSignal): Promise<Connection> {
   if (signal.aborted) return Promise.reject(abortError(signal));
-  const only = addresses.length === 1 ? addresses[0] : undefined;
-  if (only) return connectOne(only, port, signal, onAbort);
   return new Promise<Connection>((resolve, reject) => {
     const pending = new Set<Socket>();
     const errors: Error[] = [];
     let next = 0;
     let done = false;
     let timer: NodeJS.Timeout | undefined;
-    let stopListening = (): void => undefined;
 
     const finish = (err: Error | undefined, winner?: Connection): void => {
       if (done) return;
       done = true;
       clearTimeout(timer);
-      stopListening();
+      signal.removeEventListener("abort", aborted);
       for (const s of pending) if (s !== winner?.socket) s.destroy();
       pending.clear();
       if (winner) resolve(winner);
@@ -247,42 +236,16 @@ export function connectAny(addresses: ResolvedAddress[], port: number, signal: A
       if (next < addresses.length) timer = setTimeout(startNext, ATTEMPT_DELAY_MS);
     };
 
-    stopListening = whenAborted(signal, onAbort, aborted);
+    signal.addEventListener("abort", aborted, { once: true });
     startNext();
   });
 }
 
-/**
- * connectAny for one address (an IP literal, most often): no race to run, so none of its bookkeeping.
- * One listener serves the socket's outcomes.
- */
-function connectOne(a: ResolvedAddress, port: number, signal: AbortSignal, onAbort?: AbortHook): Promise<Connection> {
-  return new Promise<Connection>((resolve, reject) => {
-    const socket = new Socket();
-    // "connect" passes nothing, "error" an Error; an abort passes ABORTED.
-    const settle = (outcome?: Error | typeof ABORTED): void => {
-      stopListening();
-      socket.removeListener("error", settle);
-      socket.removeListener("connect", settle);
-      if (outcome === undefined) return resolve({ socket, address: a.address });
-      socket.destroy();
-      reject(outcome === ABORTED ? abortError(signal) : outcome);
-    };
-    const stopListening = whenAborted(signal, onAbort, () => settle(ABORTED));
-    // settle removes both, so `on` (once would wrap each in a closure of its own, per probe).
-    socket.on("error", settle);
-    socket.on("connect", settle);
-    socket.connect({ host: a.address, port, family: a.family });
-  });
-}
-
-const ABORTED = Symbol("aborted");
-
 /** Resolves `host` and connects to it; the socket is connected when this resolves. An IP literal is not looked up. */
-export function connectHost(host: string, port: number, signal: AbortSignal, onAbort?: AbortHook): Promise<Connection> {
+export function connectHost(host: string, port: number, signal: AbortSignal): Promise<Connection> {
   const literal = isIP(host);
-  if (literal) return connectAny([{ address: host, family: literal === 6 ? 6 : 4 }], port, signal, onAbort);
-  return resolveAll(host, signal).then((addresses) => connectAny(addresses, port, signal, onAbort));
+  if (literal) return connectAny([{ address: host, family: literal === 6 ? 6 : 4 }], port, signal);
+  return resolveAll(host, signal).then((addresses) => connectAny(addresses, port, signal));
 }
 
 /** One-line cause of a TLS verification failure, by OpenSSL's code. */
