@@ -98,18 +98,7 @@ export interface ProbeContext {
   now: () => Date;
   secrets: Masker;
   limits: ProbeLimits;
-  /**
-   * Calls `listener` once if the attempt is aborted (timeout or interrupt), as `signal`'s "abort"
-   * event would, and returns a function that removes it. A listener on `signal` costs more (an
-   * EventTarget: ~6 µs to add and remove one before the JIT warms up, at a probe's every step), which
-   * counts for a probe run by the thousand. Optional (a context a test makes may lack it): fall back
-   * to `signal`. Check `signal.aborted` before relying on it, as with the event.
-   */
-  onAbort?: AbortHook;
 }
-
-/** See `ProbeContext.onAbort`. */
-export type AbortHook = (listener: () => void) => () => void;
 
 /**
  * A probe type. It owns the JSON Schema fragment for its mapping (including its type key),

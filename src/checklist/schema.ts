@@ -3,6 +3,7 @@
  * `schemas/checklist.schema.json` is this, written by `npm run build` and guarded by a test.
  */
 import { COMMON_PROBE_PROPERTIES, PROBE_TYPES, probeSchema } from "../probes/index.js";
+import { MATCHER_DEFINITION } from "../probes/matchers.js";
 import { CONTRADICTED_POLICIES, FLAKY_POLICIES, MANUAL_STATUSES, SEVERITIES } from "../types.js";
 import { DATE_PATTERN, DURATION_PATTERN } from "../util/duration.js";
 import { ID_PATTERN } from "../util/text.js";
@@ -38,7 +39,8 @@ export function buildChecklistSchema(): Schema {
   const probeDefs: Schema = {};
   const allowCommon = Object.fromEntries(Object.keys(COMMON_PROBE_PROPERTIES).map((k) => [k, true]));
   for (const type of PROBE_TYPES) {
-    const own = probeSchema(type);
+    // The matcher a probe's keys refer to is defined once, at the top (`definitions.matcher`).
+    const { definitions: _shared, ...own } = probeSchema(type);
     probeDefs[`probe_${type}`] = { ...own, properties: { ...(own.properties as Schema), ...allowCommon } };
   }
 
@@ -211,6 +213,6 @@ export function buildChecklistSchema(): Schema {
       sections: { type: "array", items: { $ref: "#/definitions/section" } },
     },
     additionalProperties: false,
-    definitions: { section, item, probe, ...probeDefs },
+    definitions: { section, item, probe, ...probeDefs, matcher: MATCHER_DEFINITION },
   };
 }

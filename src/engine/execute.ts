@@ -3,18 +3,14 @@
  * results in plan order whatever order probes finish in. Anything a probe throws becomes a failed
  * result with its cause; nothing a target does can crash or hang the run.
  *
- * The per-probe plumbing is kept lean, because a run of thousands of fast probes (TCP connects to
- * loopback take ~0.3 ms) is otherwise dominated by it: a fixed pool of workers instead of a promise
- * per queued probe, one AbortController per attempt aborted by a plain timer (AbortSignal.timeout
- * plus AbortSignal.any cost ~45 µs per attempt on Node 20), reused by the next attempt when it never
- * fired and nothing listens to it any more (creating the EventTarget is most of what a signal costs),
- * and the run's interrupt reaching the attempts in flight through one listener for the whole run
- * rather than one per attempt.
+ * A fixed pool of workers takes the queued probes. Each attempt has its own AbortController, aborted by its timer at the timeout or by the run's
+ * interrupt. The interrupt reaches the attempts in flight through one listener for the whole run
+ * (the set of live attempts) rather than one listener per attempt on the run's signal, so a run of
+ * thousands of probes never piles listeners onto one signal.
  */
-import { getEventListeners } from "node:events";
 import { availableParallelism } from "node:os";
 import { getProbe } from "../probes/index.js";
-import type { AbortHook, Masker, Probe, ProbeContext, ProbeLimits, ProbeOutcome, ProbeResult, ResolvedProbe } from "../types.js";
+import type { Masker, Probe, ProbeContext, ProbeLimits, ProbeOutcome, ProbeResult, ResolvedProbe } from "../types.js";
 import { formatDuration, monotonicMs, parseDuration } from "../util/duration.js";
 import { oneLine } from "../errors.js";
 import { createMasker } from "../util/mask.js";
@@ -60,8 +56,6 @@ interface Run {
   live: Set<Attempt>;
   /** Wake-ups of probes waiting to retry, so an interrupt reaches each of them. */
   sleeping: Set<() => void>;
-  /** Controllers of finished attempts that never aborted and that no listener holds: the next attempts reuse them. */
-  spare: AbortController[];
 }
 
 const INTERRUPTED: ProbeOutcome = Object.freeze({ result: "skipped", message: "interrupted" });
@@ -129,19 +123,6 @@ class Attempt implements ProbeContext {
   readonly limits: ProbeLimits;
   timer: NodeJS.Timeout | undefined;
   grace: NodeJS.Timeout | undefined;
-  /** Listeners given to `onAbort`, called when the attempt aborts. */
-  private hooks: (() => void)[] | undefined;
-  /** See ProbeContext.onAbort: a plain list, not an EventTarget listener. Bound, so a probe may pass it on. */
-  readonly onAbort: AbortHook = (listener) => {
-    // Once the attempt is over it never aborts: nothing to keep.
-    if (this.done) return () => undefined;
-    const hooks = (this.hooks ??= []);
-    hooks.push(listener);
-    return () => {
-      const i = hooks.indexOf(listener);
-      if (i >= 0) hooks.splice(i, 1);
-    };
-  };
   private done = false;
   private resolve!: (outcome: ProbeOutcome) => void;
 
@@ -150,7 +131,7 @@ class Attempt implements ProbeContext {
     private readonly probe: Probe,
     private readonly rp: ResolvedProbe,
   ) {
-    this.controller = run.spare.pop() ?? new AbortController();
+    this.controller = new AbortController();
     this.signal = this.controller.signal;
     this.timeoutMs = rp.timeoutMs;
     this.cwd = run.cwd;
@@ -190,18 +171,6 @@ class Attempt implements ProbeContext {
   abort(reason: unknown): void {
     if (this.done || this.signal.aborted) return;
     this.controller.abort(reason);
-    const hooks = this.hooks;
-    this.hooks = undefined;
-    // As an event listener's would be, a listener's exception is its own: it cannot stop the others.
-    if (hooks) {
-      for (const listener of hooks) {
-        try {
-          listener();
-        } catch {
-          /* ignored */
-        }
-      }
-    }
     if (!this.done) this.grace = setTimeout(onGraceOver, ABORT_GRACE_MS, this);
   }
 
@@ -216,11 +185,7 @@ class Attempt implements ProbeContext {
     this.done = true;
     clearTimeout(this.timer);
     clearTimeout(this.grace);
-    this.hooks = undefined;
     this.run.live.delete(this);
-    // A signal is an EventTarget, costly to create; one that never fired and that the probe let go of
-    // (no listener left) is as good as new for the next attempt.
-    if (!this.signal.aborted && getEventListeners(this.signal, "abort").length === 0) this.run.spare.push(this.controller);
     this.resolve(outcome);
   }
 }
@@ -312,7 +277,6 @@ export async function execute(planned: Plan, options: ExecuteOptions = {}): Prom
     limits: { ...DEFAULT_LIMITS, ...options.limits },
     live: new Set(),
     sleeping: new Set(),
-    spare: [],
   };
   const results: ExecuteResults = planned.items.map(() => []);
   /** Each item's probes to run, in plan order. */

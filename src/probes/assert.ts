@@ -242,22 +242,6 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   return keys.length === Object.keys(bo).length && keys.every((k) => Object.hasOwn(bo, k) && jsonEqual(ao[k], bo[k]));
 }
 
-/** Every failed `json` assertion (path → expected value) on a parsed document. */
-export function checkJson(doc: unknown, expected: Record<string, unknown>): string[] {
-  const failures: string[] = [];
-  for (const [path, want] of Object.entries(expected)) {
-    const segments = parseJsonPath(path);
-    if (typeof segments === "string") {
-      failures.push(`json ${path}: ${segments}`);
-      continue;
-    }
-    const got = getJsonPath(doc, segments);
-    if (!got.found) failures.push(`json ${path} is missing (expected ${showJson(want)})`);
-    else if (!jsonEqual(got.value, want)) failures.push(`json ${path}: expected ${showJson(want)}, got ${showJson(got.value)}`);
-  }
-  return failures;
-}
-
 /** Semantic issues of a `json` assertion map: empty, or paths that do not parse. */
 export function jsonAssertionIssues(value: unknown, base = "/json"): Issue[] {
   if (value === null || typeof value !== "object" || Array.isArray(value)) return [];
@@ -269,8 +253,4 @@ export function jsonAssertionIssues(value: unknown, base = "/json"): Issue[] {
     if (typeof parsed === "string") issues.push({ path: `${base}/${path.replace(/~/g, "~0").replace(/\//g, "~1")}`, level: "error", message: `invalid JSON path ${JSON.stringify(path)}: ${parsed}` });
   }
   return issues;
-}
-
-function showJson(v: unknown): string {
-  return truncate(JSON.stringify(v) ?? "undefined", 60);
 }

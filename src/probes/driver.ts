@@ -7,7 +7,7 @@ import type { Issue, ProbeContext, ProbeOutcome } from "../types.js";
 import { formatDuration, monotonicMs } from "../util/duration.js";
 import { truncate } from "../util/text.js";
 import { abortMessage, describeError, fail, pass } from "./evidence/common.js";
-import { type Matcher, matcherIssues, matcherSchema, mismatch, showValue } from "./expect.js";
+import { checkValue, type Expected, matcherIssues, matcherRef, showValue } from "./matchers.js";
 
 /** A connection URL with its password (if any) shown as `***`, for plans, reports and messages. */
 export function displayUrl(raw: string): string {
@@ -93,16 +93,16 @@ export interface QuerySpec {
   /** SQL to run after connecting (default `SELECT 1`). */
   query?: string;
   /** What the first column of the first row must be. */
-  expect?: Matcher;
+  expect?: Expected;
   /** What the number of rows returned must be. */
-  rows?: Matcher;
+  rows?: Expected;
 }
 
 /** Schema properties of {@link QuerySpec}. */
 export const QUERY_PROPERTIES: Record<string, Record<string, unknown>> = {
   query: { type: "string", minLength: 1, description: "SQL to run once connected (default SELECT 1)." },
-  expect: matcherSchema("The first column of the first row: a value to equal, or a matcher such as { gte: 1 }."),
-  rows: matcherSchema("The number of rows returned: a number, or a matcher such as { gte: 1 }."),
+  expect: matcherRef("The first column of the first row: a value to equal, or a matcher such as { gte: 1 }."),
+  rows: matcherRef("The number of rows returned: a number, or a matcher such as { gte: 1 }."),
 };
 
 /** The `check` of the SQL keys: matchers that the schema cannot fully check. */
@@ -110,23 +110,26 @@ export function queryIssues(spec: QuerySpec): Issue[] {
   return [...matcherIssues(spec.expect, "/expect"), ...matcherIssues(spec.rows, "/rows")];
 }
 
+/** A column value as the matchers compare it: BIGINT and DECIMAL as numeric text, dates as ISO text, bytes as a count. */
+function columnValue(v: unknown): unknown {
+  if (typeof v === "bigint") return String(v);
+  if (v instanceof Date) return v.toISOString();
+  if (Buffer.isBuffer(v)) return `<${v.length} bytes>`;
+  return v;
+}
+
 /** Judges a query's rows (each an array of columns) against `expect` and `rows`. */
 export function queryOutcome(label: string, spec: QuerySpec, rows: unknown[][], ms: number): ProbeOutcome {
   const query = truncate((spec.query ?? DEFAULT_QUERY).replace(/\s+/g, " ").trim(), 60);
-  const first = rows[0]?.[0];
-  const observed = { rows: rows.length, ...(rows.length > 0 ? { value: typeof first === "bigint" ? String(first) : first } : {}), latency_ms: ms };
+  const hasFirst = rows.length > 0 && (rows[0]?.length ?? 0) > 0;
+  const first = columnValue(rows[0]?.[0]);
+  const observed = { rows: rows.length, ...(rows.length > 0 ? { value: first } : {}), latency_ms: ms };
   const problems: string[] = [];
-  if (spec.rows !== undefined) {
-    const why = mismatch(rows.length, spec.rows);
-    if (why) problems.push(`rows: ${why}`);
-  }
-  if (spec.expect !== undefined) {
-    const why = mismatch(first, spec.expect, rows.length > 0 && (rows[0]?.length ?? 0) > 0);
-    if (why) problems.push(why);
-  }
-  const got = rows.length === 0 ? "no rows" : `${rows.length} ${rows.length === 1 ? "row" : "rows"}, first value ${showValue(first)}`;
-  if (problems.length > 0) return fail(`${label}: ${query} returned ${got}: ${problems.join("; ")}`, observed);
-  return pass(`${label}: ${query} returned ${got} in ${formatDuration(ms)}`, observed);
+  if (spec.rows !== undefined) problems.push(...checkValue({ found: true, value: rows.length }, spec.rows, "rows"));
+  if (spec.expect !== undefined) problems.push(...checkValue(hasFirst ? { found: true, value: first } : { found: false }, spec.expect, "first value"));
+  const count = rows.length === 0 ? "no rows" : `${rows.length} ${rows.length === 1 ? "row" : "rows"}`;
+  if (problems.length > 0) return fail(`${label}: ${query} returned ${count}: ${problems.join("; ")}`, observed);
+  return pass(`${label}: ${query} returned ${count}${hasFirst ? `, first value ${showValue(first)}` : ""} in ${formatDuration(ms)}`, observed);
 }
 
 /** The query the SQL probes run when none is given: it proves the server accepts and answers. */

@@ -10,6 +10,7 @@ import { gossProbe } from "./goss.js";
 import { grpcProbe } from "./grpc.js";
 import { httpProbe } from "./http.js";
 import { inspecProbe } from "./inspec.js";
+import { MATCHER_DEFINITION } from "./matchers.js";
 import { metricProbe } from "./metric.js";
 import { mysqlProbe } from "./mysql.js";
 import { postgresProbe } from "./postgres.js";
@@ -61,11 +62,14 @@ export const COMMON_PROBE_PROPERTIES: Record<string, Record<string, unknown>> = 
   retry_delay: { type: "string", pattern: DURATION_PATTERN, description: "Pause between attempts." },
 };
 
-/** The full JSON Schema of one probe type: its own schema plus the common keys, closed to unknown keys. */
+/**
+ * The full JSON Schema of one probe type: its own schema plus the common keys, closed to unknown
+ * keys, with the matcher definition its keys may refer to (so it compiles on its own).
+ */
 export function probeSchema(type: string): Record<string, unknown> {
   const probe = getProbe(type);
   if (!probe) throw new Error(`unknown probe type ${type}`);
   const own = probe.schema;
   const props = { ...((own.properties as Record<string, unknown> | undefined) ?? {}), ...COMMON_PROBE_PROPERTIES };
-  return { ...own, type: "object", properties: props, additionalProperties: false, description: probe.description };
+  return { ...own, type: "object", properties: props, additionalProperties: false, description: probe.description, definitions: { matcher: MATCHER_DEFINITION } };
 }

@@ -7,62 +7,13 @@
  *   - inspec: reports/inspec.json
  *     max_failures: 0
  */
-import type { Probe, ProbeContext, ProbeOutcome, ProbeSpecBase, Severity } from "../types.js";
-import { fail } from "./evidence/common.js";
-import { isRecord, judgeResults, limitProperties, readJsonReport, type ResultLimits, type ToolResults } from "./evidence/tool-results.js";
+import type { Probe, ProbeSpecBase } from "../types.js";
+import { limitProperties, type ResultLimits } from "./evidence/tool-results.js";
 
 /** Spec of an `inspec` probe. */
 export interface InspecSpec extends ProbeSpecBase, ResultLimits {
   /** The JSON report of `inspec exec --reporter json:FILE`, relative to the checklist. */
   inspec: string;
-}
-
-/** Our severity for an InSpec impact (0.0–1.0), by InSpec's own grading. */
-export function impactSeverity(impact: unknown): Severity {
-  const n = typeof impact === "number" ? impact : Number(impact);
-  if (n >= 0.9) return "critical";
-  if (n >= 0.7) return "high";
-  if (n >= 0.4) return "medium";
-  return "low";
-}
-
-/** Counts an InSpec JSON report: `profiles[].controls[]` with `id`, `title`, `impact`, `results[].status`. */
-export function readInspec(doc: unknown): ToolResults | string {
-  if (!isRecord(doc) || !Array.isArray(doc.profiles)) {
-    return 'not an InSpec JSON report (expected {"profiles": [{"controls": [...]}]} from inspec exec --reporter json)';
-  }
-  // A profile that depends on another lists the inherited controls too: each control id counts once.
-  const controls = new Map<string, Record<string, unknown>>();
-  for (const p of doc.profiles as unknown[]) {
-    if (!isRecord(p) || !Array.isArray(p.controls)) continue;
-    for (const c of p.controls as unknown[]) {
-      if (!isRecord(c)) continue;
-      const id = typeof c.id === "string" ? c.id : `(control ${controls.size + 1})`;
-      const results = Array.isArray(c.results) ? c.results : [];
-      const prev = controls.get(id);
-      if (!prev || results.length > 0) controls.set(id, c);
-    }
-  }
-  const out: ToolResults = { total: 0, failed: [], skipped: 0 };
-  for (const [id, c] of controls) {
-    const statuses = (Array.isArray(c.results) ? (c.results as unknown[]) : []).map((r) => (isRecord(r) ? String(r.status) : ""));
-    out.total++;
-    const bad = (Array.isArray(c.results) ? (c.results as unknown[]) : []).find((r) => isRecord(r) && (r.status === "failed" || r.status === "error"));
-    if (bad && isRecord(bad)) {
-      const title = typeof c.title === "string" && c.title ? `: ${c.title}` : "";
-      const why = typeof bad.code_desc === "string" ? ` (${bad.code_desc})` : "";
-      out.failed.push(`[${impactSeverity(c.impact)}] ${id}${title}${why}`.replace(/\s+/g, " "));
-    } else if (statuses.length === 0 || statuses.every((s) => s === "skipped")) out.skipped++;
-  }
-  return out;
-}
-
-async function run(spec: InspecSpec, ctx: ProbeContext): Promise<ProbeOutcome> {
-  const report = await readJsonReport(spec.inspec, "InSpec", ctx);
-  if (typeof report === "string") return fail(report);
-  const counts = readInspec(report.doc);
-  if (typeof counts === "string") return fail(`${report.shown}: ${counts}`);
-  return judgeResults(report.shown, ["control", "controls"], counts, spec);
 }
 
 /** The `inspec` probe: see {@link InspecSpec}. */
@@ -78,5 +29,5 @@ export const inspecProbe: Probe<InspecSpec> = {
     },
   },
   target: (spec) => spec.inspec,
-  run,
+  run: (spec, ctx) => import("./run/inspec.js").then((m) => m.run(spec, ctx)),
 };

@@ -1,15 +1,20 @@
 /**
  * One vocabulary for checking a value, shared by every probe that compares what it found with what
- * the checklist expects (http response headers and `json` paths; query results later).
+ * the checklist expects: http response headers and `json` paths, the first value and the row count
+ * of the postgres and mysql probes, the subject, alternative names and issuer of the x509 probe.
  *
- * A scalar, a list, or a mapping that is not a matcher means "equal" (deep equality for JSON). A
- * matcher is a mapping of one or more of:
+ * A scalar, a list, or a mapping that is not a matcher means "equal" (deep equality for JSON;
+ * numbers compare by value, so numeric text such as a header or a BIGINT column equals the number
+ * it spells, and 1 and 0 equal true and false). A matcher is a mapping of one or more of:
  *   exists: true | false     the value is present / absent
- *   matches: "regex"         the value (as text) matches a JavaScript regular expression
+ *   matches: "regex"         the value (as text) matches a regular expression (RE2 syntax)
  *   gt, gte, lt, lte: N      the value is a number (or numeric text) above / below N
  *   length: N | matcher      the length of a text or a list (or its number of keys)
  *   contains: X              text contains X, or a list has an element equal to X
  * Checks return failure messages (findings as data); `matcherIssues` returns validation issues.
+ *
+ * The checklist schema holds the matcher once, as `definitions.matcher`; probe schemas refer to it
+ * with {@link matcherRef} (or {@link expectedValueRef} where any JSON value may be expected).
  */
 import type { Issue } from "../types.js";
 import { truncate } from "../util/text.js";
@@ -23,6 +28,12 @@ type MatcherKey = (typeof MATCHER_KEYS)[number];
 /** A matcher mapping (see the module comment). */
 export type Matcher = Partial<Record<MatcherKey, unknown>>;
 
+/** A scalar to equal. */
+export type Scalar = string | number | boolean | null;
+
+/** What a value must be where the value is a scalar: a scalar to equal, or a matcher. */
+export type Expected = Scalar | Matcher;
+
 /** What was looked up: a value, or nothing there. */
 export type Found = { found: true; value: unknown } | { found: false };
 
@@ -33,10 +44,52 @@ const COMPARISONS: Record<"gt" | "gte" | "lt" | "lte", { sign: string; test: (a:
   lte: { sign: "<=", test: (a, b) => a <= b },
 };
 
-/** JSON Schema of an expected value: anything; described for editors. */
-export const MATCHER_SCHEMA = {
-  description: "Expected value: a scalar means equal; or a mapping of exists, matches, gt, gte, lt, lte, length, contains.",
-} as const;
+// ---------------------------------------------------------------------------------------------
+// Schema. The matcher is defined once in the checklist schema (`definitions.matcher`) and referred
+// to wherever a probe takes one: ajv compiles it into one function instead of a copy per key.
+// ---------------------------------------------------------------------------------------------
+
+const MATCHER_PATH = "#/definitions/matcher";
+const NUMBER = { type: "number" } as const;
+
+/**
+ * `definitions.matcher` of the checklist schema: a scalar to equal, or a mapping of matcher keys.
+ * One schema for both forms rather than a oneOf: the mapping keywords apply only to a mapping, and
+ * a mistyped key gets a plain "unknown key … did you mean" instead of a oneOf's two errors.
+ */
+export const MATCHER_DEFINITION: Record<string, unknown> = {
+  description: "A value to equal, or a mapping of conditions that must all hold: exists, matches, gt, gte, lt, lte, length, contains.",
+  type: ["string", "number", "boolean", "null", "object"],
+  minProperties: 1,
+  additionalProperties: false,
+  properties: {
+    exists: { type: "boolean", description: "Whether there must be a value (true) or none (false)." },
+    matches: { type: "string", minLength: 1, description: "Regular expression (RE2 syntax) the value, as text, must match." },
+    gt: { ...NUMBER, description: "The value must be greater than this number." },
+    gte: { ...NUMBER, description: "The value must be at least this number." },
+    lt: { ...NUMBER, description: "The value must be less than this number." },
+    lte: { ...NUMBER, description: "The value must be at most this number." },
+    length: { $ref: MATCHER_PATH, description: "Length of the text or list (or number of keys): a number, or a matcher such as { gte: 1 }." },
+    contains: { description: "Text the value contains, or an element of a list value." },
+  },
+};
+
+/** A probe key that takes a scalar to equal or a matcher, described for editors. */
+export function matcherRef(description: string): Record<string, unknown> {
+  return { $ref: MATCHER_PATH, description };
+}
+
+/**
+ * A probe key that takes any JSON value to equal (a list, a mapping compared whole) or a matcher: a
+ * mapping whose keys are all matcher keys is checked as a matcher, anything else is left as a value.
+ */
+export function expectedValueRef(description: string): Record<string, unknown> {
+  return { description, if: { type: "object", minProperties: 1, propertyNames: { enum: [...MATCHER_KEYS] } }, then: { $ref: MATCHER_PATH } };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checking.
+// ---------------------------------------------------------------------------------------------
 
 /** Whether `value` is a matcher mapping: a non-empty mapping whose every key is a matcher key. */
 export function isMatcher(value: unknown): value is Matcher {
@@ -64,7 +117,7 @@ export function describeMatcher(m: unknown): string {
   return parts.join(" and ");
 }
 
-/** A number from a number or numeric text (a header's value), else undefined. */
+/** A number from a number or numeric text (a header's value, a BIGINT column), else undefined. */
 function numeric(v: unknown): number | undefined {
   if (typeof v === "number") return Number.isFinite(v) ? v : undefined;
   if (typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v))) return Number(v);
@@ -79,13 +132,29 @@ function asText(v: unknown): string | undefined {
 }
 
 /**
+ * Equality of a found value and an expected one: deep equality of JSON values, except that numbers
+ * compare by value (numeric text equals the number it spells, either way round) and a number 1 or 0
+ * equals true or false (MySQL returns booleans as numbers).
+ */
+export function valueEquals(value: unknown, want: unknown): boolean {
+  if (jsonEqual(value, want)) return true;
+  if (typeof want === "number" || typeof value === "number") {
+    if (typeof want === "boolean") return numeric(value) === Number(want);
+    if (typeof value === "boolean") return numeric(want) === Number(value);
+    const a = numeric(value);
+    return a !== undefined && a === numeric(want);
+  }
+  return false;
+}
+
+/**
  * Every failure of `expected` on what was found, each naming `what` (`json items`, `header
  * Server`). Nothing found fails every expectation but `exists: false`.
  */
 export function checkValue(got: Found, expected: unknown, what: string): string[] {
   if (!isMatcher(expected)) {
     if (!got.found) return [`${what} is missing (expected ${showValue(expected)})`];
-    return jsonEqual(got.value, expected) ? [] : [`${what}: expected ${showValue(expected)}, got ${showValue(got.value)}`];
+    return valueEquals(got.value, expected) ? [] : [`${what}: expected ${showValue(expected)}, got ${showValue(got.value)}`];
   }
   if (!got.found) return expected.exists === false ? [] : [`${what} is missing (expected ${describeMatcher(expected)})`];
   if (expected.exists === false) return [`${what} is present (expected absent)`];
@@ -113,7 +182,7 @@ export function checkValue(got: Found, expected: unknown, what: string): string[
       case "contains": {
         const text = asText(value);
         if (Array.isArray(value)) {
-          if (!value.some((el) => jsonEqual(el, want))) failures.push(`${what}: expected a list containing ${showValue(want)}, got ${showValue(value)}`);
+          if (!value.some((el) => valueEquals(el, want))) failures.push(`${what}: expected a list containing ${showValue(want)}, got ${showValue(value)}`);
         } else if (text !== undefined) {
           if (!text.includes(asText(want) ?? JSON.stringify(want))) failures.push(`${what} does not contain ${showValue(want)} (got ${showValue(value)})`);
         } else failures.push(`${what}: expected text or a list containing ${showValue(want)}, got ${showValue(value)}`);

@@ -8,32 +8,13 @@
  *     unit: s
  *     threshold: "< 10ms"
  */
-import type { Issue, Probe, ProbeContext, ProbeOutcome, ProbeSpecBase } from "../types.js";
+import type { Issue, Probe, ProbeSpecBase } from "../types.js";
 import { truncate } from "../util/text.js";
-import {
-  compare,
-  formatNumber,
-  formatQuantity,
-  negate,
-  parseThreshold,
-  THRESHOLD_PATTERN,
-  UNIT_NAMES,
-  unitMismatch,
-  convert,
-  type Threshold,
-} from "../util/units.js";
+import { compare, formatNumber, formatQuantity, parseThreshold, THRESHOLD_PATTERN, UNIT_NAMES, unitMismatch, type Threshold } from "../util/units.js";
 import { parseJsonPath } from "./assert.js";
-import { fail, pass } from "./evidence/common.js";
 import { splitCommand } from "./command.js";
 import { displayUrl } from "./driver.js";
-import {
-  commandValue,
-  jsonValue,
-  prometheusValue,
-  type JsonSource,
-  type PrometheusSource,
-  type SourceResult,
-} from "./evidence/metric-sources.js";
+import type { JsonSource, PrometheusSource } from "./evidence/metric-sources.js";
 
 /** Where the value comes from: exactly one of the keys. */
 export interface MetricSource {
@@ -52,7 +33,7 @@ export interface MetricSpec extends ProbeSpecBase {
   threshold: string;
 }
 
-function label(spec: MetricSpec): string {
+export function label(spec: MetricSpec): string {
   if (spec.name) return spec.name;
   const m = spec.metric;
   if (m.prometheus) return truncate(m.prometheus.query, 80);
@@ -69,42 +50,11 @@ function describeTarget(spec: MetricSpec): string {
   return "(no source)";
 }
 
-function read(spec: MetricSpec, ctx: ProbeContext): Promise<SourceResult> {
-  const m = spec.metric;
-  if (m.prometheus) return prometheusValue(m.prometheus, ctx);
-  if (m.json) return jsonValue(m.json, ctx);
-  if (m.command !== undefined) return commandValue(m.command, ctx);
-  return Promise.resolve({ error: "no source: give one of prometheus, json, command" });
-}
-
 /** Formats the value so that, read back, it compares with the threshold as the exact value does. */
-function showValue(value: number, unit: string | undefined, t: Threshold, holds: boolean): string {
+export function showValue(value: number, unit: string | undefined, t: Threshold, holds: boolean): string {
   let extra = 0;
   while (extra < 8 && compare(Number(formatNumber(value, extra)), t.op, t.value) !== holds) extra++;
   return formatQuantity(value, unit, extra);
-}
-
-async function run(spec: MetricSpec, ctx: ProbeContext): Promise<ProbeOutcome> {
-  const name = label(spec);
-  const t = parseThreshold(spec.threshold);
-  if (typeof t === "string") return fail(t);
-  const mismatch = unitMismatch(t, spec.unit);
-  if (mismatch) return fail(mismatch);
-  const got = await read(spec, ctx);
-  if ("error" in got) return fail(`${name}: ${got.error}`);
-  const unit = t.unit ?? spec.unit;
-  const observed = {
-    value: got.value,
-    ...(spec.unit ? { unit: spec.unit } : {}),
-    ...(got.detail ? { series: got.detail } : {}),
-  };
-  if (Number.isNaN(got.value)) return fail(`${name}: value is NaN`, observed);
-  const value = convert(got.value, spec.unit, unit);
-  const holds = compare(value, t.op, t.value);
-  const shown = showValue(value, unit, t, holds);
-  const limit = formatQuantity(t.value, unit);
-  if (holds) return pass(`${name} ${shown} ${t.op} ${limit}`, observed);
-  return fail(`${name} ${shown} ${negate(t.op)} ${limit} (threshold ${t.text})`, observed);
 }
 
 function check(spec: MetricSpec): Issue[] {
@@ -205,5 +155,5 @@ export const metricProbe: Probe<MetricSpec> = {
   check,
   executes: (spec) => typeof spec.metric === "object" && spec.metric !== null && spec.metric.command !== undefined,
   target: describeTarget,
-  run,
+  run: (spec, ctx) => import("./run/metric.js").then((m) => m.run(spec, ctx)),
 };

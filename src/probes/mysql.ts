@@ -7,9 +7,8 @@
  *     query: SELECT count(*) FROM orders
  *     expect: { gte: 1 }
  */
-import type { Connection } from "mysql2/promise";
-import type { Issue, Probe, ProbeContext, ProbeOutcome, ProbeSpecBase } from "../types.js";
-import { displayUrl, QUERY_PROPERTIES, queryIssues, type QuerySpec, sqlProbe, urlIssues } from "./driver.js";
+import type { Issue, Probe, ProbeSpecBase } from "../types.js";
+import { displayUrl, QUERY_PROPERTIES, queryIssues, type QuerySpec, urlIssues } from "./driver.js";
 
 /** Spec of a `mysql` probe. */
 export interface MysqlSpec extends ProbeSpecBase, QuerySpec {
@@ -17,33 +16,7 @@ export interface MysqlSpec extends ProbeSpecBase, QuerySpec {
   mysql: string;
 }
 
-const SCHEMES = ["mysql:", "mariadb:"] as const;
-
-function run(spec: MysqlSpec, ctx: ProbeContext): Promise<ProbeOutcome> {
-  return sqlProbe(spec.mysql, SCHEMES, spec, ctx, async (url) => {
-    // Loaded here: validate, plans and every other probe never pay for the driver.
-    const { createConnection } = await import("mysql2/promise");
-    let conn: Connection | undefined;
-    let stopped = false;
-    const stop = (): void => {
-      stopped = true;
-      conn?.destroy();
-    };
-    return {
-      run: async (sql) => {
-        // mysql2 reads only mysql:// URLs; mariadb:// is the same protocol.
-        url.protocol = "mysql:";
-        conn = await createConnection({ uri: url.href, connectTimeout: ctx.timeoutMs });
-        // An error after the query (the server going away) must not throw out of the probe.
-        conn.on("error", () => undefined);
-        if (stopped) stop();
-        const [rows] = await conn.query({ sql, rowsAsArray: true, timeout: ctx.timeoutMs });
-        return Array.isArray(rows) ? (rows as unknown[][]) : [];
-      },
-      stop,
-    };
-  });
-}
+export const SCHEMES = ["mysql:", "mariadb:"] as const;
 
 /** The `mysql` probe: see {@link MysqlSpec}. */
 export const mysqlProbe: Probe<MysqlSpec> = {
@@ -59,5 +32,5 @@ export const mysqlProbe: Probe<MysqlSpec> = {
   },
   check: (spec): Issue[] => [...urlIssues(spec.mysql, "mysql", SCHEMES), ...queryIssues(spec)],
   target: (spec) => displayUrl(spec.mysql),
-  run,
+  run: (spec, ctx) => import("./run/mysql.js").then((m) => m.run(spec, ctx)),
 };

@@ -7,8 +7,8 @@
  *     query: SELECT count(*) FROM pg_stat_activity
  *     expect: { gte: 1 }
  */
-import type { Issue, Probe, ProbeContext, ProbeOutcome, ProbeSpecBase } from "../types.js";
-import { displayUrl, QUERY_PROPERTIES, queryIssues, type QuerySpec, sqlProbe, urlIssues } from "./driver.js";
+import type { Issue, Probe, ProbeSpecBase } from "../types.js";
+import { displayUrl, QUERY_PROPERTIES, queryIssues, type QuerySpec, urlIssues } from "./driver.js";
 
 /** Spec of a `postgres` probe. */
 export interface PostgresSpec extends ProbeSpecBase, QuerySpec {
@@ -16,30 +16,7 @@ export interface PostgresSpec extends ProbeSpecBase, QuerySpec {
   postgres: string;
 }
 
-const SCHEMES = ["postgresql:", "postgres:"] as const;
-
-function run(spec: PostgresSpec, ctx: ProbeContext): Promise<ProbeOutcome> {
-  return sqlProbe(spec.postgres, SCHEMES, spec, ctx, async () => {
-    // Loaded here: validate, plans and every other probe never pay for the driver.
-    const { default: pg } = await import("pg");
-    const client = new pg.Client({
-      connectionString: spec.postgres,
-      connectionTimeoutMillis: ctx.timeoutMs,
-      // The server stops the query itself at the probe's timeout too, so nothing keeps running there.
-      statement_timeout: ctx.timeoutMs,
-      application_name: "readiness",
-    });
-    // Errors after connecting (a server shutting down) also reject the pending call; without a listener they would throw.
-    client.on("error", () => undefined);
-    return {
-      run: async (sql) => {
-        await client.connect();
-        return (await client.query<unknown[]>({ text: sql, rowMode: "array" })).rows;
-      },
-      stop: () => void client.end().catch(() => undefined),
-    };
-  });
-}
+export const SCHEMES = ["postgresql:", "postgres:"] as const;
 
 /** The `postgres` probe: see {@link PostgresSpec}. */
 export const postgresProbe: Probe<PostgresSpec> = {
@@ -55,5 +32,5 @@ export const postgresProbe: Probe<PostgresSpec> = {
   },
   check: (spec): Issue[] => [...urlIssues(spec.postgres, "postgres", SCHEMES), ...queryIssues(spec)],
   target: (spec) => displayUrl(spec.postgres),
-  run,
+  run: (spec, ctx) => import("./run/postgres.js").then((m) => m.run(spec, ctx)),
 };

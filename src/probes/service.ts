@@ -5,10 +5,7 @@
  *
  *   - service: nginx.service
  */
-import { stat } from "node:fs/promises";
-import type { Issue, Probe, ProbeContext, ProbeOutcome, ProbeSpecBase } from "../types.js";
-import { truncate } from "../util/text.js";
-import { abortMessage, describeError, fail, pass } from "./evidence/common.js";
+import type { Issue, Probe, ProbeSpecBase } from "../types.js";
 
 /** Spec of a `service` probe. */
 export interface ServiceSpec extends ProbeSpecBase {
@@ -16,46 +13,8 @@ export interface ServiceSpec extends ProbeSpecBase {
   service: string;
 }
 
-/** Present exactly when systemd is the init system (what sd_booted(3) checks). */
-const SYSTEMD_RUNTIME = "/run/systemd/system";
-
 /** Unit names systemd accepts: letters, digits and `:-_.\@`, with no leading dash (nothing an option parser could take). */
-const UNIT_NAME = /^[A-Za-z0-9:_.\\@][A-Za-z0-9:_.\\@-]*$/;
-
-/** The outcome of `systemctl is-active UNIT`, from its exit code and first line of output. */
-export function serviceOutcome(unit: string, exitCode: number | undefined, stdout: string, stderr: string): ProbeOutcome {
-  const state = (stdout.trim().split("\n")[0] ?? "").trim();
-  if (exitCode === 0 && state === "active") return pass(`${unit} is active`, { state });
-  if (state) return fail(`${unit} is ${state} (expected active)`, { state });
-  const why = truncate((stderr.trim().split("\n")[0] ?? "").trim(), 160);
-  return fail(`${unit}: systemctl is-active failed${exitCode !== undefined ? ` with code ${exitCode}` : ""}${why ? `: ${why}` : ""}`);
-}
-
-async function run(spec: ServiceSpec, ctx: ProbeContext): Promise<ProbeOutcome> {
-  const unit = spec.service.trim();
-  if (!UNIT_NAME.test(unit)) return fail(`${JSON.stringify(unit)} is not a systemd unit name`);
-  try {
-    if (!(await stat(SYSTEMD_RUNTIME)).isDirectory()) throw new Error("not a directory");
-  } catch {
-    return fail(`${unit}: systemd is not running here (no ${SYSTEMD_RUNTIME}): the service probe needs systemd as the init system`);
-  }
-  if (ctx.signal.aborted) return fail(`${unit}: ${abortMessage(ctx)}`);
-  // execa loads on first use, as in the command probe: validate and --no-exec never pay for it.
-  const { execa } = await import("execa");
-  const result = await execa("systemctl", ["is-active", "--", unit], {
-    reject: false,
-    cancelSignal: ctx.signal,
-    stdin: "ignore",
-    maxBuffer: ctx.limits.maxOutputBytes,
-    forceKillAfterDelay: 1000,
-    encoding: "utf8",
-    env: { SYSTEMD_PAGER: "", SYSTEMD_COLORS: "0" },
-  });
-  if (result.isCanceled || ctx.signal.aborted) return fail(`${unit}: systemctl ${abortMessage(ctx)}`);
-  if ((result as { code?: unknown }).code === "ENOENT") return fail(`${unit}: systemctl not found: the service probe needs systemd`);
-  if (result.exitCode === undefined) return fail(`${unit}: systemctl failed: ${describeError(result.cause ?? result.shortMessage)}`);
-  return serviceOutcome(unit, result.exitCode, String(result.stdout ?? ""), String(result.stderr ?? ""));
-}
+export const UNIT_NAME = /^[A-Za-z0-9:_.\\@][A-Za-z0-9:_.\\@-]*$/;
 
 function check(spec: ServiceSpec): Issue[] {
   if (typeof spec.service !== "string" || spec.service.includes("${") || UNIT_NAME.test(spec.service.trim())) return [];
@@ -76,5 +35,5 @@ export const serviceProbe: Probe<ServiceSpec> = {
   check,
   executes: true,
   target: (spec) => spec.service,
-  run,
+  run: (spec, ctx) => import("./run/service.js").then((m) => m.run(spec, ctx)),
 };

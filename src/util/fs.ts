@@ -1,6 +1,4 @@
 import { closeSync, constants, createReadStream, lstatSync, mkdirSync, openSync, readFileSync, readlinkSync, realpathSync, renameSync, statSync, unlinkSync, writeSync, type Stats } from "node:fs";
-import { Socket } from "node:net";
-import { isatty, ReadStream as TtyReadStream } from "node:tty";
 import { hostname } from "node:os";
 import { basename, dirname, join, resolve as resolvePath } from "node:path";
 import { ReadinessError } from "../errors.js";
@@ -37,7 +35,10 @@ export async function readInputFile(path: string, shown: string, what: string, m
     // A regular file (of at most `maxBytes`) is read at once: fs/promises is not loaded for it, a few
     // ms of every cold start. Anything else has no size to check first (`<(command)`, /dev/stdin,
     // /dev/zero): it is read through the event loop, cut at `maxBytes`.
-    return regular ? readFileSync(path) : await readUnsized(path, shown, what, maxBytes, fifo, signal);
+    if (regular) return readFileSync(path);
+    // Pipes and terminals are read through node:net and node:tty, loaded only for them.
+    const [{ Socket }, tty] = await Promise.all([import("node:net"), import("node:tty")]);
+    return await readUnsized(path, shown, what, maxBytes, fifo, { Socket, ...tty }, signal);
   } catch (e) {
     if (e instanceof ReadinessError) throw e;
     throw new ReadinessError(ioErrorMessage(shown, e), { code: "EREAD" });
@@ -56,7 +57,15 @@ function tooLarge(shown: string, what: string, maxBytes: number, size?: number):
  * in open() or read() on a pipe nobody writes to, so Ctrl-C would not stop the command. `signal`
  * (an interrupt) stops the read with an `EINTERRUPTED` error.
  */
-function readUnsized(path: string, shown: string, what: string, maxBytes: number, fifo: boolean, signal?: AbortSignal): Promise<Buffer> {
+function readUnsized(
+  path: string,
+  shown: string,
+  what: string,
+  maxBytes: number,
+  fifo: boolean,
+  { Socket, isatty, ReadStream: TtyReadStream }: Pick<typeof import("node:net"), "Socket"> & Pick<typeof import("node:tty"), "isatty" | "ReadStream">,
+  signal?: AbortSignal,
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const interrupted = (): ReadinessError => new ReadinessError(`${shown}: interrupted while reading`, { code: "EINTERRUPTED" });
     if (signal?.aborted) return reject(interrupted());

@@ -5,8 +5,7 @@
  */
 import type { LookupAddress, LookupOptions } from "node:dns";
 import { createRequire } from "node:module";
-import { isIP, Socket } from "node:net";
-import type { AbortHook } from "../types.js";
+import type { Socket } from "node:net";
 import { formatDuration, monotonicMs } from "./duration.js";
 
 /** One address a host resolved to. */
@@ -32,7 +31,7 @@ export function parseHostPort(text: string): HostPort | string {
     if (end < 0 || t[end + 1] !== ":") return `expected [IPv6]:port, got ${JSON.stringify(text)}`;
     host = t.slice(1, end);
     portText = t.slice(end + 2);
-    if (isIP(host) !== 6) return `${JSON.stringify(host)} is not an IPv6 address`;
+    if (!isIPv6(host)) return `${JSON.stringify(host)} is not an IPv6 address`;
   } else {
     const colon = t.lastIndexOf(":");
     if (colon <= 0) return `expected host:port, got ${JSON.stringify(text)}`;
@@ -48,9 +47,23 @@ export function parseHostPort(text: string): HostPort | string {
   return { host, port };
 }
 
+/**
+ * Whether `host` is an IPv6 address (with or without a zone, `fe80::1%eth0`), by the WHATWG URL
+ * parser's rules: checking a target does not load node:net.
+ */
+export function isIPv6(host: string): boolean {
+  return host.includes(":") && URL.canParse(`http://[${host.replace(/%[\w.~-]+$/, "")}]/`);
+}
+
+/** 4 or 6 for an IP address, else 0 (as node:net's isIP, by the URL parser's rules). */
+export function ipVersion(host: string): 0 | 4 | 6 {
+  if (isIPv6(host)) return 6;
+  return /^\d{1,3}(\.\d{1,3}){3}$/.test(host) && URL.canParse(`http://${host}/`) && new URL(`http://${host}/`).hostname === host ? 4 : 0;
+}
+
 /** `host:port`, bracketing IPv6 literals. */
 export function formatHostPort(host: string, port: number): string {
-  return isIP(host) === 6 ? `[${host}]:${port}` : `${host}:${port}`;
+  return isIPv6(host) ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
 /** An error carrying an errno-like code, as Node's socket and DNS errors do. */
@@ -83,13 +96,6 @@ export function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<
   });
 }
 
-/** Calls `listener` when the probe aborts, through its `onAbort` when it has one, else its signal; returns what removes it. */
-export function whenAborted(signal: AbortSignal, onAbort: AbortHook | undefined, listener: () => void): () => void {
-  if (onAbort) return onAbort(listener);
-  signal.addEventListener("abort", listener, { once: true });
-  return () => signal.removeEventListener("abort", listener);
-}
-
 /** The error an aborted connect or request rejects with (code ABORT_ERR, the signal's reason as cause). */
 export function abortError(signal: AbortSignal): Error {
   const err: CodedError = new Error("aborted", { cause: signal.reason });
@@ -109,6 +115,7 @@ function isLocalhost(host: string): boolean {
  * service under test may listen on the other, and the SPEC promises `localhost` works either way.
  */
 export async function resolveAll(host: string, signal: AbortSignal): Promise<ResolvedAddress[]> {
+  const { isIP } = await import("node:net");
   const literal = isIP(host);
   if (literal) return [{ address: host, family: literal === 6 ? 6 : 4 }];
   let found: ResolvedAddress[] = [];
@@ -195,23 +202,23 @@ export interface Connection {
  * at once when one fails and after 250ms when one is merely slow, so neither a refused IPv4 nor a
  * black-holed IPv6 address hides a listening one. Losing attempts are destroyed.
  */
-export function connectAny(addresses: ResolvedAddress[], port: number, signal: AbortSignal, onAbort?: AbortHook): Promise<Connection> {
-  if (signal.aborted) return Promise.reject(abortError(signal));
-  const only = addresses.length === 1 ? addresses[0] : undefined;
-  if (only) return connectOne(only, port, signal, onAbort);
+export async function connectAny(addresses: ResolvedAddress[], port: number, signal: AbortSignal): Promise<Connection> {
+  if (signal.aborted) throw abortError(signal);
+  // node:net is loaded by the first connection, not by the commands that only read checklists.
+  const { Socket } = await import("node:net");
+  if (signal.aborted) throw abortError(signal);
   return new Promise<Connection>((resolve, reject) => {
     const pending = new Set<Socket>();
     const errors: Error[] = [];
     let next = 0;
     let done = false;
     let timer: NodeJS.Timeout | undefined;
-    let stopListening = (): void => undefined;
 
     const finish = (err: Error | undefined, winner?: Connection): void => {
       if (done) return;
       done = true;
       clearTimeout(timer);
-      stopListening();
+      signal.removeEventListener("abort", aborted);
       for (const s of pending) if (s !== winner?.socket) s.destroy();
       pending.clear();
       if (winner) resolve(winner);
@@ -247,42 +254,14 @@ export function connectAny(addresses: ResolvedAddress[], port: number, signal: A
       if (next < addresses.length) timer = setTimeout(startNext, ATTEMPT_DELAY_MS);
     };
 
-    stopListening = whenAborted(signal, onAbort, aborted);
+    signal.addEventListener("abort", aborted, { once: true });
     startNext();
   });
 }
 
-/**
- * connectAny for one address (an IP literal, most often): no race to run, so none of its bookkeeping.
- * One listener serves the socket's outcomes.
- */
-function connectOne(a: ResolvedAddress, port: number, signal: AbortSignal, onAbort?: AbortHook): Promise<Connection> {
-  return new Promise<Connection>((resolve, reject) => {
-    const socket = new Socket();
-    // "connect" passes nothing, "error" an Error; an abort passes ABORTED.
-    const settle = (outcome?: Error | typeof ABORTED): void => {
-      stopListening();
-      socket.removeListener("error", settle);
-      socket.removeListener("connect", settle);
-      if (outcome === undefined) return resolve({ socket, address: a.address });
-      socket.destroy();
-      reject(outcome === ABORTED ? abortError(signal) : outcome);
-    };
-    const stopListening = whenAborted(signal, onAbort, () => settle(ABORTED));
-    // settle removes both, so `on` (once would wrap each in a closure of its own, per probe).
-    socket.on("error", settle);
-    socket.on("connect", settle);
-    socket.connect({ host: a.address, port, family: a.family });
-  });
-}
-
-const ABORTED = Symbol("aborted");
-
 /** Resolves `host` and connects to it; the socket is connected when this resolves. An IP literal is not looked up. */
-export function connectHost(host: string, port: number, signal: AbortSignal, onAbort?: AbortHook): Promise<Connection> {
-  const literal = isIP(host);
-  if (literal) return connectAny([{ address: host, family: literal === 6 ? 6 : 4 }], port, signal, onAbort);
-  return resolveAll(host, signal).then((addresses) => connectAny(addresses, port, signal, onAbort));
+export async function connectHost(host: string, port: number, signal: AbortSignal): Promise<Connection> {
+  return connectAny(await resolveAll(host, signal), port, signal);
 }
 
 /** One-line cause of a TLS verification failure, by OpenSSL's code. */

@@ -6,7 +6,8 @@ import type { ProbeContext } from "../../types.js";
 import { truncate } from "../../util/text.js";
 import { abortMessage, describeError, displayPath, readTextFile, resolvePath } from "./common.js";
 import { getJsonPath, parseJsonPath } from "../assert.js";
-import { runProcess, splitCommand } from "../command.js";
+import { splitCommand } from "../command.js";
+import { runProcess } from "../run/command.js";
 import { displayUrl } from "../driver.js";
 
 /** A value read, or why there is none. `detail` says where it came from when that matters (the series). */

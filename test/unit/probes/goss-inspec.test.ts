@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { gossProbe } from "../../../src/probes/goss.js";
-import { impactSeverity, inspecProbe } from "../../../src/probes/inspec.js";
+import { inspecProbe } from "../../../src/probes/inspec.js";
+import { impactSeverity } from "../../../src/probes/run/inspec.js";
 import { makeContext } from "../../helpers/context.js";
 
 const fixtures = join(import.meta.dirname, "../../fixtures/evidence");

@@ -16,6 +16,15 @@ describe("matchers: values", () => {
     expect(isMatcher({ gt: 1, lt: 3 })).toBe(true);
   });
 
+  it("numbers compare by value: numeric text, and 1 and 0 as true and false", () => {
+    expect(checkValue(at("120"), 120, "header Content-Length")).toEqual([]);
+    expect(checkValue(at(3), "3", "first value")).toEqual([]);
+    expect(checkValue(at(1), true, "first value")).toEqual([]);
+    expect(checkValue(at(0), true, "first value")).toEqual(["first value: expected true, got 0"]);
+    expect(checkValue(at("3.0"), "3", "json v")).toEqual(['json v: expected "3", got "3.0"']);
+    expect(checkValue(at(["a", "2"]), { contains: 2 }, "json tags")).toEqual([]);
+  });
+
   it("exists", () => {
     expect(checkValue(none, { exists: false }, "header Server")).toEqual([]);
     expect(checkValue(at("nginx"), { exists: false }, "header Server")).toEqual(["header Server is present (expected absent)"]);

@@ -25,9 +25,11 @@ describe.skipIf(mariadbMissing)(`mysql probe against MariaDB${mariadbMissing ? `
 
   it("checks the first value and the row count of a query", async () => {
     expect(await mysqlProbe.run({ mysql: url, query: "SELECT count(*) FROM items", expect: 3 }, makeContext())).toMatchObject({ result: "pass" });
+    // MySQL has no boolean type: TRUE comes back as 1, which equals true.
+    expect(await mysqlProbe.run({ mysql: url, query: "SELECT TRUE", expect: true }, makeContext())).toMatchObject({ result: "pass", observed: { value: 1 } });
     expect(await mysqlProbe.run({ mysql: url, query: "SELECT id FROM items", rows: { gte: 2 } }, makeContext())).toMatchObject({ result: "pass", observed: { rows: 3 } });
     const out = await mysqlProbe.run({ mysql: url, query: "SELECT count(*) FROM items", expect: { lt: 2 } }, makeContext());
-    expect(out).toMatchObject({ result: "fail", message: expect.stringMatching(/SELECT count\(\*\) FROM items returned 1 row, first value 3: expected < 2, got 3$/) as string });
+    expect(out).toMatchObject({ result: "fail", message: expect.stringMatching(/SELECT count\(\*\) FROM items returned 1 row: first value: expected < 2, got 3$/) as string });
   });
 
   it("fails on a wrong password without showing it", async () => {

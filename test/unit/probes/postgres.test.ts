@@ -28,9 +28,13 @@ describe.skipIf(postgresMissing)(`postgres probe against PostgreSQL${postgresMis
     expect(await postgresProbe.run({ postgres: url, query, expect: { gte: 1 } }, makeContext())).toMatchObject({ result: "pass" });
     const out = await postgresProbe.run({ postgres: url, query, expect: { gt: 100000 } }, makeContext());
     expect(out.result).toBe("fail");
-    expect(out.message).toMatch(/SELECT count\(\*\) FROM pg_stat_activity returned 1 row, first value "\d+": expected > 100000, got "\d+"$/);
+    expect(out.message).toMatch(/SELECT count\(\*\) FROM pg_stat_activity returned 1 row: first value: expected > 100000, got "\d+"$/);
     expect(await postgresProbe.run({ postgres: url, query: "SELECT 'ok'", expect: "ok" }, makeContext())).toMatchObject({ result: "pass" });
     expect(await postgresProbe.run({ postgres: url, query: "SELECT current_user", expect: { matches: "^app$" } }, makeContext())).toMatchObject({ result: "pass" });
+    // A timestamp is compared as ISO text; a count returned as text equals the number.
+    const now = await postgresProbe.run({ postgres: url, query: "SELECT timestamptz '2026-01-02 03:04:05Z'", expect: { matches: "^2026-01-02T03:04:05" } }, makeContext());
+    expect(now).toMatchObject({ result: "pass", observed: { value: "2026-01-02T03:04:05.000Z" } });
+    expect(await postgresProbe.run({ postgres: url, query: "SELECT count(*) FROM generate_series(1, 3)", expect: 3 }, makeContext())).toMatchObject({ result: "pass" });
   });
 
   it("counts rows with rows:", async () => {
@@ -81,7 +85,7 @@ describe("postgres probe failures", () => {
   it("check() refuses another scheme and a bad regex, hiding the password", () => {
     expect(postgresProbe.check?.({ postgres: "mysql://u:pw@h/db", expect: { matches: "(" } })).toEqual([
       { path: "/postgres", message: "mysql://u:***@h/db: scheme must be postgresql:// or postgres://" },
-      { path: "/expect/matches", message: expect.stringContaining("invalid regular expression") as string },
+      { path: "/expect/matches", level: "error", message: expect.stringContaining("invalid regular expression") as string },
     ]);
   });
 });

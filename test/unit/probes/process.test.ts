@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { processProbe, runProcess } from "../../../src/probes/process.js";
+import { processProbe } from "../../../src/probes/process.js";
+import { runProcess } from "../../../src/probes/run/process.js";
 import { makeContext } from "../../helpers/context.js";
 
 // A marker no other process on the machine carries: the sleeps this test starts are told apart by it.

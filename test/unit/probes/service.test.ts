@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { serviceOutcome, serviceProbe } from "../../../src/probes/service.js";
+import { serviceProbe } from "../../../src/probes/service.js";
+import { serviceOutcome } from "../../../src/probes/run/service.js";
 import { makeContext } from "../../helpers/context.js";
 
 // systemd is the init system exactly when /run/systemd/system exists (sd_booted(3)); containers usually lack it.

@@ -6,6 +6,9 @@ import { UNRESOLVABLE_HOST } from "../../helpers/unresolvable.js";
 import { closedPort, ipv6Available, startTcpServer, type Running } from "../../helpers/servers.js";
 import { Ajv } from "ajv";
 import { probeSchema } from "../../../src/probes/index.js";
+import { parseChecklist } from "../../../src/checklist/load.js";
+import { execute } from "../../../src/engine/execute.js";
+import { plan } from "../../../src/engine/plan.js";
 
 let v4: Running;
 let refused: number;
@@ -100,6 +103,40 @@ describe("tcp probe", () => {
     expect(parseHostPort("[::1]8080")).toMatch(/expected \[IPv6\]:port/);
     expect(parseHostPort("host:http")).toBe('invalid port "http"');
   });
+});
+
+describe("tcp probes by the thousand", () => {
+  it("run through the engine, interrupted midway, with no listener warning", async () => {
+    // Each attempt listens on its own signal and lets go when it settles; the run's interrupt
+    // reaches attempts without a listener each on the run's signal (Node warns past ten).
+    const warnings: Error[] = [];
+    const onWarning = (w: Error): number => warnings.push(w);
+    process.on("warning", onWarning);
+    try {
+      const n = 3000;
+      const targets = Array.from({ length: n }, (_, i) => (i % 3 === 2 ? `127.0.0.1:${refused}` : `localhost:${v4.port}`));
+      const items = targets.map((t, i) => `      - { id: i${i}, title: I${i}, probes: [{ tcp: "${t}", timeout: 5s }] }`).join("\n");
+      const planned = plan(parseChecklist(`version: 1\nsections:\n  - id: s\n    title: S\n    items:\n${items}\n`, "c.yaml", { env: {} }));
+      const controller = new AbortController();
+      let done = 0;
+      const results = await execute(planned, {
+        concurrency: 50,
+        signal: controller.signal,
+        onProbeDone: () => {
+          if (++done === n / 2) controller.abort(new Error("SIGINT"));
+        },
+      });
+      const outcomes = results.map((r) => r[0]?.result);
+      expect(outcomes.every((o) => o === "pass" || o === "fail" || o === "skipped")).toBe(true);
+      expect(outcomes.filter((o) => o === "pass").length).toBeGreaterThanOrEqual(500);
+      expect(results.find((r) => r[0]?.result === "fail")?.[0]?.message).toBe(`127.0.0.1:${refused}: connection refused`);
+      expect(outcomes.at(-1)).toBe("skipped");
+      await new Promise((r) => setTimeout(r, 10));
+      expect(warnings.map((w) => w.name)).toEqual([]);
+    } finally {
+      process.off("warning", onWarning);
+    }
+  }, 60_000);
 });
 
 describe("tcp probe: schema", () => {

@@ -38,7 +38,7 @@ describe("x509 probe", () => {
     const ok = await x509Probe.run({ x509: good.certFile, subject: { matches: "CN=api\\." }, san: { contains: "api.example.test" }, issuer: "CN=Readiness Test Root" }, makeContext());
     expect(ok.result).toBe("pass");
     const bad = await x509Probe.run({ x509: good.certFile, san: { contains: "www.example.test" } }, makeContext());
-    expect(bad).toMatchObject({ result: "fail", message: expect.stringContaining('san: expected to contain "www.example.test", got ["api.example.test","10.0.0.1"]') as string });
+    expect(bad).toMatchObject({ result: "fail", message: expect.stringContaining('san: expected a list containing "www.example.test", got ["api.example.test","10.0.0.1"]') as string });
   });
 
   it("judges a chain file by its earliest expiry", async () => {
