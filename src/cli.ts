@@ -326,13 +326,15 @@ Exit codes: 0 GO (or CONDITIONAL unless --fail-on conditional), 1 NO-GO, 2 bad i
     cli
       .command("import")
       .summary("convert a Markdown checklist to YAML")
-      .addHelpText("after", examples("readiness import CHECKLIST.md -o readiness.yaml", "readiness import CHECKLIST.md --with-probes --json > readiness.yaml"))
+      .addHelpText("after", examples("readiness import CHECKLIST.md -o readiness.yaml", "readiness import CHECKLIST.md --with-probes --json > readiness.yaml", "readiness import CHECKLIST.md --update readiness.yaml"))
       .description("convert a Markdown checklist into a checklist YAML (claims kept, probes suggested)")
       .argument("<file.md>", "Markdown checklist")
       .option("-o, --output <file>", "write the YAML here instead of stdout (never overwrites without --force)")
       .option("--with-probes", "write suggested probes live instead of as comments to review")
       .option("--json", "print the import summary as JSON (on stderr)")
       .option("--force", "overwrite --output if it exists")
+      .option("--update <existing.yaml>", "merge into the checklist imported from this Markdown earlier: new items added, removed ones reported, everything recorded kept")
+      .option("--prune", "with --update: remove items no longer in the Markdown when nothing is recorded on them (default: keep them, marked)")
       .action(run(async (file: string, _o: unknown, cmd: Command) => (await commands.import()).importCommand(file, cmd.optsWithGlobals(), io)));
 
   if (wanted("diff"))
