@@ -83,6 +83,10 @@ const IMPORTED_KEYS = new Set(["id", "title", "description", "severity", "status
 /** Comment lines `readiness import` writes inside an item (its probe suggestions). */
 const IMPORTED_COMMENT = /^\s*#(?: probes: {2}\(suggested| {3})/;
 
+const ITEMS = 0;
+const SECTIONS = 100;
+const MARKS = 1000;
+
 const lineStart = (text: string, offset: number): number => text.lastIndexOf("\n", offset - 1) + 1;
 const indentOf = (line: string): number => line.length - line.trimStart().length;
 const blank = (line: string): boolean => line.trim() === "";
@@ -107,7 +111,7 @@ function blockAt(text: string, offset: number, what: string): Block {
 
 const str = (map: YAMLMap, key: string): string | undefined => {
   const v = map.get(key, true);
-  return isScalar(v) && v.value !== null && v.value !== undefined ? String(v.value) : undefined;
+  return isScalar(v) && (typeof v.value === "string" || typeof v.value === "number" || typeof v.value === "boolean") ? String(v.value) : undefined;
 };
 
 /** The sections and items of a checklist text, with where each is written. */
@@ -316,6 +320,14 @@ export function updateChecklist(existingText: string, freshYaml: string, options
     return out;
   };
   const endsWithNewline = (at: number): string => (at > 0 && text[at - 1] !== "\n" ? eol : "");
+  // Insertions by place. Where several land at one offset, in this order: items that follow the
+  // item above, new sections (deepest first), then the removal mark of the item below.
+  const inserts = new Map<number, { rank: number; seq: number; text: string }[]>();
+  let seq = 0;
+  const insert = (at: number, rank: number, body: string): void => {
+    inserts.set(at, [...(inserts.get(at) ?? []), { rank, seq: seq++, text: body }]);
+  };
+  const depth = (s: OSection | undefined): number => (s ? 1 + depth(s.parent) : 0);
 
   // New and moved items into sections that exist: after the item that precedes them in the Markdown.
   for (const [f, e] of sectionOf) {
@@ -326,13 +338,13 @@ export function updateChecklist(existingText: string, freshYaml: string, options
       const dash = e.items[0]?.dash ?? e.dash + 4;
       const body = pending.map((p) => entryText(p, dash)).join("");
       pending = [];
-      if (after !== undefined) edits.push({ start: after, end: after, text: endsWithNewline(after) + body });
-      else if (e.items[0]) edits.push({ start: e.items[0].start, end: e.items[0].start, text: body });
+      if (after !== undefined) insert(after, ITEMS, endsWithNewline(after) + body);
+      else if (e.items[0]) insert(e.items[0].start, ITEMS, body);
       else {
         // A section without items of its own yet: `items:` after its title line.
         const titleLineEnd = text.indexOf("\n", e.map.get("title", true) ? ((e.map.get("title", true) as Node).range?.[1] ?? e.start) : e.start);
         const at = titleLineEnd === -1 ? text.length : titleLineEnd + 1;
-        edits.push({ start: at, end: at, text: `${endsWithNewline(at)}${" ".repeat(e.dash + 2)}items:${eol}${body}` });
+        insert(at, ITEMS, `${endsWithNewline(at)}${" ".repeat(e.dash + 2)}items:${eol}${body}`);
       }
     };
     for (const item of f.items) {
@@ -357,8 +369,10 @@ export function updateChecklist(existingText: string, freshYaml: string, options
     const last = existing[existing.length - 1];
     const dash = last?.dash ?? (parent ? parent.dash + 4 : 2);
     const body = list.map((s) => sectionText(s, dash)).join("");
-    if (last) edits.push({ start: last.end, end: last.end, text: endsWithNewline(last.end) + body });
-    else if (parent) edits.push({ start: parent.end, end: parent.end, text: `${endsWithNewline(parent.end)}${" ".repeat(parent.dash + 2)}sections:${eol}${body}` });
+    // Deeper sections first where several end at one place: each belongs under the one above it.
+    const rank = SECTIONS - depth(parent);
+    if (last) insert(last.end, rank, endsWithNewline(last.end) + body);
+    else if (parent) insert(parent.end, rank, `${endsWithNewline(parent.end)}${" ".repeat(parent.dash + 2)}sections:${eol}${body}`);
     else throw new ReadinessError("the checklist has no sections to add to", { code: "EUPDATE" });
   };
   appendSections(newTop, undefined);
@@ -393,9 +407,10 @@ export function updateChecklist(existingText: string, freshYaml: string, options
     report.removed.push({ id: e.id, title: e.title, pruned: false, ...(why ? { why } : {}) });
     const mark = `# removed from ${options.source} on`;
     const before = text.slice(lineStart(text, Math.max(0, e.start - 1)), e.start);
-    if (!before.includes(mark)) edits.push({ start: e.start, end: e.start, text: `${" ".repeat(e.dash)}${mark} ${options.today}${eol}` });
+    if (!before.includes(mark)) insert(e.start, MARKS, `${" ".repeat(e.dash)}${mark} ${options.today}${eol}`);
   }
 
+  for (const [at, list] of inserts) edits.push({ start: at, end: at, text: list.sort((a, b) => a.rank - b.rank || a.seq - b.seq).map((x) => x.text).join("") });
   let out = applyEdits(text, edits);
   out = declareVars(out, freshYaml, eol);
   return { text: out, report };

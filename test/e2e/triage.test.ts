@@ -30,7 +30,7 @@ async function imported(): Promise<{ dir: string; file: string; before: string; 
   const r = await runCli(["import", "launch.md", "-o", "readiness.yaml"], { cwd: p.dir });
   expect(r.code, r.stderr).toBe(0);
   const file = join(p.dir, "readiness.yaml");
-  return { dir: p.dir, file, before: readFileSync(file, "utf8"), cleanup: p.cleanup };
+  return { dir: p.dir, file, before: readFileSync(file, "utf8"), cleanup: () => p.cleanup() };
 }
 
 /** `before` with each [old, new] text replaced once (each must be there). */
