@@ -152,6 +152,22 @@ function outline(text: string, what: string): Outline {
   return { text, eol: text.includes("\r\n") ? "\r\n" : "\n", sections, items, root, ...(isSeq(sectionsSeq) ? { sectionsSeq } : {}) };
 }
 
+/** The Markdown line number in the `# line N` comment on the first line at `start`. */
+function sourceLine(text: string, start: number): number | undefined {
+  const end = text.indexOf("\n", start);
+  const m = /#\s*line (\d+)/.exec(text.slice(start, end === -1 ? text.length : end));
+  return m ? Number(m[1]) : undefined;
+}
+
+/** The edit that makes the `# line N` comment on the first line at `start` say `line`, when it says another. */
+function lineEdit(text: string, start: number, line: number | undefined): TextEdit | undefined {
+  const end = text.indexOf("\n", start);
+  const m = /#\s*line (\d+)/.exec(text.slice(start, end === -1 ? text.length : end));
+  if (!m?.[1] || line === undefined || Number(m[1]) === line) return undefined;
+  const at = start + m.index + m[0].length - m[1].length;
+  return { start: at, end: at + m[1].length, text: String(line) };
+}
+
 /** A title compared loosely: case, punctuation and spacing ignored. */
 export function normalTitle(title: string): string {
   return title
@@ -265,19 +281,24 @@ export function updateChecklist(existingText: string, freshYaml: string, options
   const edits: TextEdit[] = [];
   const nl = (s: string): string => (eol === "\n" ? s : s.replace(/\r?\n/g, eol));
 
-  // What an item becomes: its existing text (title following the Markdown), or the fresh text.
-  const retitled = new Map<OItem, string>();
+  // What a matched item becomes: its own text, with the Markdown's title and source line.
+  const changes = new Map<OItem, TextEdit[]>();
   for (const [f, e] of match) {
-    if (f.title === e.title || !e.titleNode?.range) {
-      if (f.title === e.title) report.kept++;
-      continue;
-    }
-    report.renamed.push({ id: e.id, from: e.title, to: f.title });
-    const r = e.titleNode.range;
-    const value = renderScalar(escapeRefs(f.title), false, isScalar(e.titleNode) ? e.titleNode.type : undefined);
-    retitled.set(e, text.slice(e.start, r[0]) + value + text.slice(r[1], e.end));
+    const list: TextEdit[] = [];
+    const line = lineEdit(text, e.start, sourceLine(freshYaml, f.start));
+    if (line) list.push(line);
+    if (f.title !== e.title && e.titleNode?.range) {
+      report.renamed.push({ id: e.id, from: e.title, to: f.title });
+      const r = e.titleNode.range;
+      list.push({ start: r[0], end: r[1], text: renderScalar(escapeRefs(f.title), Boolean(e.map.flow), isScalar(e.titleNode) ? e.titleNode.type : undefined) });
+    } else report.kept++;
+    changes.set(e, list);
   }
-  const itemText = (e: OItem): string => retitled.get(e) ?? text.slice(e.start, e.end);
+  for (const [f, e] of sectionOf) {
+    const line = lineEdit(text, e.start, sourceLine(freshYaml, f.start));
+    if (line) edits.push(line);
+  }
+  const itemText = (e: OItem): string => applyEdits(text.slice(e.start, e.end), (changes.get(e) ?? []).map((c) => ({ ...c, start: c.start - e.start, end: c.end - e.start })));
 
   // Items the Markdown moved to another section go with their whole text, unless that would leave
   // their old section without items.
@@ -386,7 +407,7 @@ export function updateChecklist(existingText: string, freshYaml: string, options
   for (const e of ex.items) {
     if (matched.has(e)) {
       if (moves.has(e)) edits.push({ start: e.start, end: e.end, text: "" });
-      else if (retitled.has(e)) edits.push({ start: e.start, end: e.end, text: retitled.get(e) ?? "" });
+      else edits.push(...(changes.get(e) ?? []));
       continue;
     }
     if (!e.imported) {
