@@ -84,8 +84,9 @@ function suggestionsOf(target: EditableChecklist, item: Item): ReturnType<typeof
   }
 }
 
-/** The text after one decision, and a check that it reads back. */
+/** The text after one decision. */
 function applyDecision(text: string, item: Item, d: Decision, shown: string, today: string): string {
+  if (d.action === "skip") return text;
   const at = recordTarget(item, shown);
   switch (d.action) {
     case "attest": {
@@ -101,8 +102,6 @@ function applyDecision(text: string, item: Item, d: Decision, shown: string, tod
       return recordNotApplicable(text, at, d.reason ?? "");
     case "probe":
       return recordSuggestedProbes(text, at, item.id);
-    case "skip":
-      return text;
   }
 }
 
@@ -127,7 +126,8 @@ function checkDecision(d: Decision, target: EditableChecklist, item: Item, now: 
   for (const k of ["by", "evidence", "note", "reason", "until", "expires_after"] as const) if (d[k] !== undefined) d[k] = cleanValue(d[k], k);
   if (d.expires_after !== undefined) checkExpiresAfter(d.expires_after, "expires_after");
   if (d.action === "waive") checkWaiverDates(d.until ?? "", now, target.checklist.gate.max_waiver_days ?? DEFAULT_MAX_WAIVER_DAYS);
-  recordTarget(item, target.shown);
+  if (d.action !== "skip") recordTarget(item, target.shown);
+  if (d.action === "probe" && item.probes.length > 0) throw new ReadinessError(`item "${item.id}" already has probes: add more by hand`, { code: "EPROBES" });
   if (d.action === "probe" && !suggestionsOf(target, item)) throw new ReadinessError(`item "${item.id}" has no probe suggestions to add`, { code: "ENOSUGGESTION" });
 }
 
@@ -136,7 +136,12 @@ async function record(file: string, io: Io, decisions: Decision[], today: string
   return withLock(file, displayPath(io, file), async () => {
     const target = await openForEdit(file, displayPath(io, file), io.env);
     // Each record is placed by line: from the bottom up, so the places above stay put.
-    const placed = decisions.map((d) => ({ d, item: findItem(target.checklist, d.id).item })).sort((x, y) => (y.item.loc?.line ?? 0) - (x.item.loc?.line ?? 0));
+    const placed = decisions
+      .map((d) => {
+        const item = findItem(target.checklist, d.id).item;
+        return { d, item, line: d.action === "skip" ? 0 : recordTarget(item, target.shown).line };
+      })
+      .sort((x, y) => y.line - x.line);
     let text = target.text;
     for (const { d, item } of placed) text = applyDecision(text, item, d, target.shown, today);
     if (text !== target.text) {
