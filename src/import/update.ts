@@ -10,7 +10,6 @@
  * editors make them.
  */
 import { isMap, isScalar, isSeq, parseDocument, type Node, type YAMLMap, type YAMLSeq } from "yaml";
-import { escapeRefs } from "../checklist/interpolate.js";
 import { ReadinessError } from "../errors.js";
 import { applyEdits, renderScalar, type TextEdit } from "../governance/yaml-edit.js";
 
@@ -290,7 +289,8 @@ export function updateChecklist(existingText: string, freshYaml: string, options
     if (f.title !== e.title && e.titleNode?.range) {
       report.renamed.push({ id: e.id, from: e.title, to: f.title });
       const r = e.titleNode.range;
-      list.push({ start: r[0], end: r[1], text: renderScalar(escapeRefs(f.title), Boolean(e.map.flow), isScalar(e.titleNode) ? e.titleNode.type : undefined) });
+      // Both titles are as written in YAML (a `${` already escaped as `$${` by the import).
+      list.push({ start: r[0], end: r[1], text: renderScalar(f.title, Boolean(e.map.flow), isScalar(e.titleNode) ? e.titleNode.type : undefined) });
     } else report.kept++;
     changes.set(e, list);
   }

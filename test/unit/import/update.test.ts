@@ -84,3 +84,14 @@ describe("updateChecklist", () => {
     expect(() => updateChecklist(inline, yaml(V2), OPTS)).toThrow(/cannot update item "backups-tested": it is not written as a block mapping entry/);
   });
 });
+
+describe("updateChecklist with text that looks like a reference", () => {
+  it("a reworded title with ${…} is written once escaped, as the import writes it", () => {
+    const before = yaml("# C\n\n## Ops\n- [ ] Token rotated\n");
+    const fresh = yaml("# C\n\n## Ops\n- [ ] Token ${env.API_TOKEN} rotated\n");
+    const { text, report } = updateChecklist(before, fresh, OPTS);
+    expect(report.renamed).toHaveLength(1);
+    expect(text).toBe(fresh.replace(/- id: [a-z0-9-]+ {2}# line 4/, "- id: token-rotated  # line 4"));
+    valid(text);
+  });
+});
