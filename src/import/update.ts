@@ -12,6 +12,7 @@
 import { isMap, isScalar, isSeq, parseDocument, type Node, type YAMLMap, type YAMLSeq } from "yaml";
 import { ReadinessError } from "../errors.js";
 import { applyEdits, renderScalar, type TextEdit } from "../governance/yaml-edit.js";
+import { slugify } from "../util/text.js";
 
 /** What an update did, item by item. */
 export interface UpdateReport {
@@ -194,12 +195,17 @@ function matchItems(fresh: OItem[], existing: OItem[], sectionOf: Map<OSection, 
     match.set(f, e);
     taken.add(e);
   };
-  const byId = new Map(existing.map((e) => [e.id, e]));
-  for (const f of fresh) pair(f, byId.get(f.id));
-  for (const f of fresh) {
-    if (match.has(f)) continue;
-    const t = normalTitle(f.title);
-    pair(f, existing.find((e) => !taken.has(e) && e.imported && normalTitle(e.title) === t));
+  // By id, then by title: first within the section the item is in now (twins with one title in
+  // two sections each keep their own), then anywhere.
+  const byId = (f: OItem, e: OItem): boolean => e.id === f.id && sameById(f, e);
+  const byTitle = (f: OItem, e: OItem): boolean => e.imported && normalTitle(e.title) === normalTitle(f.title);
+  for (const local of [true, false]) {
+    for (const same of [byId, byTitle]) {
+      for (const f of fresh) {
+        if (match.has(f)) continue;
+        pair(f, existing.find((e) => !taken.has(e) && (!local || sectionOf.get(f.section) === e.section) && same(f, e)));
+      }
+    }
   }
   // Reworded: most of the words kept (anywhere), the one clear candidate.
   for (const f of fresh) {
@@ -229,13 +235,23 @@ function similarity(a: string, b: string): number {
   return all ? shared / all : 0;
 }
 
+/**
+ * Whether an id match is the same entry. An id the import made from the title (its slug) names the
+ * same thing in both; one made from a line number (`item-42`, for a title without Latin letters)
+ * or numbered apart from a twin (`backups-2`) moves when the Markdown does: then the titles must agree.
+ */
+function sameById(f: { id: string; title: string }, e: { title: string }): boolean {
+  return slugify(f.title) === f.id || normalTitle(f.title) === normalTitle(e.title);
+}
+
+const allSections = (list: OSection[]): OSection[] => list.flatMap((s) => [s, ...allSections(s.sections)]);
+
 /** Fresh section → existing section: by id, then by normalised title. */
 function matchSections(fresh: OSection[], existing: OSection[]): Map<OSection, OSection> {
-  const all = (list: OSection[]): OSection[] => list.flatMap((s) => [s, ...all(s.sections)]);
-  const ex = all(existing);
+  const ex = allSections(existing);
   const out = new Map<OSection, OSection>();
-  for (const f of all(fresh)) {
-    const e = ex.find((s) => s.id === f.id) ?? ex.find((s) => normalTitle(s.title) === normalTitle(f.title));
+  for (const f of allSections(fresh)) {
+    const e = ex.find((s) => s.id === f.id && sameById(f, s)) ?? ex.find((s) => normalTitle(s.title) === normalTitle(f.title));
     if (e && ![...out.values()].includes(e)) out.set(f, e);
   }
   return out;
@@ -321,19 +337,36 @@ export function updateChecklist(existingText: string, freshYaml: string, options
     const e = match.get(f);
     return e && !moves.has(e) && sectionOf.get(f.section) === e.section ? e : undefined;
   };
+  // A new entry whose id the file already uses for something else (an id made from a line number
+  // that moved) gets the next free one.
+  const used = new Set([...ex.items.map((i) => i.id), ...allSections(ex.sections).map((x) => x.id), ...fr.items.map((i) => i.id), ...allSections(fr.sections).map((x) => x.id)]);
+  const taken = new Set([...ex.items.map((i) => i.id), ...allSections(ex.sections).map((x) => x.id)]);
+  const freshText = (entry: OItem | OSection, end: number): { id: string; text: string } => {
+    let body = nl(freshYaml.slice(entry.start, end));
+    let id = entry.id;
+    if (taken.has(id)) {
+      let n = 2;
+      while (used.has(`${entry.id}-${n}`)) n++;
+      id = `${entry.id}-${n}`;
+      used.add(id);
+      body = body.replace(/^( *- id: )\S+/, `$1${id}`);
+    }
+    return { id, text: body };
+  };
   // The text of a fresh item where it goes: the existing item's (moved) or the fresh one (added).
   const entryText = (f: OItem, dash: number): string => {
     const e = match.get(f);
     if (e) return shift(itemText(e), dash - e.dash);
-    report.added.push({ id: f.id, section: f.section.id });
-    return shift(nl(freshYaml.slice(f.start, f.end)), dash - f.dash);
+    const { id, text: body } = freshText(f, f.end);
+    report.added.push({ id, section: f.section.id });
+    return shift(body, dash - f.dash);
   };
   // A whole new section: its own lines from the import, then its items and subsections as above.
   const sectionText = (s: OSection, dash: number): string => {
-    report.sections.push(s.id);
     const keys = s.map.items.filter((p) => isScalar(p.key) && (p.key.value === "items" || p.key.value === "sections")).map((p) => (p.key as Node).range?.[0] ?? s.end);
-    const headEnd = keys.length ? lineStart(freshYaml, Math.min(...keys)) : s.end;
-    let out = shift(nl(freshYaml.slice(s.start, headEnd)), dash - s.dash);
+    const head = freshText(s, keys.length ? lineStart(freshYaml, Math.min(...keys)) : s.end);
+    report.sections.push(head.id);
+    let out = shift(head.text, dash - s.dash);
     const key = " ".repeat(dash + 2);
     const entries = s.items.filter((f) => !match.get(f) || moves.has(match.get(f) as OItem));
     if (entries.length) out += `${key}items:${eol}${entries.map((f) => entryText(f, dash + 4)).join("")}`;

@@ -95,3 +95,26 @@ describe("updateChecklist with text that looks like a reference", () => {
     valid(text);
   });
 });
+
+describe("updateChecklist with ids the import numbered", () => {
+  it("an id made from a line number is matched by title, and a new item never takes an id the file uses", () => {
+    const before = yaml("# C\n\n## Ops\n- [ ] バックアップを確認する\n- [ ] 監視を設定する\n").replace("status: missing\n", "status: missing\n        owner: 佐藤\n");
+    valid(before);
+    const { text, report } = updateChecklist(before, yaml("# C\n\n## Ops\n- [ ] 監視を設定する\n- [ ] ログを集約する\n"), OPTS);
+    valid(text);
+    expect(report.renamed).toEqual([]);
+    expect(report.added).toEqual([{ id: "item-5-2", section: "ops" }]);
+    expect(report.removed.map((r) => r.id)).toEqual(["item-4"]);
+    expect(text).toContain("      - id: item-5  # line 4\n        title: 監視を設定する\n");
+    expect(text).toContain("      # removed from c.md on 2026-12-07\n      - id: item-4  # line 4\n        title: バックアップを確認する\n        status: missing\n        owner: 佐藤\n");
+  });
+
+  it("twins with one title in two sections each stay in their own", () => {
+    const before = yaml("# C\n\n## Ops\n- [ ] Health check\n- [ ] Backups\n\n## Web\n- [ ] Health check\n");
+    const { text, report } = updateChecklist(before, yaml("# C\n\n## Ops\n- [ ] Backups\n\n## Web\n- [ ] Health check\n"), OPTS);
+    valid(text);
+    expect(report.moved).toEqual([]);
+    expect(report.removed.map((r) => r.id)).toEqual(["health-check"]);
+    expect(text).toContain("  - id: web  # line 6\n    title: Web\n    items:\n      - id: health-check-2  # line 7\n");
+  });
+});
