@@ -23,6 +23,7 @@ const commands = {
   list: () => import("./commands/list.js"),
   attest: () => import("./commands/attest.js"),
   waive: () => import("./commands/waive.js"),
+  triage: () => import("./commands/triage.js"),
   sign: () => import("./commands/sign.js"),
   import: () => import("./commands/import.js"),
   reports: () => import("./commands/reports.js"),
@@ -125,7 +126,7 @@ function flushed(stream: NodeJS.WriteStream | undefined, isGone: () => boolean):
 }
 
 /** Every subcommand `program` defines (a test keeps the two in step). */
-export const SUBCOMMANDS = ["audit", "validate", "schema", "init", "list", "explain", "attest", "waive", "sign", "import", "diff", "merge", "serve", "history"];
+export const SUBCOMMANDS = ["audit", "validate", "schema", "init", "list", "explain", "attest", "waive", "triage", "sign", "import", "diff", "merge", "serve", "history"];
 
 /** The command `argv` names: global options take no value, so the first word that is not an option. */
 function commandWord(argv: string[]): string | undefined {
@@ -303,6 +304,21 @@ Exit codes: 0 GO (or CONDITIONAL unless --fail-on conditional), 1 NO-GO, 2 bad i
       .addHelpText("after", "\nExample:\n  readiness waive mfa --reason \"planned for v2.1\" --until 2026-12-31 --by \"Security Lead\"\n\nAn existing waiver of the item is replaced. Exit 0 recorded, 2 refused (file unchanged).")
       .action(run(async (id: string, _o: unknown, cmd: Command) => (await commands.waive()).waiveCommand(id, cmd.optsWithGlobals(), io)));
 
+  if (wanted("triage"))
+    cli
+      .command("triage")
+      .summary("decide the missing items one by one")
+      .description("walk the items still missing (no probe, no attestation, no waiver, not n/a) on a terminal: attest, waive, mark n/a, add a suggested probe or skip; each decision is written at once (comments and layout kept)")
+      .argument("[checklist]", "checklist to edit (default: readiness.yaml here)")
+      .option("--json [plan]", "apply a plan of decisions from this JSON file (- for stdin) without a terminal; with --list, print the items as JSON")
+      .option("--list", "print the missing items and their probe suggestions instead of asking")
+      .option("--file <file>", "checklist to edit (same as the argument)")
+      .addHelpText(
+        "after",
+        `${examples("readiness triage", "readiness triage --list --json > missing.json", "readiness triage --json plan.json")}\n\nA plan is a JSON array: [{ "id": "backups", "action": "attest", "by": "Ana Ruiz", "evidence": "https://wiki/x" }, { "id": "pen-test", "action": "waive", "reason": "booked", "until": "2026-12-31", "by": "CISO" }, { "id": "gpu", "action": "na", "reason": "no GPUs" }, { "id": "health", "action": "probe" }, { "id": "docs", "action": "skip" }]. The whole plan is checked first: one problem a line, nothing written. Exit 0 done, 2 refused (file unchanged by the refused decision).`,
+      )
+      .action(run(async (file: string | undefined, _o: unknown, cmd: Command) => (await commands.triage()).triageCommand(file, cmd.optsWithGlobals(), io, process.stdin)));
+
   if (wanted("sign"))
     cli
       .command("sign")
@@ -319,13 +335,15 @@ Exit codes: 0 GO (or CONDITIONAL unless --fail-on conditional), 1 NO-GO, 2 bad i
     cli
       .command("import")
       .summary("convert a Markdown checklist to YAML")
-      .addHelpText("after", examples("readiness import CHECKLIST.md -o readiness.yaml", "readiness import CHECKLIST.md --with-probes --json > readiness.yaml"))
+      .addHelpText("after", examples("readiness import CHECKLIST.md -o readiness.yaml", "readiness import CHECKLIST.md --with-probes --json > readiness.yaml", "readiness import CHECKLIST.md --update readiness.yaml"))
       .description("convert a Markdown checklist into a checklist YAML (claims kept, probes suggested)")
       .argument("<file.md>", "Markdown checklist")
       .option("-o, --output <file>", "write the YAML here instead of stdout (never overwrites without --force)")
       .option("--with-probes", "write suggested probes live instead of as comments to review")
       .option("--json", "print the import summary as JSON (on stderr)")
       .option("--force", "overwrite --output if it exists")
+      .option("--update <existing.yaml>", "merge into the checklist imported from this Markdown earlier: new items added, removed ones reported, everything recorded kept")
+      .option("--prune", "with --update: remove items no longer in the Markdown when nothing is recorded on them (default: keep them, marked)")
       .action(run(async (file: string, _o: unknown, cmd: Command) => (await commands.import()).importCommand(file, cmd.optsWithGlobals(), io)));
 
   if (wanted("diff"))

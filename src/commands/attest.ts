@@ -6,11 +6,10 @@
  */
 import { resolve } from "node:path";
 import { openForEdit, saveEdit } from "../governance/checklist-file.js";
-import { cleanValue, findItem, itemPaths, recordTarget, recordAttestation, type Attestation } from "../governance/record.js";
-import { MAX_EXPIRES_AFTER_DAYS } from "../checklist/resolve.js";
+import { checkExpiresAfter, cleanValue, findItem, itemPaths, recordTarget, recordAttestation, type Attestation } from "../governance/record.js";
 import type { Checklist, Item } from "../types.js";
 import { ReadinessError } from "../errors.js";
-import { isoDate, parseDuration } from "../util/duration.js";
+import { isoDate } from "../util/duration.js";
 import { withLock } from "../util/fs.js";
 import { createMasker } from "../util/mask.js";
 import { clockFor, displayPath, requireChecklist, type GlobalOptions, type Io } from "./io.js";
@@ -51,14 +50,7 @@ export async function attestCommand(idArgs: string | string[], opts: AttestOptio
   const a: Attestation = { by: cleanValue(opts.by, "--by"), at: today };
   if (opts.evidence !== undefined) a.evidence = cleanValue(opts.evidence, "--evidence");
   if (opts.note !== undefined) a.note = cleanValue(opts.note, "--note");
-  if (opts.expiresAfter !== undefined) {
-    const ms = parseDuration(opts.expiresAfter);
-    if (ms === undefined || ms <= 0 || !/^\d+(\.\d+)?(ms|s|m|h|d)$/.test(opts.expiresAfter)) {
-      throw new ReadinessError(`--expires-after ${opts.expiresAfter}: expected a duration like 90d, 12h or 30d`, { code: "EUSAGE" });
-    }
-    if (ms > MAX_EXPIRES_AFTER_DAYS * 86_400_000) throw new ReadinessError(`--expires-after ${opts.expiresAfter}: at most ${MAX_EXPIRES_AFTER_DAYS}d (100 years)`, { code: "EUSAGE" });
-    a.expires_after = opts.expiresAfter;
-  }
+  if (opts.expiresAfter !== undefined) a.expires_after = checkExpiresAfter(opts.expiresAfter, "--expires-after");
 
   const file = resolve(io.cwd, requireChecklist(io.cwd, opts.file));
   // Under the checklist's lock, read afresh: parallel attests of one file each keep their records.

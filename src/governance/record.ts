@@ -2,14 +2,16 @@
  * Recording attestations, waivers and sign-offs in checklist text: pure text → text functions on
  * top of `YamlEditor`, plus the rules of what may be recorded (waiver length, required roles).
  */
-import { isMap, isSeq, type YAMLMap } from "yaml";
+import { isMap, isSeq, parse, type YAMLMap } from "yaml";
 import { ReadinessError } from "../errors.js";
 import { resolve } from "node:path";
 import { escapeRefs } from "../checklist/interpolate.js";
 import type { Checklist, Item, Section, SourceLocation } from "../types.js";
 import { nearest } from "../util/text.js";
+import { parseDuration } from "../util/duration.js";
+import { MAX_EXPIRES_AFTER_DAYS } from "../checklist/resolve.js";
 import { DEFAULT_MAX_WAIVER_DAYS, daysUntil } from "../engine/governance.js";
-import { UNPRINTABLE, YamlEditor, type EditValue, type Fields } from "./yaml-edit.js";
+import { applyEdits, UNPRINTABLE, YamlEditor, type EditValue, type Fields, type TextEdit } from "./yaml-edit.js";
 
 /** Keys of an item's attestation, in the order they are written. */
 export const ATTESTATION_KEYS = ["status", "evidence", "attested_by", "attested_at", "expires_after", "note"] as const;
@@ -38,6 +40,14 @@ export function cleanValue(value: string | undefined, option: string): string {
   if (!v) throw new ReadinessError(`${option}: expected a value, got nothing`, { code: "EUSAGE" });
   if (UNPRINTABLE.test(v)) throw new ReadinessError(`${option}: must be one line of printable text (no newlines or control characters)`, { code: "EUSAGE" });
   return v;
+}
+
+/** An attestation's `expires_after` as given on the command line or in a plan: a positive duration, at most 100 years. */
+export function checkExpiresAfter(value: string, option: string): string {
+  const ms = parseDuration(value);
+  if (ms === undefined || ms <= 0 || !/^\d+(\.\d+)?(ms|s|m|h|d)$/.test(value)) throw new ReadinessError(`${option} ${value}: expected a duration like 90d, 12h or 30d`, { code: "EUSAGE" });
+  if (ms > MAX_EXPIRES_AFTER_DAYS * 86_400_000) throw new ReadinessError(`${option} ${value}: at most ${MAX_EXPIRES_AFTER_DAYS}d (100 years)`, { code: "EUSAGE" });
+  return value;
 }
 
 /** Every item with its path in the document (`["sections", 0, "items", 2]`), in checklist order. */
@@ -127,6 +137,79 @@ export function recordWaiver(text: string, path: Where, w: WaiverInput): string 
   ];
   editor.setEntries(itemMapAt(editor, path), [["waiver", fields]], [...ATTESTATION_KEYS, "reason", "waiver"]);
   return editor.result();
+}
+
+/** Marks the item at `path` not applicable: `status: n/a` with the reason the loader requires. */
+export function recordNotApplicable(text: string, path: Where, reason: string): string {
+  const editor = new YamlEditor(text);
+  editor.setEntries(itemMapAt(editor, path), [
+    ["status", "n/a"],
+    ["reason", escapeRefs(reason)],
+  ], [...ATTESTATION_KEYS, "reason"]);
+  return editor.result();
+}
+
+/** The commented-out probe suggestions `readiness import` writes under an item (see import/emit.ts). */
+export interface ProbeSuggestions {
+  /** Source line of the Markdown the suggestions came from. */
+  from: number;
+  /** The suggested probes, as the checklist would read them once uncommented. */
+  probes: Record<string, unknown>[];
+  /** Text edits that uncomment them. */
+  edits: TextEdit[];
+}
+
+const SUGGESTION_HEAD = /^( *)# probes: {2}\(suggested from line (\d+)\b[^\r]*(\r?)$/;
+
+/**
+ * The probe suggestions written as comments in the item whose mapping starts at `where`: the
+ * `# probes:  (suggested from line N …)` line at the item's key indentation, and the `#   ` lines
+ * below it. Undefined when the item has none.
+ */
+export function probeSuggestions(text: string, where: { line: number; column: number }): ProbeSuggestions | undefined {
+  const keyIndent = where.column - 1;
+  const lines = text.split("\n");
+  const offsets: number[] = [];
+  let at = 0;
+  for (const l of lines) {
+    offsets.push(at);
+    at += l.length + 1;
+  }
+  // The item's lines: after its first, until a line of content indented less than its keys.
+  for (let i = where.line; i < lines.length; i++) {
+    const line = lines[i] ?? "";
+    const trimmed = line.trimStart();
+    if (trimmed !== "" && trimmed !== "\r" && !trimmed.startsWith("#") && line.length - trimmed.length < keyIndent) return undefined;
+    const head = SUGGESTION_HEAD.exec(line);
+    if (!head || (head[1] ?? "").length !== keyIndent) continue;
+    const pad = head[1] ?? "";
+    const body: string[] = [];
+    const edits: TextEdit[] = [{ start: offsets[i] ?? 0, end: (offsets[i] ?? 0) + line.length - (head[3] ?? "").length, text: `${pad}probes:  # suggested from line ${head[2] ?? "?"} (added by readiness triage): review them` }];
+    for (let j = i + 1; j < lines.length && (lines[j] ?? "").startsWith(`${pad}#   `); j++) {
+      body.push(`  ${(lines[j] ?? "").slice(pad.length + 4).replace(/\r$/, "")}`);
+      const start = (offsets[j] ?? 0) + pad.length;
+      edits.push({ start, end: start + 4, text: "  " });
+    }
+    let probes: unknown;
+    try {
+      probes = parse(`probes:\n${body.join("\n")}\n`, { logLevel: "silent" });
+    } catch {
+      return undefined;
+    }
+    const list = (probes as { probes?: unknown } | null)?.probes;
+    if (!Array.isArray(list) || list.length === 0 || !list.every((p) => p !== null && typeof p === "object")) return undefined;
+    return { from: Number(head[2]), probes: list as Record<string, unknown>[], edits };
+  }
+  return undefined;
+}
+
+/** Uncomments the probe suggestions of the item at `where` (see `probeSuggestions`). */
+export function recordSuggestedProbes(text: string, where: { line: number; column: number }, id: string): string {
+  const editor = new YamlEditor(text);
+  if (itemMapAt(editor, where).has("probes")) throw new ReadinessError(`item "${id}" already has a probes key: add the suggested probes to it by hand`, { code: "EPROBES" });
+  const found = probeSuggestions(text, where);
+  if (!found) throw new ReadinessError(`item "${id}" has no probe suggestions (the commented "# probes:" lines readiness import writes)`, { code: "ENOSUGGESTION" });
+  return applyEdits(text, found.edits);
 }
 
 /**
