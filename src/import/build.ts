@@ -383,7 +383,7 @@ export function buildChecklist(md: MdDocument, fallbackName: string): BuildResul
     if (!title) title = clean || `Section at line ${s.line}`;
     let severity = headingSeverity(clean);
     if (!severity) {
-      for (const p of s.priorityLines) {
+      for (const p of s.paragraphs.flatMap((para) => para.lines)) {
         const sev = priorityLine(p.text);
         if (sev) {
           severity = sev;

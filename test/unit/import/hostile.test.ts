@@ -58,6 +58,8 @@ describe("hostile inputs", () => {
     ["html tags", `# T\n- [ ] ${"<a ".repeat(ONE_MB / 3)}\n`],
     ["mojibake bait", `# T\n- [x] ${"âœ".repeat(ONE_MB / 2)}\n`],
     ["bold split bait", `# T\n- [x] **${"x".repeat(ONE_MB)}\n`],
+    ["quote markers", `# T\n- [x] ok\n\n${"> ".repeat(ONE_MB / 2)}- [ ] deep\n`],
+    ["list markers", `# T\n- [x] ok\n\n${"- ".repeat(ONE_MB / 2)}[ ] deep\n`],
   ];
   for (const [label, text] of lines) {
     it(`a single 1 MB line of ${label} finishes quickly`, () => {
