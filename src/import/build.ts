@@ -190,13 +190,13 @@ export interface BuildLog {
   mappings: BuildResult["mappings"];
   /** Lines of plain bullets not imported because the file marks its items. */
   unmarkedLines: number[];
-  /** `Priority: High` lines that set a section's severity (used, so not skipped prose). */
-  usedPriorityLines: Set<number>;
+  /** Prose lines that were used (a `Priority: High` line that set a severity, an item heading's description): not skipped. */
+  usedLines: Set<number>;
   signoffs?: { roles: string[]; line: number };
 }
 
 export function newBuildLog(): BuildLog {
-  return { skipped: [], warnings: [], decisions: [], mappings: [], unmarkedLines: [], usedPriorityLines: new Set() };
+  return { skipped: [], warnings: [], decisions: [], mappings: [], unmarkedLines: [], usedLines: new Set() };
 }
 
 function logSkip(log: BuildLog, line: number, reason: SkipReason, text: string): void {
@@ -468,12 +468,117 @@ export function readHeading(s: MdSection, inherited: Severity | undefined): Head
 export interface SectionContext {
   analyses: ReadonlyMap<MdListItem, Analysis>;
   fileMarksItems: boolean;
+  /** Sections whose subsection headings are the items (see `headingItemParents`). */
+  headingParents?: ReadonlySet<MdSection>;
+}
+
+/** Headings that introduce a document rather than name one of its items. */
+const PREAMBLE_HEADING = /^(?:introduction|overview|about|summary|background|purpose|scope|context|objectives?|goals?|prerequisites|requirements|license|licence|contributing|conclusion|faq|usage|installation)$/i;
+/** An H1 that says its headings are the checklist (`# Security best practices`). */
+const CHECKLIST_TITLE = /\b(?:check ?list|best practices|rules|guidelines|recommendations|cheat ?sheet|readiness)\b/i;
+/** `Status: done` / `**Status:** ✅` on a line of its own under an item heading. */
+const STATUS_LINE = /^[*_\s]{0,4}status[*_\s]{0,4}[:：][*_\s]{0,4}(.{1,80})$/i;
+
+/** Whether a subsection reads as one item: explained by prose, at most one heading of its own. */
+function itemLikeSection(c: MdSection): boolean {
+  return !c.skip && c.sections.length <= 1 && c.paragraphs.length > 0;
+}
+
+function isPreamble(c: MdSection): boolean {
+  return PREAMBLE_HEADING.test(stripNumbering(stripLeadingSymbols(cleanInline(c.title))).replace(/\s*[:：]$/, ""));
+}
+
+/**
+ * Step: the sections whose subsection headings are the items (`### 1. Use TLS everywhere`, each
+ * followed by paragraphs). Decided by structure, only in a file that marks no items otherwise (no
+ * boxes, status emoji or item tables): the deepest heading whose children (two or more, preamble
+ * headings such as Introduction aside) are mostly explained by paragraphs, hold at most one heading
+ * each, and mostly hold no lists. One decision line per such section.
+ */
+export function headingItemParents(root: MdSection, fileMarks: boolean, decisions: string[]): Set<MdSection> {
+  const parents = new Set<MdSection>();
+  if (fileMarks) return parents;
+  const visit = (s: MdSection): boolean => {
+    const below = s.sections.map(visit).some(Boolean);
+    if (below || s.skip || s.level === 0) return below;
+    if (s.level === 1 && !CHECKLIST_TITLE.test(s.title)) return false;
+    const children = s.sections.filter((c) => !c.skip && !isPreamble(c));
+    const items = children.filter(itemLikeSection);
+    const withLists = items.filter((c) => c.entries.some((e) => e.kind === "list")).length;
+    if (items.length < 2 || items.length * 3 < children.length * 2 || withLists * 2 >= items.length) return false;
+    parents.add(s);
+    const level = items[0]?.level ?? s.level + 1;
+    decisions.push(`line ${s.line}: the ${items.length} ${"#".repeat(level)} headings under "${truncate(cleanInline(s.title), 60)}" read as items, their paragraphs as descriptions (no checkboxes or item tables in the file)`);
+    return true;
+  };
+  visit(root);
+  return parents;
+}
+
+/** Step: one item from a heading, its paragraphs (and those of its one subheading) as description. */
+export function headingItem(s: MdSection, inherited: Severity | undefined, ctx: SectionContext, log: BuildLog): OutItem {
+  const heading = readHeading(s, inherited);
+  if (heading.priorityLine !== undefined) log.usedLines.add(heading.priorityLine);
+  const titleLinks: string[] = [];
+  // Numbering first, so that `### 2. ✅ Rotate certificates` reads its ✅ as a leading claim.
+  const numbered = stripNumbering(cleanInline(s.title, titleLinks));
+  const claims = readClaims(numbered);
+  let status = claims.status;
+  const links: string[] = [...titleLinks];
+  /** Description parts in document order: paragraph lines and folded lists. */
+  const text: { line: number; text: string }[] = [];
+  const raw: string[] = [];
+  for (const sec of [s, ...s.sections]) {
+    for (const p of sec.paragraphs) {
+      for (const l of p.lines) {
+        log.usedLines.add(l.line);
+        if (l.line === heading.priorityLine) continue;
+        const said = STATUS_LINE.exec(l.text);
+        const saidStatus = said?.[1] ? cellStatus(cleanInline(said[1])) : undefined;
+        if (saidStatus) {
+          status ??= saidStatus;
+          continue;
+        }
+        // A paragraph that opens with a status emoji (`✅ Enabled in all regions`) claims it.
+        if (l === p.lines[0]) {
+          const lead = readClaims(cleanInline(l.text));
+          if (lead.lead && lead.status) status ??= lead.status;
+        }
+        raw.push(l.text);
+        text.push({ line: l.line, text: cleanInline(l.text, links) });
+      }
+    }
+    for (const e of sec.entries) {
+      if (e.kind === "list") {
+        text.push({ line: e.line, text: flattenText([e], ctx.analyses).join("; ") });
+        raw.push(e.text, ...e.more);
+      } else tableItems(e, undefined, false, log);
+    }
+  }
+  const title = truncate(stripPriorityAnnotation(stripTrailingSymbols(stripLeadingSymbols(claims.text))).replace(/\s*[:：]$/, "").trim() || heading.title, MAX_TITLE);
+  const description = truncate(
+    text
+      .sort((a, b) => a.line - b.line)
+      .map((t) => t.text)
+      .filter(Boolean)
+      .join(" "),
+    MAX_DESCRIPTION,
+  );
+  const item: OutItem = { id: "", title, line: s.line, probes: suggestProbes(`${title} ${description}`, raw.join(" "), links) };
+  if (description) item.description = description;
+  if (heading.severity) item.severity = heading.severity;
+  if (status) item.status = status;
+  if (status === "n/a") item.reason = `marked not applicable in the source (line ${s.line})`;
+  if (claims.decoration) item.note = claims.decoration;
+  const docs = docsLink(titleLinks);
+  if (docs) item.docs = docs;
+  return item;
 }
 
 /** Step: a section and its subsections → drafts with items. */
 export function sectionDraft(s: MdSection, inherited: Severity | undefined, goal: string | undefined, ctx: SectionContext, log: BuildLog): Draft {
   const heading = readHeading(s, inherited);
-  if (heading.priorityLine !== undefined) log.usedPriorityLines.add(heading.priorityLine);
+  if (heading.priorityLine !== undefined) log.usedLines.add(heading.priorityLine);
   const { title, severity } = heading;
   const draft: Draft = { md: s, title, line: s.line, items: [], sections: [] };
   if (heading.note) draft.note = heading.note;
@@ -489,7 +594,10 @@ export function sectionDraft(s: MdSection, inherited: Severity | undefined, goal
       else draft.items.push(...tableItems(e, severity, CHECKLIST_SECTION.test(title), log));
     }
   }
-  draft.sections = s.sections.map((sub) => sectionDraft(sub, severity, goalHere, ctx, log));
+  for (const sub of s.sections) {
+    if (ctx.headingParents?.has(s) && itemLikeSection(sub) && !isPreamble(sub)) draft.items.push(headingItem(sub, severity, ctx, log));
+    else draft.sections.push(sectionDraft(sub, severity, goalHere, ctx, log));
+  }
   return draft;
 }
 
@@ -551,7 +659,7 @@ export function assignIds(drafts: readonly Draft[]): OutSection[] {
 
 /** Step: every skipped line, in line order: the reader's (less the priority lines used) and the builder's. */
 export function accountSkipped(read: readonly SkippedLine[], log: BuildLog): SkippedLine[] {
-  const all = read.filter((s) => !(s.reason === "paragraph" && log.usedPriorityLines.has(s.line)));
+  const all = read.filter((s) => !(s.reason === "paragraph" && log.usedLines.has(s.line)));
   for (const s of log.skipped) if (s.text !== "" || s.reason !== "unmarked-item") all.push(s);
   for (const s of log.skipped) if (s.text === "" && s.reason === "unmarked-item") all.push({ ...s, text: "(nested under an unmarked item)" });
   return all.sort((a, b) => a.line - b.line);
@@ -561,14 +669,18 @@ export function accountSkipped(read: readonly SkippedLine[], log: BuildLog): Ski
 export function unmarkedWarning(lines: readonly number[]): string | undefined {
   if (lines.length === 0) return undefined;
   const shown = lines.slice(0, 8).join(", ");
-  return `${lines.length} plain list item${lines.length === 1 ? " was" : "s were"} not imported: this file marks its items (checkboxes, status emoji or item tables), so unmarked bullets read as notes (line${lines.length === 1 ? "" : "s"} ${shown}${lines.length > 8 ? ", …" : ""})`;
+  return `${lines.length} plain list item${lines.length === 1 ? " was" : "s were"} not imported: this file marks its items (checkboxes, status emoji, item tables or item headings), so unmarked bullets read as notes (line${lines.length === 1 ? "" : "s"} ${shown}${lines.length > 8 ? ", …" : ""})`;
 }
 
 /** Builds the checklist model from a read document, step by step. */
 export function buildChecklist(md: MdDocument, fallbackName: string): BuildResult {
   const analyses = analyzeItems(md.root);
-  const ctx: SectionContext = { analyses, fileMarksItems: marksItems(analyses, itemTableRows(md.root)) };
+  const tableRows = itemTableRows(md.root);
   const log = newBuildLog();
+  const anyMarks = tableRows > 0 || [...analyses.values()].some((a) => a.marked);
+  const headingParents = headingItemParents(md.root, anyMarks, log.decisions);
+  // Where headings are the items, plain bullets beside them are notes, as in a file of checkboxes.
+  const ctx: SectionContext = { analyses, fileMarksItems: headingParents.size > 0 || marksItems(analyses, tableRows), headingParents };
   const { name, drafts } = documentDrafts(md, fallbackName, ctx, log);
   const sections = assignIds(pruneEmpty(drafts));
   const skipped = accountSkipped(md.skipped, log);

@@ -71,7 +71,7 @@ describe("buildChecklist steps, each alone", () => {
 
   it("accountSkipped: priority lines that set a severity are not prose; lines in order; nested unmarked lines explained", () => {
     const log = newBuildLog();
-    log.usedPriorityLines.add(3);
+    log.usedLines.add(3);
     log.skipped.push({ line: 9, reason: "unmarked-item", text: "" }, { line: 8, reason: "unmarked-item", text: "note" });
     const read = [
       { line: 3, reason: "paragraph" as const, text: "Priority: High" },
