@@ -6,7 +6,8 @@
  *   its own is folded into the item's description, one that has claims becomes items titled
  *   `Parent › child` right after the parent;
  * - when a file marks its items (checkboxes, ✅ ⚠️ ❌ 🔄) plain bullets are notes, not items;
- * - tables with a status column, and tables whose first column is a check/item/task, become items.
+ * - tables with a status column, and tables whose first column is a check/item/task, become items;
+ * - in a file that marks nothing else, repeated headings explained by paragraphs become items.
  */
 import type { ManualStatus, Severity } from "../types.js";
 import { slugify, truncate } from "../util/text.js";
@@ -493,11 +494,14 @@ function isPreamble(c: MdSection): boolean {
  * followed by paragraphs). Decided by structure, only in a file that marks no items otherwise (no
  * boxes, status emoji or item tables): the deepest heading whose children (two or more, preamble
  * headings such as Introduction aside) are mostly explained by paragraphs, hold at most one heading
- * each, and mostly hold no lists. One decision line per such section.
+ * each, and mostly hold no lists; unless bullets elsewhere outnumber those headings (then the
+ * bullets are the checklist). One decision line per such section.
  */
 export function headingItemParents(root: MdSection, fileMarks: boolean, decisions: string[]): Set<MdSection> {
   const parents = new Set<MdSection>();
   if (fileMarks) return parents;
+  const found: string[] = [];
+  let headingItems = 0;
   const visit = (s: MdSection): boolean => {
     const below = s.sections.map(visit).some(Boolean);
     if (below || s.skip || s.level === 0) return below;
@@ -507,12 +511,24 @@ export function headingItemParents(root: MdSection, fileMarks: boolean, decision
     const withLists = items.filter((c) => c.entries.some((e) => e.kind === "list")).length;
     if (items.length < 2 || items.length * 3 < children.length * 2 || withLists * 2 >= items.length) return false;
     parents.add(s);
+    headingItems += items.length;
     const level = items[0]?.level ?? s.level + 1;
-    decisions.push(`line ${s.line}: the ${items.length} ${"#".repeat(level)} headings under "${truncate(cleanInline(s.title), 60)}" read as items, their paragraphs as descriptions (no checkboxes or item tables in the file)`);
+    found.push(`line ${s.line}: the ${items.length} ${"#".repeat(level)} headings under "${truncate(cleanInline(s.title), 60)}" read as items, their paragraphs as descriptions (no checkboxes or item tables in the file)`);
     return true;
   };
   visit(root);
+  // Bullets elsewhere that outnumber the headings are the checklist; the headings are its chapters.
+  if (parents.size > 0 && bulletsOutside(root, parents) > headingItems) return new Set();
+  decisions.push(...found);
   return parents;
+}
+
+/** Top-level bullets in sections that are not heading items (of a parent in `parents`). */
+function bulletsOutside(s: MdSection, parents: ReadonlySet<MdSection>): number {
+  if (s.skip) return 0;
+  let n = s.entries.filter((e) => e.kind === "list").length;
+  for (const c of s.sections) if (!(parents.has(s) && itemLikeSection(c) && !isPreamble(c))) n += bulletsOutside(c, parents);
+  return n;
 }
 
 /** Step: one item from a heading, its paragraphs (and those of its one subheading) as description. */

@@ -155,6 +155,9 @@ describe("checklist shapes beyond lists and status tables", () => {
     const boxes = load(["## Ops", "", "### Backups", "", "Nightly.", "", "### Alerts", "", "Paged.", "", "- [ ] Runbook written", ""].join("\n"));
     expect(boxes.items.map((i) => i.title)).toEqual(["Runbook written"]);
     expect(boxes.result.summary.decisions).toEqual([]);
+    const bullets = load(["## Ops", "", "- Backups", "- Alerts", "- Runbooks", "", "## Notes on areas", "", "### Backups", "", "Nightly.", "", "### Alerts", "", "Paged.", ""].join("\n"));
+    expect(bullets.items.map((i) => i.title)).toEqual(["Backups", "Alerts", "Runbooks"]);
+    expect(bullets.result.summary.decisions).toEqual([]);
     expect(() => importMarkdown(["# My tool", "", "## Install", "", "Run npm i.", "", "## Usage", "", "Run it.", ""].join("\n"), { file: "README.md" })).toThrow(/no checklist items found/);
   });
 
