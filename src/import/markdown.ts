@@ -136,6 +136,15 @@ export function frontMatter(lines: readonly string[]): { end: number; title?: st
   return undefined;
 }
 
+/** A setext heading's lines as one line (split, not a regex: linear on long runs of spaces). */
+function oneLine(text: string): string {
+  return text
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join(" ");
+}
+
 /** Index of the token that closes the block opened at `open` (itself for a self-contained block). */
 function closeOf(tokens: readonly Token[], open: number): number {
   const t = tokens[open];
@@ -195,7 +204,7 @@ class Reader {
     const mode = this.current.skip;
     switch (t.type) {
       case "heading_open":
-        this.openHeading(Number(t.tag.slice(1)), (tokens[i + 1]?.content ?? "").replace(/\s*\n\s*/g, " ").trim(), (t.map?.[0] ?? 0) + 1);
+        this.openHeading(Number(t.tag.slice(1)), oneLine(tokens[i + 1]?.content ?? ""), (t.map?.[0] ?? 0) + 1);
         return;
       case "hr":
         return;
