@@ -152,6 +152,7 @@ const REASON_TEXT: Record<SkipReason, string> = {
   "empty-item": "empty bullets",
   goal: "goal descriptions (success criteria, definition of done)",
   "answer-option": "answer options of a question",
+  "too-deep": "nested too deeply to read",
 };
 
 const STATUS_TEXT: Record<ManualStatus | "none", string> = {

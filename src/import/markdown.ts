@@ -1,10 +1,13 @@
 /**
- * A line-based Markdown block reader, just enough for checklists: headings (ATX and setext) into a
- * section tree, list items (bullets, numbers, task boxes, nesting, continuation lines) and tables
- * into entries of the current section, and everything else recorded as a skipped line with the
- * reason. Front matter, fenced and indented code, HTML comments and HTML blocks never become
- * entries. One pass, linear in the input.
+ * Markdown blocks for the importer, read with markdown-it (CommonMark plus GFM tables): headings
+ * into a section tree, list items (with nesting; task boxes stay in the text for `claims.ts`) and
+ * tables into entries of the current section, prose lines kept per section, and every other
+ * non-blank line recorded as skipped with the reason. Positions come from markdown-it's line maps.
+ * Front matter is cut off before parsing (its lines kept blank so that line numbers hold) and its
+ * `title:` read with `yaml`. Only block tokens are needed: inline text is read by `inline.ts`.
  */
+import MarkdownIt from "markdown-it";
+import { isMap, parseDocument } from "yaml";
 
 /** Why a non-blank line did not become a heading or an item. */
 export type SkipReason =
@@ -20,7 +23,8 @@ export type SkipReason =
   | "unmarked-item"
   | "empty-item"
   | "goal"
-  | "answer-option";
+  | "answer-option"
+  | "too-deep";
 
 /** One line the importer read but did not turn into an item or a section. */
 export interface SkippedLine {
@@ -29,11 +33,10 @@ export interface SkippedLine {
   text: string;
 }
 
-/** A list item as written: its first line, continuation lines and nested items. */
+/** A list item as written: its first line, its other lines (inline Markdown) and nested items. */
 export interface MdListItem {
   kind: "list";
   line: number;
-  indent: number;
   text: string;
   more: string[];
   children: MdListItem[];
@@ -53,6 +56,12 @@ export type MdEntry = MdListItem | MdTable;
 /** Sections whose content is never imported, by heading. */
 export type SkipMode = "table-of-contents" | "legend" | "notes";
 
+/** A paragraph (or block quote) directly in a section: its non-blank lines, as written. */
+export interface MdParagraph {
+  line: number;
+  lines: { line: number; text: string }[];
+}
+
 /** A heading and what is under it. The root has level 0 and no title. */
 export interface MdSection {
   level: number;
@@ -61,8 +70,8 @@ export interface MdSection {
   skip?: SkipMode;
   entries: MdEntry[];
   sections: MdSection[];
-  /** `Priority: High` lines directly in this section. */
-  priorityLines: { line: number; text: string }[];
+  /** Paragraphs directly in this section (skipped as prose; `Priority: High` lines are read from them). */
+  paragraphs: MdParagraph[];
   parent?: MdSection;
 }
 
@@ -74,78 +83,12 @@ export interface MdDocument {
   skipped: SkippedLine[];
 }
 
-const LIST_ITEM = /^([ \t]*)([-*+]|\d{1,9}[.)])(?:[ \t]+(.*))?$/;
-const FENCE = /^[ \t]*(`{3,}|~{3,})/;
-const HTML_BLOCK = /^<\/?(?:[A-Za-z][A-Za-z0-9-]{0,30})(?:[\s/>]|$)/;
+type Token = ReturnType<InstanceType<typeof MarkdownIt>["parse"]>[number];
 
-/** Width of leading whitespace, tabs to the next multiple of 4. */
-function indentOf(line: string): number {
-  let w = 0;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (c === " ") w++;
-    else if (c === "\t") w += 4 - (w % 4);
-    else break;
-  }
-  return w;
-}
+/** Block structure only; `maxNesting` bounds how deep quotes and lists are followed. */
+const parser = new MarkdownIt("default", { html: true, linkify: false, typographer: false, maxNesting: 100 }).disable(["inline"]);
 
-function isThematicBreak(trimmed: string): boolean {
-  const c = trimmed[0];
-  if (c !== "-" && c !== "*" && c !== "_") return false;
-  let n = 0;
-  for (const ch of trimmed) {
-    if (ch === c) n++;
-    else if (ch !== " " && ch !== "\t") return false;
-  }
-  return n >= 3;
-}
-
-/** Splits a table row into cells; `\|` is a literal pipe. */
-export function splitRow(line: string): string[] {
-  let t = line.trim();
-  if (t.startsWith("|")) t = t.slice(1);
-  if (t.endsWith("|") && !t.endsWith("\\|")) t = t.slice(0, -1);
-  const cells: string[] = [];
-  let cur = "";
-  for (let i = 0; i < t.length; i++) {
-    const c = t[i];
-    if (c === "\\" && t[i + 1] === "|") {
-      cur += "|";
-      i++;
-    } else if (c === "|") {
-      cells.push(cur.trim());
-      cur = "";
-    } else cur += c;
-  }
-  cells.push(cur.trim());
-  return cells;
-}
-
-function isDelimiterRow(line: string): boolean {
-  if (!line.includes("-")) return false;
-  const cells = splitRow(line);
-  return cells.length > 0 && cells.every((c) => /^:?-{1,}:?$/.test(c));
-}
-
-/** ATX heading: level and text, or undefined. Manual scanning keeps it linear on huge lines. */
-function atxHeading(line: string): { level: number; text: string } | undefined {
-  let i = 0;
-  while (i < 3 && line[i] === " ") i++;
-  let level = 0;
-  while (line[i + level] === "#") level++;
-  if (level === 0 || level > 6) return undefined;
-  const after = line[i + level];
-  if (after !== undefined && after !== " " && after !== "\t") return undefined;
-  let text = line.slice(i + level).trim();
-  // Closing sequence: trailing #s preceded by a space.
-  let end = text.length;
-  while (end > 0 && text[end - 1] === "#") end--;
-  if (end < text.length && (end === 0 || text[end - 1] === " " || text[end - 1] === "\t")) text = text.slice(0, end).trim();
-  return { level, text };
-}
-
-function skipModeOf(title: string): SkipMode | undefined {
+export function skipModeOf(title: string): SkipMode | undefined {
   const t = title
     .toLowerCase()
     .replace(/[*_`#:]/g, "")
@@ -158,217 +101,224 @@ function skipModeOf(title: string): SkipMode | undefined {
   return undefined;
 }
 
+/** Text without HTML comments; an unclosed comment runs to the end. Linear. */
+export function withoutComments(text: string): string {
+  let out = "";
+  let from = 0;
+  for (let start = text.indexOf("<!--"); start >= 0; start = text.indexOf("<!--", from)) {
+    out += text.slice(from, start);
+    const end = text.indexOf("-->", start + 4);
+    if (end < 0) return out;
+    from = end + 3;
+  }
+  return out + text.slice(from);
+}
+
+/**
+ * Front matter: YAML (`---`) or TOML (`+++`) from the first line to the closing fence (`---`,
+ * `...` or `+++`). Returns the fence's last line index and the title, or undefined.
+ */
+export function frontMatter(lines: readonly string[]): { end: number; title?: string } | undefined {
+  const first = lines[0]?.trim();
+  if (first !== "---" && first !== "+++") return undefined;
+  for (let j = 1; j < lines.length; j++) {
+    const t = lines[j]?.trim();
+    if (t !== first && !(first === "---" && t === "...")) continue;
+    const body = lines.slice(1, j).join("\n");
+    let title: unknown;
+    if (first === "---") {
+      // Hand-written front matter is often not quite YAML (`key:"value"`): read what parses.
+      const doc = parseDocument(body, { prettyErrors: false, uniqueKeys: false });
+      if (isMap(doc.contents)) title = doc.get("title");
+    } else title = /^title\s*=\s*(["']?)(.+)\1\s*$/m.exec(body)?.[2];
+    return typeof title === "string" && title.trim() ? { end: j, title: title.trim() } : { end: j };
+  }
+  return undefined;
+}
+
+/** A setext heading's lines as one line (split, not a regex: linear on long runs of spaces). */
+function oneLine(text: string): string {
+  return text
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join(" ");
+}
+
+/** Index of the token that closes the block opened at `open` (itself for a self-contained block). */
+function closeOf(tokens: readonly Token[], open: number): number {
+  const t = tokens[open];
+  if (!t || t.nesting !== 1) return open;
+  for (let j = open + 1; j < tokens.length; j++) {
+    const c = tokens[j];
+    if (c && c.nesting === -1 && c.level === t.level) return j;
+  }
+  return tokens.length - 1;
+}
+
+/** The reading state: source lines, what was skipped, and the section being filled. */
+class Reader {
+  readonly skipped: SkippedLine[] = [];
+  /** Lines already skipped: one line nesting many empty bullets is listed once. */
+  private readonly skippedLines = new Set<number>();
+  readonly root: MdSection = { level: 0, title: "", line: 0, entries: [], sections: [], paragraphs: [] };
+  current: MdSection = this.root;
+
+  constructor(private readonly lines: readonly string[]) {}
+
+  skip(index: number, reason: SkipReason): void {
+    const t = (this.lines[index] ?? "").trim();
+    if (!t || this.skippedLines.has(index)) return;
+    this.skippedLines.add(index);
+    this.skipped.push({ line: index + 1, reason, text: t.length > 200 ? `${t.slice(0, 199)}…` : t });
+  }
+
+  skipRange(map: [number, number] | null, reason: SkipReason): void {
+    if (map) for (let k = map[0]; k < map[1]; k++) this.skip(k, reason);
+  }
+
+  openHeading(level: number, title: string, line: number): void {
+    let parent = this.current;
+    while (parent !== this.root && parent.level >= level) parent = parent.parent ?? this.root;
+    const section: MdSection = { level, title, line, entries: [], sections: [], paragraphs: [], parent };
+    const mode = skipModeOf(title) ?? parent.skip;
+    if (mode) section.skip = mode;
+    parent.sections.push(section);
+    this.current = section;
+  }
+
+  /** Reads the top-level blocks of `tokens`. */
+  read(tokens: readonly Token[]): void {
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i];
+      if (!t) continue;
+      const end = closeOf(tokens, i);
+      this.block(tokens, i, end);
+      i = end;
+    }
+  }
+
+  private block(tokens: readonly Token[], i: number, end: number): void {
+    const t = tokens[i];
+    if (!t) return;
+    const mode = this.current.skip;
+    switch (t.type) {
+      case "heading_open":
+        this.openHeading(Number(t.tag.slice(1)), oneLine(tokens[i + 1]?.content ?? ""), (t.map?.[0] ?? 0) + 1);
+        return;
+      case "hr":
+        return;
+      case "fence":
+      case "code_block":
+        this.skipRange(t.map, "code-block");
+        return;
+      case "html_block":
+        this.skipRange(t.map, "html");
+        return;
+      case "table_open":
+        if (mode) this.skipRange(t.map, mode);
+        else this.current.entries.push(this.table(tokens, i, end));
+        return;
+      case "bullet_list_open":
+      case "ordered_list_open":
+        if (mode) this.skipRange(t.map, mode);
+        else for (const item of this.list(tokens, i, end)) this.current.entries.push(item);
+        return;
+      default:
+        // Paragraphs and block quotes: prose of this section.
+        if (mode) this.skipRange(t.map, mode);
+        else if (t.map) {
+          const lines: MdParagraph["lines"] = [];
+          for (let k = t.map[0]; k < t.map[1]; k++) {
+            const raw = (this.lines[k] ?? "").trim();
+            const text = t.type === "blockquote_open" ? raw.replace(/^(?:>\s?)+/, "").trim() : raw;
+            if (text) lines.push({ line: k + 1, text });
+            this.skip(k, "paragraph");
+          }
+          if (lines.length > 0) this.current.paragraphs.push({ line: t.map[0] + 1, lines });
+        }
+    }
+  }
+
+  private table(tokens: readonly Token[], open: number, end: number): MdTable {
+    const table: MdTable = { kind: "table", line: (tokens[open]?.map?.[0] ?? 0) + 1, header: [], rows: [] };
+    let row: string[] | undefined;
+    for (let j = open + 1; j < end; j++) {
+      const t = tokens[j];
+      if (!t) continue;
+      if (t.type === "tr_open") {
+        row = [];
+        if (tokens[j - 1]?.type === "thead_open") table.header = row;
+        else table.rows.push({ line: (t.map?.[0] ?? 0) + 1, cells: row });
+      } else if (t.type === "inline" && row) row.push(withoutComments(t.content).trim());
+    }
+    return table;
+  }
+
+  /** The items of the list opened at `open`; blocks inside items that are not text are skipped. */
+  private list(tokens: readonly Token[], open: number, end: number): MdListItem[] {
+    const items: MdListItem[] = [];
+    for (let j = open + 1; j < end; j++) {
+      const t = tokens[j];
+      if (t?.type !== "list_item_open") continue;
+      const close = closeOf(tokens, j);
+      const lines: string[] = [];
+      const children: MdListItem[] = [];
+      for (let k = j + 1; k < close; k++) {
+        const b = tokens[k];
+        if (!b) continue;
+        const bEnd = closeOf(tokens, k);
+        if (b.type === "bullet_list_open" || b.type === "ordered_list_open") children.push(...this.list(tokens, k, bEnd));
+        else if (b.type === "fence" || b.type === "code_block") this.skipRange(b.map, "code-block");
+        else if (b.type === "table_open") this.current.entries.push(this.table(tokens, k, bEnd));
+        else if (b.type === "html_block") this.htmlLines(b, lines);
+        else {
+          // Paragraphs, headings, quotes: their text continues the item.
+          for (let m = k; m <= bEnd; m++) {
+            const c = tokens[m];
+            if (c?.type === "inline") for (const l of withoutComments(c.content).split("\n")) if (l.trim()) lines.push(l.trim());
+          }
+        }
+        k = bEnd;
+      }
+      const line = (t.map?.[0] ?? 0) + 1;
+      const [text, ...more] = lines;
+      if (text !== undefined) items.push({ kind: "list", line, text, more, children });
+      else {
+        // Nothing to read: an empty bullet, or one nested deeper than the parser follows.
+        const deep = children.length === 0 && t.level >= parser.options.maxNesting - 4;
+        if (deep) this.skipRange(t.map, "too-deep");
+        else this.skip(line - 1, "empty-item");
+        items.push(...children);
+      }
+      j = close;
+    }
+    return items;
+  }
+
+  /** HTML lines inside an item (`<details>`, `<br>`): text of the item; comment-only lines skipped. */
+  private htmlLines(b: Token, out: string[]): void {
+    const text = withoutComments(b.content);
+    if (!b.map) return;
+    const kept = text.split("\n").map((l) => l.trim());
+    if (kept.every((l) => l === "")) this.skipRange(b.map, "html");
+    else for (const l of kept) if (l) out.push(l);
+  }
+}
+
 /** Reads Markdown text (LF line endings) into a section tree with list and table entries. */
 export function readMarkdown(text: string): MdDocument {
   const lines = text.split("\n");
-  const skipped: SkippedLine[] = [];
-  const skip = (index: number, reason: SkipReason, line?: string): void => {
-    const t = (line ?? lines[index] ?? "").trim();
-    if (t) skipped.push({ line: index + 1, reason, text: t.length > 200 ? `${t.slice(0, 199)}…` : t });
-  };
-  const root: MdSection = { level: 0, title: "", line: 0, entries: [], sections: [], priorityLines: [] };
-  const doc: MdDocument = { root, skipped };
-  let current = root;
-  let i = 0;
-
-  // Front matter: YAML (---) or TOML (+++) on the very first line, closed by the same (or ...).
-  const first = lines[0]?.trim();
-  if (first === "---" || first === "+++") {
-    for (let j = 1; j < lines.length; j++) {
-      const t = lines[j]?.trim();
-      if (t === first || (first === "---" && t === "...")) {
-        for (let k = 0; k <= j; k++) {
-          skip(k, "front-matter");
-          const m = /^title\s*[:=]\s*(.+)$/.exec(lines[k] ?? "");
-          if (m?.[1] && doc.frontMatterTitle === undefined) doc.frontMatterTitle = m[1].trim().replace(/^(["'])(.*)\1$/, "$2");
-        }
-        i = j + 1;
-        break;
-      }
-    }
+  const front = frontMatter(lines);
+  const reader = new Reader(lines);
+  let source = text;
+  if (front) {
+    for (let k = 0; k <= front.end; k++) reader.skip(k, "front-matter");
+    // Blank lines in place of the front matter keep markdown-it's line numbers those of the file.
+    source = "\n".repeat(front.end + 1) + lines.slice(front.end + 1).join("\n");
   }
-
-  let fence: { ch: string; len: number } | undefined;
-  let inComment = false;
-  let stack: MdListItem[] = [];
-  let lastItem: MdListItem | undefined;
-  /** Whether the previous line was blank, code, or nothing (start): where indented code may begin. */
-  let prevBlank = true;
-  let prevCode = false;
-  let prevPara = false;
-  /** Items under a skipped heading are read (so their lines are accounted for) but not attached. */
-  const detached: MdSection = { level: 99, title: "", line: 0, entries: [], sections: [], priorityLines: [] };
-
-  const endList = (): void => {
-    stack = [];
-    lastItem = undefined;
-  };
-
-  const openHeading = (level: number, title: string, line: number): void => {
-    endList();
-    while (current !== root && current.level >= level) current = current.parent ?? root;
-    const section: MdSection = { level, title, line, entries: [], sections: [], priorityLines: [], parent: current };
-    const mode = skipModeOf(title) ?? current.skip;
-    if (mode) section.skip = mode;
-    current.sections.push(section);
-    current = section;
-  };
-
-  for (; i < lines.length; i++) {
-    const original = lines[i] ?? "";
-    let line = original;
-
-    if (fence) {
-      const m = FENCE.exec(line);
-      if (m?.[1] && m[1][0] === fence.ch && m[1].length >= fence.len && line.trim() === m[1]) fence = undefined;
-      skip(i, "code-block");
-      prevBlank = false;
-      prevCode = true;
-      prevPara = false;
-      continue;
-    }
-
-    // HTML comments, possibly spanning lines; what is left of the line is read normally.
-    let hadComment = false;
-    if (inComment) {
-      const end = line.indexOf("-->");
-      if (end < 0) {
-        skip(i, "html");
-        continue;
-      }
-      line = line.slice(end + 3);
-      inComment = false;
-      hadComment = true;
-    }
-    for (let start = line.indexOf("<!--"); start >= 0; start = line.indexOf("<!--")) {
-      hadComment = true;
-      const end = line.indexOf("-->", start + 4);
-      if (end < 0) {
-        line = line.slice(0, start);
-        inComment = true;
-        break;
-      }
-      line = line.slice(0, start) + line.slice(end + 3);
-    }
-
-    const trimmed = line.trim();
-    if (trimmed === "") {
-      if (hadComment) skip(i, "html", original);
-      else {
-        prevBlank = true;
-        prevCode = false;
-        prevPara = false;
-      }
-      continue;
-    }
-    const indent = indentOf(line);
-
-    const fenceOpen = FENCE.exec(line);
-    if (fenceOpen?.[1] && (indent < 4 || lastItem)) {
-      fence = { ch: fenceOpen[1][0] ?? "`", len: fenceOpen[1].length };
-      skip(i, "code-block");
-      prevBlank = false;
-      prevCode = true;
-      prevPara = false;
-      continue;
-    }
-
-    if (indent >= 4 && !lastItem && (prevBlank || prevCode) && !prevPara) {
-      skip(i, "code-block");
-      prevBlank = false;
-      prevCode = true;
-      continue;
-    }
-
-    if (indent < 4) {
-      const h = atxHeading(line);
-      if (h) {
-        openHeading(h.level, h.text, i + 1);
-        prevBlank = prevCode = prevPara = false;
-        continue;
-      }
-      if (isThematicBreak(trimmed)) {
-        endList();
-        prevBlank = true;
-        prevCode = prevPara = false;
-        continue;
-      }
-    }
-
-    const next = lines[i + 1];
-    if (line.includes("|") && next !== undefined && isDelimiterRow(next)) {
-      endList();
-      const table: MdTable = { kind: "table", line: i + 1, header: splitRow(line), rows: [] };
-      let j = i + 2;
-      for (; j < lines.length; j++) {
-        const row = lines[j] ?? "";
-        if (row.trim() === "" || !row.includes("|")) break;
-        table.rows.push({ line: j + 1, cells: splitRow(row) });
-      }
-      if (current.skip) {
-        for (let k = i; k < j; k++) skip(k, current.skip);
-      } else current.entries.push(table);
-      i = j - 1;
-      prevBlank = prevCode = prevPara = false;
-      continue;
-    }
-
-    const li = LIST_ITEM.exec(line);
-    if (li) {
-      const text = (li[3] ?? "").trim();
-      const itemIndent = indentOf(li[1] ?? "");
-      if (text === "") {
-        skip(i, "empty-item");
-        continue;
-      }
-      while (stack.length > 0 && (stack[stack.length - 1]?.indent ?? 0) >= itemIndent) stack.pop();
-      const item: MdListItem = { kind: "list", line: i + 1, indent: itemIndent, text, more: [], children: [] };
-      const parent = stack[stack.length - 1];
-      if (parent) parent.children.push(item);
-      else if (current.skip) {
-        detached.entries.push(item);
-        skip(i, current.skip);
-      } else current.entries.push(item);
-      if (parent && current.skip) skip(i, current.skip);
-      stack.push(item);
-      lastItem = item;
-      prevBlank = prevCode = prevPara = false;
-      continue;
-    }
-
-    // Continuation of the open list item: lazily right after it, or indented after a blank line.
-    if (lastItem && (!prevBlank || indent >= 2)) {
-      if (indent >= 4 && prevBlank && indent >= lastItem.indent + 6) skip(i, "code-block");
-      else lastItem.more.push(trimmed);
-      prevBlank = prevCode = prevPara = false;
-      continue;
-    }
-    endList();
-
-    if (HTML_BLOCK.test(trimmed)) {
-      skip(i, "html", original);
-      prevBlank = prevCode = prevPara = false;
-      continue;
-    }
-
-    // Setext heading: a paragraph line underlined with === or ---.
-    if (!prevPara && next !== undefined && indent < 4) {
-      const u = next.trim();
-      if (u.length > 0 && indentOf(next) < 4 && (/^=+$/.test(u) || /^-+$/.test(u))) {
-        openHeading(u[0] === "=" ? 1 : 2, trimmed, i + 1);
-        i++;
-        prevBlank = prevCode = prevPara = false;
-        continue;
-      }
-    }
-
-    if (current.skip) skip(i, current.skip);
-    else {
-      current.priorityLines.push({ line: i + 1, text: trimmed });
-      skip(i, "paragraph");
-    }
-    prevBlank = prevCode = false;
-    prevPara = true;
-  }
+  reader.read(parser.parse(source, {}));
+  const doc: MdDocument = { root: reader.root, skipped: reader.skipped };
+  if (front?.title !== undefined) doc.frontMatterTitle = front.title;
   return doc;
 }

@@ -14,13 +14,23 @@ const DIR = `${FIXTURES}corpus/`;
 const expected = JSON.parse(readFileSync(`${DIR}expected.json`, "utf8")) as Record<string, Expected>;
 const nonZero = (r: Record<string, number>): Record<string, number> => Object.fromEntries(Object.entries(r).filter(([k, n]) => n > 0 && k !== "none" && k !== "unspecified"));
 
+/** Words only, lower case: what survives of a line of Markdown in a description. */
+const words = (text: string): string =>
+  text
+    .replace(/\]\([^)\s]*\)/g, "]")
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, " ")
+    .trim();
+
 /**
  * Source lines the import neither turned into an item or a section nor listed as skipped with a
  * reason. What may legitimately remain: blank lines, thematic breaks, table header and delimiter
- * rows, and continuation lines of the entry above.
+ * rows, continuation lines of the entry above, and prose whose words are in an item's description
+ * (the paragraphs under a heading read as an item).
  */
 function unaccounted(source: string, yaml: string, skipped: number[]): number[] {
   const lines = source.replace(/\r\n?/g, "\n").split("\n");
+  const output = ` ${words(yaml)} `;
   const used = new Set<number>(skipped);
   for (const m of yaml.matchAll(/# line (\d+)/g)) used.add(Number(m[1]));
   const out: number[] = [];
@@ -32,6 +42,11 @@ function unaccounted(source: string, yaml: string, skipped: number[]): number[] 
     if (t.includes("|") && /^\|?\s*:?-/.test((lines[i + 1] ?? "").trim())) continue;
     // A continuation: the line above is an item, a continuation or a table row that was used.
     if (used.has(n - 1) && (lines[i - 1] ?? "").trim() !== "") {
+      used.add(n);
+      continue;
+    }
+    const said = words(t.replace(/^(?:[-*+]|\d{1,9}[.)])\s+/, "")).split(" ").slice(0, 8).join(" ");
+    if (said && output.includes(` ${said} `)) {
       used.add(n);
       continue;
     }

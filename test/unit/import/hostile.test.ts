@@ -53,11 +53,14 @@ describe("hostile inputs", () => {
     ["pipes", `# T\n- [x] ok\n\n${"|".repeat(ONE_MB)}\n`],
     ["hashes", `${"#".repeat(ONE_MB)}\n- [x] ok\n`],
     ["spaces in a heading", `# ${" ".repeat(ONE_MB)}x\n- [x] ok\n`],
+    ["spaces in a setext heading", `a${" ".repeat(ONE_MB)}b\nc\n===\n- [x] ok\n`],
     ["comment openers", `# T\n- [x] ok ${"<!--".repeat(ONE_MB / 4)}\n- [x] next\n`],
     ["probe bait", `# T\n- [ ] ${"port 80 p99 < 1ms error rate < 1% coverage 80% TLS 1.3 `a.b` ".repeat(ONE_MB / 64)}\n`],
     ["html tags", `# T\n- [ ] ${"<a ".repeat(ONE_MB / 3)}\n`],
     ["mojibake bait", `# T\n- [x] ${"âœ".repeat(ONE_MB / 2)}\n`],
     ["bold split bait", `# T\n- [x] **${"x".repeat(ONE_MB)}\n`],
+    ["quote markers", `# T\n- [x] ok\n\n${"> ".repeat(ONE_MB / 2)}- [ ] deep\n`],
+    ["list markers", `# T\n- [x] ok\n\n${"- ".repeat(ONE_MB / 2)}[ ] deep\n`],
   ];
   for (const [label, text] of lines) {
     it(`a single 1 MB line of ${label} finishes quickly`, () => {

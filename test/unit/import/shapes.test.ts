@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { importMarkdown } from "../../../src/import/index.js";
-import { checkChecklist } from "./helpers.js";
+import { checkChecklist, fixture } from "./helpers.js";
 
 const load = (md: string) => {
   const result = importMarkdown(md, { file: "shapes.md" });
@@ -92,5 +92,87 @@ describe("checklist shapes beyond lists and status tables", () => {
     expect(result.yaml).not.toContain("\u001b");
     expect(items[1]?.title).toContain("\ufffd[31mred");
   });
-});
 
+  it("headings as items: the repeated deepest headings under a section are its items, their paragraphs the description", () => {
+    const { items, sectionIds, result } = load(
+      [
+        "# Security best practices",
+        "",
+        "## Introduction",
+        "",
+        "Why this matters.",
+        "",
+        "## Transport",
+        "",
+        "### 1. Use TLS everywhere",
+        "",
+        "All traffic is encrypted, inside the cluster too.",
+        "",
+        "Status: done",
+        "",
+        "### 2. ✅ Rotate certificates",
+        "",
+        "Certificates renew automatically.",
+        "",
+        "### 3. Pin TLS 1.2 or later",
+        "",
+        "Older versions are disabled.",
+        "- on the load balancer",
+        "",
+        "## Data",
+        "",
+        "### Encrypt backups",
+        "",
+        "Priority: High",
+        "",
+        "Backups are encrypted at rest.",
+        "",
+        "### Test restores",
+        "",
+        "⚠️ Only the database is covered so far.",
+        "",
+      ].join("\n"),
+    );
+    expect(sectionIds).toEqual(["transport", "data"]);
+    expect(items.map((i) => [i.section, i.title, i.status ?? null, i.severity ?? null])).toEqual([
+      ["transport", "Use TLS everywhere", "done", null],
+      ["transport", "Rotate certificates", "done", null],
+      ["transport", "Pin TLS 1.2 or later", null, null],
+      ["data", "Encrypt backups", null, "high"],
+      ["data", "Test restores", "partial", null],
+    ]);
+    expect(items[0]?.description).toBe("All traffic is encrypted, inside the cluster too.");
+    expect(items[2]?.description).toBe("Older versions are disabled. on the load balancer");
+    expect(result.summary.decisions).toEqual([
+      'line 7: the 3 ### headings under "Transport" read as items, their paragraphs as descriptions (no checkboxes or item tables in the file)',
+      'line 24: the 2 ### headings under "Data" read as items, their paragraphs as descriptions (no checkboxes or item tables in the file)',
+    ]);
+    // The paragraphs are read, not skipped; the introduction is prose.
+    expect(result.summary.skipped.lines.map((l) => l.line)).toEqual([5]);
+  });
+
+  it("headings as items only where nothing else marks the items, and never a plain document's sections", () => {
+    const boxes = load(["## Ops", "", "### Backups", "", "Nightly.", "", "### Alerts", "", "Paged.", "", "- [ ] Runbook written", ""].join("\n"));
+    expect(boxes.items.map((i) => i.title)).toEqual(["Runbook written"]);
+    expect(boxes.result.summary.decisions).toEqual([]);
+    const bullets = load(["## Ops", "", "- Backups", "- Alerts", "- Runbooks", "", "## Notes on areas", "", "### Backups", "", "Nightly.", "", "### Alerts", "", "Paged.", ""].join("\n"));
+    expect(bullets.items.map((i) => i.title)).toEqual(["Backups", "Alerts", "Runbooks"]);
+    expect(bullets.result.summary.decisions).toEqual([]);
+    expect(() => importMarkdown(["# My tool", "", "## Install", "", "Run npm i.", "", "## Usage", "", "Run it.", ""].join("\n"), { file: "README.md" })).toThrow(/no checklist items found/);
+  });
+
+  it("headings as items in the corpus: OWASP cheat sheets, one item per rule, code and examples not items", () => {
+    const docker = load(fixture("corpus/owasp-docker-security-excerpt.md").toString());
+    expect(docker.items.map((i) => i.title.slice(0, 9))).toEqual(["RULE #0 -", "RULE #1 -", "RULE #2 -", "RULE #3 -", "RULE #4 -", "RULE #5 -", "RULE #5a ", "RULE #6 -"]);
+    expect(docker.items[7]?.description).toMatch(/^First of all, do not disable default security profile!.*Seccomp: Restrict syscalls/);
+    const node = load(fixture("corpus/owasp-nodejs-security-excerpt.md").toString());
+    expect(node.items.map((i) => [i.section, i.title])).toEqual([
+      ["application-security", "Use flat Promise chains"],
+      ["application-security", "Set request size limits"],
+      ["application-security", "Do not block the event loop"],
+      ["application-security", "Perform input validation"],
+      ["application-security", "Perform output escaping"],
+    ]);
+    expect(node.result.summary.skipped.byReason).toMatchObject({ "unmarked-item": 4, table: 11 });
+  });
+});
