@@ -23,8 +23,11 @@ for major in "${majors[@]}"; do
     echo "test-all-nodes: installing node-linux-$arch@$major into $nodes/$major"
     npm install --no-save --no-package-lock --no-audit --no-fund --silent --prefix "$nodes/$major" "node-linux-$arch@$major"
   fi
-  echo "test-all-nodes: the suite on Node $("$bin/node" --version)"
+  version=$("$bin/node" --version)
+  echo "test-all-nodes: the suite on Node $version"
+  start=$SECONDS
   if ! PATH="$bin:$PATH" node node_modules/vitest/vitest.mjs run; then failed+=("$major"); fi
+  echo "test-all-nodes: the suite on Node $version took $((SECONDS - start)) s"
 done
 if [ ${#failed[@]} -gt 0 ]; then
   echo "test-all-nodes: the suite failed on Node ${failed[*]}" >&2

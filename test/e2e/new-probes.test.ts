@@ -19,12 +19,12 @@ sections:
         title: database reachable
         probes:
           - postgres: postgresql://app:\${env.PGPASSWORD}@127.0.0.1:1/app
-            timeout: 1s
+            timeout: 10s
       - id: cache
         title: cache answers
         probes:
           - redis: redis://:literal-secret@127.0.0.1:1
-            timeout: 1s
+            timeout: 10s
       - id: disk
         title: disk
         probes: [{ disk: ., min_free: 1KB }]
