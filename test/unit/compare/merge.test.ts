@@ -6,8 +6,8 @@ import { mergeReports, renderFleet } from "../../../src/compare/merge.js";
 import { parseReport } from "../../../src/compare/parse.js";
 import { conditionalReport, goReport, hostileReport, noGoReport } from "../../helpers/sample-report.js";
 import type { Report } from "../../../src/types.js";
-import { COLOUR, PLAIN } from "./samples.js";
-import { parseXml, type XmlNode } from "./xml.js";
+import { COLOUR, PLAIN } from "../render/samples.js";
+import { parseXml, type XmlNode } from "../render/xml.js";
 
 const named = (r: Report, name: string): Report => ({ ...r, checklist: { name, path: `${name.toLowerCase()}/readiness.yaml` } });
 

@@ -9,7 +9,7 @@ import { renderMarkdown } from "../../../src/render/markdown.js";
 import { renderTerminal } from "../../../src/render/terminal.js";
 import type { Report } from "../../../src/types.js";
 import { goReport, item, noGoReport, normalizeTimes, report, section } from "../../helpers/sample-report.js";
-import { COLOUR, PLAIN } from "./samples.js";
+import { COLOUR, PLAIN } from "../render/samples.js";
 
 const fixture = (name: string): Report =>
   parseReport(readFileSync(new URL(`../../fixtures/reports/${name}`, import.meta.url), "utf8"), name);
