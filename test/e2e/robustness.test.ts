@@ -367,7 +367,10 @@ describe("hostile commands: the audit ends on time, output is capped, no process
       expect(items["binary-ok"]!.result).toBe("pass");
       for (const id of ["flood", "stubborn", "escaper"]) for (const pr of items[id]!.probes) expect(pr.duration_ms, id).toBeLessThan(1500 + 2_000);
       expect(r.ms).toBeLessThan(20_000);
-      expect(rss.peakMiB()).toBeLessThan(200);
+      // Keeping the output would take gigabytes (the flood writes as fast as the pipe drains for
+      // 1.5 s); the bound leaves room for the chunks read and dropped that the GC has not yet
+      // collected, which newer V8s collect later (peaks of 128 MiB on Node 20, 186 MiB on 26).
+      expect(rss.peakMiB()).toBeLessThan(256);
       expect(r.stdout).not.toMatch(/[\x1b\x07\x9b]/);
 
       // The grandchildren (one of a killed tree, one orphaned by a command that exited) are gone.

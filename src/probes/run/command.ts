@@ -14,6 +14,9 @@ import { type CommandSpec, commandLine, splitCommand } from "../command.js";
 /** How long output pipes may stay open after the command exits before the probe stops reading them. */
 const EXIT_GRACE_MS = 1000;
 
+/** Bytes of a stream's end kept for its last line. */
+const TAIL_BYTES = 4096;
+
 /** Keeps the first `max` bytes of a stream and its last few KiB, however much flows through. */
 export class Capture {
   private readonly head: Buffer[] = [];
@@ -26,12 +29,15 @@ export class Capture {
     this.total += chunk.length;
     const room = this.max - this.headSize;
     if (room > 0) {
-      const part = chunk.length > room ? chunk.subarray(0, room) : chunk;
+      // A copy of the part kept, so the rest of a large chunk is not held with it.
+      const part = chunk.length > room ? Buffer.from(chunk.subarray(0, room)) : chunk;
       this.head.push(part);
       this.headSize += part.length;
     }
     // The tail feeds the "last line of stderr" in messages, which matters most when output is long.
-    this.tail = Buffer.concat([this.tail, chunk]).subarray(-4096);
+    // Only its last 4 KiB are copied: a flood of output then makes 4 KiB of garbage per chunk, not
+    // a copy of every chunk.
+    this.tail = chunk.length >= TAIL_BYTES ? Buffer.from(chunk.subarray(-TAIL_BYTES)) : Buffer.concat([this.tail.subarray(-(TAIL_BYTES - chunk.length)), chunk]);
   }
 
   get truncated(): boolean {
