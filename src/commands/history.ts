@@ -5,7 +5,7 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { ReadinessError } from "../errors.js";
-import { terminalText } from "../util/escape.js";
+import { terminalText } from "../util/width.js";
 import { defaultHistoryPath, readHistory, type HistoryEntry } from "../serve/history.js";
 import { parseIntOption } from "./audit.js";
 import { chalkFor, colorLevel, displayPath, findChecklist, type GlobalOptions, type Io } from "./io.js";

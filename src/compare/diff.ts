@@ -13,7 +13,7 @@ import type { TrendPoint } from "../render/trend.js";
 import { formatDelta, formatScore, isFailing, itemCause, pathLabel, VERDICT_RANK, allItems, bySeverity } from "../render/summary.js";
 import type { RenderOptions } from "../render/types.js";
 import type { ItemChange, ItemResult, Report, Verdict } from "../types.js";
-import { wrapWidth } from "../util/escape.js";
+import { wrapWidth } from "../util/width.js";
 
 /** Identity of one side of a comparison. */
 export interface ReportRef {

@@ -4,7 +4,8 @@
  * first; the fleet's verdict is the worst of them (exit 1 when any is NO-GO).
  */
 import { ReadinessError, oneLine } from "../errors.js";
-import { escapeHtml, escapeMarkdown, escapeXml, terminalText, wrapWidth } from "../util/escape.js";
+import { escapeHtml, escapeMarkdown, escapeXml } from "../util/escape.js";
+import { terminalText, wrapWidth } from "../util/width.js";
 import { gauge, htmlDocument, VERDICT_COLOUR } from "../render/html.js";
 import { mdTable, RESULT_EMOJI, VERDICT_EMOJI } from "../render/markdown.js";
 import { colourResult, resultGlyph } from "../render/terminal.js";

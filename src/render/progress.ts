@@ -5,7 +5,7 @@
  */
 import type { PlannedItem } from "../engine/plan.js";
 import { formatDuration } from "../util/duration.js";
-import { terminalText, truncateWidth } from "../util/escape.js";
+import { terminalText, truncateWidth } from "../util/width.js";
 
 /** A probe in flight. */
 export interface RunningProbe {

@@ -5,7 +5,7 @@
  * A cell cut short loses its colour (its codes are dropped before cutting so none is left open).
  */
 import { stripVTControlCharacters } from "node:util";
-import { displayWidth, truncateWidth } from "../util/escape.js";
+import { displayWidth, truncateWidth } from "../util/width.js";
 
 /** Columns between cells. */
 export const GAP = "  ";

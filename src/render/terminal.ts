@@ -9,7 +9,7 @@ import type { ChalkInstance } from "chalk";
 import { oneLine } from "../errors.js";
 import { formatDuration } from "../util/duration.js";
 import { SEVERITIES, type ItemReport, type ItemResult, type Report, type Severity, type Verdict } from "../types.js";
-import { displayWidth, terminalText, wrapWidth } from "../util/escape.js";
+import { displayWidth, terminalText, wrapWidth } from "../util/width.js";
 import { fitCell } from "./table.js";
 import { claimedNote, formatDelta, formatScore, itemCause, itemDuration, pathLabel, summarize, type ReportSummary } from "./summary.js";
 import { sparkline, trendSpan, type TrendPoint } from "./trend.js";

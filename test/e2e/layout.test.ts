@@ -3,7 +3,7 @@
  * (COLUMNS when stdout is not a terminal, else 80), and `list` naming a waived item as waived.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { displayWidth } from "../../src/util/escape.js";
+import { displayWidth } from "../../src/util/width.js";
 import { runCli, tempProject } from "../helpers/cli.js";
 import { startHttpServer, type Running } from "../helpers/servers.js";
 

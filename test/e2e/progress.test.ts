@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BIN, CLEAN_ENV, tempProject } from "../helpers/cli.js";
 import { startHttpServer, type Running } from "../helpers/servers.js";
-import { displayWidth } from "../../src/util/escape.js";
+import { displayWidth } from "../../src/util/width.js";
 
 const SLOW_MS = 1_500;
 const WIDTH = 100;

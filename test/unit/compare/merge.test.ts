@@ -1,5 +1,5 @@
 import { FILTER_SCRIPT } from "../../../src/render/html.js";
-import { displayWidth } from "../../../src/util/escape.js";
+import { displayWidth } from "../../../src/util/width.js";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { mergeReports, renderFleet } from "../../../src/compare/merge.js";

@@ -2,7 +2,8 @@ import fc from "fast-check";
 import { XMLValidator } from "fast-xml-parser";
 import { describe, expect, it } from "vitest";
 import { oneLine, sanitize } from "../../../src/errors.js";
-import { displayWidth, escapeHtml, escapeMarkdown, escapeXml, terminalText, truncateWidth, wrapWidth } from "../../../src/util/escape.js";
+import { escapeHtml, escapeMarkdown, escapeXml } from "../../../src/util/escape.js";
+import { displayWidth, terminalText, truncateWidth, wrapWidth } from "../../../src/util/width.js";
 
 const anyText = fc.string({ unit: "binary", maxLength: 200 });
 

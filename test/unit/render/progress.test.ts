@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { parseChecklist } from "../../../src/checklist/load.js";
 import { plan } from "../../../src/engine/plan.js";
 import { NAMED_AFTER_MS, probeLabel, progressLine, SLOWEST_SHOWN } from "../../../src/render/progress.js";
-import { displayWidth } from "../../../src/util/escape.js";
+import { displayWidth } from "../../../src/util/width.js";
 
 const running = (entries: [string, number][]): { label: string; elapsedMs: number }[] => entries.map(([label, elapsedMs]) => ({ label, elapsedMs }));
 

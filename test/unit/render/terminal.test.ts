@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { displayWidth } from "../../../src/util/escape.js";
+import { displayWidth } from "../../../src/util/width.js";
 import fc from "fast-check";
 import { FAILING_LIST_MAX, renderTerminal, RESULT_LABEL } from "../../../src/render/terminal.js";
 import { conditionalReport, goReport, hostileReport, item, largeReport, noGoReport, normalizeTimes, probe, report, section } from "../../helpers/sample-report.js";

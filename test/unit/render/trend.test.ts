@@ -4,7 +4,7 @@ import { trendSvg } from "../../../src/render/html.js";
 import { trendMarkdown } from "../../../src/render/markdown.js";
 import { trendTerminal } from "../../../src/render/terminal.js";
 import { sparkline, type TrendPoint } from "../../../src/render/trend.js";
-import { displayWidth } from "../../../src/util/escape.js";
+import { displayWidth } from "../../../src/util/width.js";
 
 const point = (label: string, score: number | null, verified: number | null): TrendPoint => ({ label, started_at: "2026-11-20T10:00:00Z", verdict: "GO", score, verified_score: verified });
 const plain = new Chalk({ level: 0 });

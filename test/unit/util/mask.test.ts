@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { oneLine } from "../../../src/errors.js";
-import { escapeHtml, escapeMarkdown, escapeXml, terminalText } from "../../../src/util/escape.js";
+import { escapeHtml, escapeMarkdown, escapeXml } from "../../../src/util/escape.js";
+import { terminalText } from "../../../src/util/width.js";
 import { createMasker, maskDeep, maskParts, MIN_SECRET_LENGTH } from "../../../src/util/mask.js";
 import { createOutput, neutraliseCommands } from "../../../src/util/output.js";
 import { truncate } from "../../../src/util/text.js";
