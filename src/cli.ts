@@ -11,7 +11,7 @@ import { createMasker } from "./util/mask.js";
 import { createOutput } from "./util/output.js";
 
 /*
- * Commands load on first use: `readiness --version` or `--help` must not pay for ajv, yaml, execa,
+ * Commands load on first use: `readiness --version` or `--help` must not pay for ajv, yaml,
  * chalk and every probe and reporter. The choice lists in cli-options.ts are kept in step with the
  * registries by test/unit/cli-options.test.ts.
  */

@@ -4,6 +4,7 @@ import type { ProbeContext, ProbeOutcome } from "../../types.js";
 import { truncate } from "../../util/text.js";
 import { abortMessage, describeError, fail, pass } from "../evidence/common.js";
 import { type ServiceSpec, UNIT_NAME } from "../service.js";
+import { runProcess } from "./command.js";
 
 /** Present exactly when systemd is the init system (what sd_booted(3) checks). */
 const SYSTEMD_RUNTIME = "/run/systemd/system";
@@ -26,19 +27,16 @@ export async function run(spec: ServiceSpec, ctx: ProbeContext): Promise<ProbeOu
     return fail(`${unit}: systemd is not running here (no ${SYSTEMD_RUNTIME}): the service probe needs systemd as the init system`);
   }
   if (ctx.signal.aborted) return fail(`${unit}: ${abortMessage(ctx)}`);
-  // execa loads on first use, as in the command probe: validate and --no-exec never pay for it.
-  const { execa } = await import("execa");
-  const result = await execa("systemctl", ["is-active", "--", unit], {
-    reject: false,
-    cancelSignal: ctx.signal,
-    stdin: "ignore",
-    maxBuffer: ctx.limits.maxOutputBytes,
-    forceKillAfterDelay: 1000,
-    encoding: "utf8",
+  // The command probe's runner: its own process group, output capped, the tree killed on abort.
+  const result = await runProcess("systemctl", ["is-active", "--", unit], {
+    cwd: ctx.cwd,
     env: { SYSTEMD_PAGER: "", SYSTEMD_COLORS: "0" },
+    maxOutputBytes: ctx.limits.maxOutputBytes,
+    signal: ctx.signal,
   });
-  if (result.isCanceled || ctx.signal.aborted) return fail(`${unit}: systemctl ${abortMessage(ctx)}`);
-  if ((result as { code?: unknown }).code === "ENOENT") return fail(`${unit}: systemctl not found: the service probe needs systemd`);
-  if (result.exitCode === undefined) return fail(`${unit}: systemctl failed: ${describeError(result.cause ?? result.shortMessage)}`);
-  return serviceOutcome(unit, result.exitCode, String(result.stdout ?? ""), String(result.stderr ?? ""));
+  if (ctx.signal.aborted) return fail(`${unit}: systemctl ${abortMessage(ctx)}`);
+  if (result.error?.code === "ENOENT") return fail(`${unit}: systemctl not found: the service probe needs systemd`);
+  if (result.error) return fail(`${unit}: systemctl failed: ${describeError(result.error)}`);
+  if (result.exitCode === undefined) return fail(`${unit}: systemctl ended by ${result.signal ?? "a signal"}`);
+  return serviceOutcome(unit, result.exitCode, result.stdout.text(), result.stderr.text());
 }
